@@ -235,7 +235,7 @@ public sealed class IdentifierTable
                     .Select(x => x!.GetValue<int>()).ToArray();
             return new IdentifierTable(codes, sizes);
         }
-        catch (Exception e) when (e is FormatException or InvalidOperationException or ArgumentException or NullReferenceException)
+        catch (Exception e) when (e is FormatException or InvalidOperationException or ArgumentException or NullReferenceException or IdentifierCollisionException)
         {
             throw new InvalidDataException($"{source}: {e.Message}", e);
         }

@@ -1,0 +1,41 @@
+using GenSR.Core.Runtime;
+using TorchSharp;
+
+namespace GenSR.Core.Tests.Runtime;
+
+public class TorchRuntimeTests
+{
+    [Theory]
+    [InlineData("auto", ComputeDevice.Auto)]
+    [InlineData("CPU", ComputeDevice.Cpu)]
+    [InlineData(" cuda ", ComputeDevice.Cuda)]
+    public void Parses_device_names(string text, ComputeDevice expected) => Assert.Equal(expected, TorchRuntime.Parse(text));
+
+    [Fact]
+    public void Rejects_unknown_device_names() =>
+        Assert.Contains("expected auto, cpu or cuda", Assert.Throws<ArgumentException>(() => TorchRuntime.Parse("tpu")).Message);
+
+    [Fact]
+    public void Auto_resolves_to_cuda_only_when_available()
+    {
+        var d = TorchRuntime.Resolve(ComputeDevice.Auto);
+        Assert.Equal(TorchRuntime.CudaAvailable ? DeviceType.CUDA : DeviceType.CPU, d.type);
+        Assert.Equal(DeviceType.CPU, TorchRuntime.Resolve(ComputeDevice.Cpu).type);
+        if (!TorchRuntime.CudaAvailable)
+            Assert.Contains("CUDA was requested", Assert.Throws<InvalidOperationException>(() => TorchRuntime.Resolve(ComputeDevice.Cuda)).Message);
+    }
+
+    [Fact]
+    public void Seeding_makes_torch_and_managed_randomness_reproducible()
+    {
+        TorchRuntime.Seed(123);
+        using var a = torch.rand(5);
+        var r1 = TorchRuntime.CreateRandom(123, stream: 1).Next();
+        TorchRuntime.Seed(123);
+        using var b = torch.rand(5);
+        var r2 = TorchRuntime.CreateRandom(123, stream: 1).Next();
+        Assert.True(a.equal(b).all().item<bool>());
+        Assert.Equal(r1, r2);
+        Assert.NotEqual(r1, TorchRuntime.CreateRandom(123, stream: 2).Next());
+    }
+}
