@@ -160,42 +160,66 @@ public sealed class JsonLinesDatasetLoader : IDatasetLoader
     {
         if (!File.Exists(path))
             throw new DatasetFormatException(path, null, $"the file does not exist; the JSON Lines format needs {EventsFileName} and {ItemsFileName}.");
-        StreamReader reader;
+        FileStream stream;
         try
         {
-            reader = new StreamReader(path, new UTF8Encoding(false, true), detectEncodingFromByteOrderMarks: true);
+            stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16);
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
             throw new DatasetFormatException(path, null, JsonFieldReader.Unreadable(ex), ex);
         }
-        using (reader)
+        // Lines are split as bytes and decoded one by one, so that invalid UTF-8 is reported at its line.
+        var strict = new UTF8Encoding(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
+        using (stream)
         {
+            var buffer = new byte[1 << 16];
+            var line = new MemoryStream();
             var lineNumber = 0;
             var any = false;
             while (true)
             {
-                string? line;
-                try
+                var read = stream.Read(buffer, 0, buffer.Length);
+                var start = 0;
+                for (var i = 0; i <= read; i++)
                 {
-                    line = reader.ReadLine();
+                    var endOfFile = read == 0;
+                    if (i < read && buffer[i] != (byte)'\n')
+                        continue;
+                    line.Write(buffer, start, i - start);
+                    start = i + 1;
+                    if (i == read && !endOfFile)
+                        break;
+                    lineNumber++;
+                    if (lineNumber % 4096 == 0)
+                        cancellationToken.ThrowIfCancellationRequested();
+                    var text = Decode(strict, line, path, lineNumber, skipBom: lineNumber == 1);
+                    line.SetLength(0);
+                    if (string.IsNullOrWhiteSpace(text))
+                        continue;
+                    any = true;
+                    yield return (lineNumber, text);
                 }
-                catch (DecoderFallbackException ex)
-                {
-                    throw new DatasetFormatException(path, $"line {lineNumber + 1}", "the line is not valid UTF-8; expected UTF-8 text.", ex);
-                }
-                if (line is null)
+                if (read == 0)
                     break;
-                lineNumber++;
-                if (lineNumber % 4096 == 0)
-                    cancellationToken.ThrowIfCancellationRequested();
-                if (string.IsNullOrWhiteSpace(line))
-                    continue;
-                any = true;
-                yield return (lineNumber, line);
             }
             if (!any)
                 throw new DatasetFormatException(path, null, $"the file is empty; expected one {expected} per line.");
+        }
+    }
+
+    private static string Decode(UTF8Encoding encoding, MemoryStream line, string path, int lineNumber, bool skipBom)
+    {
+        var bytes = line.GetBuffer().AsSpan(0, (int)line.Length);
+        if (skipBom && bytes.StartsWith((ReadOnlySpan<byte>)[0xEF, 0xBB, 0xBF]))
+            bytes = bytes[3..];
+        try
+        {
+            return encoding.GetString(bytes);
+        }
+        catch (DecoderFallbackException ex)
+        {
+            throw new DatasetFormatException(path, $"line {lineNumber}", "the line is not valid UTF-8; expected UTF-8 text.", ex);
         }
     }
 }
