@@ -204,7 +204,7 @@ public sealed class JsonLinesDatasetLoader : IDatasetLoader
                     break;
             }
             if (!any)
-                throw new DatasetFormatException(path, null, $"the file is empty; expected one {expected} per line.");
+                throw new DatasetFormatException(path, null, $"the file is empty; expected {expected} on each line.");
         }
     }
 

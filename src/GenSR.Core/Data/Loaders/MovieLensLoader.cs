@@ -61,7 +61,7 @@ public sealed class MovieLensLoader : IDatasetLoader
     private static IReadOnlyList<string> ReadGenres(string path)
     {
         var byIndex = new SortedDictionary<int, string>();
-        foreach (var (lineNumber, line) in ReadLines(path, Encoding.Latin1, "genre lines \"name|index\""))
+        foreach (var (lineNumber, line) in ReadLines(path, Encoding.Latin1, "\"name|index\""))
         {
             var fields = line.Split('|');
             if (fields.Length != 2 || fields[0].Trim().Length == 0)
