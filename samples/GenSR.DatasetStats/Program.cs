@@ -34,7 +34,7 @@ for (var i = 0; i < args.Length; i++)
                 }
                 catch (ArgumentException ex)
                 {
-                    return CommandLineError(ex.Message);
+                    return CommandLineError(ex.Message.Replace($" (Parameter '{ex.ParamName}')", string.Empty, StringComparison.Ordinal));
                 }
             }
             break;
@@ -92,6 +92,11 @@ static bool Report(string source, string? label, Func<SrDataset> load)
     catch (DatasetFormatException ex)
     {
         Console.Error.WriteLine($"error: {ex.Message}");
+        return false;
+    }
+    catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or ArgumentException)
+    {
+        Console.Error.WriteLine($"error: {source}: {ex.Message}");
         return false;
     }
 }
