@@ -1,0 +1,174 @@
+using System.Globalization;
+using System.Text.Json;
+
+namespace GenSR.Core.Data.Loaders;
+
+/// <summary>
+/// Reads JSON documents and typed fields, turning every parse or type problem into a
+/// <see cref="DatasetFormatException"/> that names the file and the place.
+/// </summary>
+internal static class JsonFieldReader
+{
+    private static readonly JsonDocumentOptions DocumentOptions = new()
+    {
+        AllowTrailingCommas = false,
+        CommentHandling = JsonCommentHandling.Disallow,
+        MaxDepth = 64,
+    };
+
+    /// <summary>Parses a whole-file JSON document; errors name the line and column.</summary>
+    public static JsonDocument ParseFile(string path, string expected)
+    {
+        var bytes = ReadAllBytes(path);
+        if (IsBlank(bytes))
+            throw new DatasetFormatException(path, null, $"the file is empty; expected {expected}.");
+        try
+        {
+            return JsonDocument.Parse(bytes, DocumentOptions);
+        }
+        catch (JsonException ex)
+        {
+            var line = (ex.LineNumber ?? 0) + 1;
+            var column = (ex.BytePositionInLine ?? 0) + 1;
+            throw new DatasetFormatException(path, $"line {line}, byte {column}",
+                $"invalid JSON ({FirstSentence(ex.Message)}); expected {expected}.", ex);
+        }
+    }
+
+    /// <summary>Parses one line of a JSON Lines file; errors name the line number.</summary>
+    public static JsonDocument ParseLine(string path, int lineNumber, string line, string expected)
+    {
+        try
+        {
+            return JsonDocument.Parse(line, DocumentOptions);
+        }
+        catch (JsonException ex)
+        {
+            var column = (ex.BytePositionInLine ?? 0) + 1;
+            throw new DatasetFormatException(path, $"line {lineNumber}",
+                $"invalid JSON at byte {column} ({FirstSentence(ex.Message)}); expected {expected}.", ex);
+        }
+    }
+
+    /// <summary>Reads a file, reporting a missing or unreadable file as a format error that names it.</summary>
+    public static byte[] ReadAllBytes(string path)
+    {
+        try
+        {
+            return File.ReadAllBytes(path);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            throw new DatasetFormatException(path, null, Unreadable(ex), ex);
+        }
+    }
+
+    /// <summary>The message for a file that could not be opened.</summary>
+    public static string Unreadable(Exception ex) => ex switch
+    {
+        FileNotFoundException or DirectoryNotFoundException => "the file does not exist.",
+        UnauthorizedAccessException => "the file cannot be read (access denied).",
+        _ => $"the file cannot be read ({ex.Message}).",
+    };
+
+    /// <summary>"a string", "a number", … for messages.</summary>
+    public static string Describe(JsonValueKind kind) => kind switch
+    {
+        JsonValueKind.String => "a string",
+        JsonValueKind.Number => "a number",
+        JsonValueKind.True or JsonValueKind.False => "a boolean",
+        JsonValueKind.Null => "null",
+        JsonValueKind.Object => "an object",
+        JsonValueKind.Array => "an array",
+        _ => "nothing",
+    };
+
+    /// <summary>
+    /// A key (user or item): a JSON string, or an integer written as a number (kept as its decimal text).
+    /// </summary>
+    public static string ReadKey(JsonElement value, string path, string location, string what)
+    {
+        switch (value.ValueKind)
+        {
+            case JsonValueKind.String:
+                var text = value.GetString()!;
+                if (string.IsNullOrWhiteSpace(text))
+                    throw new DatasetFormatException(path, location, $"{what} is an empty string; expected a non-empty key.");
+                return text;
+            case JsonValueKind.Number when value.TryGetInt64(out var number):
+                return number.ToString(CultureInfo.InvariantCulture);
+            default:
+                throw new DatasetFormatException(path, location,
+                    $"{what} is {Describe(value.ValueKind)} ({Shorten(value.GetRawText())}); expected a string or an integer key.");
+        }
+    }
+
+    /// <summary>An optional string field: missing or <c>null</c> gives <c>null</c>; any other non-string is an error.</summary>
+    public static string? ReadOptionalString(JsonElement record, string field, string path, string location)
+    {
+        if (!record.TryGetProperty(field, out var value) || value.ValueKind == JsonValueKind.Null)
+            return null;
+        if (value.ValueKind != JsonValueKind.String)
+            throw new DatasetFormatException(path, location,
+                $"field \"{field}\" is {Describe(value.ValueKind)} ({Shorten(value.GetRawText())}); expected a string.");
+        return value.GetString();
+    }
+
+    /// <summary>
+    /// An optional text field that may also be an array of strings (joined with a space), as Amazon 2018
+    /// metadata stores descriptions.
+    /// </summary>
+    public static string? ReadOptionalText(JsonElement record, string field, string path, string location)
+    {
+        if (!record.TryGetProperty(field, out var value) || value.ValueKind == JsonValueKind.Null)
+            return null;
+        if (value.ValueKind == JsonValueKind.String)
+            return value.GetString();
+        if (value.ValueKind == JsonValueKind.Array)
+        {
+            var parts = new List<string>();
+            var index = 0;
+            foreach (var element in value.EnumerateArray())
+            {
+                if (element.ValueKind != JsonValueKind.String)
+                    throw new DatasetFormatException(path, location,
+                        $"field \"{field}\"[{index}] is {Describe(element.ValueKind)}; expected a string.");
+                parts.Add(element.GetString()!);
+                index++;
+            }
+            return string.Join(" ", parts);
+        }
+        throw new DatasetFormatException(path, location,
+            $"field \"{field}\" is {Describe(value.ValueKind)} ({Shorten(value.GetRawText())}); expected a string or an array of strings.");
+    }
+
+    /// <summary>An optional integer field: missing or <c>null</c> gives <c>null</c>.</summary>
+    public static long? ReadOptionalInteger(JsonElement record, string field, string path, string location)
+    {
+        if (!record.TryGetProperty(field, out var value) || value.ValueKind == JsonValueKind.Null)
+            return null;
+        if (value.ValueKind == JsonValueKind.Number && value.TryGetInt64(out var number))
+            return number;
+        throw new DatasetFormatException(path, location,
+            $"field \"{field}\" is {Describe(value.ValueKind)} ({Shorten(value.GetRawText())}); expected an integer (seconds since 1970-01-01 UTC).");
+    }
+
+    /// <summary>A short excerpt of a raw value for messages.</summary>
+    public static string Shorten(string raw) => raw.Length <= 40 ? raw : raw[..37] + "...";
+
+    private static string FirstSentence(string message)
+    {
+        var cut = message.IndexOf(" Path:", StringComparison.Ordinal);
+        if (cut < 0)
+            cut = message.IndexOf(" LineNumber:", StringComparison.Ordinal);
+        return (cut < 0 ? message : message[..cut]).TrimEnd('.', ' ');
+    }
+
+    private static bool IsBlank(byte[] bytes)
+    {
+        foreach (var b in bytes)
+            if (b is not ((byte)' ' or (byte)'\t' or (byte)'\r' or (byte)'\n' or 0xEF or 0xBB or 0xBF))
+                return false;
+        return true;
+    }
+}
