@@ -48,12 +48,12 @@ public sealed class PromptBatch : IDisposable
         ArgumentNullException.ThrowIfNull(vocabulary);
         if (prompts.Count == 0) throw new ArgumentException("At least one prompt is required.", nameof(prompts));
         ArgumentOutOfRangeException.ThrowIfNegative(minLength);
-        var kinds = prompts[0].SoftTokenKindArray;
+        var kinds = prompts[0].SoftTokenKinds;
         var length = minLength;
         for (var b = 0; b < prompts.Count; b++)
         {
             var p = prompts[b] ?? throw new ArgumentException($"Prompt {b} is null.", nameof(prompts));
-            if (!p.SoftTokenKindArray.AsSpan().SequenceEqual(kinds))
+            if (!p.SoftTokenKinds.AsSpan().SequenceEqual(kinds))
                 throw new ArgumentException(
                     $"Prompt {b} (\"{p.TemplateName}\") has soft tokens [{string.Join(", ", p.SoftTokenKinds)}] but prompt 0 (\"{prompts[0].TemplateName}\") " +
                     $"has [{string.Join(", ", kinds)}]; a batch needs the same soft-token slots.", nameof(prompts));
@@ -69,12 +69,9 @@ public sealed class PromptBatch : IDisposable
         {
             var p = prompts[b];
             var row = b * length;
-            for (var t = 0; t < p.Length; t++)
-            {
-                ids[row + t] = p.InputIdArray[t];
-                mask[row + t] = 1;
-            }
-            for (var s = 0; s < kinds.Length; s++) positions[b * kinds.Length + s] = p.SoftTokenPositionArray[s];
+            for (var t = 0; t < p.Length; t++) ids[row + t] = p.InputIds[t];
+            mask.AsSpan(row, p.Length).Fill(1);
+            for (var s = 0; s < kinds.Length; s++) positions[b * kinds.Length + s] = p.SoftTokenPositions[s];
         }
 
         device ??= CPU;

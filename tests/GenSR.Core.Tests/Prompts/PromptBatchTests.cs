@@ -66,4 +66,14 @@ public class PromptBatchTests
         Assert.Contains("Prompt 1 (\"pointwise-search\")", e.Message);
         Assert.Throws<ArgumentException>(() => PromptBatch.Collate([], Vocabulary));
     }
+
+    [Fact]
+    public void Hand_made_prompts_are_validated()
+    {
+        var prompt = new RenderedPrompt("manual", [5, 3, 1], [1], [SoftTokenKind.SemanticUser]);
+        using var batch = PromptBatch.Collate([prompt], Vocabulary);
+        Assert.Equal(new long[] { 1 }, batch.SoftTokenPositions.data<long>().ToArray());
+        Assert.Throws<ArgumentException>(() => new RenderedPrompt("manual", [5, 1], [2], [SoftTokenKind.SemanticUser]));
+        Assert.Throws<ArgumentException>(() => new RenderedPrompt("manual", [5, 1], [0], []));
+    }
 }

@@ -26,7 +26,7 @@ public class PromptRendererTests
         Assert.Equal(Vocabulary.EosId, prompt.InputIds[^1]);
         Assert.Equal([SoftTokenKind.CollaborativeUser, SoftTokenKind.SemanticUser], prompt.SoftTokenKinds);
         Assert.All(prompt.SoftTokenPositions, p => Assert.Equal(Vocabulary.SoftTokenId, prompt.InputIds[p]));
-        Assert.Equal(2, prompt.InputIds.Count(id => id == Vocabulary.SoftTokenId));
+        Assert.Equal(2, prompt.InputIds.AsSpan().Count(Vocabulary.SoftTokenId));
         Assert.DoesNotContain(Vocabulary.UnknownId, prompt.InputIds);
         Assert.Equal((2, 0, false), (prompt.HistoryItemsKept, prompt.HistoryItemsDropped, prompt.TextTruncated));
         Assert.Equal(
@@ -39,7 +39,7 @@ public class PromptRendererTests
     {
         var prompt = new PromptRenderer(Vocabulary).Render(GenSRPromptTemplates.PointwiseRecommendation,
             PromptValues.Create(History(1), candidate: "Fender light guitar strings 10 pack"));
-        Assert.Equal(4, prompt.SoftTokenPositions.Count);
+        Assert.Equal(4, prompt.SoftTokenPositions.Length);
         Assert.All(prompt.SoftTokenPositions, p => Assert.Equal(Vocabulary.SoftTokenId, prompt.InputIds[p]));
         var text = Vocabulary.Decode(prompt.InputIds, Identifiers);
         Assert.Contains("Item: Fender light guitar strings 10 pack<soft><soft>. Yes or No?</s>", text);
