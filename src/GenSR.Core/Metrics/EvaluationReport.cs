@@ -1,0 +1,244 @@
+using System.Globalization;
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using GenSR.Core.Data;
+
+namespace GenSR.Core.Metrics;
+
+/// <summary>
+/// The result of evaluating one system on one dataset under one protocol: per-task metrics plus notes (e.g. whether
+/// history items were excluded from the ranking). Renders as a Markdown table that always states dataset and protocol,
+/// and round-trips through versioned JSON.
+/// </summary>
+public sealed class EvaluationReport
+{
+    /// <summary>Version of the JSON format written by <see cref="ToJson"/>.</summary>
+    public const int FormatVersion = 1;
+
+    private const string FormatName = "gensr-evaluation-report";
+
+    /// <summary>Name of the evaluated dataset (non-empty).</summary>
+    public required string Dataset { get; init => field = RequireText(value, nameof(Dataset)); }
+
+    /// <summary>Which candidates targets were ranked against.</summary>
+    public required EvaluationProtocol Protocol
+    {
+        get;
+        init => field = Enum.IsDefined(value) ? value : throw new ArgumentOutOfRangeException(nameof(Protocol), value, "Expected FullRanking or Sampled.");
+    }
+
+    /// <summary>Name of the evaluated system (non-empty), e.g. <c>GenSR (constrained beam search)</c> or <c>Popularity</c>.</summary>
+    public required string SystemName { get; init => field = RequireText(value, nameof(SystemName)); }
+
+    /// <summary>Details of the protocol, e.g. <see cref="SampledCandidates.Describe"/>; <c>null</c> when there is nothing to add.</summary>
+    public string? ProtocolDetails { get; init; }
+
+    /// <summary>Per-task metrics, one entry per task (no task twice).</summary>
+    public IReadOnlyList<TaskMetrics> Tasks
+    {
+        get;
+        init
+        {
+            ArgumentNullException.ThrowIfNull(value, nameof(Tasks));
+            var duplicate = value.GroupBy(t => t.Task).FirstOrDefault(g => g.Count() > 1);
+            if (duplicate is not null) throw new ArgumentException($"Task {duplicate.Key} appears {duplicate.Count()} times.", nameof(Tasks));
+            field = value.ToArray();
+        }
+    } = [];
+
+    /// <summary>Free-text notes that a reader needs to interpret the numbers, e.g. <c>history items excluded from ranking: yes</c>.</summary>
+    public IReadOnlyList<string> Notes { get; init => field = (value ?? throw new ArgumentNullException(nameof(Notes))).ToArray(); } = [];
+
+    /// <summary>Extra key/values (e.g. invalid-identifier rate, beam size, checkpoint), shown under the table.</summary>
+    public IReadOnlyDictionary<string, string> Extra
+    {
+        get;
+        init => field = new Dictionary<string, string>(value ?? throw new ArgumentNullException(nameof(Extra)), StringComparer.Ordinal);
+    } = new Dictionary<string, string>();
+
+    /// <summary>The protocol in words: <c>full ranking over the catalogue</c> or <c>sampled candidates</c>.</summary>
+    public static string DescribeProtocol(EvaluationProtocol protocol) => protocol switch
+    {
+        EvaluationProtocol.FullRanking => "full ranking over the catalogue",
+        EvaluationProtocol.Sampled => "sampled candidates",
+        _ => throw new ArgumentOutOfRangeException(nameof(protocol), protocol, "Expected FullRanking or Sampled."),
+    };
+
+    /// <summary>The metrics of <paramref name="task"/>.</summary>
+    /// <exception cref="KeyNotFoundException">The report has no such task.</exception>
+    public TaskMetrics this[TaskKind task] =>
+        Tasks.FirstOrDefault(t => t.Task == task) ?? throw new KeyNotFoundException($"The report has no metrics for task {task}.");
+
+    /// <summary>
+    /// A Markdown rendering (readable on a console as well): a header line with system, dataset and protocol, a table
+    /// with one row per task and one column per metric (4 decimals), then notes and extra key/values.
+    /// </summary>
+    public string ToMarkdown()
+    {
+        var sb = new StringBuilder();
+        var protocol = DescribeProtocol(Protocol);
+        if (!string.IsNullOrWhiteSpace(ProtocolDetails)) protocol += $" ({ProtocolDetails})";
+        sb.Append("**").Append(SystemName).Append("** · dataset: ").Append(Dataset).Append(" · protocol: ").Append(protocol).AppendLine();
+        sb.AppendLine();
+        var columns = Tasks.SelectMany(t => t.Names).Distinct().ToArray();
+        if (Tasks.Count == 0)
+        {
+            sb.AppendLine("(no cases evaluated)");
+        }
+        else
+        {
+            sb.Append("| Task | Cases |");
+            foreach (var c in columns) sb.Append(' ').Append(c).Append(" |");
+            sb.AppendLine();
+            sb.Append("|---|---:|");
+            foreach (var _ in columns) sb.Append("---:|");
+            sb.AppendLine();
+            foreach (var t in Tasks)
+            {
+                sb.Append("| ").Append(t.Task).Append(" | ").Append(t.Cases.ToString(CultureInfo.InvariantCulture)).Append(" |");
+                foreach (var c in columns)
+                    sb.Append(' ').Append(t.Values.TryGetValue(c, out var v) ? v.ToString("F4", CultureInfo.InvariantCulture) : "–").Append(" |");
+                sb.AppendLine();
+            }
+        }
+        if (Notes.Count > 0 || Extra.Count > 0)
+        {
+            sb.AppendLine();
+            foreach (var note in Notes) sb.Append("- ").AppendLine(note);
+            foreach (var (key, value) in Extra) sb.Append("- ").Append(key).Append(": ").AppendLine(value);
+        }
+        return sb.ToString();
+    }
+
+    /// <inheritdoc cref="ToMarkdown"/>
+    public override string ToString() => ToMarkdown();
+
+    /// <summary>The report as a versioned JSON object (for embedding in a larger document).</summary>
+    public JsonObject ToJson()
+    {
+        var tasks = new JsonArray();
+        foreach (var t in Tasks)
+        {
+            var values = new JsonObject();
+            foreach (var name in t.Names) values[name] = t.Values[name];
+            tasks.Add(new JsonObject { ["task"] = t.Task.ToString(), ["cases"] = t.Cases, ["metrics"] = values });
+        }
+        var extra = new JsonObject();
+        foreach (var (key, value) in Extra) extra[key] = value;
+        return new JsonObject
+        {
+            ["format"] = FormatName,
+            ["version"] = FormatVersion,
+            ["dataset"] = Dataset,
+            ["protocol"] = Protocol.ToString(),
+            ["protocolDetails"] = ProtocolDetails,
+            ["system"] = SystemName,
+            ["tasks"] = tasks,
+            ["notes"] = new JsonArray(Notes.Select(n => (JsonNode?)JsonValue.Create(n)).ToArray()),
+            ["extra"] = extra,
+        };
+    }
+
+    /// <summary>The report as indented JSON text.</summary>
+    public string ToJsonString() => ToJson().ToJsonString(new JsonSerializerOptions { WriteIndented = true });
+
+    /// <summary>Writes the report as JSON to <paramref name="path"/> (temporary file, then rename).</summary>
+    public void Save(string path)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(path);
+        var tmp = path + ".tmp";
+        File.WriteAllText(tmp, ToJsonString());
+        File.Move(tmp, path, overwrite: true);
+    }
+
+    /// <summary>Reads a report written by <see cref="Save"/>.</summary>
+    /// <exception cref="InvalidDataException">The file is not a report of a supported version; the message names the file and the problem.</exception>
+    public static EvaluationReport Load(string path) => Parse(File.ReadAllText(path), path);
+
+    /// <summary>Parses JSON text written by <see cref="ToJsonString"/>.</summary>
+    /// <param name="json">The JSON text.</param>
+    /// <param name="source">Where the text came from, for error messages.</param>
+    /// <exception cref="InvalidDataException">The text is not a report of a supported version; the message names the problem.</exception>
+    public static EvaluationReport Parse(string json, string source = "evaluation report")
+    {
+        JsonNode? node;
+        try { node = JsonNode.Parse(json); }
+        catch (JsonException e) { throw new InvalidDataException($"{source}: not valid JSON ({e.Message}).", e); }
+        return FromJson(node, source);
+    }
+
+    /// <summary>Reads a report from a JSON node written by <see cref="ToJson"/>.</summary>
+    /// <exception cref="InvalidDataException">The node is not a report of a supported version; the message names the problem.</exception>
+    public static EvaluationReport FromJson(JsonNode? node, string source = "evaluation report")
+    {
+        if (node is not JsonObject obj) throw new InvalidDataException($"{source}: expected a JSON object.");
+        if (GetString(obj, "format", source, required: false) != FormatName)
+            throw new InvalidDataException($"{source}: expected \"format\": \"{FormatName}\".");
+        var version = obj["version"] is JsonValue v && v.TryGetValue<int>(out var ver) ? ver : -1;
+        if (version != FormatVersion)
+            throw new InvalidDataException($"{source}: version {version} is not supported (expected {FormatVersion}).");
+        try
+        {
+            var protocolText = GetString(obj, "protocol", source)!;
+            if (!Enum.TryParse<EvaluationProtocol>(protocolText, ignoreCase: false, out var protocol) || !Enum.IsDefined(protocol))
+                throw new InvalidDataException($"{source}: \"protocol\" must be FullRanking or Sampled, got \"{protocolText}\".");
+
+            var tasks = new List<TaskMetrics>();
+            var tasksNode = obj["tasks"] as JsonArray ?? throw new InvalidDataException($"{source}: \"tasks\" must be an array.");
+            for (var i = 0; i < tasksNode.Count; i++)
+            {
+                var where = $"{source}, tasks[{i}]";
+                var t = tasksNode[i] as JsonObject ?? throw new InvalidDataException($"{where}: expected an object.");
+                var taskText = GetString(t, "task", where)!;
+                if (!Enum.TryParse<TaskKind>(taskText, ignoreCase: false, out var task) || !Enum.IsDefined(task))
+                    throw new InvalidDataException($"{where}: \"task\" must be Recommendation or Search, got \"{taskText}\".");
+                var cases = t["cases"] is JsonValue cv && cv.TryGetValue<long>(out var c)
+                    ? c
+                    : throw new InvalidDataException($"{where}: \"cases\" must be an integer.");
+                var metrics = t["metrics"] as JsonObject ?? throw new InvalidDataException($"{where}: \"metrics\" must be an object.");
+                var values = metrics.Select(kv => new KeyValuePair<string, double>(kv.Key,
+                    kv.Value is JsonValue mv && mv.TryGetValue<double>(out var d)
+                        ? d
+                        : throw new InvalidDataException($"{where}: metric \"{kv.Key}\" must be a number."))).ToList();
+                tasks.Add(new TaskMetrics(task, cases, values));
+            }
+
+            var notes = obj["notes"] is null
+                ? []
+                : (obj["notes"] as JsonArray ?? throw new InvalidDataException($"{source}: \"notes\" must be an array of strings."))
+                    .Select((n, i) => n is JsonValue nv && nv.TryGetValue<string>(out var s) ? s : throw new InvalidDataException($"{source}: notes[{i}] must be a string."))
+                    .ToArray();
+            var extra = new Dictionary<string, string>(StringComparer.Ordinal);
+            if (obj["extra"] is not null)
+                foreach (var (key, value) in obj["extra"] as JsonObject ?? throw new InvalidDataException($"{source}: \"extra\" must be an object."))
+                    extra[key] = value is JsonValue ev && ev.TryGetValue<string>(out var s) ? s : throw new InvalidDataException($"{source}: extra \"{key}\" must be a string.");
+
+            return new EvaluationReport
+            {
+                Dataset = GetString(obj, "dataset", source)!,
+                Protocol = protocol,
+                SystemName = GetString(obj, "system", source)!,
+                ProtocolDetails = GetString(obj, "protocolDetails", source, required: false),
+                Tasks = tasks,
+                Notes = notes,
+                Extra = extra,
+            };
+        }
+        catch (ArgumentException e)
+        {
+            throw new InvalidDataException($"{source}: {e.Message}", e);
+        }
+    }
+
+    private static string? GetString(JsonObject obj, string name, string source, bool required = true)
+    {
+        var node = obj[name];
+        if (node is null)
+            return required ? throw new InvalidDataException($"{source}: \"{name}\" is missing.") : null;
+        return node is JsonValue v && v.TryGetValue<string>(out var s) ? s : throw new InvalidDataException($"{source}: \"{name}\" must be a string.");
+    }
+
+    private static string RequireText(string value, string name) =>
+        string.IsNullOrWhiteSpace(value) ? throw new ArgumentException($"{name} must not be empty.", name) : value;
+}
