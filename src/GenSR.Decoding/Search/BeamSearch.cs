@@ -69,9 +69,11 @@ public sealed class BeamSearch
 
         using var cursor = constraint.Start(hypotheses, device);
         var state = SearchState.Create(batch, beams, decoder.StartTokenId, device);
+        Tensor queryBase; // int64 [B, 1]: flat index of each query's beam 0
+        using (NewDisposeScope())
+            queryBase = (arange(batch, dtype: ScalarType.Int64, device: device) * beams).unsqueeze(1).DetachFromDisposeScope();
         try
         {
-            using var queryBase = (arange(batch, dtype: ScalarType.Int64, device: device) * beams).unsqueeze(1).DetachFromDisposeScope(); // [B, 1]
             for (var step = 0; step < steps; step++)
             {
                 cancellationToken.ThrowIfCancellationRequested();
@@ -113,11 +115,12 @@ public sealed class BeamSearch
             }
 
             cancellationToken.ThrowIfCancellationRequested();
-            using var items = cursor.Items();
-            return Collect(state, items, batch, beams, constraint.YieldsItems, normalize);
+            using (NewDisposeScope())
+                return Collect(state, cursor.Items(), batch, beams, constraint.YieldsItems, normalize);
         }
         finally
         {
+            queryBase.Dispose();
             state.Dispose();
         }
     }

@@ -4,8 +4,9 @@ namespace GenSR.Decoding.Search;
 
 /// <summary>
 /// Where every hypothesis of one search stands in an <see cref="IDecodingConstraint"/>, kept as tensors on the decoder's
-/// device. The search calls <see cref="NextCandidates"/> then <see cref="Advance"/> once per step, inside a dispose scope
-/// that frees the returned tensors at the end of the step; state the cursor keeps must be detached from that scope.
+/// device. The search calls <see cref="NextCandidates"/> then <see cref="Advance"/> once per step, and <see cref="Items"/>
+/// once at the end, always inside a dispose scope that frees the returned tensors and temporaries; state the cursor keeps
+/// must be detached from that scope.
 /// </summary>
 public interface IConstraintCursor : IDisposable
 {
@@ -22,6 +23,6 @@ public interface IConstraintCursor : IDisposable
     /// <param name="columns">int64 <c>[hypotheses]</c>, candidate columns.</param>
     void Advance(Tensor parentHypotheses, Tensor columns);
 
-    /// <summary>int64 <c>[hypotheses]</c>: the item each hypothesis has completed, or -1. The caller disposes it.</summary>
+    /// <summary>int64 <c>[hypotheses]</c>: the item each hypothesis has completed, or -1.</summary>
     Tensor Items();
 }
