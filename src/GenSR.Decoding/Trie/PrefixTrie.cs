@@ -195,9 +195,7 @@ public sealed class PrefixTrie
         }
 
         // Lexicographic order puts every prefix's items next to each other, children in token order.
-        var order = new int[sequences.Length];
-        for (var i = 0; i < order.Length; i++) order[i] = i;
-        Array.Sort(order, (a, b) => Compare(sequences[a], sequences[b], eos));
+        var order = LexicographicOrder(sequences, eos, maxLength, maxToken);
 
         var tokens = new List<int>(sequences.Length * 2) { -1 };
         var items = new List<int>(sequences.Length * 2) { -1 };
@@ -254,6 +252,57 @@ public sealed class PrefixTrie
                 "give an end-of-sequence token so that the search can tell where an identifier ends.", nameof(sequences));
         }
         return new PrefixTrie(childOffsets, tokens.ToArray(), items.ToArray(), maxChildrenAtDepth, sequences.Length, endOfSequenceTokenId, maxToken);
+    }
+
+    private static int[] LexicographicOrder(int[][] sequences, int eos, int maxLength, int maxToken)
+    {
+        var order = new int[sequences.Length];
+        for (var i = 0; i < order.Length; i++) order[i] = i;
+        var keys = maxToken < 1 << 20 ? PackedKeys(sequences, eos, maxLength, maxToken) : null;
+        if (keys is not null) Array.Sort(keys, order);
+        else Array.Sort(order, (a, b) => Compare(sequences[a], sequences[b], eos));
+        return order;
+    }
+
+    /// <summary>
+    /// One 64-bit key per sequence whose numeric order is the sequences' lexicographic order: at every position the token
+    /// is replaced by its rank among the tokens seen there (0 = the sequence has ended), packed with just enough bits.
+    /// Sorting these is several times faster than comparing arrays. <c>null</c> when the ranks need more than 64 bits.
+    /// </summary>
+    private static ulong[]? PackedKeys(int[][] sequences, int eos, int maxLength, int maxToken)
+    {
+        var ranks = new int[maxLength][];
+        var bits = new int[maxLength];
+        var totalBits = 0;
+        for (var p = 0; p < maxLength; p++)
+        {
+            var rank = ranks[p] = new int[maxToken + 1];
+            foreach (var s in sequences)
+            {
+                var token = p < s.Length ? s[p] : p == s.Length && eos >= 0 ? eos : -1;
+                if (token >= 0) rank[token] = 1;
+            }
+            var distinct = 0;
+            for (var t = 0; t <= maxToken; t++)
+                if (rank[t] != 0) rank[t] = ++distinct;
+            bits[p] = 64 - System.Numerics.BitOperations.LeadingZeroCount((ulong)distinct);
+            totalBits += bits[p];
+            if (totalBits > 64) return null;
+        }
+
+        var keys = new ulong[sequences.Length];
+        for (var i = 0; i < sequences.Length; i++)
+        {
+            var s = sequences[i];
+            ulong key = 0;
+            for (var p = 0; p < maxLength; p++)
+            {
+                var token = p < s.Length ? s[p] : p == s.Length && eos >= 0 ? eos : -1;
+                key = (key << bits[p]) | (uint)(token >= 0 ? ranks[p][token] : 0);
+            }
+            keys[i] = key;
+        }
+        return keys;
     }
 
     private static int Compare(int[] a, int[] b, int eos)

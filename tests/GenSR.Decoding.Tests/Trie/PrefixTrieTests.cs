@@ -115,6 +115,29 @@ public sealed class PrefixTrieTests
             }
         });
 
+    [Theory]
+    [InlineData(12, 100)]       // 12 positions x 7 bits of ranks: too wide for packed 64-bit sort keys
+    [InlineData(3, 5_000_000)] // token ids too large for rank tables
+    public void Long_or_wide_sequences_are_ordered_by_the_general_comparison(int length, int tokenRange)
+    {
+        var random = new Random(length);
+        var sequences = Enumerable.Range(0, 300)
+            .Select(_ => Enumerable.Range(0, random.Next(1, length + 1)).Select(_ => 2 + random.Next(tokenRange)).ToArray())
+            .DistinctBy(s => string.Join(",", s))
+            .ToArray();
+        var trie = PrefixTrie.FromSequences(sequences, endOfSequenceTokenId: 1);
+        for (var i = 0; i < sequences.Length; i++)
+        {
+            Assert.True(trie.TryGetItem(sequences[i], out var item));
+            Assert.Equal(i, item);
+        }
+        for (var n = 0; n < trie.NodeCount; n++)
+        {
+            var tokens = trie.ChildTokens(n).ToArray();
+            Assert.Equal(tokens.Distinct().Order(), tokens);
+        }
+    }
+
     [Fact]
     public void Memory_is_linear_and_a_four_level_256_code_catalogue_stays_under_100_bytes_per_item()
     {
