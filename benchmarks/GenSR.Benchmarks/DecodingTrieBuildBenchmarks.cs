@@ -14,6 +14,7 @@ namespace GenSR.Benchmarks;
 /// The "Trie MB" and "B/item" columns give the size of the compiled arrays (host; the device copy adds 8 bytes).
 /// </summary>
 [MemoryDiagnoser]
+[MedianColumn]
 [Config(typeof(TrieSizeConfig))]
 public class DecodingTrieBuildBenchmarks
 {
