@@ -56,9 +56,10 @@ public abstract class DecodingBeamSearchBenchmarkBase
         _constraint.Dispose();
     }
 
-    /// <summary>Plain beam search over the whole vocabulary for the same number of steps.</summary>
+    /// <summary>Plain beam search over the whole vocabulary for the same number of steps. It tracks no end-of-sequence
+    /// token, which spares it a pass over [5120, 5123] per step: the leanest baseline, so the ratio errs against the trie.</summary>
     [Benchmark(Baseline = true)]
-    public int Unconstrained() => _search.Search(_decoder, new FullVocabularyConstraint(_trie.Depth, DecodingCatalogue.EndOfSequenceToken)).Count;
+    public int Unconstrained() => _search.Search(_decoder, new FullVocabularyConstraint(_trie.Depth)).Count;
 
     /// <summary>Beam search restricted to the catalogue's identifiers by the device trie.</summary>
     [Benchmark]
