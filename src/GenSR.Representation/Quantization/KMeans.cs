@@ -22,12 +22,13 @@ internal static class KMeans
         if (k < 1) throw new ArgumentOutOfRangeException(nameof(k), k, "k must be at least 1.");
         using var scope = NewDisposeScope();
         var centroids = SeedPlusPlus(points, k, generator, cancellationToken);
+        var pointNorms = points.square().sum(1, keepdim: true); // [n, 1], reused by every assignment
         var iterations = 0;
         for (; iterations < maxIterations; iterations++)
         {
             cancellationToken.ThrowIfCancellationRequested();
             using var step = NewDisposeScope();
-            var (assignments, distances) = Assign(points, centroids);
+            var (assignments, distances) = Assign(points, centroids, pointNorms);
             var updated = UpdateCentroids(points, assignments, distances, centroids);
             var shift = updated.sub(centroids).square().sum().item<float>() / Math.Max(1e-30, centroids.square().sum().item<float>());
             centroids = updated.MoveToOuterDisposeScope();
@@ -37,12 +38,15 @@ internal static class KMeans
                 break;
             }
         }
-        var (final, _) = Assign(points, centroids);
+        var (final, _) = Assign(points, centroids, pointNorms);
         return (centroids.MoveToOuterDisposeScope(), final.MoveToOuterDisposeScope(), iterations);
     }
 
     /// <summary>Nearest centroid of every point: assignments int64 <c>[n]</c> and squared distances <c>[n]</c>.</summary>
-    public static (Tensor Assignments, Tensor Distances) Assign(Tensor points, Tensor centroids)
+    /// <param name="points">Points <c>[n, d]</c>.</param>
+    /// <param name="centroids">Centroids <c>[k, d]</c>.</param>
+    /// <param name="pointNorms">Squared norms of the points <c>[n, 1]</c> when already known.</param>
+    public static (Tensor Assignments, Tensor Distances) Assign(Tensor points, Tensor centroids, Tensor? pointNorms = null)
     {
         using var scope = NewDisposeScope();
         var n = points.shape[0];
@@ -54,8 +58,10 @@ internal static class KMeans
         var distances = new List<Tensor>();
         for (long start = 0; start < n; start += chunk)
         {
-            var rows = points.narrow(0, start, Math.Min(chunk, n - start));
-            var d = rows.square().sum(1, keepdim: true) - 2 * rows.mm(centroidsT) + centroidNorms.unsqueeze(0); // [rows, k]
+            var length = Math.Min(chunk, n - start);
+            var rows = points.narrow(0, start, length);
+            var norms = pointNorms is null ? rows.square().sum(1, keepdim: true) : pointNorms.narrow(0, start, length);
+            var d = rows.mm(centroidsT).mul_(-2).add_(norms).add_(centroidNorms.unsqueeze(0)); // [rows, k]
             var (min, argmin) = d.min(1);
             assignments.Add(argmin);
             distances.Add(min.clamp_min(0));
@@ -75,9 +81,12 @@ internal static class KMeans
         {
             if (c % 32 == 0) cancellationToken.ThrowIfCancellationRequested();
             // Sample ∝ D(x)²; the tiny floor keeps the draw defined (uniform) when every point coincides with a chosen one.
+            using var step = NewDisposeScope();
             var next = (nearest + 1e-30).multinomial(1, replacement: false, generator: generator);
-            chosen.Add(next);
-            nearest = minimum(nearest, points.sub(points.index_select(0, next)).square().sum(1));
+            var updated = minimum(nearest, points.sub(points.index_select(0, next)).square().sum(1));
+            nearest.Dispose();
+            chosen.Add(next.MoveToOuterDisposeScope());
+            nearest = updated.MoveToOuterDisposeScope();
         }
         return points.index_select(0, cat(chosen, 0)).clone().MoveToOuterDisposeScope();
     }
