@@ -38,7 +38,8 @@ public abstract class CollaborativeModel : nn.Module<Tensor, Tensor, Tensor>
     /// <summary>Embedding size.</summary>
     public int EmbeddingDim { get; }
 
-    /// <summary>The device the parameters live on; inputs must be on it.</summary>
+    /// <summary>The device the parameters live on, fixed at construction (models keep device-resident graph data, so build a new model
+    /// for another device instead of moving one); inputs must be on it.</summary>
     public Device Device { get; }
 
     /// <summary>The trainable layer-0 tables: users <c>[users, dim]</c> and items <c>[items, dim]</c> (the L2 term of BPR applies to them).</summary>

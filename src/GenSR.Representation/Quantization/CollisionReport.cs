@@ -19,7 +19,11 @@ public sealed record CollisionReport(int ItemCount, int DistinctSequences, int C
     {
         ArgumentNullException.ThrowIfNull(codes);
         var sizes = new Dictionary<CodeSequence, int>();
-        foreach (var c in codes) sizes[new CodeSequence(c.ToArray())] = sizes.GetValueOrDefault(new CodeSequence(c.ToArray())) + 1;
+        foreach (var c in codes)
+        {
+            var key = new CodeSequence((c ?? throw new ArgumentException("A code sequence is null.", nameof(codes))).ToArray());
+            sizes[key] = sizes.GetValueOrDefault(key) + 1;
+        }
         var colliding = sizes.Values.Where(s => s > 1).ToList();
         return new CollisionReport(codes.Count, sizes.Count, colliding.Count, colliding.Sum(), sizes.Count == 0 ? 0 : sizes.Values.Max());
     }

@@ -49,7 +49,7 @@ internal static class CollisionResolver
     private static (int Reassigned, int Sinkhorn, int Greedy, int Overflowing) ReassignLastLevel(
         int[][] codes, int lastSize, Func<int[], double[][]> lastLevelCosts, double epsilon, int iterations)
     {
-        var groups = GroupBy(codes, c => c);
+        var groups = GroupByCodes(codes);
         var colliding = groups.Values.Where(g => g.Count > 1).ToList();
         if (colliding.Count == 0) return (0, 0, 0, 0);
 
@@ -117,7 +117,7 @@ internal static class CollisionResolver
 
     private static (int[][] Codes, int[] Sizes, int Appended) AppendLevel(int[][] codes, int[] levelSizes)
     {
-        var groups = GroupBy(codes, c => c);
+        var groups = GroupByCodes(codes);
         var result = new int[codes.Length][];
         var largest = 1;
         foreach (var group in groups.Values)
@@ -135,12 +135,13 @@ internal static class CollisionResolver
         return (result, levelSizes.Append(largest).ToArray(), largest);
     }
 
-    private static Dictionary<CodeSequence, List<int>> GroupBy(int[][] codes, Func<int[], int[]> key)
+    /// <summary>Item ids grouped by their full code sequence, groups in order of first appearance.</summary>
+    private static Dictionary<CodeSequence, List<int>> GroupByCodes(int[][] codes)
     {
         var groups = new Dictionary<CodeSequence, List<int>>();
         for (var i = 0; i < codes.Length; i++)
         {
-            var k = new CodeSequence(key(codes[i]).ToArray());
+            var k = new CodeSequence(codes[i].ToArray());
             if (!groups.TryGetValue(k, out var list)) groups[k] = list = new List<int>();
             list.Add(i);
         }

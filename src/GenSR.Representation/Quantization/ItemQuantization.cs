@@ -12,7 +12,8 @@ namespace GenSR.Representation.Quantization;
 /// <param name="Resolution">What collision resolution did (the table it produced is collision-free).</param>
 /// <param name="Levels">Per codebook level: size, used and dead codes, perplexity, residual error (of the raw codes).</param>
 /// <param name="Codebooks">The centroids, in the quantised space.</param>
-/// <param name="ReconstructionMse">Mean squared error per element between the input vectors and their reconstruction from the raw codes.</param>
+/// <param name="ReconstructionMse">Mean squared error per element between the input vectors and their reconstruction from the raw codes
+/// (RQ-KMeans: the sum of the codes' centroids; RQ-VAE: the decoder's output for the quantised latent).</param>
 /// <param name="Training">Per-epoch training statistics for learned quantizers; empty for RQ-KMeans.</param>
 /// <param name="Elapsed">Wall-clock time.</param>
 public sealed record ItemQuantization(
