@@ -1,0 +1,47 @@
+using GenSR.Core.Runtime;
+
+namespace GenSR.Representation.Collaborative;
+
+/// <summary>
+/// Architecture of <see cref="LightGcn"/> (He et al., "LightGCN: Simplifying and Powering Graph Convolution Network
+/// for Recommendation", SIGIR 2020). Defaults: 64-d embeddings (the paper's fixed size), 2 propagation layers
+/// (GenSR's setting), N(0, 0.1²) initialisation (the authors' released code).
+/// </summary>
+public sealed record LightGcnOptions
+{
+    private readonly int _embeddingDim = 64;
+    private readonly int _layers = 2;
+    private readonly double _initStd = 0.1;
+    private readonly ComputeDevice _device = ComputeDevice.Auto;
+
+    /// <summary>Embedding size (default 64; 1 … 4096).</summary>
+    public int EmbeddingDim
+    {
+        get => _embeddingDim;
+        init => _embeddingDim = value is >= 1 and <= 4096 ? value : throw new ArgumentOutOfRangeException(nameof(EmbeddingDim), value, "EmbeddingDim must be in [1, 4096].");
+    }
+
+    /// <summary>Number of propagation layers K (default 2; 1 … 8). The final embedding is the mean of layers 0 … K.</summary>
+    public int Layers
+    {
+        get => _layers;
+        init => _layers = value is >= 1 and <= 8 ? value : throw new ArgumentOutOfRangeException(nameof(Layers), value, "Layers must be in [1, 8].");
+    }
+
+    /// <summary>Standard deviation of the normal initialisation of the layer-0 embeddings (default 0.1; in (0, 10]).</summary>
+    public double InitStd
+    {
+        get => _initStd;
+        init => _initStd = value is > 0 and <= 10 ? value : throw new ArgumentOutOfRangeException(nameof(InitStd), value, "InitStd must be in (0, 10].");
+    }
+
+    /// <summary>Seed of the initialisation (default 42); the same seed gives the same initial weights on CPU and CUDA.</summary>
+    public long Seed { get; init; } = 42;
+
+    /// <summary>Where the model lives and trains (default <see cref="ComputeDevice.Auto"/>).</summary>
+    public ComputeDevice Device
+    {
+        get => _device;
+        init => _device = Enum.IsDefined(value) ? value : throw new ArgumentOutOfRangeException(nameof(Device), value, "Device must be Auto, Cpu or Cuda.");
+    }
+}

@@ -1,0 +1,14 @@
+namespace GenSR.Representation.Embeddings;
+
+/// <summary>Which view of the items a set of item vectors (and the identifiers built from them) comes from.</summary>
+public enum IdentifierSource
+{
+    /// <summary>Text vectors from a semantic encoder (or external text embeddings).</summary>
+    Semantic = 0,
+
+    /// <summary>Collaborative-filtering vectors (LightGCN, MF-BPR, or external behaviour embeddings).</summary>
+    Collaborative = 1,
+
+    /// <summary>Concatenation of the L2-normalised collaborative and semantic vectors (see <see cref="ItemEmbeddings.Fuse"/>).</summary>
+    Fused = 2,
+}

@@ -1,0 +1,70 @@
+using GenSR.Core.Runtime;
+
+namespace GenSR.Representation.Quantization;
+
+/// <summary>Settings of <see cref="ResidualKMeansQuantizer"/> (RQ-KMeans): L levels × K codes, k-means++ seeding, Lloyd iterations.</summary>
+public sealed record ResidualKMeansOptions
+{
+    private readonly int _levels = 3;
+    private readonly int _codebookSize = 256;
+    private readonly int _minItemsPerCode = 4;
+    private readonly int _maxIterations = 50;
+    private readonly double _tolerance = 1e-4;
+    private readonly CollisionStrategy _collisions = CollisionStrategy.ReassignLastLevel;
+    private readonly ComputeDevice _device = ComputeDevice.Auto;
+
+    /// <summary>Number of levels L (default 3; 1 … 16).</summary>
+    public int Levels
+    {
+        get => _levels;
+        init => _levels = value is >= 1 and <= 16 ? value : throw new ArgumentOutOfRangeException(nameof(Levels), value, "Levels must be in [1, 16].");
+    }
+
+    /// <summary>
+    /// Codes per level K (default 256; 2 … 65,536). Small catalogues get fewer:
+    /// <c>min(K, max(2, ⌊items / MinItemsPerCode⌋), items)</c>; see <see cref="ResidualKMeansQuantizer.EffectiveCodebookSize"/>.
+    /// </summary>
+    public int CodebookSize
+    {
+        get => _codebookSize;
+        init => _codebookSize = value is >= 2 and <= 65_536 ? value : throw new ArgumentOutOfRangeException(nameof(CodebookSize), value, "CodebookSize must be in [2, 65536].");
+    }
+
+    /// <summary>Average number of items per first-level code below which the codebook is shrunk (default 4; 1 … 1,000).</summary>
+    public int MinItemsPerCode
+    {
+        get => _minItemsPerCode;
+        init => _minItemsPerCode = value is >= 1 and <= 1000 ? value : throw new ArgumentOutOfRangeException(nameof(MinItemsPerCode), value, "MinItemsPerCode must be in [1, 1000].");
+    }
+
+    /// <summary>Lloyd iterations per level at most (default 50; 0 … 10,000; 0 keeps the k-means++ seeds).</summary>
+    public int MaxIterations
+    {
+        get => _maxIterations;
+        init => _maxIterations = value is >= 0 and <= 10_000 ? value : throw new ArgumentOutOfRangeException(nameof(MaxIterations), value, "MaxIterations must be in [0, 10000].");
+    }
+
+    /// <summary>Stop a level when the centroids move less than this, relative (‖ΔC‖² / ‖C‖²; default 1e-4; in [0, 1)).</summary>
+    public double Tolerance
+    {
+        get => _tolerance;
+        init => _tolerance = value is >= 0 and < 1 ? value : throw new ArgumentOutOfRangeException(nameof(Tolerance), value, "Tolerance must be in [0, 1).");
+    }
+
+    /// <summary>How collisions are resolved (default <see cref="CollisionStrategy.ReassignLastLevel"/>).</summary>
+    public CollisionStrategy Collisions
+    {
+        get => _collisions;
+        init => _collisions = Enum.IsDefined(value) ? value : throw new ArgumentOutOfRangeException(nameof(Collisions), value, "Collisions must be ReassignLastLevel or AppendLevel.");
+    }
+
+    /// <summary>Seed of the k-means++ draws (default 42).</summary>
+    public long Seed { get; init; } = 42;
+
+    /// <summary>Where the clustering runs (default <see cref="ComputeDevice.Auto"/>).</summary>
+    public ComputeDevice Device
+    {
+        get => _device;
+        init => _device = Enum.IsDefined(value) ? value : throw new ArgumentOutOfRangeException(nameof(Device), value, "Device must be Auto, Cpu or Cuda.");
+    }
+}

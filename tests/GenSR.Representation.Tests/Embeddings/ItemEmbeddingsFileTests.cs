@@ -1,0 +1,75 @@
+using GenSR.Core.Identifiers;
+using GenSR.Core.Runtime;
+using GenSR.Representation.Embeddings;
+using GenSR.Representation.Quantization;
+using GenSR.Representation.Tests.Quantization;
+
+namespace GenSR.Representation.Tests.Embeddings;
+
+public sealed class ItemEmbeddingsFileTests : IDisposable
+{
+    private readonly string _directory = Path.Combine(Path.GetTempPath(), "gensr-embeddings-" + Guid.NewGuid().ToString("N"));
+
+    public ItemEmbeddingsFileTests() => TorchRuntime.SetThreads(1);
+
+    public void Dispose()
+    {
+        if (Directory.Exists(_directory)) Directory.Delete(_directory, recursive: true);
+    }
+
+    [Fact]
+    public void Embeddings_and_the_identifier_table_they_produced_round_trip_exactly()
+    {
+        var embeddings = ClusteredVectors.Create(items: 300, dimension: 12, clusters: 9, duplicates: 10);
+        var quantization = ResidualKMeansQuantizer.Create(new ResidualKMeansOptions { CodebookSize = 16, Device = ComputeDevice.Cpu }).Quantize(embeddings);
+        var path = Path.Combine(_directory, "items");
+
+        ItemEmbeddingsFile.Save(path, embeddings, quantization.Identifiers);
+        var loaded = ItemEmbeddingsFile.Load(path + ".json");
+
+        Assert.True(File.Exists(path + ".safetensors"));
+        Assert.True(loaded.Embeddings.Vectors.ContentEquals(embeddings.Vectors));
+        Assert.Equal(embeddings.Source, loaded.Embeddings.Source);
+        Assert.Equal(embeddings.Label, loaded.Embeddings.Label);
+        Assert.NotNull(loaded.Identifiers);
+        Assert.Equal(quantization.Identifiers.ToJson().ToJsonString(), loaded.Identifiers!.ToJson().ToJsonString());
+        Assert.Empty(Directory.GetFiles(_directory, "*.tmp*")); // temporary files were renamed
+    }
+
+    [Fact]
+    public void Embeddings_without_identifiers_round_trip_and_overwrite_cleanly()
+    {
+        var path = Path.Combine(_directory, "cf");
+        var first = new ItemEmbeddings(new EmbeddingMatrix(new float[] { 1, 2, 3, 4 }, 2, 2), IdentifierSource.Collaborative, "lightgcn");
+        var second = new ItemEmbeddings(new EmbeddingMatrix(new float[] { -0f, 1e-30f, float.Epsilon, 7 }, 2, 2), IdentifierSource.Collaborative, "lightgcn");
+        ItemEmbeddingsFile.Save(path, first);
+        ItemEmbeddingsFile.Save(path, second);
+
+        var loaded = ItemEmbeddingsFile.Load(path);
+        Assert.True(loaded.Embeddings.Vectors.ContentEquals(second.Vectors)); // bitwise, including -0 and subnormals
+        Assert.Null(loaded.Identifiers);
+    }
+
+    [Fact]
+    public void A_replaced_tensor_file_is_detected()
+    {
+        var a = Path.Combine(_directory, "a");
+        var b = Path.Combine(_directory, "b");
+        ItemEmbeddingsFile.Save(a, new ItemEmbeddings(new EmbeddingMatrix(new float[] { 1, 2 }, 1, 2), IdentifierSource.Semantic, "lsa"));
+        ItemEmbeddingsFile.Save(b, new ItemEmbeddings(new EmbeddingMatrix(new float[] { 3, 4 }, 1, 2), IdentifierSource.Semantic, "lsa"));
+        File.Copy(b + ".safetensors", a + ".safetensors", overwrite: true);
+
+        var error = Assert.Throws<InvalidDataException>(() => ItemEmbeddingsFile.Load(a));
+        Assert.Contains("SHA-256", error.Message);
+        Assert.Throws<FileNotFoundException>(() => ItemEmbeddingsFile.Load(Path.Combine(_directory, "missing")));
+    }
+
+    [Fact]
+    public void A_table_for_another_number_of_items_is_refused()
+    {
+        var embeddings = new ItemEmbeddings(new EmbeddingMatrix(new float[] { 1, 2, 3, 4 }, 2, 2), IdentifierSource.Semantic, "lsa");
+        var table = new IdentifierTable(new[] { new[] { 0 }, new[] { 1 }, new[] { 2 } });
+        var error = Assert.Throws<ArgumentException>(() => ItemEmbeddingsFile.Save(Path.Combine(_directory, "x"), embeddings, table));
+        Assert.Contains("3 items", error.Message);
+    }
+}
