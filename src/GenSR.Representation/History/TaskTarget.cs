@@ -34,7 +34,8 @@ public sealed class TaskTarget : nn.Module<Tensor, Tensor>
     /// <summary>Task ids <c>[batch]</c> (int64, values of <see cref="TaskKind"/>) → target vectors <c>[batch, d]</c>.</summary>
     public override Tensor forward(Tensor taskIds) => _weight.index_select(0, taskIds);
 
-    /// <summary>The vector of <paramref name="task"/> repeated for a batch: <c>[batchSize, d]</c>.</summary>
+    /// <summary>The vector of <paramref name="task"/> repeated for a batch: <c>[batchSize, d]</c>, an expanded view of one row
+    /// of <c>weight</c> (gradients flow into that row; do not write into it).</summary>
     public Tensor For(TaskKind task, long batchSize)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(batchSize, 0);

@@ -125,6 +125,36 @@ public sealed class BertSentenceEncoderTests
     }
 
     [Fact]
+    public void Sentence_transformers_and_tokenizer_settings_in_the_folder_are_followed()
+    {
+        var folder = BertFixture.CopyToTemporary();
+        try
+        {
+            Directory.CreateDirectory(Path.Combine(folder, "1_Pooling"));
+            File.WriteAllText(Path.Combine(folder, "1_Pooling", "config.json"), """{"word_embedding_dimension": 32, "pooling_mode_cls_token": true, "pooling_mode_mean_tokens": false}""");
+            File.WriteAllText(Path.Combine(folder, "sentence_bert_config.json"), """{"max_seq_length": 16, "do_lower_case": false}""");
+            File.WriteAllText(Path.Combine(folder, "tokenizer_config.json"), """{"do_lower_case": true, "model_max_length": 1000000000000000019884624838656}""");
+            using var configured = BertSentenceEncoder.Create(folder, Cpu);
+            Assert.Equal(SentencePooling.Cls, configured.Pooling);
+            Assert.Equal(16, configured.MaxLength);
+            Assert.False(configured.Tokenizer.LowerCaseBeforeTokenization);
+
+            using var overridden = BertSentenceEncoder.Create(folder, Cpu with { Pooling = SentencePooling.Mean, MaxLength = 32, LowerCase = true });
+            Assert.Equal(SentencePooling.Mean, overridden.Pooling);
+            Assert.Equal(32, overridden.MaxLength);
+            Assert.True(overridden.Tokenizer.LowerCaseBeforeTokenization);
+            Assert.NotEqual(configured.TokenizeToIds("Fender GUITAR"), overridden.TokenizeToIds("Fender GUITAR"));
+
+            File.WriteAllText(Path.Combine(folder, "1_Pooling", "config.json"), """{"pooling_mode_max_tokens": true}""");
+            Assert.Contains("Pooling", Assert.Throws<InvalidDataException>(() => BertSentenceEncoder.Create(folder, Cpu)).Message);
+        }
+        finally
+        {
+            Directory.Delete(folder, recursive: true);
+        }
+    }
+
+    [Fact]
     public void Bad_options_are_rejected_naming_the_option()
     {
         Assert.Contains("BatchSize", Assert.Throws<ArgumentOutOfRangeException>(() => new BertSentenceEncoderOptions { BatchSize = 0 }).Message);

@@ -13,7 +13,9 @@ namespace GenSR.Representation.Semantic;
 /// </summary>
 /// <remarks>
 /// The folder holds HF's <c>config.json</c>, <c>model.safetensors</c> and <c>vocab.txt</c>, and optionally
-/// <c>tokenizer_config.json</c> (read for <c>do_lower_case</c> and <c>model_max_length</c>). Texts are tokenised as
+/// <c>tokenizer_config.json</c> (read for <c>do_lower_case</c> and <c>model_max_length</c>) and, in a sentence-transformers
+/// folder, <c>sentence_bert_config.json</c> (<c>max_seq_length</c>, <c>do_lower_case</c>) and <c>1_Pooling/config.json</c>
+/// (mean or <c>[CLS]</c> pooling); options set explicitly take precedence. Texts are tokenised as
 /// HF's <c>BertTokenizer</c> does (basic tokenisation: lower-casing and accent stripping for uncased vocabularies,
 /// splitting on whitespace and punctuation, CJK characters apart; then greedy longest-match WordPiece), wrapped in
 /// <c>[CLS] … [SEP]</c> and truncated to <see cref="MaxLength"/>. Batches are formed from texts of similar length so
@@ -23,12 +25,13 @@ public sealed class BertSentenceEncoder : ISemanticEncoder
 {
     private bool _disposed;
 
-    private BertSentenceEncoder(BertModel model, BertTokenizer tokenizer, BertSentenceEncoderOptions options, int maxLength, Device device)
+    private BertSentenceEncoder(BertModel model, BertTokenizer tokenizer, BertSentenceEncoderOptions options, int maxLength, SentencePooling pooling, Device device)
     {
         Model = model;
         Tokenizer = tokenizer;
         Options = options;
         MaxLength = maxLength;
+        Pooling = pooling;
         Device = device;
     }
 
@@ -46,6 +49,9 @@ public sealed class BertSentenceEncoder : ISemanticEncoder
 
     /// <summary>Longest token sequence, special tokens included.</summary>
     public int MaxLength { get; }
+
+    /// <summary>How sentence vectors are pooled (from the options, else the folder's pooling module, else mean).</summary>
+    public SentencePooling Pooling { get; }
 
     /// <inheritdoc />
     /// <remarks>The checkpoint's <c>hidden_size</c>.</remarks>
@@ -69,7 +75,9 @@ public sealed class BertSentenceEncoder : ISemanticEncoder
         if (!File.Exists(vocabPath)) throw new FileNotFoundException($"\"{modelDirectory}\" has no vocab.txt (the WordPiece vocabulary).", vocabPath);
 
         var (lowerCaseSetting, modelMaxLength) = ReadTokenizerConfig(Path.Combine(modelDirectory, "tokenizer_config.json"));
-        var lowerCase = options.LowerCase ?? lowerCaseSetting ?? true;
+        var (sentenceLowerCase, sentenceMaxLength) = ReadSentenceTransformersConfig(Path.Combine(modelDirectory, "sentence_bert_config.json"));
+        var pooling = options.Pooling ?? ReadPoolingConfig(Path.Combine(modelDirectory, "1_Pooling", "config.json")) ?? SentencePooling.Mean;
+        var lowerCase = options.LowerCase ?? sentenceLowerCase ?? lowerCaseSetting ?? true;
         var (vocabularyText, vocabularySize) = ReadVocabulary(vocabPath);
         BertTokenizer tokenizer;
         try
@@ -101,8 +109,10 @@ public sealed class BertSentenceEncoder : ISemanticEncoder
             if (options.MaxLength > config.MaxPositionEmbeddings)
                 throw new ArgumentOutOfRangeException(nameof(options), options.MaxLength,
                     $"BertSentenceEncoderOptions.MaxLength ({options.MaxLength}) exceeds the checkpoint's max_position_embeddings ({config.MaxPositionEmbeddings}).");
-            var maxLength = options.MaxLength ?? Math.Max(2, Math.Min(Math.Min(512, config.MaxPositionEmbeddings), modelMaxLength ?? int.MaxValue));
-            return new BertSentenceEncoder(model, tokenizer, options, maxLength, device);
+            var maxLength = options.MaxLength
+                            ?? (sentenceMaxLength is { } s ? Math.Clamp(s, 2, config.MaxPositionEmbeddings) : (int?)null)
+                            ?? Math.Max(2, Math.Min(Math.Min(512, config.MaxPositionEmbeddings), modelMaxLength ?? int.MaxValue));
+            return new BertSentenceEncoder(model, tokenizer, options, maxLength, pooling, device);
         }
         catch
         {
@@ -137,7 +147,7 @@ public sealed class BertSentenceEncoder : ISemanticEncoder
     }
 
     /// <summary>Pools the last hidden state <c>[batch, seq, hidden]</c> with the mask <c>[batch, seq]</c> into sentence vectors
-    /// <c>[batch, hidden]</c>, by <see cref="BertSentenceEncoderOptions.Pooling"/>, L2-normalised when
+    /// <c>[batch, hidden]</c>, by <see cref="Pooling"/>, L2-normalised when
     /// <see cref="BertSentenceEncoderOptions.Normalize"/> is set.</summary>
     public Tensor Pool(Tensor lastHiddenState, Tensor attentionMask)
     {
@@ -145,7 +155,7 @@ public sealed class BertSentenceEncoder : ISemanticEncoder
         ArgumentNullException.ThrowIfNull(attentionMask);
         using var scope = NewDisposeScope();
         Tensor pooled;
-        if (Options.Pooling == SentencePooling.Cls)
+        if (Pooling == SentencePooling.Cls)
         {
             pooled = lastHiddenState.select(1, 0);
         }
@@ -240,21 +250,43 @@ public sealed class BertSentenceEncoder : ISemanticEncoder
         return (string.Join("\n", patched) + "\n", lines.Length);
     }
 
+    private static (bool? LowerCase, int? MaxSequenceLength) ReadSentenceTransformersConfig(string path)
+    {
+        using var document = ReadJson(path);
+        if (document is null) return (null, null);
+        var root = document.RootElement;
+        bool? lower = root.TryGetProperty("do_lower_case", out var l) && l.ValueKind is JsonValueKind.True or JsonValueKind.False ? l.GetBoolean() : null;
+        int? max = root.TryGetProperty("max_seq_length", out var m) && m.ValueKind == JsonValueKind.Number && m.TryGetInt32(out var v) && v > 0 ? v : null;
+        return (lower, max);
+    }
+
+    private static SentencePooling? ReadPoolingConfig(string path)
+    {
+        using var document = ReadJson(path);
+        if (document is null) return null;
+        var root = document.RootElement;
+        bool Flag(string key) => root.TryGetProperty(key, out var f) && f.ValueKind == JsonValueKind.True;
+        if (Flag("pooling_mode_cls_token")) return SentencePooling.Cls;
+        if (Flag("pooling_mode_mean_tokens")) return SentencePooling.Mean;
+        throw new InvalidDataException($"{path}: the pooling mode is neither pooling_mode_mean_tokens nor pooling_mode_cls_token; " +
+                                       "set BertSentenceEncoderOptions.Pooling explicitly to use this checkpoint.");
+    }
+
+    private static JsonDocument? ReadJson(string path)
+    {
+        if (!File.Exists(path)) return null;
+        try { return JsonDocument.Parse(File.ReadAllText(path)); }
+        catch (JsonException e) { throw new InvalidDataException($"{path}: not valid JSON ({e.Message}).", e); }
+    }
+
     private static (bool? LowerCase, int? ModelMaxLength) ReadTokenizerConfig(string path)
     {
-        if (!File.Exists(path)) return (null, null);
-        try
-        {
-            using var document = JsonDocument.Parse(File.ReadAllText(path));
-            var root = document.RootElement;
-            bool? lower = root.TryGetProperty("do_lower_case", out var l) && l.ValueKind is JsonValueKind.True or JsonValueKind.False ? l.GetBoolean() : null;
-            // HF writes a huge sentinel (1e30) when the length is unbounded.
-            int? max = root.TryGetProperty("model_max_length", out var m) && m.ValueKind == JsonValueKind.Number && m.TryGetInt32(out var v) && v > 0 ? v : null;
-            return (lower, max);
-        }
-        catch (JsonException e)
-        {
-            throw new InvalidDataException($"{path}: not valid JSON ({e.Message}).", e);
-        }
+        using var document = ReadJson(path);
+        if (document is null) return (null, null);
+        var root = document.RootElement;
+        bool? lower = root.TryGetProperty("do_lower_case", out var l) && l.ValueKind is JsonValueKind.True or JsonValueKind.False ? l.GetBoolean() : null;
+        // HF writes a huge sentinel (1e30) when the length is unbounded; TryGetInt32 rejects it.
+        int? max = root.TryGetProperty("model_max_length", out var m) && m.ValueKind == JsonValueKind.Number && m.TryGetInt32(out var v) && v > 0 ? v : null;
+        return (lower, max);
     }
 }

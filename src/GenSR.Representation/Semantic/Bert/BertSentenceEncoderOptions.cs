@@ -10,7 +10,8 @@ public sealed record BertSentenceEncoderOptions
 {
     /// <summary>
     /// Longest token sequence, <c>[CLS]</c> and <c>[SEP]</c> included; longer texts are truncated (their last word pieces
-    /// are dropped). Null (default): the smallest of 512, the checkpoint's <c>max_position_embeddings</c> and its
+    /// are dropped). Null (default): the folder's <c>sentence_bert_config.json</c> <c>max_seq_length</c> when present (what
+    /// sentence-transformers uses), else the smallest of 512, the checkpoint's <c>max_position_embeddings</c> and its
     /// tokenizer's <c>model_max_length</c>. When set: 2 … 8192, and at most <c>max_position_embeddings</c> (checked on creation).
     /// </summary>
     public int? MaxLength
@@ -30,14 +31,17 @@ public sealed record BertSentenceEncoderOptions
             : throw new ArgumentOutOfRangeException(nameof(BatchSize), value, $"BertSentenceEncoderOptions.BatchSize must be 1 … 65536; got {value}.");
     } = 64;
 
-    /// <summary>How the sentence vector is pooled. Default <see cref="SentencePooling.Mean"/>.</summary>
-    public SentencePooling Pooling
+    /// <summary>
+    /// How the sentence vector is pooled. Null (default): as the folder's sentence-transformers pooling module
+    /// (<c>1_Pooling/config.json</c>) says when present, else <see cref="SentencePooling.Mean"/>.
+    /// </summary>
+    public SentencePooling? Pooling
     {
         get;
-        init => field = Enum.IsDefined(value)
+        init => field = value is null || Enum.IsDefined(value.Value)
             ? value
-            : throw new ArgumentOutOfRangeException(nameof(Pooling), value, "BertSentenceEncoderOptions.Pooling must be Mean or Cls.");
-    } = SentencePooling.Mean;
+            : throw new ArgumentOutOfRangeException(nameof(Pooling), value, "BertSentenceEncoderOptions.Pooling must be null, Mean or Cls.");
+    }
 
     /// <summary>Whether sentence vectors are L2-normalised (so dot products are cosine similarities). Default true.</summary>
     public bool Normalize { get; init; } = true;
