@@ -11,7 +11,7 @@ namespace GenSR.Unify.T5;
 public sealed class T5Tokenizer
 {
     private readonly byte[] modelBytes;
-    private readonly string[] pieces;
+    private readonly string?[] pieces;
 
     private T5Tokenizer(byte[] modelBytes, string source)
     {
@@ -33,7 +33,7 @@ public sealed class T5Tokenizer
         PadId = ids.Pad;
         EosId = ids.Eos;
         UnknownId = ids.Unk;
-        pieces = new string[SentencePiece.Vocabulary.Values.Max() + 1];
+        pieces = new string?[SentencePiece.Vocabulary.Values.Max() + 1];
         foreach (var (piece, id) in SentencePiece.Vocabulary) pieces[id] = piece;
         Source = source;
     }
