@@ -1,0 +1,52 @@
+using static TorchSharp.torch;
+
+namespace GenSR.Unify.T5;
+
+/// <summary>
+/// T5's relative position buckets (Raffel et al., 2020, "Exploring the Limits of Transfer Learning with a Unified
+/// Text-to-Text Transformer", §2.1): half of the buckets hold exact small distances, the other half logarithmically
+/// wider ranges up to <c>max_distance</c>; bidirectional attention (the encoder) spends half the buckets on each
+/// direction, causal attention (the decoder) only looks back. Computed with tensor ops in float32 exactly as the
+/// reference implementation does, so bucket boundaries agree bit for bit.
+/// </summary>
+internal static class T5RelativePosition
+{
+    /// <summary>Maps relative positions (<c>key_position − query_position</c>, int64, any shape) to bucket ids in [0, numBuckets).</summary>
+    public static Tensor Bucket(Tensor relativePosition, bool bidirectional, int numBuckets, int maxDistance)
+    {
+        using var scope = NewDisposeScope();
+        Tensor buckets;
+        Tensor distance;
+        if (bidirectional)
+        {
+            numBuckets /= 2;
+            buckets = relativePosition.gt(0).to(ScalarType.Int64) * numBuckets;
+            distance = relativePosition.abs();
+        }
+        else
+        {
+            buckets = zeros_like(relativePosition);
+            distance = -relativePosition.clamp_max(0);
+        }
+        var maxExact = numBuckets / 2;
+        var isSmall = distance.lt(maxExact);
+        var large = (distance.to(ScalarType.Float32) / maxExact).log()
+            .div(Math.Log((double)maxDistance / maxExact))
+            .mul(numBuckets - maxExact)
+            .to(ScalarType.Int64) + maxExact;
+        large = large.clamp_max(numBuckets - 1);
+        return (buckets + where(isSmall, distance, large)).MoveToOuterDisposeScope();
+    }
+
+    /// <summary>
+    /// Bucket ids [queryLength, keyLength] for queries at positions <c>queryOffset .. queryOffset + queryLength − 1</c>
+    /// attending to keys at positions <c>0 .. keyLength − 1</c>.
+    /// </summary>
+    public static Tensor Buckets(long queryLength, long keyLength, long queryOffset, bool bidirectional, int numBuckets, int maxDistance, Device device)
+    {
+        using var scope = NewDisposeScope();
+        var context = arange(queryOffset, queryOffset + queryLength, ScalarType.Int64, device).unsqueeze(1);
+        var memory = arange(0, keyLength, ScalarType.Int64, device).unsqueeze(0);
+        return Bucket(memory - context, bidirectional, numBuckets, maxDistance).MoveToOuterDisposeScope();
+    }
+}
