@@ -80,8 +80,12 @@ public sealed class PretrainedTokenizerVocabulary : ModelVocabulary
             EosId = tokenizer.EndOfSentenceId,
             UnknownId = tokenizer.UnknownId,
             IdentifierTokenCount = identifierTokenCount,
-        });
+        })
+        { SentencePieceModel = buffer.ToArray() };
     }
+
+    /// <summary>The serialized SentencePiece model this vocabulary was loaded from (so it can be saved with a checkpoint), or null when built from a tokenizer object.</summary>
+    public byte[]? SentencePieceModel { get; private init; }
 
     /// <summary>The wrapped tokenizer.</summary>
     public Tokenizer Tokenizer { get; }
@@ -141,7 +145,7 @@ public sealed class PretrainedTokenizerVocabulary : ModelVocabulary
 
     /// <inheritdoc/>
     public override ModelVocabulary WithIdentifierTokenCount(int identifierTokenCount) =>
-        new PretrainedTokenizerVocabulary(Tokenizer, _options with { IdentifierTokenCount = identifierTokenCount });
+        new PretrainedTokenizerVocabulary(Tokenizer, _options with { IdentifierTokenCount = identifierTokenCount }) { SentencePieceModel = SentencePieceModel };
 
     /// <inheritdoc/>
     protected override string DecodeTextTokens(IReadOnlyList<int> textIds)

@@ -1,0 +1,197 @@
+using System.Diagnostics;
+using System.Text;
+using GenSR.Core.Data;
+using GenSR.Core.Data.Loaders;
+using GenSR.Core.Data.Splits;
+using GenSR.Core.Demo;
+using GenSR.Core.Metrics;
+using GenSR.Core.Runtime;
+using GenSR.Quickstart;
+using GenSR.Unify.Checkpoints;
+using GenSR.Unify.Evaluation;
+using GenSR.Unify.Inference;
+using GenSR.Unify.Pipeline;
+using GenSR.Unify.Training;
+using Spectre.Console;
+
+QuickstartOptions options;
+try
+{
+    options = QuickstartOptions.Parse(args);
+}
+catch (HelpRequestedException)
+{
+    Console.WriteLine(QuickstartOptions.Usage);
+    return 0;
+}
+catch (ArgumentException e)
+{
+    Console.Error.WriteLine($"error: {e.Message}");
+    Console.Error.WriteLine(QuickstartOptions.Usage);
+    return 2;
+}
+
+var total = Stopwatch.StartNew();
+using var cancel = new CancellationTokenSource();
+Console.CancelKeyPress += (_, e) => { e.Cancel = true; cancel.Cancel(); };
+if (options.Threads is int threads) TorchRuntime.SetThreads(threads);
+TorchRuntime.Seed(options.Seed);
+var device = TorchRuntime.Resolve(options.Device);
+
+// 1. Data.
+SrDataset dataset;
+try
+{
+    dataset = options.Data is null
+        ? DemoDataset.Generate()
+        : options.Format is { } format ? DatasetLoader.Load(options.Data, format) : DatasetLoader.Load(options.Data);
+}
+catch (Exception e) when (e is DatasetFormatException or IOException or ArgumentException)
+{
+    Console.Error.WriteLine($"error: {e.Message}");
+    return 1;
+}
+
+var split = LeaveOneOutSplit.Create(dataset);
+var stats = dataset.ComputeStatistics();
+AnsiConsole.MarkupLine($"[bold]GenSR quickstart[/] on [green]{Markup.Escape(dataset.Name)}[/]: {stats.Users} users, {stats.Items} items, {stats.Events} events " +
+                       $"({stats.SearchEvents} search), {split.TrainingExamples.Count} training examples, device {device}");
+
+// 2. Representations, identifiers and the model.
+var pipelineOptions = new GenSRPipelineOptions { Device = options.Device, Seed = options.Seed };
+GenSRPrepared prepared = null!;
+AnsiConsole.Status().Start("Preparing representations…", ctx =>
+{
+    prepared = GenSRPipeline.Prepare(split, pipelineOptions, new Progress<GenSRPipelineProgress>(p =>
+    {
+        if (p.Stage != "collaborative" || p.Detail.StartsWith("LightGCN", StringComparison.Ordinal))
+            AnsiConsole.MarkupLine($"  [grey]{Markup.Escape(p.Stage)}:[/] {Markup.Escape(p.Detail)}");
+        ctx.Status($"Preparing representations: {p.Stage}…");
+    }), cancel.Token);
+});
+using var model = prepared.Model;
+AnsiConsole.MarkupLine($"  [grey]prepared in {string.Join(", ", prepared.Elapsed.Select(kv => $"{kv.Key} {kv.Value.TotalSeconds:F1} s"))}[/]");
+
+// 3. Training with a live progress bar.
+Directory.CreateDirectory(options.Out);
+var checkpoints = Path.Combine(options.Out, "checkpoints");
+var trainingOptions = new GenSRTrainingOptions
+{
+    Epochs = options.Epochs,
+    Seed = options.Seed,
+    CheckpointFolder = checkpoints,
+    ValidationCases = 300,
+    Patience = 2,
+};
+var trainer = new GenSRTrainer(model, prepared.Builder, prepared.ItemKeys, trainingOptions);
+GenSRTrainingResult training = null!;
+try
+{
+    AnsiConsole.Progress()
+        .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new RemainingTimeColumn())
+        .Start(ctx =>
+        {
+            var bar = ctx.AddTask("training");
+            var lastValidation = "";
+            training = trainer.Train(split, new SyncProgress<TrainingProgress>(p =>
+            {
+                bar.MaxValue = p.TotalSteps;
+                bar.Value = p.Step;
+                if (p.ValidationNdcg10 is double v)
+                {
+                    lastValidation = $" val NDCG@10 {v:F4}";
+                    AnsiConsole.MarkupLine($"  epoch {p.Epoch} step {p.Step}: loss {p.LanguageModelLoss:F3}, validation NDCG@10 {v:F4} " +
+                                           $"({string.Join(", ", p.ValidationByTask!.Select(kv => $"{kv.Key} {kv.Value:F4}"))}), {p.ExamplesPerSecond:F0} examples/s");
+                }
+
+                bar.Description = $"epoch {p.Epoch} loss {p.LanguageModelLoss:F3}{lastValidation}";
+            }), cancel.Token);
+            bar.Value = bar.MaxValue;
+        });
+}
+catch (OperationCanceledException)
+{
+    AnsiConsole.MarkupLine($"[yellow]Cancelled.[/] The last good checkpoint stays in {Markup.Escape(checkpoints)}.");
+    return 130;
+}
+
+AnsiConsole.MarkupLine($"Trained {training.Steps} steps in {training.Elapsed.TotalSeconds:F0} s; best validation NDCG@10 {training.BestValidationNdcg10:F4} at step {training.BestStep}" +
+                       (training.StoppedEarly ? " (stopped early)" : ""));
+
+// 4. Evaluation on the test cases: GenSR (generative full ranking; generative and pointwise sampled) beside popularity.
+var testCases = options.EvaluationCases is int n && n < split.Test.Count ? split.Test.Take(n).ToArray() : split.Test;
+var evaluation = new GenSREvaluationOptions();
+var tasks = evaluation.Tasks;
+IReadOnlyList<EvaluationReport> reports = null!;
+using (var inference = new GenSRInference(model, prepared.Builder))
+{
+    AnsiConsole.Status().Start("Evaluating…", ctx =>
+    {
+        reports = GenSREvaluator.Evaluate(inference, testCases, dataset.Name, evaluation,
+            new SyncProgress<GenSREvaluationProgress>(p => ctx.Status($"Evaluating: {p.Stage} {p.Done}/{p.Total}")), cancel.Token);
+    });
+}
+
+var all = new List<EvaluationReport>(reports)
+{
+    PopularityBaseline.FullRanking(split, testCases, tasks),
+    PopularityBaseline.Sampled(split, testCases, tasks, evaluation.Sampling),
+};
+var table = new Table().Title($"Test metrics on {Markup.Escape(dataset.Name)} ({testCases.Count} users, each evaluated in both tasks)");
+foreach (var column in new[] { "protocol", "system", "task", "Recall@10", "NDCG@10", "MRR@20" }) table.AddColumn(column);
+foreach (var report in all.OrderBy(r => r.Protocol).ThenBy(r => r.SystemName))
+    foreach (var task in report.Tasks)
+        table.AddRow(report.Protocol == EvaluationProtocol.FullRanking ? "full ranking" : "sampled 1+99", Markup.Escape(report.SystemName), task.Task.ToString(),
+            $"{task.Get(RankingMetric.Recall, 10):F4}", $"{task.Get(RankingMetric.Ndcg, 10):F4}", $"{task.Get(RankingMetric.Mrr, 20):F4}");
+AnsiConsole.Write(table);
+
+var verdicts = new List<string>();
+foreach (var protocol in new[] { EvaluationProtocol.FullRanking, EvaluationProtocol.Sampled })
+{
+    var gensr = all.First(r => r.Protocol == protocol && r.SystemName == GenSREvaluator.GenerativeName);
+    var popularity = all.First(r => r.Protocol == protocol && r.SystemName == "Popularity");
+    foreach (var task in tasks)
+    {
+        var (g, p) = (gensr[task].Get(RankingMetric.Recall, 10), popularity[task].Get(RankingMetric.Recall, 10));
+        verdicts.Add($"{EvaluationReport.DescribeProtocol(protocol)}, {task}: GenSR generative Recall@10 {g:F4} vs popularity {p:F4} → " +
+                     (g > p ? $"{g / Math.Max(p, 1e-9):F1}× popularity" : "NOT better than popularity"));
+    }
+}
+
+foreach (var v in verdicts) AnsiConsole.MarkupLine(Markup.Escape(v));
+
+// 5. Checkpoint, report, plot; then reload the checkpoint and answer one request of each kind.
+var checkpoint = Path.Combine(options.Out, "model");
+GenSRCheckpoint.Save(checkpoint, model, prepared.Builder, prepared.ItemKeys);
+var plot = Path.Combine(options.Out, "training-curves.png");
+TrainingCurves.Save(training.History, plot);
+var markdown = new StringBuilder();
+markdown.AppendLine($"# GenSR quickstart report: {dataset.Name}").AppendLine();
+markdown.AppendLine($"- Dataset: {dataset.Name}: {stats.Users} users, {stats.Items} items, {stats.Events} events ({stats.SearchEvents} search events); leave-one-out split, history cap {split.Options.MaxHistory}.");
+markdown.AppendLine($"- Device: {device}; seed {options.Seed}; identifiers: {pipelineOptions.IdentifierSource}, levels [{string.Join(" × ", prepared.Builder.Identifiers.LevelSizes)}].");
+markdown.AppendLine($"- Training: {training.Steps} steps, {training.Elapsed.TotalSeconds:F0} s, best validation NDCG@10 {training.BestValidationNdcg10:F4} (full ranking, generative, first {trainingOptions.ValidationCases} validation users).");
+markdown.AppendLine($"- Total time: {total.Elapsed.TotalSeconds:F0} s.").AppendLine();
+foreach (var v in verdicts) markdown.AppendLine($"- {v}");
+markdown.AppendLine();
+foreach (var report in all) markdown.AppendLine(report.ToMarkdown()).AppendLine();
+markdown.AppendLine("![training curves](training-curves.png)");
+File.WriteAllText(Path.Combine(options.Out, "report.md"), markdown.ToString());
+
+using (var recommender = GenSRRecommender.Load(checkpoint, options.Device))
+{
+    var user = testCases[0];
+    var recs = recommender.Recommend(user.History, 5);
+    var found = recommender.Search(user.History, user.Query, 5);
+    AnsiConsole.MarkupLine($"User {user.UserId}, last item [green]{Markup.Escape(dataset.Catalog[user.History[^1].ItemId].Title)}[/]:");
+    AnsiConsole.MarkupLine($"  recommended: {Markup.Escape(string.Join("; ", recs.Select(r => r.Title)))}");
+    AnsiConsole.MarkupLine($"  search \"{Markup.Escape(user.Query)}\": {Markup.Escape(string.Join("; ", found.Select(r => r.Title)))}");
+}
+
+AnsiConsole.MarkupLine($"Checkpoint: {Markup.Escape(checkpoint)}; report: {Markup.Escape(Path.Combine(options.Out, "report.md"))}; plot: {Markup.Escape(plot)}; total {total.Elapsed.TotalSeconds:F0} s.");
+return 0;
+
+/// <summary>An <see cref="IProgress{T}"/> that reports on the calling thread (Spectre's display is thread-safe; ordering matters here).</summary>
+internal sealed class SyncProgress<T>(Action<T> report) : IProgress<T>
+{
+    public void Report(T value) => report(value);
+}

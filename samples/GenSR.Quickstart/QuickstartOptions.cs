@@ -1,0 +1,58 @@
+using GenSR.Core.Data.Loaders;
+using GenSR.Core.Runtime;
+
+namespace GenSR.Quickstart;
+
+/// <summary>Command-line options of the quickstart.</summary>
+internal sealed record QuickstartOptions
+{
+    public string? Data { get; init; }
+    public DatasetFormat? Format { get; init; }
+    public ComputeDevice Device { get; init; } = ComputeDevice.Auto;
+    public int Epochs { get; init; } = 4;
+    public string Out { get; init; } = Path.Combine("artifacts", "quickstart");
+    public long Seed { get; init; } = 42;
+    public int? EvaluationCases { get; init; }
+    public int? Threads { get; init; }
+
+    public const string Usage = """
+        usage: dotnet run --project samples/GenSR.Quickstart -c Release [-- options]
+          --data <folder>        a dataset folder (default: the embedded demo dataset)
+          --format <f>           amazon | movielens | jsonl (default: detected from the folder)
+          --device <d>           auto | cpu | cuda (default auto)
+          --epochs <n>           maximum training epochs (default 4)
+          --out <folder>         where the checkpoint, report and plot go (default artifacts/quickstart)
+          --seed <n>             seed (default 42)
+          --eval-cases <n>       evaluate on the first n test users only (default: all)
+          --threads <n>          CPU threads for torch (default: torch's choice)
+        """;
+
+    public static QuickstartOptions Parse(string[] args)
+    {
+        var o = new QuickstartOptions();
+        for (var i = 0; i < args.Length; i++)
+        {
+            string Value() => i + 1 < args.Length ? args[++i] : throw new ArgumentException($"Option {args[i]} needs a value.");
+            int Positive(string name, string text) => int.TryParse(text, out var n) && n >= 1 ? n : throw new ArgumentException($"{name} must be a positive integer; got \"{text}\".");
+            o = args[i] switch
+            {
+                "--data" => o with { Data = Value() },
+                "--format" => o with { Format = DatasetFormat.Parse(Value()) },
+                "--device" => o with { Device = TorchRuntime.Parse(Value()) },
+                "--epochs" => o with { Epochs = Positive("--epochs", Value()) },
+                "--out" => o with { Out = Value() },
+                "--seed" => o with { Seed = long.TryParse(Value(), out var s) ? s : throw new ArgumentException($"--seed must be an integer; got \"{args[i]}\".") },
+                "--eval-cases" => o with { EvaluationCases = Positive("--eval-cases", Value()) },
+                "--threads" => o with { Threads = Positive("--threads", Value()) },
+                "-h" or "--help" => throw new HelpRequestedException(),
+                _ => throw new ArgumentException($"Unknown option \"{args[i]}\"."),
+            };
+        }
+
+        if (o.Data is not null && !Directory.Exists(o.Data)) throw new ArgumentException($"--data: folder \"{o.Data}\" does not exist.");
+        return o;
+    }
+}
+
+/// <summary>Thrown by <see cref="QuickstartOptions.Parse"/> for --help.</summary>
+internal sealed class HelpRequestedException : Exception;

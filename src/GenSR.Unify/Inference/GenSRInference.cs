@@ -1,0 +1,133 @@
+using GenSR.Decoding.Search;
+using GenSR.Decoding.Trie;
+using GenSR.Unify.Model;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace GenSR.Unify.Inference;
+
+/// <summary>
+/// The three ways a trained <see cref="GenSRModel"/> ranks items: trie-constrained beam search over the whole catalogue
+/// (generative retrieval), the sequence log-probability of given candidates' identifiers (generative scoring), and
+/// P(Yes) of the pointwise prompt. Calls are serialised by a lock, so one instance may be shared by several threads.
+/// </summary>
+public sealed class GenSRInference : IDisposable
+{
+    private readonly object _gate = new();
+    private readonly TrieConstraint _constraint;
+    private bool _disposed;
+
+    /// <summary>Creates the inference helper; builds the identifier trie (with eos) on the model's device.</summary>
+    public GenSRInference(GenSRModel model, GenSRInputBuilder builder)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        ArgumentNullException.ThrowIfNull(builder);
+        Model = model;
+        Builder = builder;
+        Trie = PrefixTrie.FromIdentifierTable(builder.Identifiers, builder.Vocabulary.IdentifierOffset, builder.Vocabulary.EosId);
+        _constraint = new TrieConstraint(Trie, model.Device);
+    }
+
+    /// <summary>The model.</summary>
+    public GenSRModel Model { get; }
+
+    /// <summary>The input builder.</summary>
+    public GenSRInputBuilder Builder { get; }
+
+    /// <summary>The identifier trie (identifier tokens followed by eos).</summary>
+    public PrefixTrie Trie { get; }
+
+    /// <summary>Generates up to <paramref name="k"/> distinct items per request with trie-constrained beam search (<paramref name="beams"/> ≥ k), best first.</summary>
+    public IReadOnlyList<IReadOnlyList<DecodedSequence>> Generate(IReadOnlyList<GenSRRequest> requests, int k, int beams, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(requests);
+        if (k < 1) throw new ArgumentOutOfRangeException(nameof(k), k, "k must be at least 1.");
+        if (beams < k) throw new ArgumentOutOfRangeException(nameof(beams), beams, $"beams must be at least k ({k}).");
+        var search = new BeamSearch(new BeamSearchOptions { Beams = beams, TopK = k });
+        lock (_gate)
+        {
+            ObjectDisposedException.ThrowIf(_disposed, this);
+            Model.eval();
+            using var noGrad = no_grad();
+            using var scope = NewDisposeScope();
+            using var batch = Builder.Build(requests, Model.Device, withLabels: false);
+            using var encoding = Model.Encode(batch);
+            using var decoder = Model.Backbone.CreateStepDecoder(encoding.Hidden, encoding.AttentionMask);
+            return search.Search(decoder, _constraint, cancellationToken).Queries;
+        }
+    }
+
+    /// <summary>
+    /// Log-probability of each candidate's identifier (tokens + eos) given each request: <c>candidates[r]</c> are the items
+    /// of request r; returns one array per request, aligned with its candidates.
+    /// </summary>
+    public float[][] ScoreGenerative(IReadOnlyList<GenSRRequest> requests, IReadOnlyList<IReadOnlyList<int>> candidates)
+    {
+        ArgumentNullException.ThrowIfNull(requests);
+        ArgumentNullException.ThrowIfNull(candidates);
+        if (candidates.Count != requests.Count) throw new ArgumentException($"{candidates.Count} candidate lists for {requests.Count} requests.", nameof(candidates));
+        lock (_gate)
+        {
+            ObjectDisposedException.ThrowIf(_disposed, this);
+            Model.eval();
+            using var noGrad = no_grad();
+            using var scope = NewDisposeScope();
+            using var batch = Builder.Build(requests, Model.Device, withLabels: false);
+            using var encoding = Model.Encode(batch);
+            var counts = candidates.Select(c => c.Count).ToArray();
+            var total = counts.Sum();
+            var result = counts.Select(c => new float[c]).ToArray();
+            if (total == 0) return result;
+            var tokens = candidates.SelectMany(c => c).Select(Builder.TargetTokens).ToArray();
+            var length = tokens.Max(t => t.Length);
+            var labels = new long[total * length];
+            Array.Fill(labels, T5.T5ForConditionalGeneration.IgnoreLabel);
+            for (var i = 0; i < total; i++)
+                for (var t = 0; t < tokens[i].Length; t++) labels[i * length + t] = tokens[i][t];
+            var owner = tensor(counts.SelectMany((c, r) => Enumerable.Repeat((long)r, c)).ToArray(), dtype: ScalarType.Int64, device: Model.Device);
+            var labelTensor = tensor(labels, total, length, dtype: ScalarType.Int64, device: Model.Device);
+            var hidden = encoding.Hidden.index_select(0, owner);
+            var mask = encoding.AttentionMask.index_select(0, owner);
+            var logits = Model.Backbone.Decode(Model.Backbone.ShiftRight(labelTensor), hidden, mask);
+            var logp = logits.to(ScalarType.Float32).log_softmax(-1);
+            var valid = labelTensor.ne(T5.T5ForConditionalGeneration.IgnoreLabel);
+            var picked = logp.gather(-1, labelTensor.clamp_min(0).unsqueeze(-1)).squeeze(-1) * valid.to(ScalarType.Float32);
+            var scores = picked.sum(1).cpu().data<float>().ToArray();
+            var k = 0;
+            for (var r = 0; r < counts.Length; r++)
+                for (var c = 0; c < counts[r]; c++) result[r][c] = scores[k++];
+            return result;
+        }
+    }
+
+    /// <summary>Pointwise scores: for each pointwise request (with a candidate), log P(Yes) normalised over {Yes, No}.</summary>
+    public float[] ScorePointwise(IReadOnlyList<GenSRRequest> requests)
+    {
+        ArgumentNullException.ThrowIfNull(requests);
+        if (requests.Any(r => !r.IsPointwise)) throw new ArgumentException("Every pointwise request needs a candidate.", nameof(requests));
+        lock (_gate)
+        {
+            ObjectDisposedException.ThrowIf(_disposed, this);
+            Model.eval();
+            using var noGrad = no_grad();
+            using var scope = NewDisposeScope();
+            using var batch = Builder.Build(requests, Model.Device, withLabels: false);
+            using var encoding = Model.Encode(batch);
+            var start = full(requests.Count, 1, Model.Config.Backbone.DecoderStartTokenId, dtype: ScalarType.Int64, device: Model.Device);
+            var logits = Model.Backbone.Decode(start, encoding.Hidden, encoding.AttentionMask).select(1, 0).to(ScalarType.Float32);
+            var yesNo = logits.index_select(1, tensor(new long[] { Builder.Vocabulary.YesId, Builder.Vocabulary.NoId }, device: Model.Device));
+            return yesNo.log_softmax(-1).select(1, 0).cpu().data<float>().ToArray();
+        }
+    }
+
+    /// <summary>Releases the device trie.</summary>
+    public void Dispose()
+    {
+        lock (_gate)
+        {
+            if (_disposed) return;
+            _disposed = true;
+            _constraint.Dispose();
+        }
+    }
+}

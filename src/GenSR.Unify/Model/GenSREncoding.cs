@@ -1,0 +1,36 @@
+using static TorchSharp.torch;
+
+namespace GenSR.Unify.Model;
+
+/// <summary>The encoder side of a batch: encoder states, their mask and the two user soft tokens. Owns its tensors.</summary>
+public sealed class GenSREncoding : IDisposable
+{
+    internal GenSREncoding(Tensor hidden, Tensor attentionMask, Tensor? collaborativeUser, Tensor? semanticUser)
+    {
+        Hidden = hidden;
+        AttentionMask = attentionMask;
+        CollaborativeUser = collaborativeUser;
+        SemanticUser = semanticUser;
+    }
+
+    /// <summary>Encoder states <c>[batch, length, d_model]</c>.</summary>
+    public Tensor Hidden { get; }
+
+    /// <summary>Prompt attention mask <c>[batch, length]</c> int64.</summary>
+    public Tensor AttentionMask { get; }
+
+    /// <summary>The collaborative user soft token <c>[batch, d_model]</c>, or null when the view is off.</summary>
+    public Tensor? CollaborativeUser { get; }
+
+    /// <summary>The semantic user soft token <c>[batch, d_model]</c>, or null when the view is off.</summary>
+    public Tensor? SemanticUser { get; }
+
+    /// <summary>Releases the tensors.</summary>
+    public void Dispose()
+    {
+        Hidden.Dispose();
+        AttentionMask.Dispose();
+        CollaborativeUser?.Dispose();
+        SemanticUser?.Dispose();
+    }
+}

@@ -1,0 +1,199 @@
+using GenSR.Core.Data;
+using GenSR.Core.Identifiers;
+using GenSR.Core.Prompts;
+using GenSR.Core.Text;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace GenSR.Unify.Model;
+
+/// <summary>
+/// Turns <see cref="GenSRRequest"/>s into <see cref="GenSRBatch"/>es: renders the task prompt (instruction, query, the
+/// identifiers of the most recent history items, soft-token slots), pads the history and query, and encodes targets as
+/// identifier tokens + eos (generative) or "Yes"/"No" (pointwise). Thread-safe: it holds no mutable state.
+/// </summary>
+public sealed class GenSRInputBuilder
+{
+    private readonly string[] _titles;
+    private readonly int[][] _identifierTokens;
+
+    /// <summary>Creates a builder.</summary>
+    /// <param name="config">The model config (history cap, query length).</param>
+    /// <param name="vocabulary">The model vocabulary, including the identifier tokens of <paramref name="identifiers"/>.</param>
+    /// <param name="identifiers">Item identifiers; one per catalogue item.</param>
+    /// <param name="itemTitles">Title of each item (candidate text in pointwise prompts).</param>
+    /// <param name="promptHistoryItems">How many of the most recent history items are written into the prompt as identifier tokens (0 … MaxHistory).</param>
+    public GenSRInputBuilder(GenSRModelConfig config, ModelVocabulary vocabulary, IdentifierTable identifiers, IReadOnlyList<string> itemTitles, int promptHistoryItems)
+    {
+        ArgumentNullException.ThrowIfNull(config);
+        ArgumentNullException.ThrowIfNull(vocabulary);
+        ArgumentNullException.ThrowIfNull(identifiers);
+        ArgumentNullException.ThrowIfNull(itemTitles);
+        if (identifiers.ItemCount != config.ItemCount)
+            throw new ArgumentException($"The identifier table has {identifiers.ItemCount} items but the model config has {config.ItemCount}.", nameof(identifiers));
+        if (itemTitles.Count != config.ItemCount)
+            throw new ArgumentException($"{itemTitles.Count} item titles given for {config.ItemCount} items.", nameof(itemTitles));
+        if (vocabulary.IdentifierTokenCount != identifiers.TokenCount)
+            throw new ArgumentException($"The vocabulary has {vocabulary.IdentifierTokenCount} identifier tokens but the identifier table needs {identifiers.TokenCount}.", nameof(vocabulary));
+        if (vocabulary.Size != config.Backbone.VocabSize)
+            throw new ArgumentException($"The vocabulary has {vocabulary.Size} tokens but the backbone's vocab_size is {config.Backbone.VocabSize}.", nameof(vocabulary));
+        if (promptHistoryItems < 0 || promptHistoryItems > config.MaxHistory)
+            throw new ArgumentOutOfRangeException(nameof(promptHistoryItems), promptHistoryItems, $"promptHistoryItems must be in [0, {config.MaxHistory}] (MaxHistory).");
+        Config = config;
+        Vocabulary = vocabulary;
+        Identifiers = identifiers;
+        PromptHistoryItems = promptHistoryItems;
+        Renderer = new PromptRenderer(vocabulary);
+        _titles = itemTitles.ToArray();
+        _identifierTokens = new int[identifiers.ItemCount][];
+        for (var i = 0; i < identifiers.ItemCount; i++) _identifierTokens[i] = identifiers.ToTokenIds(i, vocabulary.IdentifierOffset);
+    }
+
+    /// <summary>The model config.</summary>
+    public GenSRModelConfig Config { get; }
+
+    /// <summary>The model vocabulary.</summary>
+    public ModelVocabulary Vocabulary { get; }
+
+    /// <summary>The item identifiers.</summary>
+    public IdentifierTable Identifiers { get; }
+
+    /// <summary>Title of every item, by dense id (candidate text of pointwise prompts).</summary>
+    public IReadOnlyList<string> Titles => _titles;
+
+    /// <summary>Most recent history items written into the prompt.</summary>
+    public int PromptHistoryItems { get; }
+
+    /// <summary>The prompt renderer.</summary>
+    public PromptRenderer Renderer { get; }
+
+    /// <summary>The identifier tokens of an item followed by eos (the generative target).</summary>
+    public int[] TargetTokens(int item)
+    {
+        CheckItem(item, "target item");
+        return [.. _identifierTokens[item], Vocabulary.EosId];
+    }
+
+    /// <summary>Builds a batch on <paramref name="device"/>. All requests must be generative, or all pointwise.</summary>
+    /// <exception cref="ArgumentException">A request is malformed: an unknown item id, a search without a query, mixed modes.</exception>
+    public GenSRBatch Build(IReadOnlyList<GenSRRequest> requests, Device device, bool withLabels)
+    {
+        ArgumentNullException.ThrowIfNull(requests);
+        if (requests.Count == 0) throw new ArgumentException("At least one request is required.", nameof(requests));
+        var pointwise = requests[0].IsPointwise;
+        var batch = requests.Count;
+        var prompts = new RenderedPrompt[batch];
+        var histories = new SrEvent[batch][];
+        var queries = new int[batch][];
+        var candidates = new long[batch];
+        var tasks = new long[batch];
+        var labels = withLabels ? new int[batch][] : null;
+        for (var b = 0; b < batch; b++)
+        {
+            var r = requests[b] ?? throw new ArgumentException($"Request {b} is null.", nameof(requests));
+            if (r.IsPointwise != pointwise)
+                throw new ArgumentException($"Request {b} is {(r.IsPointwise ? "pointwise" : "generative")} but request 0 is not; a batch needs one mode.", nameof(requests));
+            if (r.Task is not (TaskKind.Recommendation or TaskKind.Search))
+                throw new ArgumentException($"Request {b} has task {r.Task}; expected Recommendation or Search.", nameof(requests));
+            if (r.History is null) throw new ArgumentException($"Request {b} has a null history.", nameof(requests));
+            var query = r.Task == TaskKind.Search ? r.Query : null;
+            if (r.Task == TaskKind.Search && string.IsNullOrWhiteSpace(query))
+                throw new ArgumentException($"Request {b} is a search request without a query.", nameof(requests));
+            var start = Math.Max(0, r.History.Count - Config.MaxHistory);
+            var history = new SrEvent[r.History.Count - start];
+            for (var i = 0; i < history.Length; i++)
+            {
+                history[i] = r.History[start + i];
+                CheckItem(history[i].ItemId, $"request {b} history event {start + i} item");
+            }
+            histories[b] = history;
+            tasks[b] = (long)r.Task;
+            var queryTokens = query is null ? [] : Vocabulary.EncodeText(query);
+            queries[b] = queryTokens.Length > Config.QueryTokens ? queryTokens[..Config.QueryTokens] : queryTokens;
+
+            string? candidateText = null;
+            if (pointwise)
+            {
+                var c = r.Candidate!.Value;
+                CheckItem(c, $"request {b} candidate");
+                candidates[b] = c;
+                candidateText = string.IsNullOrWhiteSpace(_titles[c]) ? "item" : _titles[c];
+            }
+
+            var promptItems = history.Length <= PromptHistoryItems ? history : history[(history.Length - PromptHistoryItems)..];
+            var historyTokens = new IReadOnlyList<int>[promptItems.Length];
+            for (var i = 0; i < promptItems.Length; i++) historyTokens[i] = _identifierTokens[promptItems[i].ItemId];
+            prompts[b] = Renderer.Render(GenSRPromptTemplates.For(r.Task, pointwise), PromptValues.Create(historyTokens, query, candidateText));
+
+            if (labels is not null)
+            {
+                if (pointwise)
+                {
+                    if (r.Label is null) throw new ArgumentException($"Pointwise training request {b} has no label.", nameof(requests));
+                    labels[b] = [r.Label.Value ? Vocabulary.YesId : Vocabulary.NoId, Vocabulary.EosId];
+                }
+                else
+                {
+                    if (r.TargetItem is null) throw new ArgumentException($"Generative training request {b} has no target item.", nameof(requests));
+                    labels[b] = TargetTokens(r.TargetItem.Value);
+                }
+            }
+        }
+
+        var hist = Math.Max(1, histories.Max(h => h.Length));
+        var items = new long[batch * hist];
+        var mask = new bool[batch * hist];
+        var histTasks = new long[batch * hist];
+        for (var b = 0; b < batch; b++)
+        {
+            var h = histories[b];
+            for (var i = 0; i < h.Length; i++)
+            {
+                items[b * hist + i] = h[i].ItemId;
+                mask[b * hist + i] = true;
+                histTasks[b * hist + i] = (long)h[i].Task;
+            }
+        }
+
+        var q = Math.Max(1, queries.Max(x => x.Length));
+        var queryIds = new long[batch * q];
+        var queryMask = new bool[batch * q];
+        Array.Fill(queryIds, Vocabulary.PadId);
+        for (var b = 0; b < batch; b++)
+            for (var i = 0; i < queries[b].Length; i++)
+            {
+                queryIds[b * q + i] = queries[b][i];
+                queryMask[b * q + i] = true;
+            }
+
+        long[]? labelValues = null;
+        var labelLength = 0;
+        if (labels is not null)
+        {
+            labelLength = labels.Max(l => l.Length);
+            labelValues = new long[batch * labelLength];
+            Array.Fill(labelValues, T5.T5ForConditionalGeneration.IgnoreLabel);
+            for (var b = 0; b < batch; b++)
+                for (var i = 0; i < labels[b].Length; i++) labelValues[b * labelLength + i] = labels[b][i];
+        }
+
+        var prompt = PromptBatch.Collate(prompts, Vocabulary, device);
+        return new GenSRBatch(
+            prompt,
+            tensor(items, batch, hist, dtype: ScalarType.Int64, device: device),
+            tensor(mask, batch, hist, device: device),
+            tensor(histTasks, batch, hist, dtype: ScalarType.Int64, device: device),
+            tensor(tasks, dtype: ScalarType.Int64, device: device),
+            tensor(queryIds, batch, q, dtype: ScalarType.Int64, device: device),
+            tensor(queryMask, batch, q, device: device),
+            tensor(candidates, dtype: ScalarType.Int64, device: device),
+            pointwise,
+            labelValues is null ? null : tensor(labelValues, batch, labelLength, dtype: ScalarType.Int64, device: device));
+    }
+
+    private void CheckItem(int item, string what)
+    {
+        if ((uint)item >= (uint)Config.ItemCount)
+            throw new ArgumentException($"Unknown {what} id {item}: the model knows items 0 … {Config.ItemCount - 1}.");
+    }
+}

@@ -1,0 +1,245 @@
+using GenSR.Core.Data;
+using GenSR.Core.Prompts;
+using GenSR.Representation.History;
+using GenSR.Unify.T5;
+using TorchSharp;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+
+namespace GenSR.Unify.Model;
+
+/// <summary>
+/// The GenSR model (arXiv 2504.06714): one T5-architecture encoder–decoder for search and recommendation whose prompt
+/// carries soft tokens from two views of the user's unified history.
+/// <list type="bullet">
+/// <item>Collaborative view: frozen CF item embeddings of the history → <see cref="CollaborativeHistoryEncoder"/>
+/// (Transformer + target attention) → linear projection to <c>d_model</c> → the <c>[cf_user]</c> soft token.</item>
+/// <item>Semantic view: the first title tokens of every history item through the backbone's shared token embedding →
+/// <see cref="SemanticHistoryEncoder"/> (Transformer + target-aware soft filtering) → projection → <c>[sem_user]</c>.</item>
+/// <item>The target both views attend against is the sum of a learned task vector, the mean query token embedding (search)
+/// and, in pointwise mode, the candidate's projected CF vector and title embedding (which also fill the
+/// <c>[cf_item]</c> / <c>[sem_item]</c> slots).</item>
+/// </list>
+/// Parameter names: <c>backbone.*</c> (HF T5 names below it), <c>cf_encoder.*</c>, <c>sem_encoder.*</c>,
+/// <c>task_target.*</c>, <c>cf_user_proj.*</c>, <c>sem_user_proj.*</c>, <c>cf_item_proj.*</c>, <c>sem_item_proj.*</c>;
+/// buffers <c>item_collaborative</c> <c>[items, d_cf]</c> (frozen CF embeddings) and <c>item_title_ids</c>
+/// <c>[items, title_tokens]</c> (pad-filled). The model lives on the device it was created on.
+/// </summary>
+public sealed class GenSRModel : nn.Module
+{
+    private readonly T5ForConditionalGeneration backbone;
+    private readonly CollaborativeHistoryEncoder? cf_encoder;
+    private readonly SemanticHistoryEncoder? sem_encoder;
+    private readonly TaskTarget task_target;
+    private readonly Linear? cf_user_proj;
+    private readonly Linear? sem_user_proj;
+    private readonly Linear? cf_item_proj;
+    private readonly Linear? sem_item_proj;
+    private Tensor _itemCollaborative;
+    private Tensor _itemTitleIds;
+    private readonly long _padId;
+
+    /// <summary>Creates a randomly initialised model (the backbone may be replaced by pretrained weights afterwards).</summary>
+    /// <param name="config">Shapes and switches.</param>
+    /// <param name="itemCollaborative">Frozen CF item embeddings <c>[items, d_cf]</c> float32 (copied).</param>
+    /// <param name="itemTitleIds">Title token ids per item <c>[items, title_tokens]</c> int64, pad-filled; every row needs at least one non-pad id (copied).</param>
+    /// <param name="padId">The vocabulary's pad id.</param>
+    /// <param name="device">Where the model lives.</param>
+    /// <param name="seed">Seed of the random initialisation.</param>
+    public GenSRModel(GenSRModelConfig config, Tensor itemCollaborative, Tensor itemTitleIds, int padId, Device? device = null, long seed = 42)
+        : base(nameof(GenSRModel))
+    {
+        ArgumentNullException.ThrowIfNull(config);
+        ArgumentNullException.ThrowIfNull(itemCollaborative);
+        ArgumentNullException.ThrowIfNull(itemTitleIds);
+        config.Validate();
+        if (itemCollaborative.dim() != 2 || itemCollaborative.shape[0] != config.ItemCount || itemCollaborative.shape[1] != config.CollaborativeDimension)
+            throw new ArgumentException($"itemCollaborative must be [{config.ItemCount}, {config.CollaborativeDimension}]; got [{string.Join(", ", itemCollaborative.shape)}].", nameof(itemCollaborative));
+        if (itemTitleIds.dim() != 2 || itemTitleIds.shape[0] != config.ItemCount || itemTitleIds.shape[1] != config.TitleTokens || itemTitleIds.dtype != ScalarType.Int64)
+            throw new ArgumentException($"itemTitleIds must be int64 [{config.ItemCount}, {config.TitleTokens}]; got {itemTitleIds.dtype} [{string.Join(", ", itemTitleIds.shape)}].", nameof(itemTitleIds));
+        Config = config;
+        _padId = padId;
+        var d = config.Backbone.DModel;
+        using (var generator = new Generator((ulong)seed))
+        {
+            manual_seed(seed);
+            backbone = new T5ForConditionalGeneration(config.Backbone, generator);
+            task_target = new TaskTarget(d);
+            if (config.UseCollaborativeView)
+            {
+                cf_encoder = new CollaborativeHistoryEncoder(new CollaborativeHistoryEncoderOptions
+                {
+                    ItemDimension = config.CollaborativeDimension,
+                    ModelDimension = config.CollaborativeEncoderDimension,
+                    TargetDimension = d,
+                    MaxHistoryLength = config.MaxHistory,
+                    Dropout = config.HistoryDropout,
+                });
+                cf_user_proj = nn.Linear(cf_encoder.OutputDimension, d);
+                cf_item_proj = nn.Linear(config.CollaborativeDimension, d);
+            }
+
+            if (config.UseSemanticView)
+            {
+                sem_encoder = new SemanticHistoryEncoder(new SemanticHistoryEncoderOptions
+                {
+                    TokenDimension = d,
+                    TargetDimension = d,
+                    MaxHistoryLength = config.MaxHistory,
+                    MaxTokensPerItem = config.TitleTokens,
+                    Dropout = config.HistoryDropout,
+                }, new TokenEmbeddingAdapter(backbone.EmbedTokens));
+                sem_user_proj = nn.Linear(sem_encoder.OutputDimension, d);
+                sem_item_proj = nn.Linear(d, d);
+            }
+        }
+
+        register_module(nameof(backbone), backbone);
+        if (cf_encoder is not null) register_module(nameof(cf_encoder), cf_encoder);
+        if (sem_encoder is not null) register_module(nameof(sem_encoder), sem_encoder);
+        register_module(nameof(task_target), task_target);
+        if (cf_user_proj is not null) register_module(nameof(cf_user_proj), cf_user_proj);
+        if (sem_user_proj is not null) register_module(nameof(sem_user_proj), sem_user_proj);
+        if (cf_item_proj is not null) register_module(nameof(cf_item_proj), cf_item_proj);
+        if (sem_item_proj is not null) register_module(nameof(sem_item_proj), sem_item_proj);
+        _itemCollaborative = itemCollaborative.to(ScalarType.Float32).detach().clone();
+        _itemTitleIds = itemTitleIds.detach().clone();
+        register_buffer(ItemCollaborativeName, _itemCollaborative);
+        register_buffer(ItemTitleIdsName, _itemTitleIds);
+        if (device is not null && device.type != DeviceType.CPU) MoveTo(device);
+    }
+
+    /// <summary>Moves parameters and buffers to <paramref name="device"/> (use this rather than <c>to()</c>, which would leave the item tables behind).</summary>
+    public void MoveTo(Device device)
+    {
+        ArgumentNullException.ThrowIfNull(device);
+        this.to(device);
+        RefreshBuffers();
+    }
+
+    /// <summary>Name of the frozen CF item-embedding buffer.</summary>
+    public const string ItemCollaborativeName = "item_collaborative";
+
+    /// <summary>Name of the item title-token buffer.</summary>
+    public const string ItemTitleIdsName = "item_title_ids";
+
+    /// <summary>The config the model was built with.</summary>
+    public GenSRModelConfig Config { get; }
+
+    /// <summary>The encoder–decoder backbone.</summary>
+    public T5ForConditionalGeneration Backbone => backbone;
+
+    /// <summary>The device of the parameters.</summary>
+    public Device Device => backbone.Device;
+
+    /// <summary>The frozen CF item embeddings <c>[items, d_cf]</c>.</summary>
+    public Tensor ItemCollaborative => _itemCollaborative;
+
+    /// <summary>Parameters of the encoder's last block, a default place to probe gradient conflict.</summary>
+    public IEnumerable<Parameter> SharedEncoderParameters() =>
+        backbone.named_parameters().Where(p => p.name.StartsWith($"encoder.block.{Config.Backbone.NumLayers - 1}.", StringComparison.Ordinal)).Select(p => p.parameter);
+
+    /// <summary>Runs the prompt encoder with the soft tokens in place.</summary>
+    public GenSREncoding Encode(GenSRBatch batch)
+    {
+        ArgumentNullException.ThrowIfNull(batch);
+        using var scope = NewDisposeScope();
+        var prompt = batch.Prompt;
+        var embeds = backbone.EmbedTokens(prompt.InputIds);
+        var d = Config.Backbone.DModel;
+        var target = task_target.forward(batch.Tasks) + MeanEmbedding(batch.QueryIds, batch.QueryMask);
+        Tensor? cfItem = null, semItem = null;
+        if (batch.Pointwise)
+        {
+            if (cf_item_proj is not null)
+            {
+                cfItem = cf_item_proj.forward(_itemCollaborative.index_select(0, batch.Candidates));
+                target = target + cfItem;
+            }
+
+            if (sem_item_proj is not null)
+            {
+                var titles = _itemTitleIds.index_select(0, batch.Candidates);
+                semItem = sem_item_proj.forward(MeanEmbedding(titles, titles.ne(_padId)));
+                target = target + semItem;
+            }
+        }
+
+        var (b, h) = (batch.HistoryItems.shape[0], batch.HistoryItems.shape[1]);
+        Tensor? cfUser = null, semUser = null;
+        if (cf_encoder is not null)
+        {
+            var histCf = _itemCollaborative.index_select(0, batch.HistoryItems.flatten()).view(b, h, -1);
+            cfUser = cf_user_proj!.forward(cf_encoder.forward(histCf, batch.HistoryMask, batch.HistoryTasks, target));
+        }
+
+        if (sem_encoder is not null)
+        {
+            var titles = _itemTitleIds.index_select(0, batch.HistoryItems.flatten()).view(b, h, -1);
+            var tokenMask = titles.ne(_padId).logical_and(batch.HistoryMask.unsqueeze(-1));
+            semUser = sem_user_proj!.forward(sem_encoder.forward(titles, tokenMask, batch.HistoryTasks, target));
+        }
+
+        var columns = new List<long>();
+        var vectors = new List<Tensor>();
+        for (var s = 0; s < prompt.SoftTokenKinds.Count; s++)
+        {
+            var vector = prompt.SoftTokenKinds[s] switch
+            {
+                SoftTokenKind.CollaborativeUser => cfUser,
+                SoftTokenKind.SemanticUser => semUser,
+                SoftTokenKind.CollaborativeItem => cfItem,
+                SoftTokenKind.SemanticItem => semItem,
+                _ => null,
+            };
+            if (vector is null) continue; // a disabled view keeps the soft-token placeholder's embedding
+            columns.Add(s);
+            vectors.Add(vector.to(embeds.dtype));
+        }
+
+        if (vectors.Count > 0)
+        {
+            var positions = prompt.SoftTokenPositions.index_select(1, tensor(columns.ToArray(), device: embeds.device));
+            var index = positions.unsqueeze(-1).expand(-1, -1, d);
+            embeds = embeds.scatter(1, index, stack(vectors, 1));
+        }
+
+        var hidden = backbone.Encode(embeds, prompt.AttentionMask);
+        return new GenSREncoding(hidden.MoveToOuterDisposeScope(), prompt.AttentionMask.alias().MoveToOuterDisposeScope(),
+            cfUser?.MoveToOuterDisposeScope(), semUser?.MoveToOuterDisposeScope());
+    }
+
+    /// <summary>Teacher-forced forward pass: encoder with soft tokens, decoder on the right-shifted labels.</summary>
+    /// <exception cref="ArgumentException">The batch has no labels.</exception>
+    public GenSROutput Forward(GenSRBatch batch)
+    {
+        ArgumentNullException.ThrowIfNull(batch);
+        var labels = batch.Labels ?? throw new ArgumentException("The batch has no labels; build it with withLabels: true.", nameof(batch));
+        using var encoding = Encode(batch);
+        using var scope = NewDisposeScope();
+        var decoderInput = backbone.ShiftRight(labels);
+        var logits = backbone.Decode(decoderInput, encoding.Hidden, encoding.AttentionMask);
+        return new GenSROutput(logits.MoveToOuterDisposeScope(), encoding.CollaborativeUser?.alias().MoveToOuterDisposeScope(), encoding.SemanticUser?.alias().MoveToOuterDisposeScope());
+    }
+
+    /// <summary>Mean of the shared token embeddings over the real tokens: ids <c>[batch, n]</c>, mask <c>[batch, n]</c> → <c>[batch, d_model]</c> (zeros where no token is real).</summary>
+    public Tensor MeanEmbedding(Tensor ids, Tensor mask)
+    {
+        using var scope = NewDisposeScope();
+        var embedded = backbone.EmbedTokens(ids);
+        var weights = mask.to(embedded.dtype).unsqueeze(-1);
+        return ((embedded * weights).sum(1) / weights.sum(1).clamp_min(1)).MoveToOuterDisposeScope();
+    }
+
+    /// <summary>Switches the backbone's numeric precision (see <see cref="T5Precision"/>).</summary>
+    public void UsePrecision(T5Precision precision) => backbone.UsePrecision(precision);
+
+    private void RefreshBuffers()
+    {
+        foreach (var (name, buffer) in named_buffers(recurse: false))
+        {
+            if (name == ItemCollaborativeName) _itemCollaborative = buffer;
+            else if (name == ItemTitleIdsName) _itemTitleIds = buffer;
+        }
+    }
+}

@@ -1,0 +1,31 @@
+using static TorchSharp.torch;
+
+namespace GenSR.Unify.Model;
+
+/// <summary>The result of a teacher-forced forward pass. Owns its tensors.</summary>
+public sealed class GenSROutput : IDisposable
+{
+    internal GenSROutput(Tensor logits, Tensor? collaborativeUser, Tensor? semanticUser)
+    {
+        Logits = logits;
+        CollaborativeUser = collaborativeUser;
+        SemanticUser = semanticUser;
+    }
+
+    /// <summary>Next-token logits <c>[batch, target, vocab]</c>.</summary>
+    public Tensor Logits { get; }
+
+    /// <summary>The collaborative user soft token <c>[batch, d_model]</c>, or null when the view is off.</summary>
+    public Tensor? CollaborativeUser { get; }
+
+    /// <summary>The semantic user soft token <c>[batch, d_model]</c>, or null when the view is off.</summary>
+    public Tensor? SemanticUser { get; }
+
+    /// <summary>Releases the tensors.</summary>
+    public void Dispose()
+    {
+        Logits.Dispose();
+        CollaborativeUser?.Dispose();
+        SemanticUser?.Dispose();
+    }
+}

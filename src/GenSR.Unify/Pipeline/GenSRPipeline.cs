@@ -1,0 +1,155 @@
+using System.Diagnostics;
+using GenSR.Core.Data;
+using GenSR.Core.Data.Splits;
+using GenSR.Core.Prompts;
+using GenSR.Core.Runtime;
+using GenSR.Core.Text;
+using GenSR.Representation.Collaborative;
+using GenSR.Representation.Embeddings;
+using GenSR.Representation.Quantization;
+using GenSR.Representation.Semantic;
+using GenSR.Unify.Model;
+using GenSR.Unify.T5;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace GenSR.Unify.Pipeline;
+
+/// <summary>
+/// Everything before the unified model trains (DESIGN.md "Data flow"): LightGCN on the training interactions (early
+/// stopping on the validation targets), LSA item vectors from title, brand and categories, identifiers quantised from
+/// the chosen source by residual k-means, the model vocabulary (compact GPT-2 over the catalogue's texts and queries, or
+/// a pretrained T5's SentencePiece), and the model with the frozen CF item table and title tokens.
+/// </summary>
+public static class GenSRPipeline
+{
+    /// <summary>Prepares representations, identifiers and an untrained model for <paramref name="split"/>.</summary>
+    public static GenSRPrepared Prepare(DatasetSplit split, GenSRPipelineOptions? options = null, IProgress<GenSRPipelineProgress>? progress = null,
+                                        CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(split);
+        options ??= new GenSRPipelineOptions();
+        var device = TorchRuntime.Resolve(options.Device);
+        var catalog = split.Dataset.Catalog;
+        var elapsed = new Dictionary<string, TimeSpan>();
+        var clock = Stopwatch.StartNew();
+
+        // 1. Collaborative view: LightGCN on the training interactions.
+        var userCount = split.Dataset.Users.Count;
+        var graph = new InteractionGraph(userCount, catalog.Count, split.TrainingInteractions.Select(i => new UserItemPair(i.UserId, i.ItemId)));
+        var targets = Enumerable.Repeat(-1, userCount).ToArray();
+        foreach (var c in split.Validation) targets[c.UserId] = c.TargetItemId;
+        CollaborativeTrainingResult collaborative;
+        using (var lightGcn = new LightGcn(graph, options.LightGcn with { Device = options.Device, Seed = options.Seed }))
+        using (var trainer = new CollaborativeTrainer(lightGcn, graph, new ValidationTargets(targets, catalog.Count), options.CollaborativeTraining with { Seed = options.Seed }))
+        {
+            collaborative = trainer.Train(
+                progress is null ? null : new InlineProgress<CollaborativeTrainingProgress>(p => progress.Report(new GenSRPipelineProgress("collaborative", p.ToString() ?? ""))),
+                cancellationToken);
+        }
+
+        progress?.Report(new GenSRPipelineProgress("collaborative", $"LightGCN: {collaborative.EpochsRun} epochs, best validation Recall@20 {collaborative.BestValidationRecall:F4} at epoch {collaborative.BestEpoch}"));
+        elapsed["collaborative"] = clock.Elapsed;
+        clock.Restart();
+
+        // 2. Semantic view for identifiers: LSA over title, brand and categories.
+        ItemEmbeddings semantic;
+        using (var lsa = LsaTextEncoder.Fit(catalog, options.TextEncoder with { Seed = options.Seed }, cancellationToken: cancellationToken))
+        using (var encoded = lsa.EncodeItems(catalog, cancellationToken: cancellationToken))
+        {
+            semantic = new ItemEmbeddings(EmbeddingMatrix.FromTensor(encoded), IdentifierSource.Semantic, "lsa");
+        }
+
+        progress?.Report(new GenSRPipelineProgress("semantic", $"LSA: {semantic.Dimension}-d item vectors"));
+        elapsed["semantic"] = clock.Elapsed;
+        clock.Restart();
+
+        // 3. Identifiers.
+        var source = options.IdentifierSource switch
+        {
+            IdentifierSource.Semantic => semantic,
+            IdentifierSource.Collaborative => collaborative.ItemEmbeddings,
+            IdentifierSource.Fused => ItemEmbeddings.Fuse(collaborative.ItemEmbeddings, semantic),
+            _ => throw new ArgumentOutOfRangeException(nameof(options), options.IdentifierSource, "Unknown identifier source."),
+        };
+        var quantization = ResidualKMeansQuantizer.Create(options.Quantizer with { Device = options.Device, Seed = options.Seed }).Quantize(source, cancellationToken: cancellationToken);
+        var identifiers = quantization.Identifiers;
+        progress?.Report(new GenSRPipelineProgress("identifiers",
+            $"{options.IdentifierSource} identifiers: levels [{string.Join(" × ", identifiers.LevelSizes)}], raw collision rate {quantization.RawCollisions}"));
+        elapsed["identifiers"] = clock.Elapsed;
+        clock.Restart();
+
+        // 4. Vocabulary and backbone.
+        ModelVocabulary vocabulary;
+        T5Config backboneConfig;
+        T5Checkpoint? pretrained = null;
+        if (options.PretrainedBackbone is { } folder)
+        {
+            pretrained = T5Checkpoint.Load(folder);
+            var spiece = Path.Combine(folder, T5Checkpoint.TokenizerFileName);
+            if (!File.Exists(spiece)) throw new FileNotFoundException($"The pretrained backbone folder \"{folder}\" has no {T5Checkpoint.TokenizerFileName}.", spiece);
+            vocabulary = PretrainedTokenizerVocabulary.FromSentencePiece(spiece, identifiers.TokenCount, pretrained.Config.VocabSize);
+            pretrained.Model.ResizeTokenEmbeddings(vocabulary.Size);
+            backboneConfig = pretrained.Model.Config;
+        }
+        else
+        {
+            var corpus = catalog.Select(i => i.Text).Concat(split.TrainingExamples.Select(e => e.Target.Query).OfType<string>()).Concat(split.Test.Select(c => c.Query));
+            vocabulary = CompactGpt2Vocabulary.Build(corpus, identifiers.TokenCount, cancellationToken: cancellationToken);
+            backboneConfig = T5Config.Small(vocabulary.Size, options.ModelDimension, options.Layers, options.Dropout) with
+            {
+                PadTokenId = vocabulary.PadId,
+                EosTokenId = vocabulary.EosId,
+                DecoderStartTokenId = vocabulary.PadId,
+            };
+        }
+
+        progress?.Report(new GenSRPipelineProgress("vocabulary", $"{vocabulary.Size} tokens ({identifiers.TokenCount} identifier tokens)"));
+        var config = new GenSRModelConfig
+        {
+            Backbone = backboneConfig,
+            ItemCount = catalog.Count,
+            CollaborativeDimension = collaborative.ItemEmbeddings.Dimension,
+            MaxHistory = split.Options.MaxHistory,
+            TitleTokens = options.TitleTokens,
+            UseCollaborativeView = options.UseCollaborativeView,
+            UseSemanticView = options.UseSemanticView,
+        }.Validate();
+        using var cf = collaborative.ItemEmbeddings.ToTensor();
+        using var titles = TitleTokens(catalog, vocabulary, options.TitleTokens);
+        var model = new GenSRModel(config, cf, titles, vocabulary.PadId, device: null, seed: options.Seed);
+        if (pretrained is not null)
+        {
+            using (pretrained)
+                model.Backbone.LoadWeights(pretrained.Model.state_dict(), options.PretrainedBackbone!);
+        }
+
+        if (device.type != DeviceType.CPU) model.MoveTo(device);
+        var builder = new GenSRInputBuilder(config, vocabulary, identifiers, catalog.Select(i => i.Title).ToArray(), Math.Min(options.PromptHistoryItems, config.MaxHistory));
+        elapsed["model"] = clock.Elapsed;
+        progress?.Report(new GenSRPipelineProgress("model", $"{model.parameters().Sum(p => p.numel()):N0} parameters on {device}"));
+        return new GenSRPrepared(model, builder, catalog.Select(i => i.Key).ToArray(), collaborative, semantic, quantization, elapsed);
+    }
+
+    /// <summary>The first <paramref name="count"/> title tokens of every item, pad-filled <c>[items, count]</c>; an empty title becomes the unknown token.</summary>
+    public static Tensor TitleTokens(IReadOnlyList<Item> items, ModelVocabulary vocabulary, int count)
+    {
+        ArgumentNullException.ThrowIfNull(items);
+        ArgumentNullException.ThrowIfNull(vocabulary);
+        var ids = new long[items.Count * count];
+        Array.Fill(ids, vocabulary.PadId);
+        for (var i = 0; i < items.Count; i++)
+        {
+            var tokens = string.IsNullOrWhiteSpace(items[i].Title) ? [] : vocabulary.EncodeText(items[i].Title);
+            if (tokens.Length == 0) tokens = [vocabulary.UnknownId];
+            for (var t = 0; t < Math.Min(count, tokens.Length); t++) ids[i * count + t] = tokens[t];
+        }
+
+        return tensor(ids, items.Count, count, dtype: ScalarType.Int64);
+    }
+
+    private sealed class InlineProgress<T>(Action<T> report) : IProgress<T>
+    {
+        public void Report(T value) => report(value);
+    }
+}

@@ -1,0 +1,66 @@
+using GenSR.Core.Runtime;
+using GenSR.Representation.Collaborative;
+using GenSR.Representation.Embeddings;
+using GenSR.Representation.Quantization;
+using GenSR.Representation.Semantic;
+
+namespace GenSR.Unify.Pipeline;
+
+/// <summary>
+/// Options of <see cref="GenSRPipeline.Prepare"/>: the collaborative encoder, the text encoder, the identifier source and
+/// quantizer, and the size of the unified model. Defaults suit catalogues of a few thousand items on a CPU; larger data
+/// (or a GPU) wants a larger backbone. Immutable; each value is checked where it is set.
+/// </summary>
+public sealed record GenSRPipelineOptions
+{
+    /// <summary>LightGCN's options (64-d, 2 layers by default; He et al., SIGIR 2020).</summary>
+    public LightGcnOptions LightGcn { get; init => field = value ?? throw new ArgumentNullException(nameof(LightGcn)); } = new();
+
+    /// <summary>How LightGCN is trained (BPR, early stopping on validation Recall@20). Default: learning rate 0.01, at most
+    /// 200 epochs, validation every 5 epochs, patience 4 validations.</summary>
+    public CollaborativeTrainingOptions CollaborativeTraining { get; init => field = value ?? throw new ArgumentNullException(nameof(CollaborativeTraining)); } =
+        new() { LearningRate = 1e-2, MaxEpochs = 200, EvaluateEvery = 5, Patience = 4 };
+
+    /// <summary>The LSA text encoder's options (semantic item vectors for identifiers).</summary>
+    public LsaTextEncoderOptions TextEncoder { get; init => field = value ?? throw new ArgumentNullException(nameof(TextEncoder)); } = new() { Dimension = 64 };
+
+    /// <summary>Which item vectors the identifiers are quantised from. Default <see cref="IdentifierSource.Fused"/>.</summary>
+    public IdentifierSource IdentifierSource { get; init; } = IdentifierSource.Fused;
+
+    /// <summary>Residual k-means options. Default 3 levels × at most 256 codes, with at least 32 items per first-level code
+    /// (so a 500-item catalogue gets 15 codes per level): small codebooks keep the identifier tree deep enough for beam search.</summary>
+    public ResidualKMeansOptions Quantizer { get; init => field = value ?? throw new ArgumentNullException(nameof(Quantizer)); } = new() { MinItemsPerCode = 32 };
+
+    /// <summary>Width of the backbone (d_model; heads of 32). Default 128; a multiple of 32.</summary>
+    public int ModelDimension { get; init => field = value is >= 32 and <= 4096 && value % 32 == 0 ? value : throw new ArgumentOutOfRangeException(nameof(ModelDimension), value, "GenSRPipelineOptions.ModelDimension must be a multiple of 32 in [32, 4096]."); } = 128;
+
+    /// <summary>Encoder and decoder layers of the backbone. Default 2; 1 … 48.</summary>
+    public int Layers { get; init => field = value is >= 1 and <= 48 ? value : throw new ArgumentOutOfRangeException(nameof(Layers), value, "GenSRPipelineOptions.Layers must be in [1, 48]."); } = 2;
+
+    /// <summary>Dropout of the backbone. Default 0.1; in [0, 1).</summary>
+    public double Dropout { get; init => field = value is >= 0 and < 1 ? value : throw new ArgumentOutOfRangeException(nameof(Dropout), value, "GenSRPipelineOptions.Dropout must be in [0, 1)."); } = 0.1;
+
+    /// <summary>Most recent history items written into the prompt as identifier tokens. Default 20 (the history cap); 0 … 4096.</summary>
+    public int PromptHistoryItems { get; init => field = value is >= 0 and <= 4096 ? value : throw new ArgumentOutOfRangeException(nameof(PromptHistoryItems), value, "GenSRPipelineOptions.PromptHistoryItems must be in [0, 4096]."); } = 20;
+
+    /// <summary>Title tokens per item for the semantic view. Default 10; 1 … 512.</summary>
+    public int TitleTokens { get; init => field = value is >= 1 and <= 512 ? value : throw new ArgumentOutOfRangeException(nameof(TitleTokens), value, "GenSRPipelineOptions.TitleTokens must be in [1, 512]."); } = 10;
+
+    /// <summary>Use the collaborative view (ablation switch). Default true.</summary>
+    public bool UseCollaborativeView { get; init; } = true;
+
+    /// <summary>Use the semantic view (ablation switch). Default true.</summary>
+    public bool UseSemanticView { get; init; } = true;
+
+    /// <summary>
+    /// A Hugging Face T5 checkpoint folder (<c>config.json</c>, <c>model.safetensors</c>, <c>spiece.model</c>) to start the
+    /// backbone from, e.g. flan-t5-small. Null (default): a small randomly initialised backbone and a compact GPT-2 vocabulary.
+    /// </summary>
+    public string? PretrainedBackbone { get; init; }
+
+    /// <summary>Where everything runs. Default <see cref="ComputeDevice.Auto"/>.</summary>
+    public ComputeDevice Device { get; init; } = ComputeDevice.Auto;
+
+    /// <summary>Seed of every random choice. Default 42.</summary>
+    public long Seed { get; init; } = 42;
+}

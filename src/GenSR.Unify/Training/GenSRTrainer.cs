@@ -1,0 +1,309 @@
+using System.Diagnostics;
+using System.Text.Json.Nodes;
+using GenSR.Core.Data;
+using GenSR.Core.Data.Splits;
+using GenSR.Core.Metrics;
+using GenSR.Core.Runtime;
+using GenSR.Unify.Analysis;
+using GenSR.Unify.Checkpoints;
+using GenSR.Unify.Evaluation;
+using GenSR.Unify.Inference;
+using GenSR.Unify.Losses;
+using GenSR.Unify.Model;
+using GenSR.Unify.T5;
+using TorchSharp;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+
+namespace GenSR.Unify.Training;
+
+/// <summary>
+/// Trains a <see cref="GenSRModel"/> on one shuffled stream of mixed search and recommendation examples (generative
+/// rows: identifier + eos; pointwise rows: Yes/No about a positive or a sampled negative), with
+/// <c>L = L_LM + λ·L_CL</c>, AdamW (decay on weights with ≥ 2 dimensions only), linear warm-up then linear decay and
+/// gradient clipping. Validates on the validation cases (full ranking, generative, NDCG@10 averaged over the tasks),
+/// stops early, keeps the best weights (in memory and, with a checkpoint folder, in <c>best/</c>) and can resume from
+/// <c>last/</c>. Cancelling throws <see cref="OperationCanceledException"/> between steps; checkpoints already written
+/// stay intact.
+/// </summary>
+public sealed class GenSRTrainer
+{
+    private const string OptimizerFileName = "optimizer.bin";
+
+    /// <summary>Creates a trainer.</summary>
+    /// <param name="model">The model to train (on its device).</param>
+    /// <param name="builder">Its input builder.</param>
+    /// <param name="itemKeys">External key of every item (written into checkpoints).</param>
+    /// <param name="options">Options; defaults when null.</param>
+    public GenSRTrainer(GenSRModel model, GenSRInputBuilder builder, IReadOnlyList<string> itemKeys, GenSRTrainingOptions? options = null)
+    {
+        Model = model ?? throw new ArgumentNullException(nameof(model));
+        Builder = builder ?? throw new ArgumentNullException(nameof(builder));
+        ItemKeys = itemKeys ?? throw new ArgumentNullException(nameof(itemKeys));
+        Options = options ?? new GenSRTrainingOptions();
+    }
+
+    /// <summary>The model.</summary>
+    public GenSRModel Model { get; }
+
+    /// <summary>The input builder.</summary>
+    public GenSRInputBuilder Builder { get; }
+
+    /// <summary>Item keys for checkpoints.</summary>
+    public IReadOnlyList<string> ItemKeys { get; }
+
+    /// <summary>The options.</summary>
+    public GenSRTrainingOptions Options { get; }
+
+    /// <summary>The training rows of one epoch in their shuffled order, as batches (deterministic in seed and epoch).</summary>
+    public IReadOnlyList<GenSRRequest[]> PlanEpoch(DatasetSplit split, int epoch)
+    {
+        ArgumentNullException.ThrowIfNull(split);
+        var random = TorchRuntime.CreateRandom(Options.Seed, epoch);
+        var tasks = Options.Tasks;
+        var generative = new List<GenSRRequest>();
+        var pointwise = new List<GenSRRequest>();
+        var items = Model.Config.ItemCount;
+        foreach (var example in split.TrainingExamples)
+        {
+            var task = example.Target.Task;
+            if (!tasks.Contains(task))
+            {
+                // A recommendation-only model still learns from search events: each is also a next-item event.
+                if (tasks is [TaskKind.Recommendation]) task = TaskKind.Recommendation;
+                else continue;
+            }
+
+            var query = task == TaskKind.Search ? example.Target.Query : null;
+            if (task == TaskKind.Search && string.IsNullOrWhiteSpace(query)) continue;
+            var target = example.Target.ItemId;
+            generative.Add(new GenSRRequest(example.History, task, query, TargetItem: target));
+            if (Options.PointwiseFraction > 0 && random.NextDouble() < Options.PointwiseFraction)
+            {
+                var positive = random.NextDouble() < 0.5 || items < 2;
+                var candidate = target;
+                if (!positive)
+                    while (candidate == target) candidate = random.Next(items);
+                pointwise.Add(new GenSRRequest(example.History, task, query, Candidate: candidate, Label: positive));
+            }
+        }
+
+        Shuffle(generative, random);
+        Shuffle(pointwise, random);
+        var batches = Chunk(generative).Concat(Chunk(pointwise)).ToList();
+        Shuffle(batches, random);
+        return batches;
+    }
+
+    /// <summary>Loss of one batch: (total, language-model part, contrastive part or null). The caller disposes the total.</summary>
+    public (Tensor Total, double LanguageModel, double? Contrastive) ComputeLoss(GenSRBatch batch)
+    {
+        ArgumentNullException.ThrowIfNull(batch);
+        using var scope = NewDisposeScope();
+        using var output = Model.Forward(batch);
+        var lm = T5ForConditionalGeneration.ComputeLoss(output.Logits, batch.Labels!);
+        var total = lm;
+        double? contrastive = null;
+        if (Options.ContrastiveWeight > 0 && output.CollaborativeUser is not null && output.SemanticUser is not null && batch.Count >= 2)
+        {
+            var cl = SymmetricInfoNce.Compute(output.CollaborativeUser, output.SemanticUser, Options.Temperature);
+            contrastive = cl.item<float>();
+            total = lm + Options.ContrastiveWeight * cl;
+        }
+
+        return (total.MoveToOuterDisposeScope(), lm.item<float>(), contrastive);
+    }
+
+    /// <summary>Trains on <paramref name="split"/>'s training examples, validating on its validation cases.</summary>
+    public GenSRTrainingResult Train(DatasetSplit split, IProgress<TrainingProgress>? progress = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(split);
+        if (split.Dataset.Catalog.Count != Model.Config.ItemCount)
+            throw new ArgumentException($"The split's catalogue has {split.Dataset.Catalog.Count} items but the model was built for {Model.Config.ItemCount}.", nameof(split));
+        var clock = Stopwatch.StartNew();
+        TorchRuntime.Seed(Options.Seed);
+        Model.UsePrecision(Options.Precision);
+        var trainable = Model.parameters().Where(p => p.requires_grad).ToArray();
+        using var optimizer = optim.AdamW(
+        [
+            new AdamW.ParamGroup(trainable.Where(p => p.dim() >= 2), Options.LearningRate, 0.9, 0.999, 1e-8, Options.WeightDecay, false, false),
+            new AdamW.ParamGroup(trainable.Where(p => p.dim() < 2), Options.LearningRate, 0.9, 0.999, 1e-8, 0.0, false, false),
+        ], Options.LearningRate);
+
+        var validation = Options.ValidationCases is int cap && cap < split.Validation.Count ? split.Validation.Take(cap).ToArray() : split.Validation;
+        var stepsPerEpoch = PlanEpoch(split, 1).Count;
+        var totalSteps = Math.Max(1, stepsPerEpoch * Options.Epochs);
+        var warmup = (int)Math.Round(Options.WarmupRatio * totalSteps);
+        var history = new List<TrainingProgress>();
+        var step = 0;
+        var startEpoch = 1;
+        var skipBatches = 0;
+        var best = double.NegativeInfinity;
+        var bestStep = 0;
+        var badValidations = 0;
+        if (Options.ResumeFrom is { } resume)
+            (step, startEpoch, skipBatches, best, bestStep, badValidations) = Resume(resume, optimizer);
+
+        Dictionary<string, Tensor>? bestWeights = null;
+        var stoppedEarly = false;
+        var epoch = startEpoch;
+        using var inference = new GenSRInference(Model, Builder);
+        try
+        {
+            for (; epoch <= Options.Epochs && !stoppedEarly; epoch++)
+            {
+                var batches = PlanEpoch(split, epoch);
+                var epochClock = Stopwatch.StartNew();
+                var rows = 0L;
+                for (var b = epoch == startEpoch ? skipBatches : 0; b < batches.Count; b++)
+                {
+                    cancellationToken.ThrowIfCancellationRequested();
+                    Model.train();
+                    double? conflict = null;
+                    if (Options.GradientConflictEvery > 0 && (step + 1) % Options.GradientConflictEvery == 0)
+                        conflict = MeasureConflict(batches, b);
+                    var lr = LearningRateAt(step, warmup, totalSteps);
+                    foreach (var group in optimizer.ParamGroups) group.LearningRate = lr;
+                    double lmLoss;
+                    double? clLoss;
+                    using (var scope = NewDisposeScope())
+                    {
+                        using var batch = Builder.Build(batches[b], Model.Device, withLabels: true);
+                        optimizer.zero_grad();
+                        var (total, lm, cl) = ComputeLoss(batch);
+                        total.backward();
+                        nn.utils.clip_grad_norm_(trainable, Options.MaxGradNorm);
+                        optimizer.step();
+                        (lmLoss, clLoss) = (lm, cl);
+                    }
+
+                    step++;
+                    rows += batches[b].Length;
+                    var report = new TrainingProgress(epoch, step, totalSteps, lmLoss, clLoss, lr, rows / Math.Max(1e-9, epochClock.Elapsed.TotalSeconds), GradientConflict: conflict);
+                    var endOfEpoch = b == batches.Count - 1;
+                    if (Options.ValidateEvery is int every ? step % every == 0 || endOfEpoch && Options.ValidateEvery > stepsPerEpoch : endOfEpoch)
+                    {
+                        var byTask = Validate(inference, validation, cancellationToken);
+                        var score = byTask.Values.Average();
+                        report = report with { ValidationNdcg10 = score, ValidationByTask = byTask };
+                        if (score > best)
+                        {
+                            best = score;
+                            bestStep = step;
+                            badValidations = 0;
+                            DisposeAll(bestWeights);
+                            bestWeights = Model.state_dict().ToDictionary(kv => kv.Key, kv => kv.Value.detach().cpu().clone());
+                            if (Options.CheckpointFolder is { } folder)
+                                GenSRCheckpoint.Save(Path.Combine(folder, "best"), Model, Builder, ItemKeys, State(step, epoch, b + 1, best, bestStep, badValidations));
+                        }
+                        else if (++badValidations >= Options.Patience)
+                        {
+                            stoppedEarly = true;
+                        }
+
+                        if (Options.CheckpointFolder is { } last)
+                            GenSRCheckpoint.Save(Path.Combine(last, "last"), Model, Builder, ItemKeys, State(step, epoch, b + 1, best, bestStep, badValidations),
+                                new Dictionary<string, Action<string>> { [OptimizerFileName] = path => optimizer.save_state_dict(path) });
+                    }
+
+                    history.Add(report);
+                    progress?.Report(report);
+                    if (stoppedEarly) break;
+                }
+            }
+
+            if (bestWeights is not null)
+            {
+                using var noGrad = no_grad();
+                foreach (var (name, target) in Model.state_dict()) target.copy_(bestWeights[name]);
+            }
+        }
+        finally
+        {
+            DisposeAll(bestWeights);
+            Model.eval();
+        }
+
+        return new GenSRTrainingResult(step, Math.Min(epoch, Options.Epochs), best, bestStep, stoppedEarly, history, clock.Elapsed);
+    }
+
+    /// <summary>Validation NDCG@10 (full ranking, generative) per trained task.</summary>
+    public IReadOnlyDictionary<string, double> Validate(GenSRInference inference, IReadOnlyList<EvaluationCase> cases, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(inference);
+        ArgumentNullException.ThrowIfNull(cases);
+        var result = new Dictionary<string, double>();
+        var acc = new MetricsAccumulator();
+        foreach (var task in Options.Tasks)
+        {
+            acc.Add(task, GenSREvaluator.RankFull(inference, cases, task, Options.ValidationBeams, 64, cancellationToken: cancellationToken));
+            result[task.ToString()] = acc.Compute(task).Get(RankingMetric.Ndcg, 10);
+        }
+
+        return result;
+    }
+
+    private double? MeasureConflict(IReadOnlyList<GenSRRequest[]> batches, int index)
+    {
+        var rows = batches[index];
+        var search = rows.Where(r => r.Task == TaskKind.Search && !r.IsPointwise).ToArray();
+        var rec = rows.Where(r => r.Task == TaskKind.Recommendation && !r.IsPointwise).ToArray();
+        return search.Length == 0 || rec.Length == 0 ? null : GradientConflictProbe.Measure(Model, Builder, search, rec);
+    }
+
+    private double LearningRateAt(int step, int warmup, int total)
+    {
+        if (warmup > 0 && step < warmup) return Options.LearningRate * (step + 1) / warmup;
+        var decay = Math.Max(1, total - warmup);
+        return Options.LearningRate * Math.Max(0.0, (double)(total - step) / decay);
+    }
+
+    private static JsonObject State(int step, int epoch, int batchesDone, double best, int bestStep, int bad) => new()
+    {
+        ["step"] = step,
+        ["epoch"] = epoch,
+        ["batches_done_in_epoch"] = batchesDone,
+        ["best_validation_ndcg10"] = double.IsFinite(best) ? best : -1.0,
+        ["best_step"] = bestStep,
+        ["validations_without_improvement"] = bad,
+    };
+
+    private (int Step, int Epoch, int Skip, double Best, int BestStep, int Bad) Resume(string folder, AdamW optimizer)
+    {
+        using var checkpoint = GenSRCheckpoint.Load(folder);
+        var state = checkpoint.Extra ?? throw new InvalidDataException($"\"{folder}\" holds no training state; resume from a \"last\" checkpoint written by the trainer.");
+        var optimizerPath = Path.Combine(folder, OptimizerFileName);
+        if (!File.Exists(optimizerPath)) throw new FileNotFoundException($"\"{folder}\" has no {OptimizerFileName}; resume from a \"last\" checkpoint written by the trainer.", optimizerPath);
+        var weights = checkpoint.Model.state_dict().ToDictionary(kv => kv.Key, kv => kv.Value);
+        GenSRCheckpoint.LoadState(Model, weights, folder);
+        optimizer.load_state_dict(optimizerPath);
+        int Int(string name) => state[name] is JsonValue v && v.TryGetValue<int>(out var i) ? i : throw new InvalidDataException($"\"{folder}\": training state \"{name}\" is missing.");
+        var best = state["best_validation_ndcg10"] is JsonValue bv && bv.TryGetValue<double>(out var d) && d >= 0 ? d : double.NegativeInfinity;
+        return (Int("step"), Int("epoch"), Int("batches_done_in_epoch"), best, Int("best_step"), Int("validations_without_improvement"));
+    }
+
+    private IEnumerable<GenSRRequest[]> Chunk(List<GenSRRequest> rows)
+    {
+        for (var i = 0; i < rows.Count; i += Options.BatchSize)
+        {
+            var n = Math.Min(Options.BatchSize, rows.Count - i);
+            if (n < 2 && i > 0) yield break; // a single leftover row gives no in-batch negatives; it is dropped this epoch
+            yield return rows.GetRange(i, n).ToArray();
+        }
+    }
+
+    private static void Shuffle<T>(List<T> list, Random random)
+    {
+        for (var i = list.Count - 1; i > 0; i--)
+        {
+            var j = random.Next(i + 1);
+            (list[i], list[j]) = (list[j], list[i]);
+        }
+    }
+
+    private static void DisposeAll(Dictionary<string, Tensor>? tensors)
+    {
+        if (tensors is null) return;
+        foreach (var t in tensors.Values) t.Dispose();
+    }
+}
