@@ -1,18 +1,23 @@
 #!/usr/bin/env bash
 # Runs the GPU benchmark suites one after another on a machine with a CUDA PyTorch but no .NET SDK, in process, with
-# short jobs, most important first, each under its own time limit. Reports (BenchmarkDotNet markdown) and one log per
-# suite go to $OUT (default ./gpu-results).
-# Prepare on the development machine (repository root):
+# short jobs, most important first, each under its own time limit. Three files go to $OUT (default ./gpu-results):
+# summary.log (card, timings of each suite, result tables), reports.md (BenchmarkDotNet's markdown reports) and
+# suites.log (the full BenchmarkDotNet output), few files because the device tool returns at most eight.
+# Prepare on the development machine, from the root of the checkout the GPU machine receives:
 #   ../shared/gpu/pack.sh benchmarks/GenSR.Benchmarks/GenSR.Benchmarks.csproj
-# then, on the GPU machine, from the repository root holding .gpu/:
-#   bash benchmarks/GenSR.Benchmarks/run-gpu-suites.sh
+#   (cd .gpu/app && rm -f libcapstone.so Gee.External.Capstone.dll Iced.dll Dia2Lib.dll TraceReloggerLib.dll \
+#      Microsoft.Diagnostics.Tracing.TraceEvent.dll && rm -rf amd64)   # disassembler/ETW parts: 59 -> 46 MB
+#   cp benchmarks/GenSR.Benchmarks/run-gpu-suites.sh .gpu/
+# then, on the GPU machine, from that root (.gpu/ carried along):
+#   bash .gpu/run-gpu-suites.sh
 set -uo pipefail
 out=${OUT:-$PWD/gpu-results}
 mkdir -p "$out"
 root=$(pwd)
 export GENSR_DEVICE=cuda
 
-{ nvidia-smi -L; nvidia-smi --query-gpu=name,driver_version,memory.total --format=csv; } 2>&1 | tee "$out/gpu.txt"
+work=$(mktemp -d)
+{ nvidia-smi -L; nvidia-smi --query-gpu=name,driver_version,memory.total --format=csv; } 2>&1 | tee -a "$out/summary.log"
 
 # suite NAME SECONDS [ENV=VALUE ...] -- [benchmark arguments]: one in-process BenchmarkDotNet run under a time limit.
 suite() {
@@ -21,13 +26,15 @@ suite() {
   while [ "$1" != "--" ]; do envs+=("$1"); shift; done; shift
   echo "=== $name ($(date +%T), limit ${limit}s)" | tee -a "$out/summary.log"
   local start=$SECONDS
-  env "${envs[@]}" timeout "$limit" bash "$root/.gpu/run.sh" GenSR.Benchmarks.dll --inProcess --artifacts "$out/$name" "$@" \
-    > "$out/$name.log" 2>&1
+  env "${envs[@]}" timeout "$limit" bash "$root/.gpu/run.sh" GenSR.Benchmarks.dll --inProcess --artifacts "$work/$name" "$@" \
+    > "$work/$name.log" 2>&1
   local rc=$?
   echo "=== $name: rc $rc after $((SECONDS - start)) s" | tee -a "$out/summary.log"
-  grep -E '^\|' "$out/$name.log" | tee -a "$out/summary.log"
-  # Keep the markdown reports only; the html/csv copies say the same.
-  find "$out/$name" -type f ! -name '*.md' -delete 2>/dev/null
+  # The device lines the suites print in their setup, then the result tables.
+  grep -E '^// device' "$work/$name.log" | sort -u | tee -a "$out/summary.log"
+  grep -E '^\|' "$work/$name.log" | tee -a "$out/summary.log"
+  { echo "## $name"; cat "$work/$name"/results/*.md 2>/dev/null; echo; } >> "$out/reports.md"
+  { echo "=== $name (rc $rc)"; cat "$work/$name.log"; } >> "$out/suites.log"
 }
 
 # (a) T5 anchor: trie-constrained vs unconstrained beam search, 256 queries x 64 tokens, 20 beams, 1M and 100k items.
