@@ -1,5 +1,4 @@
 using BenchmarkDotNet.Attributes;
-using GenSR.Core.Runtime;
 using GenSR.Decoding.Reference;
 using GenSR.Decoding.Search;
 using GenSR.Decoding.Trie;
@@ -32,11 +31,13 @@ public abstract class DecodingBeamSearchBenchmarkBase
     /// <summary>The reference decoder's hidden size: its per-step cost is a [5120, hidden] × [hidden, 5123] projection.</summary>
     protected abstract int HiddenSize { get; }
 
-    /// <summary>Builds the catalogue, uploads its trie and creates the decoder on the default device (CUDA when available).</summary>
+    /// <summary>Builds the catalogue, uploads its trie and creates the decoder on the device <c>GENSR_DEVICE</c> names
+    /// (default: CUDA when available), with <c>GENSR_TORCH_THREADS</c> CPU threads.</summary>
     [GlobalSetup]
     public void Setup()
     {
-        var device = TorchRuntime.Resolve(ComputeDevice.Auto);
+        var device = BenchmarkEnvironment.Device();
+        BenchmarkEnvironment.ApplyThreads();
         _trie = DecodingCatalogue.Trie(DecodingCatalogue.RandomTable(ItemCount));
         _constraint = new TrieConstraint(_trie, device);
         _decoder = new ReferenceStepDecoder(
@@ -59,11 +60,21 @@ public abstract class DecodingBeamSearchBenchmarkBase
     /// <summary>Plain beam search over the whole vocabulary for the same number of steps. It tracks no end-of-sequence
     /// token, which spares it a pass over [5120, 5123] per step: the leanest baseline, so the ratio errs against the trie.</summary>
     [Benchmark(Baseline = true)]
-    public int Unconstrained() => _search.Search(_decoder, new FullVocabularyConstraint(_trie.Depth)).Count;
+    public int Unconstrained()
+    {
+        var found = _search.Search(_decoder, new FullVocabularyConstraint(_trie.Depth)).Count;
+        BenchmarkEnvironment.Synchronize(_decoder.Device);
+        return found;
+    }
 
     /// <summary>Beam search restricted to the catalogue's identifiers by the device trie.</summary>
     [Benchmark]
-    public int Constrained() => _search.Search(_decoder, _constraint).Count;
+    public int Constrained()
+    {
+        var found = _search.Search(_decoder, _constraint).Count;
+        BenchmarkEnvironment.Synchronize(_decoder.Device);
+        return found;
+    }
 
     /// <summary>The decoder's share: start with 20 beams and run the same 5 steps (and reorders), without any search.</summary>
     [Benchmark]
@@ -78,6 +89,8 @@ public abstract class DecodingBeamSearchBenchmarkBase
             last = _decoder.Step(last).argmax(1);
             _decoder.Reorder(identity);
         }
-        return last.sum().item<long>();
+        var checksum = last.sum().item<long>();
+        BenchmarkEnvironment.Synchronize(_decoder.Device);
+        return checksum;
     }
 }

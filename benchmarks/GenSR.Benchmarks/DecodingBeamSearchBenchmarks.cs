@@ -9,9 +9,12 @@ namespace GenSR.Benchmarks;
 [MedianColumn]
 public class DecodingBeamSearchBenchmarks : DecodingBeamSearchBenchmarkBase
 {
-    /// <summary>Number of items in the catalogue.</summary>
-    [Params(10_000, 100_000, 1_000_000)]
+    /// <summary>Number of items in the catalogue (from <c>GENSR_DECODING_ITEMS</c>, comma-separated; else 10k, 100k and 1M).</summary>
+    [ParamsSource(nameof(Catalogues))]
     public int Items { get; set; }
+
+    /// <summary>Catalogue sizes to run.</summary>
+    public static IEnumerable<int> Catalogues => BenchmarkEnvironment.Integers("GENSR_DECODING_ITEMS", 10_000, 100_000, 1_000_000);
 
     /// <inheritdoc />
     protected override int ItemCount => Items;

@@ -24,19 +24,27 @@ public class DecodingTrieBuildBenchmarks
     [Params(10_000, 100_000, 1_000_000)]
     public int Items { get; set; }
 
-    /// <summary>Draws the catalogue.</summary>
+    private Device _device = null!;
+
+    /// <summary>Draws the catalogue and resolves the upload device (<c>GENSR_DEVICE</c>; default: CUDA when available).</summary>
     [GlobalSetup]
-    public void Setup() => _table = DecodingCatalogue.RandomTable(Items);
+    public void Setup()
+    {
+        _table = DecodingCatalogue.RandomTable(Items);
+        _device = BenchmarkEnvironment.Device();
+        BenchmarkEnvironment.ApplyThreads();
+    }
 
     /// <summary>Host build: sort, breadth-first numbering, CSR arrays.</summary>
     [Benchmark(Baseline = true)]
     public PrefixTrie Build() => DecodingCatalogue.Trie(_table);
 
-    /// <summary>Host build and upload to the default device (CUDA when available).</summary>
+    /// <summary>Host build and upload to the device (waits for the copy to land).</summary>
     [Benchmark]
     public long BuildAndUpload()
     {
-        using var onDevice = DecodingCatalogue.Trie(_table).ToDevice(GenSR.Core.Runtime.TorchRuntime.Resolve(GenSR.Core.Runtime.ComputeDevice.Auto));
+        using var onDevice = DecodingCatalogue.Trie(_table).ToDevice(_device);
+        BenchmarkEnvironment.Synchronize(_device);
         return onDevice.Bytes;
     }
 

@@ -2,6 +2,8 @@ using BenchmarkDotNet.Attributes;
 using BenchmarkDotNet.Engines;
 using GenSR.Core.Runtime;
 using GenSR.Representation.Collaborative;
+using TorchSharp;
+using static TorchSharp.torch;
 
 namespace GenSR.Benchmarks;
 
@@ -20,16 +22,19 @@ public class RepresentationLightGcnBenchmarks
 
     private CollaborativeModel _model = null!;
     private CollaborativeTrainer _trainer = null!;
+    private Device _device = null!;
 
     /// <summary>Which collaborative model is trained.</summary>
     [Params("lightgcn", "mf-bpr")]
     public string Model { get; set; } = "lightgcn";
 
+    /// <summary>Draws the popularity-skewed interaction graph and builds the model and trainer on the device.</summary>
     [GlobalSetup]
     public void Setup()
     {
-        var device = TorchRuntime.Parse(Environment.GetEnvironmentVariable("GENSR_DEVICE") ?? "auto");
-        TorchRuntime.SetThreads(int.TryParse(Environment.GetEnvironmentVariable("GENSR_TORCH_THREADS"), out var threads) ? threads : 0);
+        _device = BenchmarkEnvironment.Device();
+        BenchmarkEnvironment.ApplyThreads();
+        var device = _device.type == DeviceType.CUDA ? ComputeDevice.Cuda : ComputeDevice.Cpu;
         var random = new Random(17);
         // Popularity-skewed items (Zipf exponent 0.8) so degrees look like real interaction data.
         var weights = Enumerable.Range(1, Items).Select(r => 1.0 / Math.Pow(r, 0.8)).ToArray();
@@ -51,12 +56,25 @@ public class RepresentationLightGcnBenchmarks
         _trainer = new CollaborativeTrainer(_model, graph, new ValidationTargets(targets, Items), new CollaborativeTrainingOptions { BatchSize = 2048 });
     }
 
+    /// <summary>One BPR epoch over all 100k pairs; returns the mean loss.</summary>
     [Benchmark(Description = "BPR epoch (100k pairs)")]
-    public double Epoch() => _trainer.RunEpoch();
+    public double Epoch()
+    {
+        var loss = _trainer.RunEpoch();
+        BenchmarkEnvironment.Synchronize(_device);
+        return loss;
+    }
 
+    /// <summary>Validation Recall@20 with full ranking over all items.</summary>
     [Benchmark(Description = "Recall@20 full ranking (10k users)")]
-    public double ValidationRecall() => _trainer.Evaluate();
+    public double ValidationRecall()
+    {
+        var recall = _trainer.Evaluate();
+        BenchmarkEnvironment.Synchronize(_device);
+        return recall;
+    }
 
+    /// <summary>Releases the trainer and the model.</summary>
     [GlobalCleanup]
     public void Cleanup()
     {

@@ -12,8 +12,9 @@ namespace GenSR.Benchmarks;
 /// d_model 256, d_ff 1024, 8 heads of 32, 4 + 4 layers, vocabulary 4096 + 4·256 + 3, 64 input tokens, 5 target
 /// tokens, dropout 0.1 in training mode. The anchor batch is 256 (HF transformers on one H100: 62 ms fp32, 78 ms bf16
 /// autocast); a CPU run may use a smaller batch through <c>GENSR_T5_BENCH_BATCH</c> (comma-separated list).
-/// Runs on CUDA when available (set <c>GENSR_T5_BENCH_DEVICE=cpu</c> to force the CPU); <c>GENSR_T5_BENCH_THREADS</c>
-/// sets torch's intra-op CPU threads (on a shared machine one thread avoids contention between thread pools).
+/// Runs on CUDA when available (<c>GENSR_T5_BENCH_DEVICE</c>, else <c>GENSR_DEVICE</c>: auto, cpu or cuda);
+/// <c>GENSR_T5_BENCH_THREADS</c> (else <c>GENSR_TORCH_THREADS</c>) sets torch's intra-op CPU threads (on a shared machine
+/// one thread avoids contention between thread pools).
 /// </summary>
 [SimpleJob(launchCount: 1, warmupCount: 2, iterationCount: 8)]
 [MedianColumn]
@@ -40,15 +41,14 @@ public class T5TrainingStepBenchmark
 
     /// <summary>Batch sizes from <c>GENSR_T5_BENCH_BATCH</c>, else 256.</summary>
     public static IEnumerable<int> Batches =>
-        (Environment.GetEnvironmentVariable("GENSR_T5_BENCH_BATCH") ?? "256").Split(',', StringSplitOptions.RemoveEmptyEntries).Select(int.Parse);
+        BenchmarkEnvironment.Integers("GENSR_T5_BENCH_BATCH", 256);
 
     /// <summary>Builds the anchor model, an AdamW optimizer and one random batch on the device.</summary>
     [GlobalSetup]
     public void Setup()
     {
-        var choice = Environment.GetEnvironmentVariable("GENSR_T5_BENCH_DEVICE") ?? "auto";
-        device = TorchRuntime.Resolve(TorchRuntime.Parse(choice));
-        TorchRuntime.SetThreads(int.TryParse(Environment.GetEnvironmentVariable("GENSR_T5_BENCH_THREADS"), out var threads) ? threads : 0);
+        device = BenchmarkEnvironment.Device("GENSR_T5_BENCH_DEVICE");
+        BenchmarkEnvironment.ApplyThreads("GENSR_T5_BENCH_THREADS");
         TorchRuntime.Seed(1);
         model = new T5ForConditionalGeneration(T5Config.Small(AnchorVocabulary)).to(device);
         model.UsePrecision(Precision);
