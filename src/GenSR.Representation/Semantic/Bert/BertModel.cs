@@ -9,7 +9,7 @@ namespace GenSR.Representation.Semantic;
 /// A BERT-architecture encoder without pooler (HF <c>BertModel(add_pooling_layer=False)</c>): embeddings (word +
 /// position + token type, LayerNorm) and N post-LayerNorm self-attention layers. Parameter names are HF's
 /// (<c>embeddings.word_embeddings.weight</c>, <c>encoder.layer.0.attention.self.query.weight</c>, …), so HF
-/// checkpoints load with <see cref="LoadCheckpoint"/> and <see cref="nn.Module.state_dict(IDictionary{string, Tensor}?, string?)"/> saves in their layout.
+/// checkpoints load with <see cref="LoadCheckpoint"/> and <c>state_dict()</c> saves in their layout.
 /// </summary>
 public sealed class BertModel : nn.Module<Tensor, Tensor, Tensor>
 {
