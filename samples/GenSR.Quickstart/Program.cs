@@ -32,9 +32,11 @@ catch (ArgumentException e)
 }
 
 var total = Stopwatch.StartNew();
+var interactive = AnsiConsole.Profile.Capabilities.Interactive;
 using var cancel = new CancellationTokenSource();
 Console.CancelKeyPress += (_, e) => { e.Cancel = true; cancel.Cancel(); };
-if (options.Threads is int threads) TorchRuntime.SetThreads(threads);
+// Small models on a small machine: more torch threads than free cores make every op wait on spinning workers.
+TorchRuntime.SetThreads(options.Threads ?? Math.Max(1, Environment.ProcessorCount / 2));
 TorchRuntime.Seed(options.Seed);
 var device = TorchRuntime.Resolve(options.Device);
 
@@ -58,7 +60,17 @@ AnsiConsole.MarkupLine($"[bold]GenSR quickstart[/] on [green]{Markup.Escape(data
                        $"({stats.SearchEvents} search), {split.TrainingExamples.Count} training examples, device {device}");
 
 // 2. Representations, identifiers and the model.
-var pipelineOptions = new GenSRPipelineOptions { Device = options.Device, Seed = options.Seed };
+// Sized for a CPU: a 64-wide, 2+2-layer backbone, the 5 most recent history items written into the prompt as identifiers
+// (the two history encoders still see the last 20 events) and 6 title tokens per history item.
+var pipelineOptions = new GenSRPipelineOptions
+{
+    Device = options.Device,
+    Seed = options.Seed,
+    ModelDimension = options.ModelDimension,
+    PromptHistoryItems = options.PromptHistoryItems,
+    TitleTokens = 6,
+    IdentifierSource = options.Identifiers,
+};
 GenSRPrepared prepared = null!;
 AnsiConsole.Status().Start("Preparing representations…", ctx =>
 {
@@ -66,7 +78,7 @@ AnsiConsole.Status().Start("Preparing representations…", ctx =>
     {
         if (p.Stage != "collaborative" || p.Detail.StartsWith("LightGCN", StringComparison.Ordinal))
             AnsiConsole.MarkupLine($"  [grey]{Markup.Escape(p.Stage)}:[/] {Markup.Escape(p.Detail)}");
-        ctx.Status($"Preparing representations: {p.Stage}…");
+        if (interactive) ctx.Status($"Preparing representations: {p.Stage}…");
     }), cancel.Token);
 });
 using var model = prepared.Model;
@@ -80,6 +92,9 @@ var trainingOptions = new GenSRTrainingOptions
     Epochs = options.Epochs,
     Seed = options.Seed,
     CheckpointFolder = checkpoints,
+    BatchSize = 128,
+    LearningRate = 3e-3,
+    PointwiseFraction = 0.2,
     ValidationCases = 300,
     Patience = 2,
 };
@@ -105,6 +120,7 @@ try
                 }
 
                 bar.Description = $"epoch {p.Epoch} loss {p.LanguageModelLoss:F3}{lastValidation}";
+                if (!interactive && p.Step % 50 == 0) Console.WriteLine($"  step {p.Step}/{p.TotalSteps}: loss {p.LanguageModelLoss:F3}");
             }), cancel.Token);
             bar.Value = bar.MaxValue;
         });
@@ -120,7 +136,7 @@ AnsiConsole.MarkupLine($"Trained {training.Steps} steps in {training.Elapsed.Tot
 
 // 4. Evaluation on the test cases: GenSR (generative full ranking; generative and pointwise sampled) beside popularity.
 var testCases = options.EvaluationCases is int n && n < split.Test.Count ? split.Test.Take(n).ToArray() : split.Test;
-var evaluation = new GenSREvaluationOptions();
+var evaluation = new GenSREvaluationOptions { PointwiseMaxCases = 200 };
 var tasks = evaluation.Tasks;
 IReadOnlyList<EvaluationReport> reports = null!;
 using (var inference = new GenSRInference(model, prepared.Builder))
@@ -128,7 +144,11 @@ using (var inference = new GenSRInference(model, prepared.Builder))
     AnsiConsole.Status().Start("Evaluating…", ctx =>
     {
         reports = GenSREvaluator.Evaluate(inference, testCases, dataset.Name, evaluation,
-            new SyncProgress<GenSREvaluationProgress>(p => ctx.Status($"Evaluating: {p.Stage} {p.Done}/{p.Total}")), cancel.Token);
+            new SyncProgress<GenSREvaluationProgress>(p =>
+            {
+                if (interactive) ctx.Status($"Evaluating: {p.Stage} {p.Done}/{p.Total}");
+                if (!interactive && p.Done == p.Total) Console.WriteLine($"  evaluated {p.Stage}: {p.Total} cases");
+            }), cancel.Token);
     });
 }
 

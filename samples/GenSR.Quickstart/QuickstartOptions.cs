@@ -1,5 +1,6 @@
 using GenSR.Core.Data.Loaders;
 using GenSR.Core.Runtime;
+using GenSR.Representation.Embeddings;
 
 namespace GenSR.Quickstart;
 
@@ -14,6 +15,9 @@ internal sealed record QuickstartOptions
     public long Seed { get; init; } = 42;
     public int? EvaluationCases { get; init; }
     public int? Threads { get; init; }
+    public int ModelDimension { get; init; } = 64;
+    public IdentifierSource Identifiers { get; init; } = IdentifierSource.Fused;
+    public int PromptHistoryItems { get; init; } = 5;
 
     public const string Usage = """
         usage: dotnet run --project samples/GenSR.Quickstart -c Release [-- options]
@@ -24,7 +28,10 @@ internal sealed record QuickstartOptions
           --out <folder>         where the checkpoint, report and plot go (default artifacts/quickstart)
           --seed <n>             seed (default 42)
           --eval-cases <n>       evaluate on the first n test users only (default: all)
-          --threads <n>          CPU threads for torch (default: torch's choice)
+          --threads <n>          CPU threads for torch (default: half the cores, at least 1)
+          --identifiers <s>      semantic | collaborative | fused (default fused)
+          --model-dim <n>        backbone width, a multiple of 32 (default 64)
+          --prompt-items <n>     recent history items written into the prompt (default 5)
         """;
 
     public static QuickstartOptions Parse(string[] args)
@@ -44,6 +51,9 @@ internal sealed record QuickstartOptions
                 "--seed" => o with { Seed = long.TryParse(Value(), out var s) ? s : throw new ArgumentException($"--seed must be an integer; got \"{args[i]}\".") },
                 "--eval-cases" => o with { EvaluationCases = Positive("--eval-cases", Value()) },
                 "--threads" => o with { Threads = Positive("--threads", Value()) },
+                "--identifiers" => o with { Identifiers = Enum.TryParse<IdentifierSource>(Value(), ignoreCase: true, out var source) ? source : throw new ArgumentException($"--identifiers must be semantic, collaborative or fused; got \"{args[i]}\".") },
+                "--model-dim" => o with { ModelDimension = Positive("--model-dim", Value()) },
+                "--prompt-items" => o with { PromptHistoryItems = Positive("--prompt-items", Value()) },
                 "-h" or "--help" => throw new HelpRequestedException(),
                 _ => throw new ArgumentException($"Unknown option \"{args[i]}\"."),
             };

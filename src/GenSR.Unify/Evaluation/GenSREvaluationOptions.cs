@@ -27,6 +27,12 @@ public sealed record GenSREvaluationOptions
     /// <summary>Evaluate at most this many cases (the first ones; null = all). Reports state the number of cases.</summary>
     public int? MaxCases { get; init => field = value is null or >= 1 ? value : throw new ArgumentOutOfRangeException(nameof(MaxCases), value, "GenSREvaluationOptions.MaxCases must be at least 1 or null."); }
 
+    /// <summary>
+    /// Evaluate pointwise mode on at most this many cases (null = the same cases as the rest). A pointwise case costs one
+    /// encoder pass per candidate (100 under the default protocol), so large evaluations may cap it; reports say so.
+    /// </summary>
+    public int? PointwiseMaxCases { get; init => field = value is null or >= 1 ? value : throw new ArgumentOutOfRangeException(nameof(PointwiseMaxCases), value, "GenSREvaluationOptions.PointwiseMaxCases must be at least 1 or null."); }
+
     /// <summary>Tasks each case is evaluated in. Default both.</summary>
     public IReadOnlyList<TaskKind> Tasks { get; init => field = value is { Count: > 0 } ? value : throw new ArgumentException("GenSREvaluationOptions.Tasks needs at least one task.", nameof(Tasks)); } = [TaskKind.Recommendation, TaskKind.Search];
 }

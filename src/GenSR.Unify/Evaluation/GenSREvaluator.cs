@@ -121,8 +121,10 @@ public static class GenSREvaluator
             foreach (var pointwise in options.Pointwise ? new[] { false, true } : [false])
             {
                 var acc = new MetricsAccumulator();
+                var modeCases = pointwise && options.PointwiseMaxCases is int pmax && pmax < selected.Count ? selected.Take(pmax).ToArray() : selected;
+                var modeNotes = ReferenceEquals(modeCases, selected) ? notes : [.. notes, $"Pointwise mode evaluated on the first {modeCases.Count} of these cases (one encoder pass per candidate)."];
                 foreach (var task in options.Tasks)
-                    acc.Add(task, RankSampled(inference, selected, task, pointwise, sampler, options.BatchSize, progress, cancellationToken));
+                    acc.Add(task, RankSampled(inference, modeCases, task, pointwise, sampler, options.BatchSize, progress, cancellationToken));
                 reports.Add(new EvaluationReport
                 {
                     Dataset = dataset,
@@ -130,7 +132,7 @@ public static class GenSREvaluator
                     SystemName = pointwise ? PointwiseName : GenerativeName,
                     ProtocolDetails = (pointwise ? "score = P(Yes | prompt with the candidate); " : "score = log-probability of the candidate's identifier; ") + sampler.Describe(),
                     Tasks = acc.ComputeAll(),
-                    Notes = notes,
+                    Notes = modeNotes,
                 });
             }
         }
