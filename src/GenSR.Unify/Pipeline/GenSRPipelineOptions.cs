@@ -27,9 +27,9 @@ public sealed record GenSRPipelineOptions
     /// <summary>Which item vectors the identifiers are quantised from. Default <see cref="IdentifierSource.Fused"/>.</summary>
     public IdentifierSource IdentifierSource { get; init; } = IdentifierSource.Fused;
 
-    /// <summary>Residual k-means options. Default 3 levels × at most 256 codes, with at least 8 items per code (so a
-    /// 500-item catalogue gets 62 codes per level).</summary>
-    public ResidualKMeansOptions Quantizer { get; init => field = value ?? throw new ArgumentNullException(nameof(Quantizer)); } = new() { MinItemsPerCode = 8 };
+    /// <summary>Residual k-means options. Default 3 levels × at most 256 codes, with at least 32 items per code (so a
+    /// 500-item catalogue gets 15 codes per level): small codebooks keep the identifier tree learnable.</summary>
+    public ResidualKMeansOptions Quantizer { get; init => field = value ?? throw new ArgumentNullException(nameof(Quantizer)); } = new() { MinItemsPerCode = 32 };
 
     /// <summary>Width of the backbone (d_model; heads of 32). Default 128; a multiple of 32.</summary>
     public int ModelDimension { get; init => field = value is >= 32 and <= 4096 && value % 32 == 0 ? value : throw new ArgumentOutOfRangeException(nameof(ModelDimension), value, "GenSRPipelineOptions.ModelDimension must be a multiple of 32 in [32, 4096]."); } = 128;
