@@ -32,8 +32,9 @@ public static class SystemRegistry
         [
             new("popularity", "most popular items of the training part (both tasks)", () => new PopularitySystem()),
             new("bm25", "BM25 over title, brand and categories (search)", () => new Bm25System()),
-            new("sasrec", "SASRec, causal self-attention over the item history (recommendation)",
-                () => new SasRecSystem(new SasRecOptions { MaxLength = settings.MaxHistory, Training = Training(new SasRecOptions().Training) })),
+            // The SASRec paper's two dropout settings (0.2 for MovieLens-1M, 0.5 for its sparser datasets); validation picks one.
+            new("sasrec", "SASRec, causal self-attention over the item history, dropout 0.2 or 0.5 chosen on validation (recommendation)",
+                () => new SasRecSystem(new SasRecOptions { MaxLength = settings.MaxHistory, Training = Training(new SasRecOptions().Training) }, [0.2, 0.5])),
             new("joint", "discriminative joint search & recommendation Transformer, JSR/UniSAR family (both tasks)",
                 () => new JointSearchRecSystem(new JointModelOptions { MaxLength = settings.MaxHistory, Training = Training(new JointModelOptions().Training) })),
         ];

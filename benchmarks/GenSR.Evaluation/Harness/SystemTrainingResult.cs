@@ -8,6 +8,9 @@ namespace GenSR.Evaluation.Harness;
 /// <param name="StoppedEarly">Whether training stopped before its epoch limit because validation stopped improving.</param>
 public sealed record SystemTrainingResult(int Epochs, int SelectedEpoch, double? ValidationScore, string? ValidationMetric, bool StoppedEarly)
 {
+    /// <summary>What a reader should know about the training, e.g. which hyper-parameter validation chose; <c>null</c> for nothing.</summary>
+    public string? Note { get; init; }
+
     /// <summary>The result of a system that has nothing to train.</summary>
     public static SystemTrainingResult NotTrained { get; } = new(0, 0, null, null, false);
 }

@@ -33,6 +33,7 @@ internal static class BenchmarkReportJson
                         ["validationScore"] = run.Training.ValidationScore,
                         ["validationMetric"] = run.Training.ValidationMetric,
                         ["stoppedEarly"] = run.Training.StoppedEarly,
+                        ["note"] = run.Training.Note,
                     },
                     ["reports"] = new JsonArray(run.Reports.Select(r => (JsonNode)r.ToJson()).ToArray()),
                 });
@@ -132,7 +133,7 @@ internal static class BenchmarkReportJson
                 var result = new SystemTrainingResult(
                     Int(training, "epochs", trainingAt), Int(training, "selectedEpoch", trainingAt),
                     OptionalDouble(training, "validationScore", trainingAt), OptionalString(training, "validationMetric", trainingAt),
-                    Bool(training, "stoppedEarly", trainingAt));
+                    Bool(training, "stoppedEarly", trainingAt)) { Note = OptionalString(training, "note", trainingAt) };
                 var reports = Array(run, "reports", runAt).Select((e, k) => EvaluationReport.FromJson(e, $"{runAt}, reports[{k}]")).ToArray();
                 return new SystemRun(Long(run, "seed", runAt), result, Double(run, "trainingSeconds", runAt), Double(run, "evaluationSeconds", runAt), reports);
             }).ToArray();

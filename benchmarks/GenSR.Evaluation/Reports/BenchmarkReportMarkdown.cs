@@ -82,7 +82,9 @@ internal static class BenchmarkReportMarkdown
             }
         }
         sb.AppendLine();
-        var notes = report.Notes.Concat(report.Systems.SelectMany(system => system.Runs.Take(1).SelectMany(r => r.Reports).SelectMany(r => r.Notes.Select(n => $"{system.Name}, {(r.Protocol == EvaluationProtocol.FullRanking ? "full ranking" : "sampled")}: {n}"))))
+        var trainingNotes = report.Systems.SelectMany(system => system.Runs.Where(r => r.Training.Note is not null)
+                                                                  .Select(r => $"{system.Name}, seed {r.Seed}: {r.Training.Note}"));
+        var notes = report.Notes.Concat(trainingNotes).Concat(report.Systems.SelectMany(system => system.Runs.Take(1).SelectMany(r => r.Reports).SelectMany(r => r.Notes.Select(n => $"{system.Name}, {(r.Protocol == EvaluationProtocol.FullRanking ? "full ranking" : "sampled")}: {n}"))))
                                 .Distinct().ToArray();
         if (notes.Length > 0)
         {

@@ -44,6 +44,22 @@ public sealed class SasRecTests
     }
 
     [Fact]
+    public void With_several_dropout_rates_validation_picks_the_kept_model()
+    {
+        var split = TestDatasets.SmallDemo;
+        var context = new EvaluationContext(CPU, 7);
+        var options = new SasRecOptions { HiddenSize = 16, Training = new SequenceTrainingOptions { MaxEpochs = 2, BatchSize = 64 } };
+        using var sasrec = new SasRecSystem(options, [0.0, 0.5]);
+
+        var result = sasrec.Train(split, context);
+
+        Assert.Matches(@"^dropout (0|0\.5) chosen on validation NDCG@10 \(0: \d\.\d{4}, 0\.5: \d\.\d{4}\)$", result.Note);
+        Assert.Contains(sasrec.Model.Options.Dropout, sasrec.DropoutChoices);
+        Assert.Equal(result.ValidationScore!.Value, context.SelectionScore(context.EvaluateValidation(sasrec, split)), 5);
+        Assert.Throws<ArgumentException>(() => new SasRecSystem(options, [1.5]));
+    }
+
+    [Fact]
     public void Parameters_have_the_names_of_the_PyTorch_implementation()
     {
         using var model = new SasRecModel(10, new SasRecOptions());

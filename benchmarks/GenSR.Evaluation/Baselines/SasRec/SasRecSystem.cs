@@ -1,3 +1,4 @@
+using System.Globalization;
 using GenSR.Core.Data;
 using GenSR.Core.Data.Splits;
 using GenSR.Core.Runtime;
@@ -11,7 +12,7 @@ namespace GenSR.Evaluation.Baselines.SasRec;
 /// <summary>
 /// SASRec (Kang &amp; McAuley, ICDM 2018) as a recommendation baseline: trained on the item sequence of every user's
 /// training part (search and recommendation events alike, task ignored), early-stopped on validation NDCG@10 under full
-/// ranking, then scores the whole catalogue from the last history state.
+/// ranking (optionally choosing the dropout rate the same way), then scores the whole catalogue from the last history state.
 /// </summary>
 public sealed class SasRecSystem : ICatalogueScorer
 {
@@ -20,14 +21,27 @@ public sealed class SasRecSystem : ICatalogueScorer
 
     /// <summary>Creates the system.</summary>
     /// <param name="options">Hyper-parameters; the paper's defaults when null.</param>
-    public SasRecSystem(SasRecOptions? options = null)
+    /// <param name="dropoutChoices">
+    /// Dropout rates to train with in turn, keeping the model with the best validation NDCG@10 (e.g. the paper's 0.2 for
+    /// MovieLens-1M and 0.5 for its sparser datasets); <c>null</c> trains once with <see cref="SasRecOptions.Dropout"/>.
+    /// </param>
+    /// <exception cref="ArgumentException">The options are inconsistent, or the choices are empty or hold a rate outside [0, 1).</exception>
+    public SasRecSystem(SasRecOptions? options = null, IReadOnlyList<double>? dropoutChoices = null)
     {
         Options = options ?? new SasRecOptions();
         Options.Validate();
+        if (dropoutChoices is { Count: 0 }) throw new ArgumentException("Give at least one dropout rate to choose from.", nameof(dropoutChoices));
+        DropoutChoices = dropoutChoices?.Distinct().ToArray() ?? [Options.Dropout];
+        foreach (var rate in DropoutChoices)
+            if (rate is not (>= 0 and < 1))
+                throw new ArgumentException($"Dropout choice {rate} is outside [0, 1).", nameof(dropoutChoices));
     }
 
-    /// <summary>The hyper-parameters.</summary>
+    /// <summary>The hyper-parameters (<see cref="SasRecOptions.Dropout"/> is replaced by each of <see cref="DropoutChoices"/>).</summary>
     public SasRecOptions Options { get; }
+
+    /// <summary>The dropout rates trained with; validation NDCG@10 picks one.</summary>
+    public IReadOnlyList<double> DropoutChoices { get; }
 
     /// <inheritdoc />
     public string Name => "SASRec";
@@ -45,27 +59,67 @@ public sealed class SasRecSystem : ICatalogueScorer
         ArgumentNullException.ThrowIfNull(split);
         ArgumentNullException.ThrowIfNull(context);
         _model?.Dispose();
+        _model = null;
         _device = context.Device;
+        var windows = TrainingWindows.Build(split, Options.MaxLength);
+        SasRecModel? bestModel = null;
+        SystemTrainingResult? best = null;
+        var outcomes = new List<string>();
+        try
+        {
+            foreach (var dropout in DropoutChoices)
+            {
+                var result = TrainOnce(split, context, windows, Options with { Dropout = dropout });
+                outcomes.Add(string.Create(CultureInfo.InvariantCulture, $"{dropout:0.##}: {result.ValidationScore:F4}"));
+                if (best is null || result.ValidationScore > best.ValidationScore)
+                {
+                    bestModel?.Dispose();
+                    (bestModel, best) = (_model, result);
+                }
+                else
+                {
+                    _model!.Dispose();
+                }
+                _model = null;
+            }
+        }
+        catch
+        {
+            _model?.Dispose();
+            bestModel?.Dispose();
+            throw;
+        }
+        _model = bestModel;
+        if (DropoutChoices.Count == 1) return best!;
+        return best! with
+        {
+            Note = string.Create(CultureInfo.InvariantCulture,
+                $"dropout {_model!.Options.Dropout:0.##} chosen on validation {context.SelectionMetric} ({string.Join(", ", outcomes)})"),
+        };
+    }
+
+    private SystemTrainingResult TrainOnce(DatasetSplit split, EvaluationContext context, TrainingWindows windows, SasRecOptions options)
+    {
         TorchRuntime.Seed(context.Seed);
         var itemCount = split.Dataset.Catalog.Count;
-        var model = new SasRecModel(itemCount, Options);
-        model.to(_device);
+        var device = _device!;
+        var model = new SasRecModel(itemCount, options);
+        model.to(device);
         _model = model;
-        var windows = TrainingWindows.Build(split, Options.MaxLength);
-        using var generator = new Generator((ulong)context.Seed, _device);
+        using var generator = new Generator((ulong)context.Seed, device);
         var length = windows.Length;
 
         Tensor ComputeLoss(int[] rows)
         {
-            var items = SequenceTensors.Rows(windows.InputItems, length, rows, _device);
-            var targets = SequenceTensors.Rows(windows.TargetItems, length, rows, _device).view(-1);
+            var items = SequenceTensors.Rows(windows.InputItems, length, rows, device);
+            var targets = SequenceTensors.Rows(windows.TargetItems, length, rows, device).view(-1);
             var states = model.forward(items);
             var real = targets.ge(0).nonzero().squeeze(1);
-            var selected = states.view(-1, Options.HiddenSize).index_select(0, real);
+            var selected = states.view(-1, options.HiddenSize).index_select(0, real);
             var positives = targets.index_select(0, real);
-            if (Options.Loss == SasRecLoss.SoftmaxCrossEntropy)
+            if (options.Loss == SasRecLoss.SoftmaxCrossEntropy)
                 return nn.functional.cross_entropy(model.ScoreItems(selected), positives);
-            var negatives = randint(0, itemCount, [positives.shape[0]], ScalarType.Int64, _device, generator: generator);
+            var negatives = randint(0, itemCount, [positives.shape[0]], ScalarType.Int64, device, generator: generator);
             var weights = model.ItemWeights;
             var positiveLogits = (selected * weights.index_select(0, positives)).sum(-1);
             var negativeLogits = (selected * weights.index_select(0, negatives)).sum(-1);
@@ -75,7 +129,8 @@ public sealed class SasRecSystem : ICatalogueScorer
 
         double Validate() => context.SelectionScore(context.EvaluateValidation(this, split));
 
-        return SequenceModelTraining.Run(Name, model, windows.Count, Options.Training, ComputeLoss, Validate, context);
+        var name = DropoutChoices.Count == 1 ? Name : string.Create(CultureInfo.InvariantCulture, $"{Name} (dropout {options.Dropout:0.##})");
+        return SequenceModelTraining.Run(name, model, windows.Count, options.Training, ComputeLoss, Validate, context);
     }
 
     /// <inheritdoc />
