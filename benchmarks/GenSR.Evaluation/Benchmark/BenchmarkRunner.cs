@@ -121,6 +121,7 @@ public sealed class BenchmarkRunner
                 Extra = new Dictionary<string, string>
                 {
                     ["seed"] = seed.ToString(CultureInfo.InvariantCulture),
+                    [RankingMethodKey] = method.Value.ToString(),
                     ["ranking seconds"] = evaluation.Elapsed.TotalSeconds.ToString("F2", CultureInfo.InvariantCulture),
                 },
             });
@@ -129,6 +130,9 @@ public sealed class BenchmarkRunner
         }
         return new SystemRun(seed, training, trainingSeconds, clock.Elapsed.TotalSeconds, reports);
     }
+
+    /// <summary>The key of <see cref="EvaluationReport.Extra"/> under which each test report records its <see cref="RankingMethod"/>.</summary>
+    public const string RankingMethodKey = "ranking method";
 
     private static string Describe(RankingMethod method) => method switch
     {

@@ -67,11 +67,13 @@ internal static class BenchmarkReportMarkdown
 
         sb.AppendLine("## Systems and training");
         sb.AppendLine();
-        sb.AppendLine("| System | Tasks | Protocols | Seed | Epochs | Selected epoch | Validation score | Training (s) | Test ranking (s) |");
+        sb.AppendLine("| System | Tasks | Ranked from | Seed | Epochs | Selected epoch | Validation score | Training (s) | Test ranking (s) |");
         sb.AppendLine("|---|---|---|---:|---:|---:|---:|---:|---:|");
         foreach (var system in report.Systems)
         {
-            var protocols = system.Protocols.Count == 0 ? "none" : string.Join(", ", system.Protocols.Select(p => p == EvaluationProtocol.FullRanking ? "full" : "sampled"));
+            var protocols = system.Runs.Count == 0 || system.Runs[0].Reports.Count == 0
+                ? "none"
+                : string.Join("; ", system.Runs[0].Reports.Select(r => $"{ShortName(r.Protocol)}: {Method(r)}"));
             foreach (var run in system.Runs)
             {
                 var t = run.Training;
@@ -84,8 +86,7 @@ internal static class BenchmarkReportMarkdown
         sb.AppendLine();
         var trainingNotes = report.Systems.SelectMany(system => system.Runs.Where(r => r.Training.Note is not null)
                                                                   .Select(r => $"{system.Name}, seed {r.Seed}: {r.Training.Note}"));
-        var notes = report.Notes.Concat(trainingNotes).Concat(report.Systems.SelectMany(system => system.Runs.Take(1).SelectMany(r => r.Reports).SelectMany(r => r.Notes.Select(n => $"{system.Name}, {(r.Protocol == EvaluationProtocol.FullRanking ? "full ranking" : "sampled")}: {n}"))))
-                                .Distinct().ToArray();
+        var notes = report.Notes.Concat(trainingNotes).Distinct().ToArray();
         if (notes.Length > 0)
         {
             sb.AppendLine("## Notes");
@@ -95,6 +96,20 @@ internal static class BenchmarkReportMarkdown
         }
         return sb.ToString();
     }
+
+    private static string ShortName(EvaluationProtocol protocol) => protocol == EvaluationProtocol.FullRanking ? "full" : "sampled";
+
+    private static string Method(EvaluationReport report) =>
+        report.Extra.TryGetValue(Benchmark.BenchmarkRunner.RankingMethodKey, out var text) && Enum.TryParse<Harness.RankingMethod>(text, out var method)
+            ? method switch
+            {
+                Harness.RankingMethod.CatalogueScores => "catalogue scores",
+                Harness.RankingMethod.GeneratedList => "generated lists",
+                Harness.RankingMethod.CandidateScores => "candidate scores",
+                Harness.RankingMethod.CatalogueScoresAtCandidates => "catalogue scores at the candidates",
+                _ => text,
+            }
+            : "–";
 
     private static string Capitalise(string text) => text.Length == 0 ? text : char.ToUpperInvariant(text[0]) + text[1..];
 
