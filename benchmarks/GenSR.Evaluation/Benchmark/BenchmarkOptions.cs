@@ -1,0 +1,58 @@
+using GenSR.Core.Data.Splits;
+using GenSR.Core.Metrics;
+using GenSR.Core.Runtime;
+using GenSR.Evaluation.Harness;
+
+namespace GenSR.Evaluation.Benchmark;
+
+/// <summary>Options of <see cref="BenchmarkRunner"/>. Validated when set.</summary>
+public sealed record BenchmarkOptions
+{
+    /// <summary>The protocols to evaluate under, in report order; default full ranking, then sampled.</summary>
+    /// <exception cref="ArgumentException">The list is empty or holds an undefined value.</exception>
+    public IReadOnlyList<EvaluationProtocol> Protocols
+    {
+        get;
+        init
+        {
+            ArgumentNullException.ThrowIfNull(value, nameof(Protocols));
+            var distinct = value.Distinct().ToArray();
+            if (distinct.Length == 0) throw new ArgumentException("BenchmarkOptions.Protocols must hold at least one protocol.", nameof(Protocols));
+            if (distinct.Any(p => !Enum.IsDefined(p))) throw new ArgumentException("BenchmarkOptions.Protocols holds an undefined protocol.", nameof(Protocols));
+            field = distinct;
+        }
+    } = [EvaluationProtocol.FullRanking, EvaluationProtocol.Sampled];
+
+    /// <summary>The seeds; every system is trained and evaluated once per seed. Default one seed, 42.</summary>
+    /// <exception cref="ArgumentException">The list is empty or repeats a seed.</exception>
+    public IReadOnlyList<long> Seeds
+    {
+        get;
+        init
+        {
+            ArgumentNullException.ThrowIfNull(value, nameof(Seeds));
+            if (value.Count == 0) throw new ArgumentException("BenchmarkOptions.Seeds must hold at least one seed.", nameof(Seeds));
+            if (value.Distinct().Count() != value.Count) throw new ArgumentException("BenchmarkOptions.Seeds must not repeat a seed.", nameof(Seeds));
+            field = value.ToArray();
+        }
+    } = [42];
+
+    /// <summary>The device; default <see cref="ComputeDevice.Auto"/> (CUDA when available).</summary>
+    public ComputeDevice Device { get; init; } = ComputeDevice.Auto;
+
+    /// <summary>How cases are ranked (cutoffs, exclusion of seen items, sampled candidates).</summary>
+    /// <exception cref="ArgumentNullException">The value is <c>null</c>.</exception>
+    public RankingOptions Ranking
+    {
+        get;
+        init => field = value ?? throw new ArgumentNullException(nameof(Ranking), "BenchmarkOptions.Ranking must not be null.");
+    } = new();
+
+    /// <summary>The split (history cap) and the query synthesis used when the data has no search events.</summary>
+    /// <exception cref="ArgumentNullException">The value is <c>null</c>.</exception>
+    public SplitOptions Split
+    {
+        get;
+        init => field = value ?? throw new ArgumentNullException(nameof(Split), "BenchmarkOptions.Split must not be null.");
+    } = new();
+}

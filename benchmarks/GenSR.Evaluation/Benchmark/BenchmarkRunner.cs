@@ -1,0 +1,151 @@
+using System.Diagnostics;
+using System.Globalization;
+using GenSR.Core.Data;
+using GenSR.Core.Data.Splits;
+using GenSR.Core.Metrics;
+using GenSR.Core.Runtime;
+using GenSR.Evaluation.Harness;
+using GenSR.Evaluation.Reports;
+
+namespace GenSR.Evaluation.Benchmark;
+
+/// <summary>
+/// Runs the comparison: one leave-one-out split shared by every system; per seed, each system is created fresh, trained
+/// (validation only for model selection), and its test cases ranked under every requested protocol it supports.
+/// </summary>
+public sealed class BenchmarkRunner
+{
+    /// <summary>Creates a runner.</summary>
+    /// <param name="options">Protocols, seeds, device, ranking and split options; defaults when null.</param>
+    public BenchmarkRunner(BenchmarkOptions? options = null) => Options = options ?? new BenchmarkOptions();
+
+    /// <summary>The options.</summary>
+    public BenchmarkOptions Options { get; }
+
+    /// <summary>Evaluates <paramref name="systems"/> on <paramref name="data"/>.</summary>
+    /// <param name="data">The prepared dataset (see <see cref="BenchmarkDataset.Prepare"/>).</param>
+    /// <param name="systems">The systems, in report order (at least one).</param>
+    /// <param name="commandLine">The command line to record in the report, if any.</param>
+    /// <param name="progress">Receives a message per stage and per training epoch.</param>
+    /// <param name="cancellationToken">Cancels between epochs and batches.</param>
+    /// <returns>The report.</returns>
+    /// <exception cref="InvalidOperationException">The dataset has no evaluable user, or two systems share a name.</exception>
+    public BenchmarkReport Run(BenchmarkDataset data, IReadOnlyList<SystemDefinition> systems, string? commandLine = null,
+                               IProgress<BenchmarkProgress>? progress = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(data);
+        ArgumentNullException.ThrowIfNull(systems);
+        if (systems.Count == 0) throw new ArgumentException("Give at least one system to evaluate.", nameof(systems));
+        var device = TorchRuntime.Resolve(Options.Device);
+        var split = LeaveOneOutSplit.Create(data.Dataset, Options.Split);
+        if (split.Test.Count == 0)
+            throw new InvalidOperationException(
+                $"{data.Dataset.Name}: no user has {LeaveOneOutSplit.MinEventsForEvaluation} or more events, so there is nothing to evaluate.");
+
+        var results = new List<SystemResult>();
+        var notes = new List<string>();
+        foreach (var definition in systems)
+        {
+            var runs = new List<SystemRun>();
+            string? name = null;
+            IReadOnlyList<TaskKind> tasks = [];
+            foreach (var seed in Options.Seeds)
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                using var system = definition.Create();
+                name ??= system.Name;
+                if (results.Any(r => r.Name == system.Name))
+                    throw new InvalidOperationException($"Two systems are named \"{system.Name}\"; names must be unique in a report.");
+                tasks = ProtocolEvaluator.SupportedTasks(system);
+                if (tasks.Count == 0) throw new InvalidOperationException($"{system.Name} serves no task.");
+                runs.Add(RunOnce(system, split, device, seed, progress, cancellationToken));
+                foreach (var protocol in Options.Protocols)
+                    if (ProtocolEvaluator.MethodFor(system, protocol) is null)
+                        notes.Add($"{system.Name} cannot be evaluated under {EvaluationReport.DescribeProtocol(protocol)}.");
+            }
+            results.Add(new SystemResult(name!, tasks, runs));
+        }
+
+        var catalogSize = data.Dataset.Catalog.Count;
+        if (data.Dataset.Warnings.Count > 0)
+            notes.Add(string.Create(CultureInfo.InvariantCulture, $"The loader reported {data.Dataset.Warnings.Count} warning(s); the first: {data.Dataset.Warnings[0]}"));
+        return new BenchmarkReport
+        {
+            Dataset = data.Dataset.Name,
+            Statistics = data.Dataset.ComputeStatistics(),
+            Queries = data.Queries,
+            Split = string.Create(CultureInfo.InvariantCulture,
+                $"chronological leave-one-out per user (last event = test, second-to-last = validation, the rest = training; users with fewer than {LeaveOneOutSplit.MinEventsForEvaluation} events only train); histories capped at the {split.Options.MaxHistory} most recent events"),
+            ValidationCases = split.Validation.Count,
+            TestCases = split.Test.Count,
+            Device = device.type.ToString().ToLowerInvariant(),
+            Seeds = Options.Seeds,
+            Cutoffs = Options.Ranking.Cutoffs,
+            Protocols = Options.Protocols.Select(p => new KeyValuePair<EvaluationProtocol, string>(p, Options.Ranking.Describe(p, catalogSize))).ToArray(),
+            Systems = results,
+            CommandLine = commandLine,
+            Notes = notes.Distinct().ToArray(),
+        };
+    }
+
+    private SystemRun RunOnce(IEvaluatedSystem system, DatasetSplit split, TorchSharp.torch.Device device, long seed,
+                              IProgress<BenchmarkProgress>? progress, CancellationToken cancellationToken)
+    {
+        var name = system.Name;
+        progress?.Report(new BenchmarkProgress(name, seed, "training"));
+        TorchRuntime.Seed(seed);
+        var trainingProgress = progress is null
+            ? null
+            : new SynchronousProgress<SystemTrainingProgress>(p => progress.Report(new BenchmarkProgress(name, seed, "epoch", p)));
+        var context = new EvaluationContext(device, seed, Options.Ranking, trainingProgress, cancellationToken);
+        var clock = Stopwatch.StartNew();
+        var training = system.Train(split, context);
+        var trainingSeconds = clock.Elapsed.TotalSeconds;
+        progress?.Report(new BenchmarkProgress(name, seed, string.Create(CultureInfo.InvariantCulture, $"trained in {trainingSeconds:F1} s")));
+
+        clock.Restart();
+        var reports = new List<EvaluationReport>();
+        foreach (var protocol in Options.Protocols)
+        {
+            var method = ProtocolEvaluator.MethodFor(system, protocol);
+            if (method is null) continue;
+            var evaluation = ProtocolEvaluator.Evaluate(system, split, split.Test, protocol, Options.Ranking, null, cancellationToken);
+            reports.Add(new EvaluationReport
+            {
+                Dataset = split.Dataset.Name,
+                Protocol = protocol,
+                SystemName = name,
+                ProtocolDetails = evaluation.Description,
+                Tasks = evaluation.Tasks,
+                Notes = [$"ranked from {Describe(method.Value)}"],
+                Extra = new Dictionary<string, string>
+                {
+                    ["seed"] = seed.ToString(CultureInfo.InvariantCulture),
+                    [RankingMethodKey] = method.Value.ToString(),
+                    ["ranking seconds"] = evaluation.Elapsed.TotalSeconds.ToString("F2", CultureInfo.InvariantCulture),
+                },
+            });
+            var ndcg = string.Join(", ", evaluation.Tasks.Select(t => string.Create(CultureInfo.InvariantCulture, $"{t.Task} NDCG@10 {t.Values.GetValueOrDefault("NDCG@10"):F4}")));
+            progress?.Report(new BenchmarkProgress(name, seed, $"{EvaluationReport.DescribeProtocol(protocol)}: {ndcg}"));
+        }
+        return new SystemRun(seed, training, trainingSeconds, clock.Elapsed.TotalSeconds, reports);
+    }
+
+    /// <summary>The key of <see cref="EvaluationReport.Extra"/> under which each test report records its <see cref="RankingMethod"/>.</summary>
+    public const string RankingMethodKey = "ranking method";
+
+    private static string Describe(RankingMethod method) => method switch
+    {
+        RankingMethod.CatalogueScores => "a score for every catalogue item",
+        RankingMethod.GeneratedList => "generated top-K lists (a target not generated counts as not found)",
+        RankingMethod.CandidateScores => "scores of the sampled candidates",
+        RankingMethod.CatalogueScoresAtCandidates => "catalogue scores read at the sampled candidates",
+        _ => method.ToString(),
+    };
+
+    /// <summary>Reports on the calling thread (unlike <see cref="Progress{T}"/>, which posts to a synchronisation context).</summary>
+    private sealed class SynchronousProgress<T>(Action<T> report) : IProgress<T>
+    {
+        public void Report(T value) => report(value);
+    }
+}

@@ -1,0 +1,132 @@
+using System.Globalization;
+using GenSR.Core.Data;
+using GenSR.Core.Data.Loaders;
+using GenSR.Core.Data.Queries;
+using GenSR.Core.Data.Splits;
+using GenSR.Core.Demo;
+using GenSR.Core.Runtime;
+using GenSR.Evaluation.Benchmark;
+using GenSR.Evaluation.Harness;
+
+namespace GenSR.Evaluation.CommandLine;
+
+/// <summary>The evaluation console: parse, load, run every system, write report.md and report.json.</summary>
+public static class EvaluationCommand
+{
+    /// <summary>Exit code of a successful run.</summary>
+    public const int Success = 0;
+
+    /// <summary>Exit code when the data or a run failed (the message says why).</summary>
+    public const int RunFailed = 1;
+
+    /// <summary>Exit code of a command-line error.</summary>
+    public const int UsageError = 2;
+
+    /// <summary>Exit code when the run was cancelled.</summary>
+    public const int Cancelled = 130;
+
+    /// <summary>Runs the console.</summary>
+    /// <param name="args">The command-line arguments.</param>
+    /// <param name="output">Progress and the summary.</param>
+    /// <param name="error">Error messages and, on a command-line error, the usage.</param>
+    /// <param name="cancellationToken">Cancels the run (e.g. on Ctrl+C).</param>
+    /// <returns>One of <see cref="Success"/>, <see cref="RunFailed"/>, <see cref="UsageError"/>, <see cref="Cancelled"/>.</returns>
+    public static int Run(IReadOnlyList<string> args, TextWriter output, TextWriter error, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(args);
+        ArgumentNullException.ThrowIfNull(output);
+        ArgumentNullException.ThrowIfNull(error);
+        EvaluationSettings settings;
+        IReadOnlyList<SystemDefinition> systems;
+        try
+        {
+            settings = EvaluationCommandLine.Parse(args);
+            if (settings.Help)
+            {
+                output.WriteLine(EvaluationCommandLine.Usage);
+                return Success;
+            }
+            systems = SystemRegistry.Select(settings);
+        }
+        catch (CommandLineException e)
+        {
+            error.WriteLine($"error: {e.Message}");
+            error.WriteLine(EvaluationCommandLine.Usage);
+            return UsageError;
+        }
+
+        try
+        {
+            TorchRuntime.SetThreads(settings.Threads);
+            var dataset = settings.Demo
+                ? DemoDataset.Generate(new DemoDatasetOptions
+                {
+                    Users = settings.DemoUsers ?? new DemoDatasetOptions().Users,
+                    Items = settings.DemoItems ?? new DemoDatasetOptions().Items,
+                })
+                : settings.Format is { } format
+                    ? DatasetLoader.Load(settings.DataFolder!, format, cancellationToken)
+                    : DatasetLoader.Load(settings.DataFolder!, cancellationToken);
+            var options = new BenchmarkOptions
+            {
+                Protocols = settings.Protocols,
+                Seeds = Enumerable.Range(0, settings.SeedCount).Select(i => settings.Seed + i).ToArray(),
+                Device = settings.Device,
+                Ranking = new RankingOptions
+                {
+                    ExcludeSeenItemsInFullRanking = settings.ExcludeSeen,
+                    Sampled = new() { NegativeCount = settings.Negatives },
+                },
+                Split = new SplitOptions
+                {
+                    MaxHistory = settings.MaxHistory,
+                    QuerySynthesis = new QuerySynthesisOptions { SearchFraction = settings.SearchFraction },
+                },
+            };
+            var data = BenchmarkDataset.Prepare(dataset, options.Split.QuerySynthesis);
+            var statistics = data.Dataset.ComputeStatistics();
+            output.WriteLine($"dataset {data.Dataset.Name}: {statistics}");
+            output.WriteLine($"queries: {data.Queries}");
+            var progress = new ConsoleProgress(output, settings.Quiet);
+            var report = new BenchmarkRunner(options).Run(data, systems, "GenSR.Evaluation " + string.Join(' ', args.Select(Quote)), progress, cancellationToken);
+            var (markdown, json) = report.Save(settings.OutputFolder);
+            output.WriteLine();
+            output.WriteLine(report.ToMarkdown());
+            output.WriteLine($"wrote {markdown} and {json}");
+            return Success;
+        }
+        catch (OperationCanceledException)
+        {
+            error.WriteLine("cancelled.");
+            return Cancelled;
+        }
+        catch (DatasetFormatException e)
+        {
+            error.WriteLine($"error: {e.Message}");
+            return RunFailed;
+        }
+        catch (Exception e) when (e is InvalidOperationException or NotSupportedException or IOException or UnauthorizedAccessException or ArgumentException)
+        {
+            error.WriteLine($"error: {e.Message}");
+            return RunFailed;
+        }
+    }
+
+    private static string Quote(string arg) => arg.Any(char.IsWhiteSpace) ? $"\"{arg}\"" : arg;
+
+    /// <summary>Writes runner progress as one line per event, on the calling thread.</summary>
+    private sealed class ConsoleProgress(TextWriter output, bool quiet) : IProgress<BenchmarkProgress>
+    {
+        public void Report(BenchmarkProgress value)
+        {
+            if (value.Training is { } t)
+            {
+                if (quiet) return;
+                output.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                    $"  [{value.System} seed {value.Seed}] epoch {t.Epoch}/{t.MaxEpochs} loss {t.Loss:F4} validation {t.ValidationScore:F4} (best {t.BestValidationScore:F4} at epoch {t.BestEpoch}) {t.Elapsed.TotalSeconds:F0}s"));
+                return;
+            }
+            output.WriteLine($"[{value.System} seed {value.Seed}] {value.Message}");
+        }
+    }
+}

@@ -1,0 +1,177 @@
+using System.Globalization;
+using GenSR.Core.Data.Loaders;
+using GenSR.Core.Metrics;
+using GenSR.Core.Runtime;
+
+namespace GenSR.Evaluation.CommandLine;
+
+/// <summary>Parses the evaluation console's arguments into <see cref="EvaluationSettings"/>, with errors that name the option and what it accepts.</summary>
+public static class EvaluationCommandLine
+{
+    /// <summary>The usage text.</summary>
+    public static string Usage { get; } = """
+        usage: GenSR.Evaluation (--data <folder> [--format auto|amazon|movielens|jsonl] | --demo) [options]
+
+        data
+          --data <folder>          dataset folder (Amazon *.inter.json + *.item.json, MovieLens u.data + u.item, or events.jsonl)
+          --format <name>          auto (default: from the folder's files), amazon, movielens or jsonl
+          --demo                   the embedded demo dataset instead of --data
+          --demo-users <n>         demo users (default 1000); --demo-items <n> demo items (default 500)
+          --search-fraction <x>    share of events made search events when the data has no queries, in [0, 1] (default 0.5)
+          --max-history <n>        most recent events kept as history, in [1, 10000] (default 20)
+
+        evaluation
+          --protocol <p>           full, sampled or both (default both)
+          --negatives <n>          negatives per case of the sampled protocol (default 99)
+          --exclude-seen yes|no    full ranking ignores items the user saw before the target (default yes)
+          --systems <list>         comma-separated, in report order (default popularity,bm25,sasrec,joint)
+          --seeds <n>              runs per system with seeds --seed, --seed + 1, ... (default 1); --seed <s> (default 42)
+          --max-epochs <n>         epoch limit of the trained baselines; --patience <n> early-stopping patience
+
+        runtime and output
+          --device <d>             auto (default), cpu or cuda
+          --threads <n>            CPU threads for torch (default: torch's choice)
+          --out <folder>           where report.md and report.json go (default evaluation-results)
+          --quiet                  no per-epoch progress
+          --help                   this text
+        """;
+
+    /// <summary>Parses <paramref name="args"/>.</summary>
+    /// <param name="args">The arguments; each option takes its value as the next argument or after <c>=</c>.</param>
+    /// <returns>The settings.</returns>
+    /// <exception cref="CommandLineException">An option is unknown, repeated, missing its value or has a bad value; or neither/both of --data and --demo.</exception>
+    public static EvaluationSettings Parse(IReadOnlyList<string> args)
+    {
+        ArgumentNullException.ThrowIfNull(args);
+        var settings = new EvaluationSettings();
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        for (var i = 0; i < args.Count; i++)
+        {
+            var arg = args[i];
+            string? inlineValue = null;
+            var equals = arg.IndexOf('=', StringComparison.Ordinal);
+            if (arg.StartsWith("--", StringComparison.Ordinal) && equals > 0)
+            {
+                inlineValue = arg[(equals + 1)..];
+                arg = arg[..equals];
+            }
+            if (!seen.Add(arg))
+                throw new CommandLineException($"{arg} is given twice.");
+
+            string Value()
+            {
+                if (inlineValue is not null) return inlineValue;
+                if (i + 1 >= args.Count || args[i + 1].StartsWith("--", StringComparison.Ordinal))
+                    throw new CommandLineException($"{arg} needs a value.");
+                return args[++i];
+            }
+
+            settings = arg switch
+            {
+                "--data" => settings with { DataFolder = Value() },
+                "--format" => settings with { Format = ParseFormat(Value()) },
+                "--demo" => settings with { Demo = Flag(arg, inlineValue) },
+                "--demo-users" => settings with { DemoUsers = Integer(arg, Value(), 1, 1_000_000) },
+                "--demo-items" => settings with { DemoItems = Integer(arg, Value(), 100, 100_000) },
+                "--search-fraction" => settings with { SearchFraction = Fraction(arg, Value()) },
+                "--max-history" => settings with { MaxHistory = Integer(arg, Value(), 1, 10_000) },
+                "--protocol" => settings with { Protocols = ParseProtocols(Value()) },
+                "--negatives" => settings with { Negatives = Integer(arg, Value(), 1, 1_000_000) },
+                "--exclude-seen" => settings with { ExcludeSeen = YesNo(arg, Value()) },
+                "--systems" => settings with { Systems = ParseSystems(Value()) },
+                "--seeds" => settings with { SeedCount = Integer(arg, Value(), 1, 100) },
+                "--seed" => settings with { Seed = LongInteger(arg, Value()) },
+                "--max-epochs" => settings with { MaxEpochs = Integer(arg, Value(), 1, 1000) },
+                "--patience" => settings with { Patience = Integer(arg, Value(), 1, 1000) },
+                "--device" => settings with { Device = ParseDevice(Value()) },
+                "--threads" => settings with { Threads = Integer(arg, Value(), 0, 1024) },
+                "--out" => settings with { OutputFolder = NonEmpty(arg, Value()) },
+                "--quiet" => settings with { Quiet = Flag(arg, inlineValue) },
+                "--help" or "-h" => settings with { Help = true },
+                _ => throw new CommandLineException($"unknown option \"{args[i]}\"; see --help."),
+            };
+        }
+        if (settings.Help) return settings;
+        if (settings.DataFolder is null && !settings.Demo)
+            throw new CommandLineException("give --data <folder> or --demo.");
+        if (settings.DataFolder is not null && settings.Demo)
+            throw new CommandLineException("give either --data or --demo, not both.");
+        if (settings.DataFolder is not null && !Directory.Exists(settings.DataFolder))
+            throw new CommandLineException($"--data: the folder \"{settings.DataFolder}\" does not exist.");
+        if (settings.Demo && settings.Format is not null)
+            throw new CommandLineException("--format applies to --data, not to --demo.");
+        if (!settings.Demo && (settings.DemoUsers is not null || settings.DemoItems is not null))
+            throw new CommandLineException("--demo-users and --demo-items apply to --demo only.");
+        return settings;
+    }
+
+    private static DatasetFormat? ParseFormat(string value)
+    {
+        if (string.Equals(value, "auto", StringComparison.OrdinalIgnoreCase)) return null;
+        try
+        {
+            return DatasetFormat.Parse(value);
+        }
+        catch (ArgumentException)
+        {
+            throw new CommandLineException($"--format: unknown format \"{value}\"; expected auto, {string.Join(", ", DatasetFormatNames.All)}.");
+        }
+    }
+
+    private static IReadOnlyList<EvaluationProtocol> ParseProtocols(string value) => value.Trim().ToLowerInvariant() switch
+    {
+        "full" => [EvaluationProtocol.FullRanking],
+        "sampled" => [EvaluationProtocol.Sampled],
+        "both" => [EvaluationProtocol.FullRanking, EvaluationProtocol.Sampled],
+        _ => throw new CommandLineException($"--protocol: unknown protocol \"{value}\"; expected full, sampled or both."),
+    };
+
+    private static ComputeDevice ParseDevice(string value)
+    {
+        try
+        {
+            return TorchRuntime.Parse(value);
+        }
+        catch (ArgumentException)
+        {
+            throw new CommandLineException($"--device: unknown device \"{value}\"; expected auto, cpu or cuda.");
+        }
+    }
+
+    private static IReadOnlyList<string> ParseSystems(string value)
+    {
+        var keys = value.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries).Select(k => k.ToLowerInvariant()).ToArray();
+        if (keys.Length == 0) throw new CommandLineException("--systems: give at least one system.");
+        var repeated = keys.GroupBy(k => k).FirstOrDefault(g => g.Count() > 1);
+        if (repeated is not null) throw new CommandLineException($"--systems: \"{repeated.Key}\" is listed twice.");
+        return keys;
+    }
+
+    private static int Integer(string option, string value, int min, int max) =>
+        int.TryParse(value, NumberStyles.Integer, CultureInfo.InvariantCulture, out var n) && n >= min && n <= max
+            ? n
+            : throw new CommandLineException($"{option}: expected an integer in [{min}, {max}], got \"{value}\".");
+
+    private static long LongInteger(string option, string value) =>
+        long.TryParse(value, NumberStyles.Integer, CultureInfo.InvariantCulture, out var n)
+            ? n
+            : throw new CommandLineException($"{option}: expected an integer, got \"{value}\".");
+
+    private static double Fraction(string option, string value) =>
+        double.TryParse(value, NumberStyles.Float, CultureInfo.InvariantCulture, out var x) && x is >= 0 and <= 1
+            ? x
+            : throw new CommandLineException($"{option}: expected a number in [0, 1], got \"{value}\".");
+
+    private static bool YesNo(string option, string value) => value.Trim().ToLowerInvariant() switch
+    {
+        "yes" or "true" or "on" => true,
+        "no" or "false" or "off" => false,
+        _ => throw new CommandLineException($"{option}: expected yes or no, got \"{value}\"."),
+    };
+
+    private static bool Flag(string option, string? inlineValue) =>
+        inlineValue is null || YesNo(option, inlineValue);
+
+    private static string NonEmpty(string option, string value) =>
+        string.IsNullOrWhiteSpace(value) ? throw new CommandLineException($"{option}: expected a folder path, got an empty value.") : value;
+}

@@ -1,0 +1,69 @@
+using GenSR.Core.Data.Loaders;
+using GenSR.Core.Metrics;
+using GenSR.Core.Runtime;
+
+namespace GenSR.Evaluation.CommandLine;
+
+/// <summary>The parsed command line of the evaluation console (see <see cref="EvaluationCommandLine.Usage"/>).</summary>
+public sealed record EvaluationSettings
+{
+    /// <summary>The dataset folder (<c>--data</c>), or <c>null</c> with <see cref="Demo"/>.</summary>
+    public string? DataFolder { get; init; }
+
+    /// <summary>The dataset format (<c>--format</c>); <c>null</c> detects it from the folder's files.</summary>
+    public DatasetFormat? Format { get; init; }
+
+    /// <summary>Whether the embedded demo dataset is evaluated (<c>--demo</c>).</summary>
+    public bool Demo { get; init; }
+
+    /// <summary>Users of the demo dataset (<c>--demo-users</c>); <c>null</c> for its default.</summary>
+    public int? DemoUsers { get; init; }
+
+    /// <summary>Items of the demo dataset (<c>--demo-items</c>); <c>null</c> for its default.</summary>
+    public int? DemoItems { get; init; }
+
+    /// <summary>The protocols (<c>--protocol full|sampled|both</c>); default both.</summary>
+    public IReadOnlyList<EvaluationProtocol> Protocols { get; init; } = [EvaluationProtocol.FullRanking, EvaluationProtocol.Sampled];
+
+    /// <summary>The device (<c>--device</c>); default auto.</summary>
+    public ComputeDevice Device { get; init; } = ComputeDevice.Auto;
+
+    /// <summary>The output folder for report.md and report.json (<c>--out</c>); default <c>evaluation-results</c>.</summary>
+    public string OutputFolder { get; init; } = "evaluation-results";
+
+    /// <summary>Number of seeds (<c>--seeds</c>); default 1.</summary>
+    public int SeedCount { get; init; } = 1;
+
+    /// <summary>The first seed (<c>--seed</c>); the seeds are <c>Seed, Seed + 1, …</c>. Default 42.</summary>
+    public long Seed { get; init; } = 42;
+
+    /// <summary>The keys of the systems to compare (<c>--systems</c>), in order; default every registered system.</summary>
+    public IReadOnlyList<string> Systems { get; init; } = SystemRegistry.DefaultKeys;
+
+    /// <summary>The history cap (<c>--max-history</c>); default 20.</summary>
+    public int MaxHistory { get; init; } = 20;
+
+    /// <summary>Negatives per case of the sampled protocol (<c>--negatives</c>); default 99.</summary>
+    public int Negatives { get; init; } = 99;
+
+    /// <summary>Whether full ranking ignores items seen before the target (<c>--exclude-seen yes|no</c>); default yes.</summary>
+    public bool ExcludeSeen { get; init; } = true;
+
+    /// <summary>Fraction of events turned into search events when the data has no queries (<c>--search-fraction</c>); default 0.5.</summary>
+    public double SearchFraction { get; init; } = 0.5;
+
+    /// <summary>Epoch limit of the trained baselines (<c>--max-epochs</c>); <c>null</c> keeps each system's default.</summary>
+    public int? MaxEpochs { get; init; }
+
+    /// <summary>Early-stopping patience of the trained baselines (<c>--patience</c>); <c>null</c> keeps each system's default.</summary>
+    public int? Patience { get; init; }
+
+    /// <summary>CPU threads torch may use (<c>--threads</c>); 0 keeps torch's default.</summary>
+    public int Threads { get; init; }
+
+    /// <summary>Whether per-epoch progress is left out of the console output (<c>--quiet</c>).</summary>
+    public bool Quiet { get; init; }
+
+    /// <summary>Whether only the usage was asked for (<c>--help</c>).</summary>
+    public bool Help { get; init; }
+}

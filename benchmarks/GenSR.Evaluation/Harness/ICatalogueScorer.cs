@@ -1,0 +1,17 @@
+using GenSR.Core.Data;
+using GenSR.Core.Data.Splits;
+
+namespace GenSR.Evaluation.Harness;
+
+/// <summary>
+/// A system that scores every catalogue item for a case (score-based recommenders and retrievers). Supports the full
+/// ranking protocol directly and the sampled protocol by reading the candidates' scores.
+/// </summary>
+public interface ICatalogueScorer : IEvaluatedSystem
+{
+    /// <summary>Scores every catalogue item for each case; higher is better. Never NaN (use −∞ for impossible items).</summary>
+    /// <param name="task">The task the cases are evaluated in (search cases carry <see cref="EvaluationCase.Query"/>).</param>
+    /// <param name="cases">A batch of validation or test cases of the split given to <see cref="IEvaluatedSystem.Train"/>.</param>
+    /// <param name="scores">Receives row-major [cases, catalogue size] scores, item id = column.</param>
+    void ScoreCatalogue(TaskKind task, IReadOnlyList<EvaluationCase> cases, Span<float> scores);
+}

@@ -1,0 +1,109 @@
+using GenSR.Core.Metrics;
+using GenSR.Core.Runtime;
+using GenSR.Evaluation.CommandLine;
+using GenSR.Evaluation.Reports;
+
+namespace GenSR.Evaluation.Tests.CommandLine;
+
+public sealed class EvaluationCommandTests
+{
+    private static (int Code, string Output, string Error) Run(params string[] args)
+    {
+        using var output = new StringWriter();
+        using var error = new StringWriter();
+        var code = EvaluationCommand.Run(args, output, error);
+        return (code, output.ToString(), error.ToString());
+    }
+
+    [Theory]
+    [InlineData("--protocol", "fast", "--protocol: unknown protocol \"fast\"; expected full, sampled or both.")]
+    [InlineData("--device", "tpu", "--device: unknown device \"tpu\"; expected auto, cpu or cuda.")]
+    [InlineData("--seeds", "0", "--seeds: expected an integer in [1, 100], got \"0\".")]
+    [InlineData("--format", "csv", "--format: unknown format \"csv\"; expected auto, amazon, movielens, jsonl.")]
+    [InlineData("--systems", "popularity,gensr9", "--systems: unknown system \"gensr9\"")]
+    [InlineData("--exclude-seen", "maybe", "--exclude-seen: expected yes or no, got \"maybe\".")]
+    [InlineData("--negatives", "-3", "--negatives: expected an integer in [1, 1000000], got \"-3\".")]
+    [InlineData("--frobnicate", "1", "unknown option \"--frobnicate\"")]
+    public void A_bad_option_value_is_named_with_what_it_accepts(string option, string value, string message)
+    {
+        var (code, _, error) = Run("--demo", option, value);
+
+        Assert.Equal(EvaluationCommand.UsageError, code);
+        Assert.Contains(message, error);
+        Assert.Contains("usage: GenSR.Evaluation", error);
+    }
+
+    [Theory]
+    [InlineData(new string[0], "give --data <folder> or --demo.")]
+    [InlineData(new[] { "--demo", "--data", "." }, "give either --data or --demo, not both.")]
+    [InlineData(new[] { "--data", "/no/such/folder" }, "--data: the folder \"/no/such/folder\" does not exist.")]
+    [InlineData(new[] { "--demo", "--out" }, "--out needs a value.")]
+    [InlineData(new[] { "--demo", "--seeds", "2", "--seeds", "3" }, "--seeds is given twice.")]
+    [InlineData(new[] { "--data", ".", "--demo-users", "10" }, "--demo-users and --demo-items apply to --demo only.")]
+    public void Inconsistent_or_incomplete_command_lines_are_refused(string[] args, string message)
+    {
+        var (code, _, error) = Run(args);
+
+        Assert.Equal(EvaluationCommand.UsageError, code);
+        Assert.Contains(message, error);
+    }
+
+    [Fact]
+    public void A_folder_that_is_no_dataset_fails_with_the_loader_message()
+    {
+        var folder = Directory.CreateTempSubdirectory("gensr-empty-");
+        try
+        {
+            var (code, _, error) = Run("--data", folder.FullName, "--systems", "popularity");
+
+            Assert.Equal(EvaluationCommand.RunFailed, code);
+            Assert.Contains("cannot tell the dataset format", error);
+        }
+        finally
+        {
+            folder.Delete(recursive: true);
+        }
+    }
+
+    [Fact]
+    public void Defaults_and_inline_values_parse()
+    {
+        var defaults = EvaluationCommandLine.Parse(["--demo"]);
+        Assert.Equal([EvaluationProtocol.FullRanking, EvaluationProtocol.Sampled], defaults.Protocols);
+        Assert.Equal(ComputeDevice.Auto, defaults.Device);
+        Assert.Equal(1, defaults.SeedCount);
+        Assert.Equal(["popularity", "bm25", "sasrec", "joint"], defaults.Systems);
+        Assert.True(defaults.ExcludeSeen);
+
+        var custom = EvaluationCommandLine.Parse(["--demo", "--protocol=sampled", "--systems", "BM25, popularity", "--seeds=3", "--device", "cpu"]);
+        Assert.Equal([EvaluationProtocol.Sampled], custom.Protocols);
+        Assert.Equal(["bm25", "popularity"], custom.Systems);
+        Assert.Equal(3, custom.SeedCount);
+        Assert.Equal(ComputeDevice.Cpu, custom.Device);
+    }
+
+    [Fact]
+    public void The_console_evaluates_the_demo_under_both_protocols_and_writes_both_reports()
+    {
+        var folder = Path.Combine(Path.GetTempPath(), "gensr-eval-" + Guid.NewGuid().ToString("N"));
+        try
+        {
+            var (code, output, error) = Run("--demo", "--demo-users", "150", "--demo-items", "120", "--max-epochs", "1",
+                                            "--device", "cpu", "--quiet", "--out", folder);
+
+            Assert.True(code == EvaluationCommand.Success, error);
+            Assert.Contains("wrote", output);
+            var report = BenchmarkReport.Load(Path.Combine(folder, BenchmarkReport.JsonFileName));
+            Assert.Equal(["Popularity", "BM25", "SASRec", "Joint S&R Transformer"], report.Systems.Select(s => s.Name));
+            Assert.All(report.Systems, s => Assert.Equal([EvaluationProtocol.FullRanking, EvaluationProtocol.Sampled], s.Protocols));
+            Assert.Equal(150, report.Statistics.Users);
+            var markdown = File.ReadAllText(Path.Combine(folder, BenchmarkReport.MarkdownFileName));
+            Assert.Contains("## Full ranking over the catalogue", markdown);
+            Assert.Contains("## Sampled candidates", markdown);
+        }
+        finally
+        {
+            if (Directory.Exists(folder)) Directory.Delete(folder, recursive: true);
+        }
+    }
+}

@@ -1,0 +1,118 @@
+using GenSR.Core.Data;
+using GenSR.Core.Data.Splits;
+using GenSR.Core.Metrics;
+using GenSR.Core.Runtime;
+using GenSR.Evaluation.Baselines.Bm25;
+using GenSR.Evaluation.Baselines.Popularity;
+using GenSR.Evaluation.Benchmark;
+using GenSR.Evaluation.Reports;
+
+namespace GenSR.Evaluation.Tests.Reports;
+
+public sealed class BenchmarkReportTests
+{
+    private static readonly Lazy<BenchmarkReport> TwoSeeds = new(() =>
+    {
+        var data = new BenchmarkDataset(TestDatasets.SmallDemo.Dataset, "from the data");
+        var runner = new BenchmarkRunner(new BenchmarkOptions { Seeds = [1, 2], Device = ComputeDevice.Cpu });
+        return runner.Run(data, [
+            new SystemDefinition("popularity", "most popular", () => new PopularitySystem()),
+            new SystemDefinition("bm25", "lexical", () => new Bm25System()),
+        ], "GenSR.Evaluation --demo");
+    });
+
+    [Fact]
+    public void A_run_holds_every_system_seed_protocol_and_task_it_serves()
+    {
+        var report = TwoSeeds.Value;
+
+        Assert.Equal(["Popularity", "BM25"], report.Systems.Select(s => s.Name));
+        Assert.All(report.Systems, s => Assert.Equal([1L, 2L], s.Runs.Select(r => r.Seed)));
+        Assert.All(report.Systems.SelectMany(s => s.Runs), r =>
+            Assert.Equal([EvaluationProtocol.FullRanking, EvaluationProtocol.Sampled], r.Reports.Select(x => x.Protocol)));
+        Assert.Equal([TaskKind.Search], report.Systems[1].Tasks);
+        Assert.Equal(TestDatasets.SmallDemo.Test.Count, report.TestCases);
+        Assert.Equal("cpu", report.Device);
+    }
+
+    [Fact]
+    public void The_markdown_labels_both_protocols_and_gives_mean_and_deviation_over_seeds()
+    {
+        var markdown = TwoSeeds.Value.ToMarkdown();
+
+        Assert.Contains("## Full ranking over the catalogue", markdown);
+        Assert.Contains("## Sampled candidates", markdown);
+        Assert.Contains("1 positive + 99 negatives", markdown);
+        Assert.Contains("excluded from the ranking", markdown);
+        Assert.Contains("±", markdown);
+        Assert.Contains("| Recall@5 | NDCG@5 | Recall@10 | NDCG@10 | Recall@20 | NDCG@20 | MRR@20 |", markdown);
+        Assert.Contains("`GenSR.Evaluation --demo`", markdown);
+    }
+
+    [Fact]
+    public void The_JSON_reloads_to_the_same_report()
+    {
+        var report = TwoSeeds.Value;
+        var json = report.ToJsonString();
+
+        var reloaded = BenchmarkReport.Parse(json);
+
+        Assert.Equal(json, reloaded.ToJsonString());
+        Assert.Equal(report.ToMarkdown(), reloaded.ToMarkdown());
+        var ndcg = reloaded.Systems[0].Summarize(EvaluationProtocol.FullRanking, TaskKind.Recommendation, "NDCG@10")!;
+        Assert.Equal(2, ndcg.Runs);
+        Assert.Equal(report.Systems[0].Runs[0].Reports[0][TaskKind.Recommendation]["NDCG@10"], ndcg.Mean, 12);
+    }
+
+    [Fact]
+    public void Saving_writes_both_files_into_the_folder()
+    {
+        var folder = Path.Combine(Path.GetTempPath(), "gensr-report-" + Guid.NewGuid().ToString("N"));
+        try
+        {
+            var (markdown, json) = TwoSeeds.Value.Save(folder);
+
+            Assert.Equal(Path.Combine(folder, "report.md"), markdown);
+            Assert.StartsWith("# Evaluation on demo", File.ReadAllText(markdown));
+            Assert.Equal(TwoSeeds.Value.ToJsonString(), BenchmarkReport.Load(json).ToJsonString());
+        }
+        finally
+        {
+            if (Directory.Exists(folder)) Directory.Delete(folder, recursive: true);
+        }
+    }
+
+    [Fact]
+    public void A_file_that_is_not_a_report_is_rejected_with_the_reason()
+    {
+        var wrongFormat = Assert.Throws<InvalidDataException>(() => BenchmarkReport.Parse("{\"format\": \"other\"}", "x.json"));
+        Assert.Contains("x.json", wrongFormat.Message);
+        Assert.Contains("gensr-benchmark-report", wrongFormat.Message);
+
+        var json = TwoSeeds.Value.ToJsonString().Replace("\"testCases\": ", "\"testCases\": \"many\", \"was\": ", StringComparison.Ordinal);
+        var badField = Assert.Throws<InvalidDataException>(() => BenchmarkReport.Parse(json, "y.json"));
+        Assert.Contains("testCases", badField.Message);
+    }
+
+    [Fact]
+    public void Summaries_use_the_sample_standard_deviation()
+    {
+        var summary = MetricSummary.Of([0.1, 0.3]);
+
+        Assert.Equal(0.2, summary.Mean, 12);
+        Assert.Equal(Math.Sqrt(0.02), summary.StandardDeviation, 12);
+        Assert.Equal("0.2000 ± 0.1414", summary.ToString());
+        Assert.Equal("0.5000", MetricSummary.Of([0.5]).ToString());
+    }
+
+    [Fact]
+    public void A_dataset_without_evaluable_users_is_refused()
+    {
+        var data = new BenchmarkDataset(TestDatasets.WithHistories(TestDatasets.Catalogue(5), [0, 1], [2]), "none");
+        var runner = new BenchmarkRunner(new BenchmarkOptions { Device = ComputeDevice.Cpu });
+
+        var error = Assert.Throws<InvalidOperationException>(() =>
+            runner.Run(data, [new SystemDefinition("popularity", "", () => new PopularitySystem())]));
+        Assert.Contains("3 or more events", error.Message);
+    }
+}

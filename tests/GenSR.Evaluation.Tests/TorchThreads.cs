@@ -1,0 +1,11 @@
+using System.Runtime.CompilerServices;
+using GenSR.Core.Runtime;
+
+namespace GenSR.Evaluation.Tests;
+
+internal static class TorchThreads
+{
+    /// <summary>The CI machine's cores are shared: one intra-op thread avoids oversubscription stalls that make small models many times slower.</summary>
+    [ModuleInitializer]
+    internal static void UseOneThread() => TorchRuntime.SetThreads(1);
+}
