@@ -1,3 +1,7 @@
+using GenSR.Evaluation.Systems;
+using GenSR.Representation.Embeddings;
+using GenSR.Unify.Pipeline;
+using GenSR.Unify.Training;
 using GenSR.Evaluation.Baselines.Bm25;
 using GenSR.Evaluation.Baselines.Joint;
 using GenSR.Evaluation.Baselines.Popularity;
@@ -37,7 +41,42 @@ public static class SystemRegistry
                 () => new SasRecSystem(new SasRecOptions { MaxLength = settings.MaxHistory, Training = Training(new SasRecOptions().Training) }, [0.2, 0.5])),
             new("joint", "discriminative joint search & recommendation Transformer, JSR/UniSAR family (both tasks)",
                 () => new JointSearchRecSystem(new JointModelOptions { MaxLength = settings.MaxHistory, Training = Training(new JointModelOptions().Training) })),
+            GenSR(settings, "gensr", "GenSR", "GenSR, one unified model, trie-constrained generative retrieval (both tasks)", x => x),
+            GenSR(settings, "gensr-pointwise", "GenSR (pointwise)", "GenSR, the same training, ranked by P(Yes) of the pointwise prompt (sampled protocol only)", x => x with { Pointwise = true }),
+            GenSR(settings, "gensr-no-cf", "GenSR w/o CF view", "ablation: no collaborative history encoder or CF soft tokens",
+                x => x with { Pipeline = x.Pipeline with { UseCollaborativeView = false } }),
+            GenSR(settings, "gensr-no-sem", "GenSR w/o semantic view", "ablation: no semantic history encoder or semantic soft tokens",
+                x => x with { Pipeline = x.Pipeline with { UseSemanticView = false } }),
+            GenSR(settings, "gensr-no-cl", "GenSR w/o contrastive loss", "ablation: λ = 0 (no InfoNCE between the two user vectors)",
+                x => x with { Training = x.Training with { ContrastiveWeight = 0 } }),
+            GenSR(settings, "gensr-separate", "GenSR, two single-task models", "ablation: one model trained on recommendation only, another on search only",
+                x => x with { SeparateTasks = true }),
+            GenSR(settings, "gensr-ids-semantic", "GenSR, semantic identifiers", "identifiers quantised from the LSA text vectors only",
+                x => x with { Pipeline = x.Pipeline with { IdentifierSource = IdentifierSource.Semantic } }),
+            GenSR(settings, "gensr-ids-collaborative", "GenSR, collaborative identifiers", "identifiers quantised from the LightGCN vectors only",
+                x => x with { Pipeline = x.Pipeline with { IdentifierSource = IdentifierSource.Collaborative } }),
         ];
+    }
+
+    /// <summary>
+    /// A GenSR variant: the default GenSR pipeline (fused identifiers, d_model 128, 2 + 2 layers, the 10 most recent
+    /// history items in the prompt) and trainer (learning rate 3e-3, batch 128, validation each epoch on up to 1,000
+    /// validation users), changed by <paramref name="change"/>. <c>--max-epochs</c> and <c>--patience</c> apply.
+    /// </summary>
+    private static SystemDefinition GenSR(EvaluationSettings settings, string key, string name, string description, Func<GenSRSystemOptions, GenSRSystemOptions> change)
+    {
+        var training = new GenSRTrainingOptions
+        {
+            Epochs = settings.MaxEpochs ?? 10,
+            Patience = settings.Patience ?? 2,
+            BatchSize = 128,
+            LearningRate = 3e-3,
+            PointwiseFraction = 0.2,
+            ValidationCases = 1000,
+        };
+        var pipeline = new GenSRPipelineOptions { PromptHistoryItems = Math.Min(10, settings.MaxHistory) };
+        var options = change(new GenSRSystemOptions(name, pipeline, training));
+        return new(key, description, () => options.Pointwise ? new GenSRPointwiseSystem(options) : new GenSRSystem(options));
     }
 
     /// <summary>The definitions of the given keys, in the given order.</summary>

@@ -1,0 +1,138 @@
+using GenSR.Core.Data;
+using GenSR.Core.Data.Splits;
+using GenSR.Core.Runtime;
+using GenSR.Evaluation.Harness;
+using GenSR.Unify.Inference;
+using GenSR.Unify.Model;
+using GenSR.Unify.Pipeline;
+using GenSR.Unify.Training;
+using TorchSharp;
+
+namespace GenSR.Evaluation.Systems;
+
+/// <summary>
+/// GenSR in the harness. Generative variants generate top-K lists with trie-constrained beam search (full ranking) and
+/// score sampled candidates by the log-probability of their identifiers; the pointwise variant scores sampled
+/// candidates by P(Yes). Training selects the best step on validation NDCG@10 (full ranking, generative) only.
+/// </summary>
+public sealed class GenSRSystem : ITopKGenerator, ICandidateScorer
+{
+    private const int Chunk = 64;
+    private readonly GenSRSystemOptions _options;
+    private readonly Dictionary<TaskKind, (GenSRModel Model, GenSRInference Inference)> _models = [];
+
+    /// <summary>Creates an untrained system.</summary>
+    public GenSRSystem(GenSRSystemOptions options) => _options = options ?? throw new ArgumentNullException(nameof(options));
+
+    /// <inheritdoc />
+    public string Name => _options.Name;
+
+    /// <inheritdoc />
+    public bool Supports(TaskKind task) => task is TaskKind.Recommendation or TaskKind.Search;
+
+    /// <inheritdoc />
+    public SystemTrainingResult Train(DatasetSplit split, EvaluationContext context)
+    {
+        ArgumentNullException.ThrowIfNull(split);
+        ArgumentNullException.ThrowIfNull(context);
+        var device = context.Device.type == DeviceType.CUDA ? ComputeDevice.Cuda : ComputeDevice.Cpu;
+        var groups = _options.SeparateTasks
+            ? new (IReadOnlyList<TaskKind> Tasks, TaskKind[] Serves)[] { (GenSRSystemOptions.Only(TaskKind.Recommendation), [TaskKind.Recommendation]), (GenSRSystemOptions.Only(TaskKind.Search), [TaskKind.Search]) }
+            : [(_options.Training.Tasks, new[] { TaskKind.Recommendation, TaskKind.Search })];
+        var epochs = 0;
+        var steps = 0;
+        var scores = new List<double>();
+        var stoppedEarly = false;
+        foreach (var (tasks, serves) in groups)
+        {
+            var prepared = GenSRPipeline.Prepare(split, _options.Pipeline with { Device = device, Seed = context.Seed }, cancellationToken: context.CancellationToken);
+            var trainer = new GenSRTrainer(prepared.Model, prepared.Builder, prepared.ItemKeys, _options.Training with { Seed = context.Seed, Tasks = tasks });
+            var started = DateTime.UtcNow;
+            var result = trainer.Train(split, context.Progress is null ? null : new ForwardProgress(p => context.Progress.Report(new SystemTrainingProgress(
+                Name, p.Epoch, _options.Training.Epochs, p.LanguageModelLoss, p.ValidationNdcg10, null, 0, DateTime.UtcNow - started))), context.CancellationToken);
+            epochs = Math.Max(epochs, result.Epochs);
+            steps += result.Steps;
+            scores.Add(result.BestValidationNdcg10);
+            stoppedEarly |= result.StoppedEarly;
+            var inference = new GenSRInference(prepared.Model, prepared.Builder);
+            foreach (var task in serves) _models[task] = (prepared.Model, inference);
+        }
+
+        return new SystemTrainingResult(epochs, epochs, scores.Average(), "NDCG@10 (full ranking, generative, validation)", stoppedEarly)
+        {
+            Note = $"{steps} steps; identifiers from {_options.Pipeline.IdentifierSource}" + (_options.SeparateTasks ? "; one model per task" : ""),
+        };
+    }
+
+    /// <inheritdoc />
+    public IReadOnlyList<IReadOnlyList<int>> Generate(TaskKind task, IReadOnlyList<EvaluationCase> cases, GenerationRequest request)
+    {
+        ArgumentNullException.ThrowIfNull(cases);
+        ArgumentNullException.ThrowIfNull(request);
+        if (_options.Pointwise) throw new NotSupportedException($"{Name} ranks candidate lists only.");
+        var inference = For(task);
+        var extra = request.ExcludedItems is null ? 0 : 20;
+        var beams = Math.Max(20, request.ListLength + extra);
+        var result = new List<IReadOnlyList<int>>(cases.Count);
+        for (var start = 0; start < cases.Count; start += Chunk)
+        {
+            var chunk = cases.Skip(start).Take(Chunk).ToArray();
+            var generated = inference.Generate(chunk.Select(c => Request(c, task)).ToArray(), beams, beams);
+            for (var i = 0; i < chunk.Length; i++)
+            {
+                var excluded = request.ExcludedItems?[start + i];
+                result.Add(generated[i].Select(s => s.Item).Where(item => excluded is null || !excluded.Contains(item)).Take(request.ListLength).ToArray());
+            }
+        }
+
+        return result;
+    }
+
+    /// <inheritdoc />
+    public void ScoreCandidates(TaskKind task, IReadOnlyList<EvaluationCase> cases, ReadOnlySpan<int> candidates, int candidatesPerCase, Span<float> scores)
+    {
+        ArgumentNullException.ThrowIfNull(cases);
+        var inference = For(task);
+        var perCall = _options.Pointwise ? Math.Max(1, 256 / candidatesPerCase) : Chunk / 2;
+        for (var start = 0; start < cases.Count; start += perCall)
+        {
+            var count = Math.Min(perCall, cases.Count - start);
+            var lists = new int[count][];
+            for (var i = 0; i < count; i++) lists[i] = candidates.Slice((start + i) * candidatesPerCase, candidatesPerCase).ToArray();
+            if (_options.Pointwise)
+            {
+                var requests = new List<GenSRRequest>(count * candidatesPerCase);
+                for (var i = 0; i < count; i++)
+                    foreach (var item in lists[i]) requests.Add(Request(cases[start + i], task) with { Candidate = item });
+                inference.ScorePointwise(requests).CopyTo(scores.Slice(start * candidatesPerCase, count * candidatesPerCase));
+            }
+            else
+            {
+                var rows = inference.ScoreGenerative(Enumerable.Range(start, count).Select(i => Request(cases[i], task)).ToArray(), lists);
+                for (var i = 0; i < count; i++) rows[i].CopyTo(scores.Slice((start + i) * candidatesPerCase, candidatesPerCase));
+            }
+        }
+    }
+
+    /// <summary>Releases the models.</summary>
+    public void Dispose()
+    {
+        foreach (var (model, inference) in _models.Values.Distinct())
+        {
+            inference.Dispose();
+            model.Dispose();
+        }
+
+        _models.Clear();
+    }
+
+    private static GenSRRequest Request(EvaluationCase c, TaskKind task) => new(c.History, task, task == TaskKind.Search ? c.Query : null);
+
+    private GenSRInference For(TaskKind task) =>
+        _models.TryGetValue(task, out var m) ? m.Inference : throw new InvalidOperationException($"{Name} has not been trained for {task}.");
+
+    private sealed class ForwardProgress(Action<TrainingProgress> report) : IProgress<TrainingProgress>
+    {
+        public void Report(TrainingProgress value) => report(value);
+    }
+}
