@@ -1,3 +1,4 @@
+using GenSR.Core.Runtime;
 using GenSR.Evaluation.Systems;
 using GenSR.Representation.Embeddings;
 using GenSR.Unify.Pipeline;
@@ -60,7 +61,7 @@ public static class SystemRegistry
 
     /// <summary>
     /// A GenSR variant: the default GenSR pipeline (fused identifiers, d_model 128, 2 + 2 layers, the 10 most recent
-    /// history items in the prompt) and trainer (learning rate 3e-3, batch 128, validation each epoch on up to 1,000
+    /// history items in the prompt) and trainer (learning rate 3e-3, batch 128 on a CPU and 256 on CUDA, LightGCN at most 60 epochs, validation each epoch on up to 1,000
     /// validation users), changed by <paramref name="change"/>. <c>--max-epochs</c> and <c>--patience</c> apply.
     /// </summary>
     private static SystemDefinition GenSR(EvaluationSettings settings, string key, string name, string description, Func<GenSRSystemOptions, GenSRSystemOptions> change)
@@ -69,12 +70,16 @@ public static class SystemRegistry
         {
             Epochs = settings.MaxEpochs ?? 10,
             Patience = settings.Patience ?? 2,
-            BatchSize = 128,
+            BatchSize = settings.Device == ComputeDevice.Cuda ? 256 : 128,
             LearningRate = 3e-3,
             PointwiseFraction = 0.2,
             ValidationCases = 1000,
         };
-        var pipeline = new GenSRPipelineOptions { PromptHistoryItems = Math.Min(10, settings.MaxHistory) };
+        var pipeline = new GenSRPipelineOptions
+        {
+            PromptHistoryItems = Math.Min(10, settings.MaxHistory),
+            CollaborativeTraining = new() { LearningRate = 1e-2, MaxEpochs = 60, EvaluateEvery = 5, Patience = 3 },
+        };
         var options = change(new GenSRSystemOptions(name, pipeline, training));
         return new(key, description, () => options.Pointwise ? new GenSRPointwiseSystem(options) : new GenSRSystem(options));
     }

@@ -18,11 +18,19 @@ namespace GenSR.Evaluation.Systems;
 public sealed class GenSRSystem : ITopKGenerator, ICandidateScorer
 {
     private const int Chunk = 64;
+    private int inferenceRows = 256;
     private readonly GenSRSystemOptions _options;
     private readonly Dictionary<TaskKind, (GenSRModel Model, GenSRInference Inference)> _models = [];
 
     /// <summary>Creates an untrained system.</summary>
     public GenSRSystem(GenSRSystemOptions options) => _options = options ?? throw new ArgumentNullException(nameof(options));
+
+    /// <summary>
+    /// Where LightGCN and the quantizer run, from the environment variable <c>GENSR_REPRESENTATION_DEVICE</c>
+    /// (<c>cpu</c>, <c>cuda</c>, <c>auto</c>); unset: the harness's device.
+    /// </summary>
+    public static ComputeDevice? RepresentationDevice =>
+        Environment.GetEnvironmentVariable("GENSR_REPRESENTATION_DEVICE") is { Length: > 0 } text ? TorchRuntime.Parse(text) : null;
 
     /// <inheritdoc />
     public string Name => _options.Name;
@@ -45,7 +53,8 @@ public sealed class GenSRSystem : ITopKGenerator, ICandidateScorer
         var stoppedEarly = false;
         foreach (var (tasks, serves) in groups)
         {
-            var prepared = GenSRPipeline.Prepare(split, _options.Pipeline with { Device = device, Seed = context.Seed }, cancellationToken: context.CancellationToken);
+            var prepared = GenSRPipeline.Prepare(split, _options.Pipeline with { Device = device, Seed = context.Seed, RepresentationDevice = RepresentationDevice ?? device },
+                cancellationToken: context.CancellationToken);
             var trainer = new GenSRTrainer(prepared.Model, prepared.Builder, prepared.ItemKeys, _options.Training with { Seed = context.Seed, Tasks = tasks });
             var started = DateTime.UtcNow;
             var result = trainer.Train(split, context.Progress is null ? null : new ForwardProgress(p => context.Progress.Report(new SystemTrainingProgress(
@@ -55,6 +64,7 @@ public sealed class GenSRSystem : ITopKGenerator, ICandidateScorer
             scores.Add(result.BestValidationNdcg10);
             stoppedEarly |= result.StoppedEarly;
             var inference = new GenSRInference(prepared.Model, prepared.Builder);
+            if (context.Device.type == DeviceType.CUDA) inferenceRows = 4096; // pointwise prompts per call on a GPU
             foreach (var task in serves) _models[task] = (prepared.Model, inference);
         }
 
@@ -93,7 +103,7 @@ public sealed class GenSRSystem : ITopKGenerator, ICandidateScorer
     {
         ArgumentNullException.ThrowIfNull(cases);
         var inference = For(task);
-        var perCall = _options.Pointwise ? Math.Max(1, 256 / candidatesPerCase) : Chunk / 2;
+        var perCall = _options.Pointwise ? Math.Max(1, inferenceRows / candidatesPerCase) : Chunk / 2;
         for (var start = 0; start < cases.Count; start += perCall)
         {
             var count = Math.Min(perCall, cases.Count - start);

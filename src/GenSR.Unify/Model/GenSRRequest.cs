@@ -12,7 +12,7 @@ namespace GenSR.Unify.Model;
 /// <param name="Task">Recommendation or search.</param>
 /// <param name="Query">The query text; required for search, ignored for recommendation.</param>
 /// <param name="Candidate">The candidate item id in pointwise mode; null in generative mode.</param>
-/// <param name="TargetItem">The item to generate (generative training rows).</param>
+/// <param name="TargetItem">The item to generate (generative training rows); on pointwise training rows, the example's true next item.</param>
 /// <param name="Label">Whether the candidate is relevant (pointwise training rows).</param>
 public sealed record GenSRRequest(
     IReadOnlyList<SrEvent> History,

@@ -30,6 +30,7 @@ public static class GenSRPipeline
         ArgumentNullException.ThrowIfNull(split);
         options ??= new GenSRPipelineOptions();
         var device = TorchRuntime.Resolve(options.Device);
+        var representationDevice = options.RepresentationDevice ?? options.Device;
         var catalog = split.Dataset.Catalog;
         var elapsed = new Dictionary<string, TimeSpan>();
         var clock = Stopwatch.StartNew();
@@ -40,7 +41,7 @@ public static class GenSRPipeline
         var targets = Enumerable.Repeat(-1, userCount).ToArray();
         foreach (var c in split.Validation) targets[c.UserId] = c.TargetItemId;
         CollaborativeTrainingResult collaborative;
-        using (var lightGcn = new LightGcn(graph, options.LightGcn with { Device = options.Device, Seed = options.Seed }))
+        using (var lightGcn = new LightGcn(graph, options.LightGcn with { Device = representationDevice, Seed = options.Seed }))
         using (var trainer = new CollaborativeTrainer(lightGcn, graph, new ValidationTargets(targets, catalog.Count), options.CollaborativeTraining with { Seed = options.Seed }))
         {
             collaborative = trainer.Train(
@@ -72,7 +73,7 @@ public static class GenSRPipeline
             IdentifierSource.Fused => ItemEmbeddings.Fuse(collaborative.ItemEmbeddings, semantic),
             _ => throw new ArgumentOutOfRangeException(nameof(options), options.IdentifierSource, "Unknown identifier source."),
         };
-        var quantization = ResidualKMeansQuantizer.Create(options.Quantizer with { Device = options.Device, Seed = options.Seed }).Quantize(source, cancellationToken: cancellationToken);
+        var quantization = ResidualKMeansQuantizer.Create(options.Quantizer with { Device = representationDevice, Seed = options.Seed }).Quantize(source, cancellationToken: cancellationToken);
         var identifiers = quantization.Identifiers;
         progress?.Report(new GenSRPipelineProgress("identifiers",
             $"{options.IdentifierSource} identifiers: levels [{string.Join(" × ", identifiers.LevelSizes)}], raw collision rate {quantization.RawCollisions}"));

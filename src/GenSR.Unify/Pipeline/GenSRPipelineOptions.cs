@@ -61,6 +61,12 @@ public sealed record GenSRPipelineOptions
     /// <summary>Where everything runs. Default <see cref="ComputeDevice.Auto"/>.</summary>
     public ComputeDevice Device { get; init; } = ComputeDevice.Auto;
 
+    /// <summary>
+    /// Where LightGCN and the quantizer run, when different from <see cref="Device"/> (e.g. the CPU while the unified
+    /// model trains on a GPU). Null (default): <see cref="Device"/>.
+    /// </summary>
+    public ComputeDevice? RepresentationDevice { get; init; }
+
     /// <summary>Seed of every random choice. Default 42.</summary>
     public long Seed { get; init; } = 42;
 }

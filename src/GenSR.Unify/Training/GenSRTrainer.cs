@@ -84,7 +84,7 @@ public sealed class GenSRTrainer
                 var candidate = target;
                 if (!positive)
                     while (candidate == target) candidate = random.Next(items);
-                pointwise.Add(new GenSRRequest(example.History, task, query, Candidate: candidate, Label: positive));
+                pointwise.Add(new GenSRRequest(example.History, task, query, Candidate: candidate, TargetItem: target, Label: positive));
             }
         }
 

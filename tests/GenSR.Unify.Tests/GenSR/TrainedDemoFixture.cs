@@ -14,7 +14,7 @@ public sealed class TrainedDemoFixture : IDisposable
 {
     public TrainedDemoFixture()
     {
-        TorchRuntime.SetThreads(2);
+        TorchRuntime.SetThreads(1);
         var dataset = DemoDataset.Generate(new DemoDatasetOptions { Users = 400, Items = 150, Seed = 7 });
         Split = LeaveOneOutSplit.Create(dataset);
         Prepared = GenSRPipeline.Prepare(Split, new GenSRPipelineOptions

@@ -1,0 +1,27 @@
+#!/usr/bin/env bash
+# Runs GenSR on the two shared datasets on a CUDA machine without a .NET SDK (the device tool), one harness process per
+# (dataset, system) under its own time limit, and packs every report into $OUT/reports.tar.gz (+ $OUT/log.txt).
+# Prepare from the repository root on the development machine:
+#   ../shared/gpu/pack.sh benchmarks/GenSR.Evaluation/GenSR.Evaluation.csproj
+#   mkdir -p .gpu/data && cp -r ../shared/datasets/amazon-scientific ../shared/datasets/ml-100k .gpu/data/   # transient, git-ignored
+#   cp benchmarks/GenSR.Evaluation/run-gpu-evaluation.sh .gpu/
+# then on the GPU machine, from the repository root: bash .gpu/run-gpu-evaluation.sh
+set -uo pipefail
+out=${OUT:-$PWD/gpu-evaluation}
+mkdir -p "$out/reports"
+log="$out/log.txt"
+{ nvidia-smi -L; date; } >> "$log" 2>&1
+# LightGCN and the quantizer on the CPU (16 cores there), the unified model on the GPU.
+export GENSR_REPRESENTATION_DEVICE=cpu
+run() {
+  local name=$1 limit=$2; shift 2
+  echo "=== $name start $(date +%T) limit ${limit}s: $*" >> "$log"
+  timeout "$limit" bash .gpu/run.sh GenSR.Evaluation.dll "$@" --device cuda --quiet --out "$out/reports/$name" >> "$log" 2>&1
+  echo "=== $name rc $? end $(date +%T)" >> "$log"
+  tar czf "$out/reports.tar.gz" -C "$out" reports
+}
+data=$PWD/.gpu/data
+run scientific-gensr 140 --data "$data/amazon-scientific" --format amazon --systems gensr --max-epochs 4 --patience 2
+run ml-100k-gensr 150 --data "$data/ml-100k" --format movielens --systems gensr --max-epochs 3 --patience 2
+run scientific-gensr-separate 120 --data "$data/amazon-scientific" --format amazon --systems gensr-separate --max-epochs 4 --patience 2
+rm -rf "$out/reports"
