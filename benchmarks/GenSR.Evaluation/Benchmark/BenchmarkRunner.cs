@@ -42,6 +42,8 @@ public sealed class BenchmarkRunner
             throw new InvalidOperationException(
                 $"{data.Dataset.Name}: no user has {LeaveOneOutSplit.MinEventsForEvaluation} or more events, so there is nothing to evaluate.");
 
+        CheckSampledCandidatesSuffice(split);
+
         var results = new List<SystemResult>();
         var notes = new List<string>();
         foreach (var definition in systems)
@@ -86,6 +88,24 @@ public sealed class BenchmarkRunner
             CommandLine = commandLine,
             Notes = notes.Distinct().ToArray(),
         };
+    }
+
+    /// <summary>Fails before any training when some test case cannot get the sampled protocol's negatives.</summary>
+    private void CheckSampledCandidatesSuffice(DatasetSplit split)
+    {
+        if (!Options.Protocols.Contains(EvaluationProtocol.Sampled)) return;
+        var catalogSize = split.Dataset.Catalog.Count;
+        var negatives = Options.Ranking.Sampled.NegativeCount;
+        // The test case's seen items include the validation case's: it is the most constrained one of a user.
+        var worst = split.Test.Select(c =>
+        {
+            var seen = split.GetItemsSeenBefore(c);
+            return seen.Count - (seen.Contains(c.TargetItemId) ? 1 : 0);
+        }).Max();
+        var admissible = catalogSize - 1 - (Options.Ranking.Sampled.ExcludeHistory ? worst : 0);
+        if (admissible < negatives)
+            throw new InvalidOperationException(string.Create(CultureInfo.InvariantCulture,
+                $"{split.Dataset.Name}: the sampled protocol draws {negatives} negatives per case, but with {catalogSize} items and up to {worst} items seen before a target only {admissible} are left; lower --negatives or use --protocol full."));
     }
 
     private SystemRun RunOnce(IEvaluatedSystem system, DatasetSplit split, TorchSharp.torch.Device device, long seed,

@@ -66,6 +66,46 @@ public sealed class EvaluationCommandTests
     }
 
     [Fact]
+    public void Another_Amazon_category_with_odd_metadata_runs_unchanged()
+    {
+        // Category strings with ", " separators and HTML entities, an item without a title, one without any category.
+        var folder = Directory.CreateTempSubdirectory("gensr-tools-");
+        try
+        {
+            var items = new System.Text.StringBuilder("{");
+            for (var i = 0; i < 40; i++)
+            {
+                var title = i == 3 ? "" : $"Tool &amp; Part {i} Model {i % 7}";
+                var categories = i == 5 ? "\"\"" : $"\"Tools &amp; Home Improvement, Power Tools, Drills {i % 4}\"";
+                items.Append(i == 0 ? "" : ",").Append($"\"{i}\": {{\"title\": \"{title}\", \"description\": \"Sturdy {i}\", \"brand\": \"Brand{i % 5}\", \"categories\": {categories}}}");
+            }
+            File.WriteAllText(Path.Combine(folder.FullName, "Tools.item.json"), items.Append('}').ToString());
+            var users = Enumerable.Range(0, 30).Select(u => $"\"{u}\": [{string.Join(", ", Enumerable.Range(0, 5 + u % 4).Select(k => (u * 3 + k * 7) % 40))}]");
+            File.WriteAllText(Path.Combine(folder.FullName, "Tools.inter.json"), "{" + string.Join(", ", users) + "}");
+            var output = Path.Combine(folder.FullName, "out");
+
+            // 40 items cannot give 99 negatives: the run stops before training and says what to change.
+            var (refused, _, why) = Run("--data", folder.FullName, "--systems", "popularity", "--device", "cpu", "--out", output);
+            Assert.Equal(EvaluationCommand.RunFailed, refused);
+            Assert.Contains("Tools: the sampled protocol draws 99 negatives per case, but with 40 items", why);
+            Assert.Contains("lower --negatives or use --protocol full", why);
+
+            var (code, _, error) = Run("--data", folder.FullName, "--systems", "popularity,bm25,joint", "--max-epochs", "1",
+                                       "--negatives", "20", "--device", "cpu", "--quiet", "--out", output);
+
+            Assert.True(code == EvaluationCommand.Success, error);
+            var report = BenchmarkReport.Load(Path.Combine(output, BenchmarkReport.JsonFileName));
+            Assert.Equal("Tools", report.Dataset);
+            Assert.Equal(30, report.TestCases);
+            Assert.Equal(3, report.Systems.Count);
+        }
+        finally
+        {
+            folder.Delete(recursive: true);
+        }
+    }
+
+    [Fact]
     public void Defaults_and_inline_values_parse()
     {
         var defaults = EvaluationCommandLine.Parse(["--demo"]);

@@ -1,8 +1,8 @@
 namespace GenSR.Evaluation.Baselines.Bm25;
 
 /// <summary>
-/// An inverted index that scores every document against a query with Okapi BM25 (Robertson &amp; Zaragoza 2009, Eq. 3.15
-/// with the saturation and length normalisation of §3.5):
+/// An inverted index that scores every document against a query with Okapi BM25 (Robertson &amp; Zaragoza, "The Probabilistic
+/// Relevance Framework: BM25 and Beyond", 2009):
 /// <c>Σ_t idf(t) · tf(t,d)·(k1+1) / (tf(t,d) + k1·(1 − b + b·|d|/avgdl))</c> over the query's distinct words t. The idf is
 /// <c>ln(1 + (N − df + 0.5)/(df + 0.5))</c>, the Robertson–Spärck Jones weight shifted as in Lucene so that a word found in
 /// most documents still counts a little instead of negatively.

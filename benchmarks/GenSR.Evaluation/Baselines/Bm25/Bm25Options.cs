@@ -2,7 +2,7 @@ namespace GenSR.Evaluation.Baselines.Bm25;
 
 /// <summary>
 /// Parameters of BM25. Defaults k1 = 1.2 and b = 0.75 are the customary values discussed by Robertson &amp; Zaragoza,
-/// "The Probabilistic Relevance Framework: BM25 and Beyond", Foundations and Trends in IR 3(4), 2009, §3.
+/// "The Probabilistic Relevance Framework: BM25 and Beyond", Foundations and Trends in IR 3(4), 2009.
 /// </summary>
 public sealed record Bm25Options
 {

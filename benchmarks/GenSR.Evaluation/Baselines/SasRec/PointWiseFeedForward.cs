@@ -6,7 +6,7 @@ using static TorchSharp.torch;
 namespace GenSR.Evaluation.Baselines.SasRec;
 
 /// <summary>
-/// SASRec's point-wise feed-forward network with its residual connection (Kang &amp; McAuley 2018, §III-B):
+/// SASRec's point-wise feed-forward network with its residual connection (Kang &amp; McAuley, ICDM 2018, self-attention block):
 /// <c>x + Dropout(W2·Dropout(ReLU(W1·x + b1)) + b2)</c>. Parameters <c>linear1</c>, <c>linear2</c>.
 /// </summary>
 internal sealed class PointWiseFeedForward : nn.Module<Tensor, Tensor>

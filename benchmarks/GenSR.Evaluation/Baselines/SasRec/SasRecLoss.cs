@@ -11,7 +11,7 @@ public enum SasRecLoss
     SoftmaxCrossEntropy = 0,
 
     /// <summary>
-    /// The paper's objective (Kang &amp; McAuley, ICDM 2018, Eq. 8): binary cross-entropy of the next item against one
+    /// The paper's objective (Kang &amp; McAuley, ICDM 2018): binary cross-entropy of the next item against one
     /// uniformly sampled negative per position.
     /// </summary>
     BinaryCrossEntropy = 1,

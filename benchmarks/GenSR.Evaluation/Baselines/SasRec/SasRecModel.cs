@@ -10,7 +10,7 @@ namespace GenSR.Evaluation.Baselines.SasRec;
 /// SASRec (Kang &amp; McAuley, "Self-Attentive Sequential Recommendation", ICDM 2018): item embedding (scaled by √d) plus a
 /// learned positional embedding, then blocks of causal self-attention and a point-wise feed-forward network, each with
 /// layer normalisation, residual connection and dropout; the state at position t scores every item by a dot product with
-/// the shared item embedding (the paper's Eq. 6 with shared embeddings). Histories are left-padded so the most recent
+/// the item embedding shared with the input layer, as in the paper. Histories are left-padded so the most recent
 /// event sits at the last position.
 /// </summary>
 /// <remarks>

@@ -48,9 +48,6 @@ internal sealed class TrainingWindows
     /// <summary>[Count, Length] query of each target search event, else null.</summary>
     public string?[] TargetQueries { get; }
 
-    /// <summary>Number of positions with a target.</summary>
-    public int TargetCount => TargetItems.Count(t => t >= 0);
-
     /// <summary>Cuts the training part of every user of <paramref name="split"/> into windows of <paramref name="length"/> positions.</summary>
     public static TrainingWindows Build(DatasetSplit split, int length)
     {
