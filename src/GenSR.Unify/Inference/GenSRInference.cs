@@ -44,17 +44,11 @@ public sealed class GenSRInference : IDisposable
         if (k < 1) throw new ArgumentOutOfRangeException(nameof(k), k, "k must be at least 1.");
         if (beams < k) throw new ArgumentOutOfRangeException(nameof(beams), beams, $"beams must be at least k ({k}).");
         var search = new BeamSearch(new BeamSearchOptions { Beams = beams, TopK = k });
-        lock (_gate)
+        return WithEncoding(requests, encoding =>
         {
-            ObjectDisposedException.ThrowIf(_disposed, this);
-            Model.eval();
-            using var noGrad = no_grad();
-            using var scope = NewDisposeScope();
-            using var batch = Builder.Build(requests, Model.Device, withLabels: false);
-            using var encoding = Model.Encode(batch);
             using var decoder = Model.Backbone.CreateStepDecoder(encoding.Hidden, encoding.AttentionMask);
             return search.Search(decoder, _constraint, cancellationToken).Queries;
-        }
+        });
     }
 
     /// <summary>
@@ -66,14 +60,8 @@ public sealed class GenSRInference : IDisposable
         ArgumentNullException.ThrowIfNull(requests);
         ArgumentNullException.ThrowIfNull(candidates);
         if (candidates.Count != requests.Count) throw new ArgumentException($"{candidates.Count} candidate lists for {requests.Count} requests.", nameof(candidates));
-        lock (_gate)
+        return WithEncoding(requests, encoding =>
         {
-            ObjectDisposedException.ThrowIf(_disposed, this);
-            Model.eval();
-            using var noGrad = no_grad();
-            using var scope = NewDisposeScope();
-            using var batch = Builder.Build(requests, Model.Device, withLabels: false);
-            using var encoding = Model.Encode(batch);
             var counts = candidates.Select(c => c.Count).ToArray();
             var total = counts.Sum();
             var result = counts.Select(c => new float[c]).ToArray();
@@ -97,7 +85,7 @@ public sealed class GenSRInference : IDisposable
             for (var r = 0; r < counts.Length; r++)
                 for (var c = 0; c < counts[r]; c++) result[r][c] = scores[k++];
             return result;
-        }
+        });
     }
 
     /// <summary>Pointwise scores: for each pointwise request (with a candidate), log P(Yes) normalised over {Yes, No}.</summary>
@@ -105,6 +93,18 @@ public sealed class GenSRInference : IDisposable
     {
         ArgumentNullException.ThrowIfNull(requests);
         if (requests.Any(r => !r.IsPointwise)) throw new ArgumentException("Every pointwise request needs a candidate.", nameof(requests));
+        return WithEncoding(requests, encoding =>
+        {
+            var start = full(requests.Count, 1, Model.Config.Backbone.DecoderStartTokenId, dtype: ScalarType.Int64, device: Model.Device);
+            var logits = Model.Backbone.Decode(start, encoding.Hidden, encoding.AttentionMask).select(1, 0).to(ScalarType.Float32);
+            var yesNo = logits.index_select(1, tensor(new long[] { Builder.Vocabulary.YesId, Builder.Vocabulary.NoId }, device: Model.Device));
+            return yesNo.log_softmax(-1).select(1, 0).cpu().data<float>().ToArray();
+        });
+    }
+
+    /// <summary>Encodes <paramref name="requests"/> under the lock, in eval mode without gradients, and runs <paramref name="use"/> on the encoding; every temporary is freed afterwards.</summary>
+    private T WithEncoding<T>(IReadOnlyList<GenSRRequest> requests, Func<GenSREncoding, T> use)
+    {
         lock (_gate)
         {
             ObjectDisposedException.ThrowIf(_disposed, this);
@@ -113,10 +113,7 @@ public sealed class GenSRInference : IDisposable
             using var scope = NewDisposeScope();
             using var batch = Builder.Build(requests, Model.Device, withLabels: false);
             using var encoding = Model.Encode(batch);
-            var start = full(requests.Count, 1, Model.Config.Backbone.DecoderStartTokenId, dtype: ScalarType.Int64, device: Model.Device);
-            var logits = Model.Backbone.Decode(start, encoding.Hidden, encoding.AttentionMask).select(1, 0).to(ScalarType.Float32);
-            var yesNo = logits.index_select(1, tensor(new long[] { Builder.Vocabulary.YesId, Builder.Vocabulary.NoId }, device: Model.Device));
-            return yesNo.log_softmax(-1).select(1, 0).cpu().data<float>().ToArray();
+            return use(encoding);
         }
     }
 
