@@ -10,7 +10,7 @@ internal sealed record QuickstartOptions
     public string? Data { get; init; }
     public DatasetFormat? Format { get; init; }
     public ComputeDevice Device { get; init; } = ComputeDevice.Auto;
-    public int Epochs { get; init; } = 4;
+    public int Epochs { get; init; } = 3;
     public string Out { get; init; } = Path.Combine("artifacts", "quickstart");
     public long Seed { get; init; } = 42;
     public int? EvaluationCases { get; init; }
@@ -24,7 +24,7 @@ internal sealed record QuickstartOptions
           --data <folder>        a dataset folder (default: the embedded demo dataset)
           --format <f>           amazon | movielens | jsonl (default: detected from the folder)
           --device <d>           auto | cpu | cuda (default auto)
-          --epochs <n>           maximum training epochs (default 4)
+          --epochs <n>           maximum training epochs (default 3)
           --out <folder>         where the checkpoint, report and plot go (default artifacts/quickstart)
           --seed <n>             seed (default 42)
           --eval-cases <n>       evaluate on the first n test users only (default: all)
