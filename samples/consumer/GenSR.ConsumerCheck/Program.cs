@@ -1,6 +1,8 @@
 // Consumer check: a short train-and-recommend run against the GenSR packages restored from the local feed
-// (artifacts/packages), the way an application outside this repository uses them. Every step checks its own outcome;
-// any failure prints the reason and exits with code 1. Run it with `bash samples/consumer/run.sh`.
+// (artifacts/packages), the way an application outside this repository uses them: the pipeline prepares
+// representations, identifiers and the unified model, the trainer trains it briefly, a checkpoint is saved and loaded
+// back into the recommender facade, which then recommends and searches. Every step checks its own outcome; any failure
+// prints the reason and exits with code 1. Run it with `bash samples/consumer/run.sh`.
 using System.Diagnostics;
 using System.Globalization;
 using GenSR.ConsumerCheck;
@@ -8,19 +10,19 @@ using GenSR.Core.Data;
 using GenSR.Core.Data.Splits;
 using GenSR.Core.Demo;
 using GenSR.Core.Metrics;
-using GenSR.Core.Prompts;
 using GenSR.Core.Runtime;
-using GenSR.Core.Text;
-using GenSR.Decoding.Search;
 using GenSR.Decoding.Trie;
 using GenSR.Representation.Collaborative;
 using GenSR.Representation.Quantization;
-using GenSR.Unify.T5;
+using GenSR.Unify.Checkpoints;
+using GenSR.Unify.Inference;
+using GenSR.Unify.Pipeline;
+using GenSR.Unify.Training;
 using TorchSharp;
-using static TorchSharp.torch;
 
 CultureInfo.CurrentCulture = CultureInfo.InvariantCulture;
 var clock = Stopwatch.StartNew();
+var workspace = Directory.CreateTempSubdirectory("gensr-consumer-").FullName;
 try
 {
     var deviceChoice = ComputeDevice.Cpu;
@@ -34,7 +36,7 @@ try
         else throw new ArgumentException($"Unknown argument \"{args[i]}\"; expected --device auto|cpu|cuda and --threads N (0 = torch's default).");
     }
     TorchRuntime.SetThreads(threads);
-    Run(deviceChoice);
+    Run(deviceChoice, workspace);
     Console.WriteLine($"consumer check passed in {clock.Elapsed.TotalSeconds:F1} s");
     return 0;
 }
@@ -43,121 +45,131 @@ catch (Exception e)
     Console.Error.WriteLine($"consumer check FAILED after {clock.Elapsed.TotalSeconds:F1} s: {e}");
     return 1;
 }
+finally
+{
+    Directory.Delete(workspace, recursive: true);
+}
 
-static void Run(ComputeDevice deviceChoice)
+static void Run(ComputeDevice deviceChoice, string workspace)
 {
     const long seed = 7;
     TorchRuntime.Seed(seed);
     var device = TorchRuntime.Resolve(deviceChoice);
-    Step.Say($"device {device.type}, GenSR.Core {typeof(SrDataset).Assembly.GetName().Version}, TorchSharp {typeof(torch).Assembly.GetName().Version}");
+    Step.Say($"device {device.type}, GenSR.Unify {typeof(GenSRPipeline).Assembly.GetName().Version}, TorchSharp {typeof(torch).Assembly.GetName().Version}");
 
-    // Data: the embedded demo shop, split leave-one-out; short histories keep the prompts short.
-    var dataset = DemoDataset.Generate(new DemoDatasetOptions { Users = 400, Items = 300, MinEventsPerUser = 12, MaxEventsPerUser = 18 });
-    var split = LeaveOneOutSplit.Create(dataset, new SplitOptions { MaxHistory = 10 });
+    // Data: a small embedded demo shop, split leave-one-out.
+    var dataset = DemoDataset.Generate(new DemoDatasetOptions { Users = 300, Items = 150, MinEventsPerUser = 12, MaxEventsPerUser = 16 });
+    var split = LeaveOneOutSplit.Create(dataset);
     Step.Say($"dataset {dataset.ComputeStatistics()}; {split.TrainingExamples.Count} training examples, {split.Test.Count} test cases");
     Step.Require(split.Test.Count > 0, "the split has no test cases");
 
-    // Collaborative view: LightGCN trained with BPR for a few epochs.
-    var graph = new InteractionGraph(dataset.Users.Count, dataset.Catalog.Count,
-        split.TrainingInteractions.Select(p => new UserItemPair(p.UserId, p.ItemId)));
-    var validationItems = Enumerable.Repeat(-1, dataset.Users.Count).ToArray();
-    foreach (var c in split.Validation) validationItems[c.UserId] = c.TargetItemId;
-    using var lightGcn = new LightGcn(graph, new LightGcnOptions { EmbeddingDim = 32, Seed = seed, Device = deviceChoice });
-    using var cfTrainer = new CollaborativeTrainer(lightGcn, graph, new ValidationTargets(validationItems, dataset.Catalog.Count),
-        new CollaborativeTrainingOptions { MaxEpochs = 20, BatchSize = 512, LearningRate = 0.01, EvaluateEvery = 5, Seed = seed });
-    var cf = cfTrainer.Train();
-    var losses = cf.History.EpochLosses;
-    Step.Say($"LightGCN: {cf.EpochsRun} epochs, BPR loss {losses[0]:F4} -> {losses[^1]:F4}, validation Recall@{cf.History.RecallK} " +
-             $"{cf.BestValidationRecall:F4} (popularity {cfTrainer.EvaluatePopularity():F4}), {cf.Elapsed.TotalSeconds:F1} s");
-    Step.Require(losses[^1] < 0.9 * losses[0], "the BPR loss of LightGCN did not fall by 10%");
-
-    // Identifiers: residual k-means over the item vectors, then the prefix trie over all of them.
-    var quantization = ResidualKMeansQuantizer.Create(new ResidualKMeansOptions { Levels = 3, CodebookSize = 16, Seed = seed, Device = deviceChoice })
-        .Quantize(cf.ItemEmbeddings);
-    var identifiers = quantization.Identifiers;
+    // Pipeline: LightGCN, LSA item vectors, fused two-level identifiers, vocabulary and an untrained 64-wide, 1+1-layer model.
+    var prepared = GenSRPipeline.Prepare(split, new GenSRPipelineOptions
+    {
+        Device = deviceChoice,
+        Seed = seed,
+        ModelDimension = 64,
+        Layers = 1,
+        Dropout = 0,
+        PromptHistoryItems = 8,
+        TitleTokens = 6,
+        Quantizer = new ResidualKMeansOptions { Levels = 2, MinItemsPerCode = 8 },
+        CollaborativeTraining = new CollaborativeTrainingOptions { LearningRate = 1e-2, MaxEpochs = 40, EvaluateEvery = 10, Patience = 2 },
+    });
+    using var model = prepared.Model;
+    var identifiers = prepared.Builder.Identifiers;
+    Step.Say($"pipeline: LightGCN {prepared.Collaborative.EpochsRun} epochs (validation Recall@20 {prepared.Collaborative.BestValidationRecall:F4}), " +
+             $"identifiers {string.Join(" x ", identifiers.LevelSizes)}, {model.parameters().Sum(p => p.numel()):N0} parameters; " +
+             string.Join(", ", prepared.Elapsed.Select(kv => $"{kv.Key} {kv.Value.TotalSeconds:F1} s")));
     Step.Require(identifiers.ItemCount == dataset.Catalog.Count, "the identifier table does not cover the catalogue");
-    Step.Say($"identifiers: {identifiers.ItemCount} items x {identifiers.MaxLength} levels {string.Join("/", identifiers.LevelSizes)}, " +
-             $"raw collisions {quantization.RawCollisions.CollidingItems}, e.g. item 0 = {identifiers.Format(0)}");
+    Step.Require(Enumerable.Range(0, identifiers.ItemCount).Select(identifiers.Format).Distinct().Count() == identifiers.ItemCount,
+        "two items share an identifier");
+    Step.Require(prepared.ItemKeys.SequenceEqual(dataset.Catalog.Select(i => i.Key)), "the prepared item keys differ from the catalogue's");
 
-    var corpus = dataset.Catalog.Select(item => item.Text)
-        .Concat(dataset.Histories.SelectMany(h => h).Select(e => e.Query ?? ""))
-        .Concat(split.Test.Select(c => c.Query));
-    var vocabulary = CompactGpt2Vocabulary.Build(corpus, identifiers.TokenCount);
-    var trie = PrefixTrie.FromIdentifierTable(identifiers, vocabulary.IdentifierOffset, vocabulary.EosId);
-    using var constraint = new TrieConstraint(trie, device);
-    Step.Say($"vocabulary {vocabulary.Size} tokens ({vocabulary.TextTokenCount} text, {identifiers.TokenCount} identifier); " +
-             $"trie {trie.NodeCount} nodes, depth {trie.Depth}");
-
-    // Generative model: a tiny T5 (random init) that learns history + task prompt -> next item's identifier.
-    var config = T5Config.Small(vocabulary.Size, dModel: 64, layers: 2, dropoutRate: 0.0);
-    Step.Require(config.PadTokenId == vocabulary.PadId && config.EosTokenId == vocabulary.EosId, "T5 and the vocabulary disagree on pad/eos");
-    using var model = new T5ForConditionalGeneration(config, new Generator((ulong)seed));
-    model.to(device);
-    var prompts = new PromptFactory(new PromptRenderer(vocabulary), identifiers, vocabulary);
-
-    var examples = split.TrainingExamples;
-    var order = Enumerable.Range(0, examples.Count).ToArray();
-    new Random((int)seed).Shuffle(order);
-    const int batchSize = 32, steps = 80;
-    using var optimizer = optim.AdamW(model.parameters(), lr: 3e-3);
-    var stepLosses = new List<double>();
-    model.train();
-    for (var s = 0; s < steps; s++)
+    // Training: two short epochs of mixed search and recommendation rows (sized to finish in seconds, not to converge).
+    var checkpoints = Path.Combine(workspace, "checkpoints");
+    var trainer = new GenSRTrainer(model, prepared.Builder, prepared.ItemKeys, new GenSRTrainingOptions
     {
-        using var scope = NewDisposeScope();
-        var batch = Enumerable.Range(s * batchSize, batchSize).Select(i => examples[order[i % order.Length]]).ToArray();
-        using var prompt = PromptBatch.Collate(batch.Select(e => prompts.Render(e.History, e.Target.Task, e.Target.Query)).ToArray(), vocabulary, device);
-        var labels = prompts.Labels(batch.Select(e => e.Target.ItemId).ToArray(), device);
-        var logits = model.forward(prompt.InputIds, prompt.AttentionMask, model.ShiftRight(labels));
-        var loss = T5ForConditionalGeneration.ComputeLoss(logits, labels);
-        optimizer.zero_grad();
-        loss.backward();
-        optimizer.step();
-        stepLosses.Add(loss.item<float>());
-    }
-    double first = stepLosses.Take(5).Average(), last = stepLosses.TakeLast(5).Average();
-    Step.Say($"T5 {model.parameters().Sum(p => p.numel())} parameters: identifier loss {first:F3} -> {last:F3} over {steps} steps of {batchSize}");
-    Step.Require(last < 0.8 * first, "the T5 identifier loss did not fall by 20%");
-
-    // Recommend and search: trie-constrained beam search with the T5 decoder as the IStepDecoder.
-    model.eval();
-    var cases = split.Test.Take(128).ToArray();
-    var search = new BeamSearch(new BeamSearchOptions { Beams = 20, TopK = 20 });
-    var metrics = new MetricsAccumulator();
-    foreach (var task in new[] { TaskKind.Recommendation, TaskKind.Search })
+        Epochs = 2,
+        BatchSize = 64,
+        LearningRate = 5e-3,
+        PointwiseFraction = 0,   // generative rows only, so the loss below is the identifier loss throughout
+        ValidationCases = 100,
+        Seed = seed,
+        CheckpointFolder = checkpoints,
+    });
+    var training = trainer.Train(split, new LineProgress<TrainingProgress>(p =>
     {
-        BeamSearchResult result;
-        using (no_grad())
-        using (var prompt = PromptBatch.Collate(cases.Select(c => prompts.Render(c.History, task, c.Query)).ToArray(), vocabulary, device))
-        using (var encoded = model.EncodeTokens(prompt.InputIds, prompt.AttentionMask))
-        using (var decoder = model.CreateStepDecoder(encoded, prompt.AttentionMask))
+        if (p.ValidationNdcg10 is double v)
+            Step.Say($"  epoch {p.Epoch}, step {p.Step}/{p.TotalSteps}: loss {p.LanguageModelLoss:F3}, validation NDCG@10 {v:F4}");
+    }));
+    var losses = training.History.Select(h => h.LanguageModelLoss).ToArray();
+    Step.Require(losses.Length >= 10, $"only {losses.Length} training steps ran");
+    double first = losses.Take(5).Average(), last = losses.TakeLast(5).Average();
+    Step.Say($"trained {training.Steps} steps in {training.Elapsed.TotalSeconds:F1} s: loss {first:F3} -> {last:F3} (mean of the first and last 5 steps), " +
+             $"best validation NDCG@10 {training.BestValidationNdcg10:F4}");
+    Step.Require(last < 0.8 * first, "the training loss did not fall by 20%");
+    Step.Require(File.Exists(Path.Combine(checkpoints, "best", GenSRCheckpoint.ManifestFileName)), "the trainer wrote no best/ checkpoint");
+
+    // Checkpoint round trip: save, load into the facade, and compare with the in-memory model's answers.
+    var folder = Path.Combine(workspace, "model");
+    GenSRCheckpoint.Save(folder, model, prepared.Builder, prepared.ItemKeys);
+    using var loaded = GenSRRecommender.Load(folder, deviceChoice);
+    using var inMemory = new GenSRRecommender(model, prepared.Builder, prepared.ItemKeys);
+    Step.Say($"checkpoint saved and loaded: {loaded.ItemCount} items, {new DirectoryInfo(folder).GetFiles().Sum(f => f.Length):N0} bytes");
+    Step.Require(loaded.ItemCount == dataset.Catalog.Count, "the loaded recommender has a different catalogue size");
+
+    // Recommend and search for test users; every answer must name distinct catalogue items, best first.
+    var trie = PrefixTrie.FromIdentifierTable(identifiers, prepared.Builder.Vocabulary.IdentifierOffset, prepared.Builder.Vocabulary.EosId);
+    var cases = split.Test.Take(64).ToArray();
+    const int k = 10;
+    var recommendations = loaded.RecommendBatch(cases.Select(c => c.History).ToArray(), k);
+    var searches = loaded.SearchBatch(cases.Select(c => (c.History, c.Query)).ToArray(), k);
+    foreach (var (task, lists) in new[] { (TaskKind.Recommendation, recommendations), (TaskKind.Search, searches) })
+    {
+        Step.Require(lists.Count == cases.Length, $"{task}: {lists.Count} answers for {cases.Length} requests");
+        for (var q = 0; q < lists.Count; q++)
         {
-            result = search.Search(decoder, constraint);
+            var items = lists[q];
+            Step.Require(items.Count == k, $"{task} case {q} returned {items.Count} items instead of {k}");
+            Step.Require(items.All(s => s.ItemId >= 0 && s.ItemId < dataset.Catalog.Count), $"{task} case {q} returned an item outside the catalogue");
+            Step.Require(items.Select(s => s.ItemId).Distinct().Count() == k, $"{task} case {q} returned an item twice");
+            Step.Require(items.All(s => s.Key == dataset.Catalog[s.ItemId].Key && s.Title == dataset.Catalog[s.ItemId].Title),
+                $"{task} case {q} returned a key or title that does not match its item");
+            Step.Require(items.All(s => trie.TryGetItem(identifiers.ToTokenIds(s.ItemId, prepared.Builder.Vocabulary.IdentifierOffset), out var item) && item == s.ItemId),
+                $"{task} case {q} returned an item whose identifier the trie does not map back to it");
+            Step.Require(items.Zip(items.Skip(1)).All(p => p.First.Score >= p.Second.Score), $"{task} case {q} is not sorted best first");
         }
-        for (var q = 0; q < cases.Length; q++)
-        {
-            var items = result[q].Select(hit => hit.Item).ToArray();
-            Step.Require(items.Length == 20, $"{task} case {q} returned {items.Length} items instead of 20");
-            Step.Require(items.All(dataset.Catalog.Contains), $"{task} case {q} returned an item outside the catalogue");
-            Step.Require(items.Distinct().Count() == items.Length, $"{task} case {q} returned an item twice");
-            Step.Require(result[q].All(hit => trie.Contains(hit.Tokens.ToArray())), $"{task} case {q} decoded a sequence outside the trie");
-        }
-        metrics.Add(task, TargetRanks.FromGeneratedLists(result.Queries.Select(q => (IReadOnlyList<int>)q.Select(h => h.Item).ToArray()).ToArray(),
-            cases.Select(c => c.TargetItemId).ToArray()));
-
-        var shown = cases[0];
-        Console.WriteLine($"  {task} for {dataset.Users[shown.UserId].Key}" + (task == TaskKind.Search ? $", query \"{shown.Query}\"" : "") +
-                          $" (held-out item: {dataset.Catalog[shown.TargetItemId].Title}):");
-        foreach (var hit in result[0].Take(5))
-            Console.WriteLine($"    {identifiers.Format(hit.Item),-24} {hit.LogProbability,8:F3}  {dataset.Catalog[hit.Item].Title}");
     }
-    var report = new EvaluationReport
-    {
-        Dataset = $"{dataset.Name} (first {cases.Length} test cases)",
-        Protocol = EvaluationProtocol.FullRanking,
-        SystemName = "tiny T5 + LightGCN/RQ-KMeans identifiers, trie-constrained beam search (20 beams)",
-        Tasks = metrics.ComputeAll(),
-        Notes = ["a smoke run of a few seconds of training, not a benchmark"],
-    };
-    Console.WriteLine(report.ToMarkdown());
+
+    var shown = cases[0];
+    var fromMemory = inMemory.Recommend(shown.History, k);
+    Step.Require(fromMemory.Select(s => s.ItemId).SequenceEqual(recommendations[0].Select(s => s.ItemId)),
+        "the loaded checkpoint recommends differently from the model it was saved from");
+    Step.Require(loaded.ItemId(dataset.Catalog[shown.TargetItemId].Key) == shown.TargetItemId, "ItemId does not map an item's key back to its id");
+    // Candidate scoring: the log-probability of each given candidate's identifier, every candidate once, best first.
+    var candidates = Enumerable.Range(0, 20).Select(i => (shown.TargetItemId + 7 * i) % dataset.Catalog.Count).Distinct().ToArray();
+    var scored = loaded.ScoreCandidates(shown.History, TaskKind.Recommendation, null, candidates, CandidateScoring.Generative);
+    Step.Require(scored.Select(s => s.ItemId).Order().SequenceEqual(candidates.Order()), "ScoreCandidates did not score every candidate exactly once");
+    Step.Require(scored.All(s => s.Score <= 0 && float.IsFinite(s.Score)), "a candidate score is not a finite log-probability");
+    Step.Require(scored.Zip(scored.Skip(1)).All(p => p.First.Score >= p.Second.Score), "ScoreCandidates is not sorted best first");
+    Console.WriteLine($"  {dataset.Users[shown.UserId].Key}, last item \"{dataset.Catalog[shown.History[^1].ItemId].Title}\", held out \"{dataset.Catalog[shown.TargetItemId].Title}\":");
+    Console.WriteLine($"    recommended: {string.Join("; ", recommendations[0].Take(3).Select(s => s.Title))}");
+    Console.WriteLine($"    search \"{shown.Query}\": {string.Join("; ", searches[0].Take(3).Select(s => s.Title))}");
+
+    // Hit rates of the loaded model beside the popularity ranking, for the log (a few seconds of training: not a benchmark).
+    var popularity = new int[dataset.Catalog.Count];
+    foreach (var pair in split.TrainingInteractions) popularity[pair.ItemId]++;
+    var popular = Enumerable.Range(0, popularity.Length).OrderByDescending(i => popularity[i]).Take(k).ToHashSet();
+    double HitRate(IReadOnlyList<IReadOnlyList<ScoredItem>> lists) => cases.Select((c, q) => lists[q].Any(s => s.ItemId == c.TargetItemId) ? 1.0 : 0.0).Average();
+    var popularHits = cases.Average(c => popular.Contains(c.TargetItemId) ? 1.0 : 0.0);
+    Step.Say($"Recall@{k} over {cases.Length} test users (full ranking): recommendation {HitRate(recommendations):F3}, search {HitRate(searches):F3}, " +
+             $"popularity {popularHits:F3}, random {(double)k / dataset.Catalog.Count:F3}");
+    Step.Require(HitRate(searches) > (double)k / dataset.Catalog.Count, "search does not beat a random ranking");
+}
+
+/// <summary>An <see cref="IProgress{T}"/> that reports on the calling thread, in order.</summary>
+internal sealed class LineProgress<T>(Action<T> report) : IProgress<T>
+{
+    public void Report(T value) => report(value);
 }
