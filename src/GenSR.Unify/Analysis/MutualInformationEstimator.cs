@@ -121,7 +121,7 @@ public static class MutualInformationEstimator
         }
 
         var limit = Math.Log(batch);
-        return new MutualInformationEstimate(Math.Max(0, limit - total / batches), limit, train, heldOut);
+        return new MutualInformationEstimate(limit - total / batches, limit, train, heldOut);
     }
 
     private static Tensor InfoNce(Tensor x, Tensor y, Tensor w, Tensor v)
