@@ -60,7 +60,7 @@ AnsiConsole.MarkupLine($"[bold]GenSR quickstart[/] on [green]{Markup.Escape(data
                        $"({stats.SearchEvents} search), {split.TrainingExamples.Count} training examples, device {device}");
 
 // 2. Representations, identifiers and the model.
-// Sized for a CPU: a 64-wide, 2+2-layer backbone, the 5 most recent history items written into the prompt as identifiers
+// Sized for a CPU: a 64-wide, 2+2-layer backbone, the 8 most recent history items written into the prompt as identifiers
 // (the two history encoders still see the last 20 events) and 6 title tokens per history item.
 var pipelineOptions = new GenSRPipelineOptions
 {
@@ -70,6 +70,9 @@ var pipelineOptions = new GenSRPipelineOptions
     PromptHistoryItems = options.PromptHistoryItems,
     TitleTokens = 6,
     IdentifierSource = options.Identifiers,
+    // A short run of a small model: no dropout, and two identifier levels of up to 62 codes for 500 items.
+    Dropout = 0,
+    Quantizer = new() { Levels = 2, MinItemsPerCode = 8 },
 };
 GenSRPrepared prepared = null!;
 AnsiConsole.Status().Start("Preparing representations…", ctx =>
@@ -92,8 +95,8 @@ var trainingOptions = new GenSRTrainingOptions
     Epochs = options.Epochs,
     Seed = options.Seed,
     CheckpointFolder = checkpoints,
-    BatchSize = 128,
-    LearningRate = 3e-3,
+    BatchSize = 64,
+    LearningRate = 5e-3,
     // Pointwise Yes/No rows are trained and evaluated, but a small backbone trained from scratch learns them far more
     // slowly than generative retrieval (see docs/evaluation.md), so the quickstart spends little time on them.
     PointwiseFraction = 0.1,

@@ -17,7 +17,7 @@ internal sealed record QuickstartOptions
     public int? Threads { get; init; }
     public int ModelDimension { get; init; } = 64;
     public IdentifierSource Identifiers { get; init; } = IdentifierSource.Fused;
-    public int PromptHistoryItems { get; init; } = 5;
+    public int PromptHistoryItems { get; init; } = 8;
 
     public const string Usage = """
         usage: dotnet run --project samples/GenSR.Quickstart -c Release [-- options]
@@ -31,7 +31,7 @@ internal sealed record QuickstartOptions
           --threads <n>          CPU threads for torch (default: half the cores, at least 1)
           --identifiers <s>      semantic | collaborative | fused (default fused)
           --model-dim <n>        backbone width, a multiple of 32 (default 64)
-          --prompt-items <n>     recent history items written into the prompt (default 5)
+          --prompt-items <n>     recent history items written into the prompt (default 8)
         """;
 
     public static QuickstartOptions Parse(string[] args)

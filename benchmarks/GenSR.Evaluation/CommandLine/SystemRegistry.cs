@@ -62,7 +62,7 @@ public static class SystemRegistry
     /// <summary>
     /// A GenSR variant: the default GenSR pipeline (fused identifiers, d_model 128, 2 + 2 layers, the 10 most recent
     /// history items in the prompt) and trainer (learning rate 3e-3, batch 128 on a CPU and 256 on CUDA, LightGCN at most 60 epochs, validation each epoch on up to 1,000
-    /// validation users), changed by <paramref name="change"/>. <c>--max-epochs</c> and <c>--patience</c> apply.
+    /// validation users; with <c>--demo</c>, the quickstart's smaller CPU configuration), changed by <paramref name="change"/>. <c>--max-epochs</c> and <c>--patience</c> apply.
     /// </summary>
     private static SystemDefinition GenSR(EvaluationSettings settings, string key, string name, string description, Func<GenSRSystemOptions, GenSRSystemOptions> change)
     {
@@ -80,6 +80,20 @@ public static class SystemRegistry
             PromptHistoryItems = Math.Min(10, settings.MaxHistory),
             CollaborativeTraining = new() { LearningRate = 1e-2, MaxEpochs = 60, EvaluateEvery = 5, Patience = 3 },
         };
+        if (settings.Demo)
+        {
+            // The quickstart's CPU-sized model for the small demo catalogue: 64 wide, no dropout, two identifier levels.
+            pipeline = pipeline with
+            {
+                ModelDimension = 64,
+                Dropout = 0,
+                PromptHistoryItems = Math.Min(8, settings.MaxHistory),
+                TitleTokens = 6,
+                Quantizer = new() { Levels = 2, MinItemsPerCode = 8 },
+            };
+            training = training with { BatchSize = 64, LearningRate = 5e-3, PointwiseFraction = 0.1, ValidationCases = 300 };
+        }
+
         var options = change(new GenSRSystemOptions(name, pipeline, training));
         return new(key, description, () => options.Pointwise ? new GenSRPointwiseSystem(options) : new GenSRSystem(options));
     }

@@ -115,6 +115,7 @@ public static class GenSRPipeline
             TitleTokens = options.TitleTokens,
             UseCollaborativeView = options.UseCollaborativeView,
             UseSemanticView = options.UseSemanticView,
+            HistoryDropout = options.Dropout,
         }.Validate();
         using var cf = collaborative.ItemEmbeddings.ToTensor();
         using var titles = TitleTokens(catalog, vocabulary, options.TitleTokens);

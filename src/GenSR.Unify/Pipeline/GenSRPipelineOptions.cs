@@ -37,7 +37,7 @@ public sealed record GenSRPipelineOptions
     /// <summary>Encoder and decoder layers of the backbone. Default 2; 1 … 48.</summary>
     public int Layers { get; init => field = value is >= 1 and <= 48 ? value : throw new ArgumentOutOfRangeException(nameof(Layers), value, "GenSRPipelineOptions.Layers must be in [1, 48]."); } = 2;
 
-    /// <summary>Dropout of the backbone. Default 0.1; in [0, 1).</summary>
+    /// <summary>Dropout of the backbone and the two history encoders. Default 0.1; in [0, 1).</summary>
     public double Dropout { get; init => field = value is >= 0 and < 1 ? value : throw new ArgumentOutOfRangeException(nameof(Dropout), value, "GenSRPipelineOptions.Dropout must be in [0, 1)."); } = 0.1;
 
     /// <summary>Most recent history items written into the prompt as identifier tokens. Default 20 (the history cap); 0 … 4096.</summary>
