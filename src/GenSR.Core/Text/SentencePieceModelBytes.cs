@@ -11,7 +11,7 @@ namespace GenSR.Core.Text;
 /// <see cref="IndexOutOfRangeException"/>. Pointing <c>bos_id</c> at an existing control piece (pad, else eos) makes the
 /// model load; since we never ask the tokenizer to add a beginning-of-sentence token, encoding is unchanged.
 /// </remarks>
-internal static class SentencePieceModelBytes
+public static class SentencePieceModelBytes
 {
     private const int PiecesField = 1;
     private const int TrainerSpecField = 2;
@@ -31,20 +31,7 @@ internal static class SentencePieceModelBytes
         var specField = fields.LastOrDefault(f => f.Number == TrainerSpecField && f.WireType == 2);
         if (specField.End == 0) return model;
         var spec = model.AsSpan(specField.ValueStart, specField.End - specField.ValueStart).ToArray();
-        // Proto2 defaults of TrainerSpec: unk 0, bos 1, eos 2, pad -1.
-        long unk = 0, bos = 1, eos = 2, pad = -1;
-        foreach (var f in ReadFields(spec, source))
-        {
-            if (f.WireType != 0) continue;
-            var value = (long)ReadVarint(spec, f.ValueStart, out _, source);
-            switch (f.Number)
-            {
-                case UnkIdField: unk = (int)value; break;
-                case BosIdField: bos = (int)value; break;
-                case EosIdField: eos = (int)value; break;
-                case PadIdField: pad = (int)value; break;
-            }
-        }
+        var (unk, bos, eos, pad) = ReadTrainerSpecIds(spec, source);
         if (bos >= 0) return model;
 
         var pieces = fields.Where(f => f.Number == PiecesField && f.WireType == 2).ToArray();
@@ -79,6 +66,40 @@ internal static class SentencePieceModelBytes
             }
         }
         return result.ToArray();
+    }
+
+    /// <summary>The special-piece ids a SentencePiece model declares in its trainer spec (proto2 defaults where absent:
+    /// unk 0, bos 1, eos 2, pad -1; -1 means none).</summary>
+    /// <param name="model">The serialized model.</param>
+    /// <param name="source">Name of the model for error messages.</param>
+    /// <exception cref="InvalidDataException">The bytes are not a SentencePiece model.</exception>
+    public static SentencePieceSpecialIds ReadSpecialIds(byte[] model, string source)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        var specField = ReadFields(model, source).LastOrDefault(f => f.Number == TrainerSpecField && f.WireType == 2);
+        if (specField.End == 0) return new SentencePieceSpecialIds(0, 1, 2, -1);
+        var (unk, bos, eos, pad) = ReadTrainerSpecIds(model.AsSpan(specField.ValueStart, specField.End - specField.ValueStart).ToArray(), source);
+        return new SentencePieceSpecialIds((int)unk, (int)bos, (int)eos, (int)pad);
+    }
+
+    private static (long Unk, long Bos, long Eos, long Pad) ReadTrainerSpecIds(byte[] spec, string source)
+    {
+        // Proto2 defaults of TrainerSpec: unk 0, bos 1, eos 2, pad -1.
+        long unk = 0, bos = 1, eos = 2, pad = -1;
+        foreach (var f in ReadFields(spec, source))
+        {
+            if (f.WireType != 0) continue;
+            var value = (long)ReadVarint(spec, f.ValueStart, out _, source);
+            switch (f.Number)
+            {
+                case UnkIdField: unk = (int)value; break;
+                case BosIdField: bos = (int)value; break;
+                case EosIdField: eos = (int)value; break;
+                case PadIdField: pad = (int)value; break;
+            }
+        }
+
+        return (unk, bos, eos, pad);
     }
 
     private static string PieceText(byte[] model, Field piece, string source)

@@ -1,3 +1,4 @@
+using GenSR.Core.Text;
 using Microsoft.ML.Tokenizers;
 using static TorchSharp.torch;
 
@@ -16,11 +17,11 @@ public sealed class T5Tokenizer
     private T5Tokenizer(byte[] modelBytes, string source)
     {
         this.modelBytes = modelBytes;
-        var ids = SentencePieceModelProto.ReadSpecialIds(modelBytes, source);
-        if (ids.Eos < 0) throw new InvalidDataException($"{source}: the SentencePiece model has no end-of-sentence piece (eos_id = -1); T5 needs one.");
-        if (ids.Pad < 0) throw new InvalidDataException($"{source}: the SentencePiece model has no padding piece (pad_id = -1); T5 needs one.");
+        var ids = SentencePieceModelBytes.ReadSpecialIds(modelBytes, source);
+        if (ids.EndOfSentence < 0) throw new InvalidDataException($"{source}: the SentencePiece model has no end-of-sentence piece (eos_id = -1); T5 needs one.");
+        if (ids.Padding < 0) throw new InvalidDataException($"{source}: the SentencePiece model has no padding piece (pad_id = -1); T5 needs one.");
         // T5 models declare bos_id = -1, which Microsoft.ML.Tokenizers 2.0 cannot load; alias it to the pad piece.
-        var loadable = ids.Bos >= 0 ? modelBytes : SentencePieceModelProto.WithBeginningOfSentence(modelBytes, ids.Pad, ids.PadPiece, source);
+        var loadable = SentencePieceModelBytes.WithBosPiece(modelBytes, source);
         try
         {
             using var stream = new MemoryStream(loadable, writable: false);
@@ -30,9 +31,9 @@ public sealed class T5Tokenizer
         {
             throw new InvalidDataException($"{source}: could not be read as a SentencePiece model ({e.Message}).", e);
         }
-        PadId = ids.Pad;
-        EosId = ids.Eos;
-        UnknownId = ids.Unk;
+        PadId = ids.Padding;
+        EosId = ids.EndOfSentence;
+        UnknownId = ids.Unknown;
         pieces = new string?[SentencePiece.Vocabulary.Values.Max() + 1];
         foreach (var (piece, id) in SentencePiece.Vocabulary) pieces[id] = piece;
         Source = source;
