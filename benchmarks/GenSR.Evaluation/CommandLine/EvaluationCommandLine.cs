@@ -27,6 +27,8 @@ public static class EvaluationCommandLine
           --systems <list>         comma-separated, in report order (default popularity,bm25,sasrec,joint)
           --seeds <n>              runs per system with seeds --seed, --seed + 1, ... (default 1); --seed <s> (default 42)
           --max-epochs <n>         epoch limit of the trained baselines; --patience <n> early-stopping patience
+          --learning-rate <x>      GenSR's learning rate, in (0, 1] (default 3e-3; 1e-3 with --demo)
+          --pointwise-fraction <x> share of GenSR's training examples also trained as Yes/No rows, in [0, 1] (default 0.2; 0.5 with --demo)
 
         runtime and output
           --device <d>             auto (default), cpu or cuda
@@ -83,6 +85,8 @@ public static class EvaluationCommandLine
                 "--seed" => settings with { Seed = LongInteger(arg, Value()) },
                 "--max-epochs" => settings with { MaxEpochs = Integer(arg, Value(), 1, 1000) },
                 "--patience" => settings with { Patience = Integer(arg, Value(), 1, 1000) },
+                "--learning-rate" => settings with { LearningRate = Rate(arg, Value()) },
+                "--pointwise-fraction" => settings with { PointwiseFraction = Fraction(arg, Value()) },
                 "--device" => settings with { Device = ParseDevice(Value()) },
                 "--threads" => settings with { Threads = Integer(arg, Value(), 0, 1024) },
                 "--out" => settings with { OutputFolder = NonEmpty(arg, Value()) },
@@ -161,6 +165,11 @@ public static class EvaluationCommandLine
         double.TryParse(value, NumberStyles.Float, CultureInfo.InvariantCulture, out var x) && x is >= 0 and <= 1
             ? x
             : throw new CommandLineException($"{option}: expected a number in [0, 1], got \"{value}\".");
+
+    private static double Rate(string option, string value) =>
+        double.TryParse(value, NumberStyles.Float, CultureInfo.InvariantCulture, out var x) && x is > 0 and <= 1
+            ? x
+            : throw new CommandLineException($"{option}: expected a number in (0, 1], got \"{value}\".");
 
     private static bool YesNo(string option, string value) => value.Trim().ToLowerInvariant() switch
     {

@@ -58,6 +58,12 @@ public sealed record EvaluationSettings
     /// <summary>Early-stopping patience of the trained baselines (<c>--patience</c>); <c>null</c> keeps each system's default.</summary>
     public int? Patience { get; init; }
 
+    /// <summary>Learning rate of the GenSR systems (<c>--learning-rate</c>); <c>null</c> keeps the default (3e-3 on real data, 1e-3 with <c>--demo</c>).</summary>
+    public double? LearningRate { get; init; }
+
+    /// <summary>Share of training examples that also become a pointwise Yes/No row in the GenSR systems (<c>--pointwise-fraction</c>); <c>null</c> keeps the default (0.2 on real data, 0.5 with <c>--demo</c>).</summary>
+    public double? PointwiseFraction { get; init; }
+
     /// <summary>CPU threads torch may use (<c>--threads</c>); 0 keeps torch's default.</summary>
     public int Threads { get; init; }
 

@@ -61,7 +61,7 @@ public static class SystemRegistry
 
     /// <summary>
     /// A GenSR variant: the default GenSR pipeline (fused identifiers, d_model 128, 2 + 2 layers, the 10 most recent
-    /// history items in the prompt) and trainer (learning rate 3e-3, batch 128 on a CPU and 256 on CUDA, LightGCN at most 60 epochs, validation each epoch on up to 1,000
+    /// history items in the prompt) and trainer (learning rate 3e-3 unless <c>--learning-rate</c>, Yes/No rows for 0.2 of the examples unless <c>--pointwise-fraction</c>, batch 128 on a CPU and 256 on CUDA, LightGCN at most 60 epochs, validation each epoch on up to 1,000
     /// validation users; with <c>--demo</c>, the quickstart's smaller CPU configuration), changed by <paramref name="change"/>. <c>--max-epochs</c> and <c>--patience</c> apply.
     /// </summary>
     private static SystemDefinition GenSR(EvaluationSettings settings, string key, string name, string description, Func<GenSRSystemOptions, GenSRSystemOptions> change)
@@ -91,8 +91,12 @@ public static class SystemRegistry
                 TitleTokens = 6,
                 Quantizer = new() { Levels = 2, MinItemsPerCode = 8 },
             };
-            training = training with { BatchSize = 64, LearningRate = 5e-3, PointwiseFraction = 0.1, ValidationCases = 300 };
+            // 1e-3: on the demo data 5e-3 cut validation NDCG@10 from 0.17 to 0.10 and left the Yes/No head at chance.
+            training = training with { BatchSize = 64, LearningRate = 1e-3, PointwiseFraction = 0.5, ValidationCases = 300 };
         }
+
+        if (settings.LearningRate is { } rate) training = training with { LearningRate = rate };
+        if (settings.PointwiseFraction is { } fraction) training = training with { PointwiseFraction = fraction };
 
         var options = change(new GenSRSystemOptions(name, pipeline, training));
         return new(key, description, () => options.Pointwise ? new GenSRPointwiseSystem(options) : new GenSRSystem(options));

@@ -25,6 +25,9 @@ public sealed class GenSRSystem : ITopKGenerator, ICandidateScorer
     /// <summary>Creates an untrained system.</summary>
     public GenSRSystem(GenSRSystemOptions options) => _options = options ?? throw new ArgumentNullException(nameof(options));
 
+    /// <summary>The options the system trains with.</summary>
+    public GenSRSystemOptions Options => _options;
+
     /// <summary>
     /// Where LightGCN and the quantizer run, from the environment variable <c>GENSR_REPRESENTATION_DEVICE</c>
     /// (<c>cpu</c>, <c>cuda</c>, <c>auto</c>); unset: the harness's device.

@@ -24,6 +24,8 @@ public sealed class EvaluationCommandTests
     [InlineData("--exclude-seen", "maybe", "--exclude-seen: expected yes or no, got \"maybe\".")]
     [InlineData("--negatives", "-3", "--negatives: expected an integer in [1, 1000000], got \"-3\".")]
     [InlineData("--frobnicate", "1", "unknown option \"--frobnicate\"")]
+    [InlineData("--learning-rate", "0", "--learning-rate: expected a number in (0, 1], got \"0\".")]
+    [InlineData("--pointwise-fraction", "1.5", "--pointwise-fraction: expected a number in [0, 1], got \"1.5\".")]
     public void A_bad_option_value_is_named_with_what_it_accepts(string option, string value, string message)
     {
         var (code, _, error) = Run("--demo", option, value);
@@ -31,6 +33,23 @@ public sealed class EvaluationCommandTests
         Assert.Equal(EvaluationCommand.UsageError, code);
         Assert.Contains(message, error);
         Assert.Contains("usage: GenSR.Evaluation", error);
+    }
+
+    [Theory]
+    [InlineData(new[] { "--demo" }, 1e-3, 0.5)]
+    [InlineData(new[] { "--data", "." }, 3e-3, 0.2)]
+    [InlineData(new[] { "--demo", "--learning-rate", "2e-4", "--pointwise-fraction", "0" }, 2e-4, 0.0)]
+    [InlineData(new[] { "--data", ".", "--learning-rate=0.01", "--pointwise-fraction=0.75" }, 0.01, 0.75)]
+    public void GenSR_systems_train_with_the_learning_rate_and_pointwise_share_of_the_command_line(string[] args, double rate, double fraction)
+    {
+        var settings = EvaluationCommandLine.Parse([.. args, "--systems", "gensr,gensr-no-cl"]);
+
+        foreach (var definition in SystemRegistry.Select(settings))
+        {
+            using var system = Assert.IsType<GenSR.Evaluation.Systems.GenSRSystem>(definition.Create());
+            Assert.Equal(rate, system.Options.Training.LearningRate);
+            Assert.Equal(fraction, system.Options.Training.PointwiseFraction);
+        }
     }
 
     [Theory]
