@@ -1,4 +1,5 @@
 using static TorchSharp.torch;
+using GenSR.Core.Runtime;
 
 namespace GenSR.Decoding.Reference;
 
@@ -61,7 +62,7 @@ public static class ExhaustiveSequenceScorer
                     using var step = NewDisposeScope();
                     var target = chunkTokens.select(1, t);
                     var logProbs = decoder.Step(last);
-                    var picked = logProbs.gather(1, target.unsqueeze(1)).squeeze(1).masked_fill(chunkLive.select(1, t).logical_not(), 0f);
+                    var picked = logProbs.gather(1, target.unsqueeze(1)).squeeze(1).MaskedFill(chunkLive.select(1, t).logical_not(), 0.0);
                     total = (total + picked).MoveToOuterDisposeScope();
                     last = target.MoveToOuterDisposeScope();
                 }

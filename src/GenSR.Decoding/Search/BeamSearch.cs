@@ -1,4 +1,5 @@
 using static TorchSharp.torch;
+using GenSR.Core.Runtime;
 
 namespace GenSR.Decoding.Search;
 
@@ -86,7 +87,7 @@ public sealed class BeamSearch
 
                 var candidates = cursor.NextCandidates(step);
                 var candidateLogProbs = candidates.Tokens is { } listed ? logProbs.gather(1, listed) : logProbs; // [H, C]
-                if (candidates.Allowed is { } allowed) candidateLogProbs = candidateLogProbs.masked_fill(allowed.logical_not(), float.NegativeInfinity);
+                if (candidates.Allowed is { } allowed) candidateLogProbs = candidateLogProbs.MaskedFill(allowed.logical_not(), double.NegativeInfinity);
                 var columns = candidateLogProbs.shape[1];
                 var lengths = state.Lengths + 1; // [H]
                 if (candidates.Finished is { } finished)

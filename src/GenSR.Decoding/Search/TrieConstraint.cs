@@ -1,6 +1,7 @@
 using GenSR.Decoding.Trie;
 using TorchSharp;
 using static TorchSharp.torch;
+using GenSR.Core.Runtime;
 
 namespace GenSR.Decoding.Search;
 
@@ -90,9 +91,9 @@ public sealed class TrieConstraint : IDecodingConstraint, IDisposable
             var offsets = arange(columns, dtype: ScalarType.Int64, device: _trie.Device).unsqueeze(0); // [1, C]
             var allowed = offsets.lt(count.unsqueeze(1));                                           // [H, C]
             var blocked = allowed.logical_not();
-            var children = (first.unsqueeze(1) + offsets).masked_fill(blocked, 0);                    // [H, C]
+            var children = (first.unsqueeze(1) + offsets).MaskedFill(blocked, 0L);                    // [H, C]
             var tokens = _trie.NodeTokens.index_select(0, children.flatten()).view(children.shape).to(ScalarType.Int64);
-            return CandidateSet.Listed(tokens.masked_fill(blocked, 0), allowed, Finished(_nodes));
+            return CandidateSet.Listed(tokens.MaskedFill(blocked, 0L), allowed, Finished(_nodes));
         }
 
         public void Advance(Tensor parentHypotheses, Tensor columns)
@@ -103,7 +104,7 @@ public sealed class TrieConstraint : IDecodingConstraint, IDisposable
                 var parents = _nodes.index_select(0, parentHypotheses);
                 var (first, count) = Children(parents);
                 // Finished parents keep their node; a column beyond the children marks a dead hypothesis.
-                var stay = parents.masked_fill(Finished(parents).logical_not(), _trie.DeadNode);
+                var stay = parents.MaskedFill(Finished(parents).logical_not(), (long)_trie.DeadNode);
                 next = where(columns.lt(count), first + columns, stay).DetachFromDisposeScope();
             }
             _nodes.Dispose();

@@ -1,4 +1,5 @@
 using static TorchSharp.torch;
+using GenSR.Core.Runtime;
 
 namespace GenSR.Representation.History;
 
@@ -13,7 +14,7 @@ internal static class MaskedSoftmax
     public static Tensor Compute(Tensor scores, Tensor mask)
     {
         using var scope = NewDisposeScope();
-        var filled = scores.masked_fill(mask.logical_not(), finfo(scores.dtype).min);
+        var filled = scores.MaskedFill(mask.logical_not(), finfo(scores.dtype).min);
         return (filled.softmax(-1) * mask.to(scores.dtype)).MoveToOuterDisposeScope();
     }
 }

@@ -2,6 +2,7 @@ using TorchSharp;
 using TorchSharp.Modules;
 using TorchSharp.Utils;
 using static TorchSharp.torch;
+using GenSR.Core.Runtime;
 
 namespace GenSR.Representation.History;
 
@@ -47,7 +48,7 @@ public sealed class TargetSoftFilter : nn.Module<Tensor, Tensor, Tensor, Tensor>
     {
         using var scope = NewDisposeScope();
         var query = _query.forward(target).unsqueeze(-1);
-        var scores = _key.forward(tokens).bmm(query).squeeze(-1) * _scale;
+        var scores = _key.forward(tokens).bmm(query).squeeze(-1).MulScalar(_scale);
         return MaskedSoftmax.Compute(scores, mask).MoveToOuterDisposeScope();
     }
 }

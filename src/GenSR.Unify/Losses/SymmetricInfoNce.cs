@@ -1,5 +1,6 @@
 using TorchSharp;
 using static TorchSharp.torch;
+using GenSR.Core.Runtime;
 
 namespace GenSR.Unify.Losses;
 
@@ -26,9 +27,9 @@ public static class SymmetricInfoNce
         using var scope = NewDisposeScope();
         var na = nn.functional.normalize(a.to(ScalarType.Float32), p: 2, dim: 1);
         var nb = nn.functional.normalize(b.to(ScalarType.Float32), p: 2, dim: 1);
-        var logits = na.matmul(nb.t()) / temperature;
+        var logits = na.matmul(nb.t()).DivScalar(temperature);
         var labels = arange(a.shape[0], dtype: ScalarType.Int64, device: a.device);
-        var loss = (nn.functional.cross_entropy(logits, labels) + nn.functional.cross_entropy(logits.t(), labels)) / 2;
+        var loss = (nn.functional.cross_entropy(logits, labels) + nn.functional.cross_entropy(logits.t(), labels)).DivScalar(2);
         return loss.MoveToOuterDisposeScope();
     }
 }

@@ -2,6 +2,7 @@ using GenSR.Core.Serialization;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
+using GenSR.Core.Runtime;
 
 namespace GenSR.Unify.T5;
 
@@ -179,7 +180,7 @@ public sealed class T5ForConditionalGeneration : nn.Module<Tensor, Tensor, Tenso
         using var scope = NewDisposeScope();
         var start = full(labels.shape[0], 1, Config.DecoderStartTokenId, ScalarType.Int64, labels.device);
         var shifted = cat([start, labels.narrow(1, 0, labels.shape[1] - 1).to(ScalarType.Int64)], 1);
-        return shifted.masked_fill(shifted.eq(IgnoreLabel), Config.PadTokenId).MoveToOuterDisposeScope();
+        return shifted.MaskedFill(shifted.eq(IgnoreLabel), Config.PadTokenId).MoveToOuterDisposeScope();
     }
 
     /// <summary>Mean token cross-entropy (float32) of <paramref name="logits"/> [B, T, vocab] against <paramref name="labels"/> [B, T], skipping <see cref="IgnoreLabel"/> positions.</summary>

@@ -1,6 +1,7 @@
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
+using GenSR.Core.Runtime;
 
 namespace GenSR.Unify.T5;
 
@@ -30,8 +31,8 @@ internal sealed class T5LayerNorm : nn.Module<Tensor, Tensor>
     {
         using var scope = NewDisposeScope();
         var x = input.to(ScalarType.Float32);
-        var variance = x.pow(2).mean([-1L], keepdim: true);
-        var normed = x * (variance + epsilon).rsqrt();
+        var variance = x.square().mean([-1L], keepdim: true);
+        var normed = x * variance.AddScalar(epsilon).rsqrt();
         if (weight.dtype is ScalarType.BFloat16 or ScalarType.Float16) normed = normed.to(weight.dtype);
         return (weight * normed).MoveToOuterDisposeScope();
     }

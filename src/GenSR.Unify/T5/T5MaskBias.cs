@@ -1,4 +1,5 @@
 using static TorchSharp.torch;
+using GenSR.Core.Runtime;
 
 namespace GenSR.Unify.T5;
 
@@ -18,6 +19,6 @@ internal static class T5MaskBias
     {
         using var scope = NewDisposeScope();
         var future = ones(length, length, ScalarType.Bool, device).triu(1);
-        return zeros(length, length, ScalarType.Float32, device).masked_fill(future, float.MinValue).unsqueeze(0).unsqueeze(0).MoveToOuterDisposeScope();
+        return zeros(length, length, ScalarType.Float32, device).MaskedFill(future, float.MinValue).unsqueeze(0).unsqueeze(0).MoveToOuterDisposeScope();
     }
 }

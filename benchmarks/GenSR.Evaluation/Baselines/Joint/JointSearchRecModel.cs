@@ -3,6 +3,7 @@ using TorchSharp;
 using TorchSharp.Modules;
 using TorchSharp.Utils;
 using static TorchSharp.torch;
+using GenSR.Core.Runtime;
 
 namespace GenSR.Evaluation.Baselines.Joint;
 
@@ -190,7 +191,7 @@ public sealed class JointSearchRecModel : nn.Module<Tensor, Tensor, Tensor, Tens
         var keys = _searchAttentionKey.forward(states);                                               // [batch, len, d]
         var logits = query.matmul(keys.transpose(1, 2)) / Math.Sqrt(Options.HiddenSize);              // [batch, len, len]
         var allowed = AttentionMasks.CausalOverRealEvents(items).squeeze(1);
-        var weights = logits.masked_fill(allowed.logical_not(), float.NegativeInfinity).softmax(-1);
+        var weights = logits.MaskedFill(allowed.logical_not(), double.NegativeInfinity).softmax(-1);
         var summary = weights.matmul(states);
         var fused = cat([states, summary, query, states * query], -1);
         var vectors = _searchOutput.forward(nn.functional.gelu(_searchFusion.forward(fused)));

@@ -1,4 +1,5 @@
 using static TorchSharp.torch;
+using GenSR.Core.Runtime;
 
 namespace GenSR.Representation.Semantic;
 
@@ -14,7 +15,7 @@ internal static class BertAttentionMask
     {
         using var scope = NewDisposeScope();
         var real = mask.dtype == ScalarType.Bool ? mask : mask.ne(0);
-        var bias = zeros(real.shape, dtype, real.device).masked_fill(real.logical_not(), finfo(dtype).min);
+        var bias = zeros(real.shape, dtype, real.device).MaskedFill(real.logical_not(), finfo(dtype).min);
         return bias.unsqueeze(1).unsqueeze(1).MoveToOuterDisposeScope();
     }
 }

@@ -1,0 +1,75 @@
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace GenSR.Core.Runtime;
+
+/// <summary>
+/// Tensor operations with a scalar argument whose native scalar stays alive for the whole native call.
+/// </summary>
+/// <remarks>
+/// TorchSharp turns a .NET number into a <see cref="Scalar"/>, a finalizable wrapper of a native object, and passes only
+/// its handle to libtorch. Once the handle is read, nothing keeps the wrapper reachable: a garbage collection during
+/// the native call can finalize it and free the native scalar while libtorch still reads it. It is rare, and shows as a
+/// crash or as "Expected false to be true" from <c>c10::Scalar::toFloat</c>. Holding the scalar in a <c>using</c>
+/// variable until the call returns prevents it. The hot paths (attention masks, trie-constrained decoding) go through
+/// these helpers.
+/// </remarks>
+public static class TensorScalarOps
+{
+    /// <summary><c>tensor.masked_fill(mask, value)</c> with <paramref name="value"/> kept alive during the call.</summary>
+    /// <param name="tensor">The tensor to fill (not modified).</param>
+    /// <param name="mask">Boolean mask, broadcastable to <paramref name="tensor"/>; true = fill.</param>
+    /// <param name="value">The fill value (e.g. −∞ or the lowest finite value of a floating tensor).</param>
+    /// <returns>A new tensor.</returns>
+    public static Tensor MaskedFill(this Tensor tensor, Tensor mask, double value)
+    {
+        ArgumentNullException.ThrowIfNull(tensor);
+        using var scalar = value.ToScalar();
+        return tensor.masked_fill(mask, scalar);
+    }
+
+    /// <summary><c>tensor.masked_fill(mask, value)</c> for integer values (ids, node numbers), kept alive during the call.</summary>
+    /// <param name="tensor">The tensor to fill (not modified).</param>
+    /// <param name="mask">Boolean mask, broadcastable to <paramref name="tensor"/>; true = fill.</param>
+    /// <param name="value">The fill value.</param>
+    /// <returns>A new tensor.</returns>
+    public static Tensor MaskedFill(this Tensor tensor, Tensor mask, long value)
+    {
+        ArgumentNullException.ThrowIfNull(tensor);
+        using var scalar = value.ToScalar();
+        return tensor.masked_fill(mask, scalar);
+    }
+
+    /// <summary><c>tensor * value</c> with <paramref name="value"/> kept alive during the call.</summary>
+    /// <param name="tensor">The tensor (not modified).</param>
+    /// <param name="value">The factor.</param>
+    /// <returns>A new tensor.</returns>
+    public static Tensor MulScalar(this Tensor tensor, double value)
+    {
+        ArgumentNullException.ThrowIfNull(tensor);
+        using var scalar = value.ToScalar();
+        return tensor.mul(scalar);
+    }
+
+    /// <summary><c>tensor / value</c> with <paramref name="value"/> kept alive during the call.</summary>
+    /// <param name="tensor">The tensor (not modified).</param>
+    /// <param name="value">The divisor.</param>
+    /// <returns>A new tensor.</returns>
+    public static Tensor DivScalar(this Tensor tensor, double value)
+    {
+        ArgumentNullException.ThrowIfNull(tensor);
+        using var scalar = value.ToScalar();
+        return tensor.div(scalar);
+    }
+
+    /// <summary><c>tensor + value</c> with <paramref name="value"/> kept alive during the call.</summary>
+    /// <param name="tensor">The tensor (not modified).</param>
+    /// <param name="value">The addend.</param>
+    /// <returns>A new tensor.</returns>
+    public static Tensor AddScalar(this Tensor tensor, double value)
+    {
+        ArgumentNullException.ThrowIfNull(tensor);
+        using var scalar = value.ToScalar();
+        return tensor.add(scalar);
+    }
+}

@@ -1,0 +1,65 @@
+using GenSR.Core.Runtime;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace GenSR.Core.Tests.Runtime;
+
+public sealed class TensorScalarOpsTests
+{
+    [Fact]
+    public void Floating_fill_replaces_the_masked_entries_only_and_leaves_the_input_alone()
+    {
+        using var scores = tensor(new float[] { 1f, 2f, 3f, 4f });
+        using var mask = tensor(new[] { false, true, false, true });
+
+        using var filled = scores.MaskedFill(mask, double.NegativeInfinity);
+
+        Assert.Equal(new[] { 1f, float.NegativeInfinity, 3f, float.NegativeInfinity }, filled.data<float>().ToArray());
+        Assert.Equal(new[] { 1f, 2f, 3f, 4f }, scores.data<float>().ToArray());
+        Assert.Equal(ScalarType.Float32, filled.dtype);
+    }
+
+    [Fact]
+    public void Integer_fill_keeps_the_integer_type_and_large_values_exactly()
+    {
+        using var ids = tensor(new long[] { 5, 6, 7 });
+        using var mask = tensor(new[] { true, false, true });
+        const long large = (1L << 53) + 1; // not representable as a double
+
+        using var filled = ids.MaskedFill(mask, large);
+
+        Assert.Equal(ScalarType.Int64, filled.dtype);
+        Assert.Equal(new[] { large, 6L, large }, filled.data<long>().ToArray());
+    }
+
+    [Fact]
+    public void The_fill_survives_garbage_collections_running_alongside()
+    {
+        // The helper holds its scalar until the native call returns, so collections on another thread cannot free it.
+        using var scores = rand(64, 64);
+        using var mask = scores.gt(0.5);
+        var stop = false;
+        var collector = new Thread(() =>
+        {
+            while (!Volatile.Read(ref stop))
+            {
+                GC.Collect(2, GCCollectionMode.Forced, blocking: true);
+                GC.WaitForPendingFinalizers();
+            }
+        }) { IsBackground = true };
+        collector.Start();
+        try
+        {
+            for (var i = 0; i < 20_000; i++)
+            {
+                using var filled = scores.MaskedFill(mask, -1.0);
+                Assert.Equal(-1f, filled.min().item<float>());
+            }
+        }
+        finally
+        {
+            Volatile.Write(ref stop, true);
+            collector.Join();
+        }
+    }
+}
