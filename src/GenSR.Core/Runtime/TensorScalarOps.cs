@@ -72,4 +72,71 @@ public static class TensorScalarOps
         using var scalar = value.ToScalar();
         return tensor.add(scalar);
     }
+
+    /// <summary><c>tensor == value</c> (element-wise, boolean) with <paramref name="value"/> kept alive during the call.</summary>
+    /// <param name="tensor">The tensor.</param>
+    /// <param name="value">The value to compare with.</param>
+    /// <returns>A boolean tensor.</returns>
+    public static Tensor EqScalar(this Tensor tensor, long value)
+    {
+        ArgumentNullException.ThrowIfNull(tensor);
+        using var scalar = value.ToScalar();
+        return tensor.eq(scalar);
+    }
+
+    /// <summary><c>tensor != value</c> (element-wise, boolean) with <paramref name="value"/> kept alive during the call.</summary>
+    /// <param name="tensor">The tensor.</param>
+    /// <param name="value">The value to compare with.</param>
+    /// <returns>A boolean tensor.</returns>
+    public static Tensor NeScalar(this Tensor tensor, long value)
+    {
+        ArgumentNullException.ThrowIfNull(tensor);
+        using var scalar = value.ToScalar();
+        return tensor.ne(scalar);
+    }
+
+    /// <summary><c>tensor.clamp_min(value)</c> with <paramref name="value"/> kept alive during the call.</summary>
+    /// <param name="tensor">The tensor (not modified).</param>
+    /// <param name="value">The lower bound.</param>
+    /// <returns>A new tensor.</returns>
+    public static Tensor ClampMinScalar(this Tensor tensor, double value)
+    {
+        ArgumentNullException.ThrowIfNull(tensor);
+        using var scalar = value.ToScalar();
+        return tensor.clamp_min(scalar);
+    }
+
+    /// <summary><c>torch.arange(start, stop)</c> as int64 with both bounds kept alive during the call.</summary>
+    /// <param name="start">First value.</param>
+    /// <param name="stop">One past the last value.</param>
+    /// <param name="device">Where the result goes.</param>
+    /// <returns><c>[stop - start]</c> int64.</returns>
+    public static Tensor Arange(long start, long stop, Device device)
+    {
+        using var first = start.ToScalar();
+        using var end = stop.ToScalar();
+        return arange(first, end, ScalarType.Int64, device);
+    }
+
+    /// <summary><c>tensor &gt;= value</c> (element-wise, boolean) with <paramref name="value"/> kept alive during the call.</summary>
+    /// <param name="tensor">The tensor.</param>
+    /// <param name="value">The value to compare with.</param>
+    /// <returns>A boolean tensor.</returns>
+    public static Tensor GeScalar(this Tensor tensor, long value)
+    {
+        ArgumentNullException.ThrowIfNull(tensor);
+        using var scalar = value.ToScalar();
+        return tensor.ge(scalar);
+    }
+
+    /// <summary><c>tensor * value</c> for integer factors (keeps an integer tensor integer), with <paramref name="value"/> kept alive during the call.</summary>
+    /// <param name="tensor">The tensor (not modified).</param>
+    /// <param name="value">The factor.</param>
+    /// <returns>A new tensor.</returns>
+    public static Tensor MulScalar(this Tensor tensor, long value)
+    {
+        ArgumentNullException.ThrowIfNull(tensor);
+        using var scalar = value.ToScalar();
+        return tensor.mul(scalar);
+    }
 }

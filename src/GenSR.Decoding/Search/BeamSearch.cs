@@ -72,7 +72,7 @@ public sealed class BeamSearch
         var state = SearchState.Create(batch, beams, decoder.StartTokenId, device);
         Tensor queryBase; // int64 [B, 1]: flat index of each query's beam 0
         using (NewDisposeScope())
-            queryBase = (arange(batch, dtype: ScalarType.Int64, device: device) * beams).unsqueeze(1).DetachFromDisposeScope();
+            queryBase = TensorScalarOps.Arange(0, batch, device).MulScalar(beams).unsqueeze(1).DetachFromDisposeScope();
         try
         {
             for (var step = 0; step < steps; step++)

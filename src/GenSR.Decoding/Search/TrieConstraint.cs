@@ -122,6 +122,6 @@ public sealed class TrieConstraint : IDecodingConstraint, IDisposable
             return (first, end - first);
         }
 
-        private Tensor Finished(Tensor nodes) => _trie.NodeItems.index_select(0, nodes).ge(0);
+        private Tensor Finished(Tensor nodes) => _trie.NodeItems.index_select(0, nodes).GeScalar(0);
     }
 }

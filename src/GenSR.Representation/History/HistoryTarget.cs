@@ -1,5 +1,6 @@
 using TorchSharp;
 using static TorchSharp.torch;
+using GenSR.Core.Runtime;
 
 namespace GenSR.Representation.History;
 
@@ -24,6 +25,6 @@ public static class HistoryTarget
         using var scope = NewDisposeScope();
         var embedded = tokenEmbedding.call(tokenIds);
         var weights = tokenMask.to(embedded.dtype).unsqueeze(-1);
-        return ((embedded * weights).sum(1) / weights.sum(1).clamp_min(1)).MoveToOuterDisposeScope();
+        return ((embedded * weights).sum(1) / weights.sum(1).ClampMinScalar(1)).MoveToOuterDisposeScope();
     }
 }

@@ -5,6 +5,7 @@ using GenSR.Unify.T5;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
+using GenSR.Core.Runtime;
 
 namespace GenSR.Unify.Model;
 
@@ -160,7 +161,7 @@ public sealed class GenSRModel : nn.Module
             if (sem_item_proj is not null)
             {
                 var titles = _itemTitleIds.index_select(0, batch.Candidates);
-                semItem = sem_item_proj.forward(MeanEmbedding(titles, titles.ne(_padId)));
+                semItem = sem_item_proj.forward(MeanEmbedding(titles, titles.NeScalar(_padId)));
                 target = target + semItem;
             }
         }
@@ -176,7 +177,7 @@ public sealed class GenSRModel : nn.Module
         if (sem_encoder is not null)
         {
             var titles = _itemTitleIds.index_select(0, batch.HistoryItems.flatten()).view(b, h, -1);
-            var tokenMask = titles.ne(_padId).logical_and(batch.HistoryMask.unsqueeze(-1));
+            var tokenMask = titles.NeScalar(_padId).logical_and(batch.HistoryMask.unsqueeze(-1));
             semUser = sem_user_proj!.forward(sem_encoder.forward(titles, tokenMask, batch.HistoryTasks, target));
         }
 
@@ -228,7 +229,7 @@ public sealed class GenSRModel : nn.Module
         using var scope = NewDisposeScope();
         var embedded = backbone.EmbedTokens(ids);
         var weights = mask.to(embedded.dtype).unsqueeze(-1);
-        return ((embedded * weights).sum(1) / weights.sum(1).clamp_min(1)).MoveToOuterDisposeScope();
+        return ((embedded * weights).sum(1) / weights.sum(1).ClampMinScalar(1)).MoveToOuterDisposeScope();
     }
 
     /// <summary>Switches the backbone's numeric precision (see <see cref="T5Precision"/>).</summary>

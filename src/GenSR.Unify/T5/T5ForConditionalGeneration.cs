@@ -180,7 +180,7 @@ public sealed class T5ForConditionalGeneration : nn.Module<Tensor, Tensor, Tenso
         using var scope = NewDisposeScope();
         var start = full(labels.shape[0], 1, Config.DecoderStartTokenId, ScalarType.Int64, labels.device);
         var shifted = cat([start, labels.narrow(1, 0, labels.shape[1] - 1).to(ScalarType.Int64)], 1);
-        return shifted.MaskedFill(shifted.eq(IgnoreLabel), Config.PadTokenId).MoveToOuterDisposeScope();
+        return shifted.MaskedFill(shifted.EqScalar(IgnoreLabel), Config.PadTokenId).MoveToOuterDisposeScope();
     }
 
     /// <summary>Mean token cross-entropy (float32) of <paramref name="logits"/> [B, T, vocab] against <paramref name="labels"/> [B, T], skipping <see cref="IgnoreLabel"/> positions.</summary>
@@ -300,7 +300,7 @@ public sealed class T5ForConditionalGeneration : nn.Module<Tensor, Tensor, Tenso
             var next = stepDecoder.Step(tokens).argmax(-1);
             next = where(finished, full_like(next, Config.PadTokenId), next);
             sequence.Add(next);
-            finished = finished.logical_or(next.eq(Config.EosTokenId));
+            finished = finished.logical_or(next.EqScalar(Config.EosTokenId));
             tokens = next;
             if (finished.all().item<bool>()) break;
         }

@@ -1,4 +1,5 @@
 using static TorchSharp.torch;
+using GenSR.Core.Runtime;
 
 namespace GenSR.Unify.T5;
 
@@ -45,8 +46,8 @@ internal static class T5RelativePosition
     public static Tensor Buckets(long queryLength, long keyLength, long queryOffset, bool bidirectional, int numBuckets, int maxDistance, Device device)
     {
         using var scope = NewDisposeScope();
-        var context = arange(queryOffset, queryOffset + queryLength, ScalarType.Int64, device).unsqueeze(1);
-        var memory = arange(0, keyLength, ScalarType.Int64, device).unsqueeze(0);
+        var context = TensorScalarOps.Arange(queryOffset, queryOffset + queryLength, device).unsqueeze(1);
+        var memory = TensorScalarOps.Arange(0, keyLength, device).unsqueeze(0);
         return Bucket(memory - context, bidirectional, numBuckets, maxDistance).MoveToOuterDisposeScope();
     }
 }

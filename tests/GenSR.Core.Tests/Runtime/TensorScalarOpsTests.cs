@@ -33,6 +33,27 @@ public sealed class TensorScalarOpsTests
     }
 
     [Fact]
+    public void Comparisons_arange_and_integer_products_keep_their_types_and_values()
+    {
+        using var ids = tensor(new long[] { 0, 3, 0, 7 });
+
+        Assert.Equal(new[] { true, false, true, false }, ids.EqScalar(0).data<bool>().ToArray());
+        Assert.Equal(new[] { false, true, false, true }, ids.NeScalar(0).data<bool>().ToArray());
+        Assert.Equal(new[] { false, true, false, true }, ids.GeScalar(3).data<bool>().ToArray());
+        using var scaled = ids.MulScalar(2L);
+        Assert.Equal(ScalarType.Int64, scaled.dtype);
+        Assert.Equal(new[] { 0L, 6L, 0L, 14L }, scaled.data<long>().ToArray());
+        using var range = TensorScalarOps.Arange(3, 6, CPU);
+        Assert.Equal(ScalarType.Int64, range.dtype);
+        Assert.Equal(new[] { 3L, 4L, 5L }, range.data<long>().ToArray());
+        using var counts = tensor(new float[] { 0f, 2f });
+        Assert.Equal(new[] { 1f, 2f }, counts.ClampMinScalar(1).data<float>().ToArray());
+        Assert.Equal(new[] { 0.5f, 2.5f }, counts.AddScalar(0.5).data<float>().ToArray());
+        Assert.Equal(new[] { 0f, 1f }, counts.DivScalar(2).data<float>().ToArray());
+        Assert.Equal(new[] { 0f, 3f }, counts.MulScalar(1.5).data<float>().ToArray());
+    }
+
+    [Fact]
     public void The_fill_survives_garbage_collections_running_alongside()
     {
         // The helper holds its scalar until the native call returns, so collections on another thread cannot free it.

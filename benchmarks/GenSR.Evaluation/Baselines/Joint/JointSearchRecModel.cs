@@ -155,13 +155,13 @@ public sealed class JointSearchRecModel : nn.Module<Tensor, Tensor, Tensor, Tens
         using var scope = NewDisposeScope();
         var (batch, length) = (items.shape[0], items.shape[1]);
         var d = Options.HiddenSize;
-        var positions = arange(Options.MaxLength - length, Options.MaxLength, ScalarType.Int64, items.device).unsqueeze(0);
-        var isSearch = tasks.eq(SequenceIds.Task(GenSR.Core.Data.TaskKind.Search)).unsqueeze(-1).to(itemTable.dtype);
+        var positions = TensorScalarOps.Arange(Options.MaxLength - length, Options.MaxLength, items.device).unsqueeze(0);
+        var isSearch = tasks.EqScalar(SequenceIds.Task(GenSR.Core.Data.TaskKind.Search)).unsqueeze(-1).to(itemTable.dtype);
         var x = itemTable.index_select(0, items.view(-1)).view(batch, length, d)
                 + _taskEmbeddings.forward(tasks)
                 + _positionEmbeddings.forward(positions)
                 + _historyQueryProjection.forward(MeanWordEmbedding(historyQueryWords)) * isSearch;
-        var timeline = items.ne(0).unsqueeze(-1).to(x.dtype);
+        var timeline = items.NeScalar(0).unsqueeze(-1).to(x.dtype);
         x = _dropout.forward(_embeddingLayerNorm.forward(x)) * timeline;
         var allowed = AttentionMasks.CausalOverRealEvents(items);
         foreach (var layer in _layers)
@@ -189,7 +189,7 @@ public sealed class JointSearchRecModel : nn.Module<Tensor, Tensor, Tensor, Tens
         using var scope = NewDisposeScope();
         var query = _queryEncoder.forward(MeanWordEmbedding(targetQueryWords));                      // [batch, len, d]
         var keys = _searchAttentionKey.forward(states);                                               // [batch, len, d]
-        var logits = query.matmul(keys.transpose(1, 2)) / Math.Sqrt(Options.HiddenSize);              // [batch, len, len]
+        var logits = query.matmul(keys.transpose(1, 2)).DivScalar(Math.Sqrt(Options.HiddenSize));              // [batch, len, len]
         var allowed = AttentionMasks.CausalOverRealEvents(items).squeeze(1);
         var weights = logits.MaskedFill(allowed.logical_not(), double.NegativeInfinity).softmax(-1);
         var summary = weights.matmul(states);
@@ -203,7 +203,7 @@ public sealed class JointSearchRecModel : nn.Module<Tensor, Tensor, Tensor, Tens
     {
         using var scope = NewDisposeScope();
         var embedded = _wordEmbeddings.forward(words);                     // padding row is zero
-        var counts = words.ne(0).sum(-1, keepdim: true).clamp_min(1).to(embedded.dtype);
+        var counts = words.NeScalar(0).sum(-1, keepdim: true).ClampMinScalar(1).to(embedded.dtype);
         return (embedded.sum(-2) / counts).MoveToOuterDisposeScope();
     }
 }

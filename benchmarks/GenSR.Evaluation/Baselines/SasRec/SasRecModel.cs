@@ -3,6 +3,7 @@ using TorchSharp;
 using TorchSharp.Modules;
 using TorchSharp.Utils;
 using static TorchSharp.torch;
+using GenSR.Core.Runtime;
 
 namespace GenSR.Evaluation.Baselines.SasRec;
 
@@ -96,10 +97,10 @@ public sealed class SasRecModel : nn.Module<Tensor, Tensor>
             throw new ArgumentException($"items must be [batch, len ≤ {Options.MaxLength}]; got [{string.Join(", ", items.shape)}].", nameof(items));
         using var scope = NewDisposeScope();
         var length = items.shape[1];
-        var positions = arange(Options.MaxLength - length, Options.MaxLength, ScalarType.Int64, items.device).unsqueeze(0);
+        var positions = TensorScalarOps.Arange(Options.MaxLength - length, Options.MaxLength, items.device).unsqueeze(0);
         var sequence = _itemEmbedding.forward(items) * Math.Sqrt(Options.HiddenSize) + _positionEmbedding.forward(positions);
         sequence = _embeddingDropout.forward(sequence);
-        var timeline = items.ne(0).unsqueeze(-1).to(sequence.dtype);
+        var timeline = items.NeScalar(0).unsqueeze(-1).to(sequence.dtype);
         sequence = sequence * timeline;
         var allowed = AttentionMasks.CausalOverRealEvents(items);
         for (var i = 0; i < Options.Blocks; i++)

@@ -1,4 +1,5 @@
 using static TorchSharp.torch;
+using GenSR.Core.Runtime;
 
 namespace GenSR.Evaluation.Baselines.Sequences;
 
@@ -15,7 +16,7 @@ internal static class AttentionMasks
         using var scope = NewDisposeScope();
         var length = items.shape[1];
         var causal = ones(length, length, ScalarType.Bool, items.device).tril();
-        var realKeys = items.ne(0).unsqueeze(1).unsqueeze(1);           // [batch, 1, 1, length]
+        var realKeys = items.NeScalar(0).unsqueeze(1).unsqueeze(1);           // [batch, 1, 1, length]
         var self = eye(length, length, ScalarType.Bool, items.device);
         return causal.logical_and(realKeys).logical_or(self).MoveToOuterDisposeScope();
     }
