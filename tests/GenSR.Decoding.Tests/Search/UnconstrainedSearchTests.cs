@@ -21,7 +21,9 @@ public sealed class UnconstrainedSearchTests
             var rate = result.InvalidIdentifierRate(scenario.Trie);
             Assert.InRange(rate, 0.0, 1.0);
             var all = result.Queries.SelectMany(q => q).ToList();
-            Assert.Equal(scenario.Queries * scenario.Beams, all.Count); // a full vocabulary never runs out of candidates
+            // A full vocabulary runs out of candidates only when it has fewer sequences of this length than beams.
+            var sequences = Math.Pow(decoder.VocabularySize, steps);
+            Assert.Equal(scenario.Queries * (int)Math.Min(scenario.Beams, sequences), all.Count);
             Assert.All(all, h => Assert.Equal(-1, h.Item));
             Assert.Equal(all.Count(h => !scenario.Trie.Contains(h.Tokens.ToArray())) / (double)all.Count, rate, 12);
         });
