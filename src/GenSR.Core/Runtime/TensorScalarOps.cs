@@ -22,11 +22,7 @@ public static class TensorScalarOps
     /// <param name="value">The fill value (e.g. −∞ or the lowest finite value of a floating tensor).</param>
     /// <returns>A new tensor.</returns>
     public static Tensor MaskedFill(this Tensor tensor, Tensor mask, double value)
-    {
-        ArgumentNullException.ThrowIfNull(tensor);
-        using var scalar = value.ToScalar();
-        return tensor.masked_fill(mask, scalar);
-    }
+        => Apply(tensor, mask, value.ToScalar(), static (t, m, s) => t.masked_fill(m, s));
 
     /// <summary><c>tensor.masked_fill(mask, value)</c> for integer values (ids, node numbers), kept alive during the call.</summary>
     /// <param name="tensor">The tensor to fill (not modified).</param>
@@ -34,77 +30,49 @@ public static class TensorScalarOps
     /// <param name="value">The fill value.</param>
     /// <returns>A new tensor.</returns>
     public static Tensor MaskedFill(this Tensor tensor, Tensor mask, long value)
-    {
-        ArgumentNullException.ThrowIfNull(tensor);
-        using var scalar = value.ToScalar();
-        return tensor.masked_fill(mask, scalar);
-    }
+        => Apply(tensor, mask, value.ToScalar(), static (t, m, s) => t.masked_fill(m, s));
 
     /// <summary><c>tensor * value</c> with <paramref name="value"/> kept alive during the call.</summary>
     /// <param name="tensor">The tensor (not modified).</param>
     /// <param name="value">The factor.</param>
     /// <returns>A new tensor.</returns>
     public static Tensor MulScalar(this Tensor tensor, double value)
-    {
-        ArgumentNullException.ThrowIfNull(tensor);
-        using var scalar = value.ToScalar();
-        return tensor.mul(scalar);
-    }
+        => Apply(tensor, value.ToScalar(), static (t, s) => t.mul(s));
 
     /// <summary><c>tensor / value</c> with <paramref name="value"/> kept alive during the call.</summary>
     /// <param name="tensor">The tensor (not modified).</param>
     /// <param name="value">The divisor.</param>
     /// <returns>A new tensor.</returns>
     public static Tensor DivScalar(this Tensor tensor, double value)
-    {
-        ArgumentNullException.ThrowIfNull(tensor);
-        using var scalar = value.ToScalar();
-        return tensor.div(scalar);
-    }
+        => Apply(tensor, value.ToScalar(), static (t, s) => t.div(s));
 
     /// <summary><c>tensor + value</c> with <paramref name="value"/> kept alive during the call.</summary>
     /// <param name="tensor">The tensor (not modified).</param>
     /// <param name="value">The addend.</param>
     /// <returns>A new tensor.</returns>
     public static Tensor AddScalar(this Tensor tensor, double value)
-    {
-        ArgumentNullException.ThrowIfNull(tensor);
-        using var scalar = value.ToScalar();
-        return tensor.add(scalar);
-    }
+        => Apply(tensor, value.ToScalar(), static (t, s) => t.add(s));
 
     /// <summary><c>tensor == value</c> (element-wise, boolean) with <paramref name="value"/> kept alive during the call.</summary>
     /// <param name="tensor">The tensor.</param>
     /// <param name="value">The value to compare with.</param>
     /// <returns>A boolean tensor.</returns>
     public static Tensor EqScalar(this Tensor tensor, long value)
-    {
-        ArgumentNullException.ThrowIfNull(tensor);
-        using var scalar = value.ToScalar();
-        return tensor.eq(scalar);
-    }
+        => Apply(tensor, value.ToScalar(), static (t, s) => t.eq(s));
 
     /// <summary><c>tensor != value</c> (element-wise, boolean) with <paramref name="value"/> kept alive during the call.</summary>
     /// <param name="tensor">The tensor.</param>
     /// <param name="value">The value to compare with.</param>
     /// <returns>A boolean tensor.</returns>
     public static Tensor NeScalar(this Tensor tensor, long value)
-    {
-        ArgumentNullException.ThrowIfNull(tensor);
-        using var scalar = value.ToScalar();
-        return tensor.ne(scalar);
-    }
+        => Apply(tensor, value.ToScalar(), static (t, s) => t.ne(s));
 
     /// <summary><c>tensor.clamp_min(value)</c> with <paramref name="value"/> kept alive during the call.</summary>
     /// <param name="tensor">The tensor (not modified).</param>
     /// <param name="value">The lower bound.</param>
     /// <returns>A new tensor.</returns>
     public static Tensor ClampMinScalar(this Tensor tensor, double value)
-    {
-        ArgumentNullException.ThrowIfNull(tensor);
-        using var scalar = value.ToScalar();
-        return tensor.clamp_min(scalar);
-    }
+        => Apply(tensor, value.ToScalar(), static (t, s) => t.clamp_min(s));
 
     /// <summary><c>torch.arange(start, stop)</c> as int64 with both bounds kept alive during the call.</summary>
     /// <param name="start">First value.</param>
@@ -123,20 +91,32 @@ public static class TensorScalarOps
     /// <param name="value">The value to compare with.</param>
     /// <returns>A boolean tensor.</returns>
     public static Tensor GeScalar(this Tensor tensor, long value)
-    {
-        ArgumentNullException.ThrowIfNull(tensor);
-        using var scalar = value.ToScalar();
-        return tensor.ge(scalar);
-    }
+        => Apply(tensor, value.ToScalar(), static (t, s) => t.ge(s));
 
     /// <summary><c>tensor * value</c> for integer factors (keeps an integer tensor integer), with <paramref name="value"/> kept alive during the call.</summary>
     /// <param name="tensor">The tensor (not modified).</param>
     /// <param name="value">The factor.</param>
     /// <returns>A new tensor.</returns>
     public static Tensor MulScalar(this Tensor tensor, long value)
+        => Apply(tensor, value.ToScalar(), static (t, s) => t.mul(s));
+
+    // Runs op with the scalar held (and disposed) until op returns, so the native call cannot outlive it.
+    private static Tensor Apply(Tensor tensor, Scalar scalar, Func<Tensor, Scalar, Tensor> op)
     {
-        ArgumentNullException.ThrowIfNull(tensor);
-        using var scalar = value.ToScalar();
-        return tensor.mul(scalar);
+        using (scalar)
+        {
+            ArgumentNullException.ThrowIfNull(tensor);
+            return op(tensor, scalar);
+        }
+    }
+
+    // The same with one more tensor argument (e.g. a mask), without a capturing closure on the hot path.
+    private static Tensor Apply(Tensor tensor, Tensor other, Scalar scalar, Func<Tensor, Tensor, Scalar, Tensor> op)
+    {
+        using (scalar)
+        {
+            ArgumentNullException.ThrowIfNull(tensor);
+            return op(tensor, other, scalar);
+        }
     }
 }
