@@ -149,10 +149,25 @@ public sealed class SemanticHistoryEncoder : nn.Module<Tensor, Tensor, Tensor?, 
         x = _dropout.forward(_inputLayerNorm.forward(x));
 
         var flatMask = tokenMask.reshape(batch, n);
+        Tensor? order = null;
+        if (Options.CompactPadding)
+        {
+            // Real tokens to the front (a stable sort keeps their order), then cut to the longest row. Positions were
+            // embedded above, so moving tokens changes nothing but the work: padding gets no attention and no weight.
+            var kept = Math.Max(1L, flatMask.sum(1).max().item<long>());
+            if (kept < n)
+            {
+                order = flatMask.to(ScalarType.Int32).sort(1, descending: true, stable: true).Indices.narrow(1, 0, kept);
+                x = x.gather(1, order.unsqueeze(-1).expand(batch, kept, ModelDimension));
+                flatMask = flatMask.gather(1, order);
+            }
+        }
+
         x = _layer.forward(x, BertAttentionMask.Additive(flatMask, x.dtype));
         var weights = _softFilter.forward(x, target, flatMask);
         var pooled = weights.unsqueeze(1).bmm(x).squeeze(1);
         var vector = _outputProjection.forward(pooled);
+        if (order is not null) weights = zeros([batch, n], weights.dtype, weights.device).scatter(1, order, weights);
         return new HistoryEncoding(vector.MoveToOuterDisposeScope(), weights.reshape(batch, length, tokens).MoveToOuterDisposeScope());
     }
 }

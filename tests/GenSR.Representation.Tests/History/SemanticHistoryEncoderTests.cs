@@ -103,6 +103,36 @@ public sealed class SemanticHistoryEncoderTests
     }
 
     [Fact]
+    public void Compacting_padding_gives_the_same_vector_weights_and_gradients_as_the_full_sequence()
+    {
+        var options = new SemanticHistoryEncoderOptions { TokenDimension = TokenWidth, MaxHistoryLength = 8, MaxTokensPerItem = 5 };
+        var (compact, embedding) = Create(options, seed: 5);
+        var (full, fullEmbedding) = Create(options with { CompactPadding = false }, seed: 5);
+        using (compact)
+        using (full)
+        using (embedding)
+        using (fullEmbedding)
+        using (var scope = NewDisposeScope())
+        {
+            // Rows with different real-token counts, padding inside and between items, and one row with no real token.
+            manual_seed(3);
+            var ids = randint(0, Vocabulary, [4, 6, 5]);
+            var mask = rand(4, 6, 5).gt(0.55);
+            mask[3] = zeros(6, 5, dtype: ScalarType.Bool);
+            var tasks = randint(0, 2, [4, 6], dtype: ScalarType.Int64);
+            var target = randn(4, TokenWidth);
+            using var a = compact.Encode(ids, mask, tasks, target);
+            using var b = full.Encode(ids, mask, tasks, target);
+            Assert.True(a.Vector.allclose(b.Vector, 1e-5, 1e-6), "vectors differ");
+            Assert.True(a.Weights.allclose(b.Weights, 1e-5, 1e-6), "weights differ");
+            Assert.Equal(0f, a.Weights.masked_select(mask.logical_not()).abs().sum().ToSingle());
+            a.Vector.sum().backward();
+            b.Vector.sum().backward();
+            Assert.True(embedding.weight!.grad!.allclose(fullEmbedding.weight!.grad!, 1e-4, 1e-6), "gradients differ");
+        }
+    }
+
+    [Fact]
     public void Different_targets_give_different_outputs()
     {
         var (encoder, embedding) = Create();
