@@ -55,36 +55,55 @@ public sealed class GenSRTrainer
     /// <summary>The options.</summary>
     public GenSRTrainingOptions Options { get; }
 
-    /// <summary>The training rows of one epoch in their shuffled order, as batches (deterministic in seed and epoch).</summary>
+    /// <summary>
+    /// The training rows of one epoch in their shuffled order, as batches (deterministic in seed and epoch). Every training
+    /// example is a recommendation row (the next item given the history, whatever the event's task); a search event with a
+    /// query is also a search row; <see cref="GenSRTrainingOptions.IndexingFraction"/> adds indexing rows and
+    /// <see cref="GenSRTrainingOptions.PointwiseFraction"/> Yes/No rows. Rows of tasks not in
+    /// <see cref="GenSRTrainingOptions.Tasks"/> are left out.
+    /// </summary>
     public IReadOnlyList<GenSRRequest[]> PlanEpoch(DatasetSplit split, int epoch)
     {
         ArgumentNullException.ThrowIfNull(split);
         var random = TorchRuntime.CreateRandom(Options.Seed, epoch);
-        var tasks = Options.Tasks;
+        var recommendation = Options.Tasks.Contains(TaskKind.Recommendation);
+        var search = Options.Tasks.Contains(TaskKind.Search);
         var generative = new List<GenSRRequest>();
         var pointwise = new List<GenSRRequest>();
         var items = Model.Config.ItemCount;
-        foreach (var example in split.TrainingExamples)
-        {
-            var task = example.Target.Task;
-            if (!tasks.Contains(task))
-            {
-                // A recommendation-only model still learns from search events: each is also a next-item event.
-                if (tasks is [TaskKind.Recommendation]) task = TaskKind.Recommendation;
-                else continue;
-            }
 
-            var query = task == TaskKind.Search ? example.Target.Query : null;
-            if (task == TaskKind.Search && string.IsNullOrWhiteSpace(query)) continue;
-            var target = example.Target.ItemId;
-            generative.Add(new GenSRRequest(example.History, task, query, TargetItem: target));
+        void Add(GenSRRequest row)
+        {
+            generative.Add(row);
             if (Options.PointwiseFraction > 0 && random.NextDouble() < Options.PointwiseFraction)
             {
+                var target = row.TargetItem!.Value;
                 var positive = random.NextDouble() < 0.5 || items < 2;
                 var candidate = target;
                 if (!positive)
                     while (candidate == target) candidate = random.Next(items);
-                pointwise.Add(new GenSRRequest(example.History, task, query, Candidate: candidate, TargetItem: target, Label: positive));
+                pointwise.Add(row with { Candidate = candidate, Label = positive });
+            }
+        }
+
+        foreach (var example in split.TrainingExamples)
+        {
+            var target = example.Target.ItemId;
+            if (recommendation) Add(new GenSRRequest(example.History, TaskKind.Recommendation, TargetItem: target));
+            var query = example.Target.Task == TaskKind.Search ? example.Target.Query : null;
+            if (search && !string.IsNullOrWhiteSpace(query)) Add(new GenSRRequest(example.History, TaskKind.Search, query, TargetItem: target));
+        }
+
+        if (search && Options.IndexingFraction > 0)
+        {
+            var whole = (int)Math.Floor(Options.IndexingFraction);
+            var part = Options.IndexingFraction - whole;
+            foreach (var item in split.Dataset.Catalog)
+            {
+                var text = IndexingQuery(item);
+                if (text.Length == 0) continue;
+                var rows = whole + (part > 0 && random.NextDouble() < part ? 1 : 0);
+                for (var r = 0; r < rows; r++) generative.Add(new GenSRRequest([], TaskKind.Search, text, TargetItem: item.Id));
             }
         }
 
@@ -94,6 +113,20 @@ public sealed class GenSRTrainer
         Shuffle(batches, random);
         return batches;
     }
+
+    /// <summary>
+    /// The query of an item's indexing row: its title, brand and category words (<see cref="Item.Text"/>), lower-cased, at
+    /// most <see cref="IndexingQueryWords"/> words; empty when the item has no text.
+    /// </summary>
+    public static string IndexingQuery(Item item)
+    {
+        ArgumentNullException.ThrowIfNull(item);
+        var words = item.Text.ToLowerInvariant().Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries);
+        return string.Join(' ', words.Take(IndexingQueryWords));
+    }
+
+    /// <summary>Most words of an indexing query (long titles are cut, so indexing rows cost no more than search rows).</summary>
+    public const int IndexingQueryWords = 24;
 
     /// <summary>Loss of one batch: (total, language-model part, contrastive part or null). The caller disposes the total.</summary>
     public (Tensor Total, double LanguageModel, double? Contrastive) ComputeLoss(GenSRBatch batch)
@@ -114,7 +147,19 @@ public sealed class GenSRTrainer
         return (total.MoveToOuterDisposeScope(), lm.item<float>(), contrastive);
     }
 
-    /// <summary>Trains on <paramref name="split"/>'s training examples, validating on its validation cases.</summary>
+    /// <summary>
+    /// Replaces the built-in validation (<see cref="Validate"/>): called at every validation with the model in eval mode,
+    /// it returns NDCG@10 per task (the score is their mean). The evaluation harness sets it so that model selection ranks
+    /// exactly as its test does. Null (default): the built-in validation.
+    /// </summary>
+    public Func<CancellationToken, IReadOnlyDictionary<string, double>>? Validator { get; init; }
+
+    /// <summary>
+    /// Trains on <paramref name="split"/>'s training examples, validating on its validation cases, until the epoch cap,
+    /// early stopping, <see cref="GenSRTrainingOptions.MaxSteps"/> or <see cref="GenSRTrainingOptions.MaxDuration"/>.
+    /// The model holds the best validated weights afterwards, also when <paramref name="cancellationToken"/> cancels the
+    /// run (the <see cref="OperationCanceledException"/> is still thrown).
+    /// </summary>
     public GenSRTrainingResult Train(DatasetSplit split, IProgress<TrainingProgress>? progress = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(split);
@@ -130,27 +175,28 @@ public sealed class GenSRTrainer
             new AdamW.ParamGroup(trainable.Where(p => p.dim() < 2), Options.LearningRate, 0.9, 0.999, 1e-8, 0.0, false, false),
         ], Options.LearningRate);
 
-        var validation = Options.ValidationCases is int cap && cap < split.Validation.Count ? split.Validation.Take(cap).ToArray() : split.Validation;
+        var validation = ValidationSample(split.Validation, Options);
         var stepsPerEpoch = PlanEpoch(split, 1).Count;
-        var totalSteps = Math.Max(1, stepsPerEpoch * Options.Epochs);
-        var warmup = (int)Math.Round(Options.WarmupRatio * totalSteps);
+        var totalSteps = (int)Math.Clamp((long)stepsPerEpoch * Options.Epochs, 1, int.MaxValue);
+        var plannedSteps = Options.MaxSteps is int maxSteps ? Math.Min(maxSteps, totalSteps) : totalSteps;
         var history = new List<TrainingProgress>();
         var step = 0;
         var startEpoch = 1;
         var skipBatches = 0;
         var best = double.NegativeInfinity;
         var bestStep = 0;
+        var bestEpoch = 0;
         var badValidations = 0;
         if (Options.ResumeFrom is { } resume)
             (step, startEpoch, skipBatches, best, bestStep, badValidations) = Resume(resume, optimizer);
 
         Dictionary<string, Tensor>? bestWeights = null;
-        var stoppedEarly = false;
+        var stop = (TrainingStopReason?)null;
         var epoch = startEpoch;
         using var inference = new GenSRInference(Model, Builder);
         try
         {
-            for (; epoch <= Options.Epochs && !stoppedEarly; epoch++)
+            for (; epoch <= Options.Epochs && stop is null; epoch++)
             {
                 var batches = PlanEpoch(split, epoch);
                 var epochClock = Stopwatch.StartNew();
@@ -162,7 +208,7 @@ public sealed class GenSRTrainer
                     double? conflict = null;
                     if (Options.GradientConflictEvery > 0 && (step + 1) % Options.GradientConflictEvery == 0)
                         conflict = MeasureConflict(batches, b);
-                    var lr = LearningRateAt(step, warmup, totalSteps);
+                    var lr = LearningRateAt(step, totalSteps);
                     foreach (var group in optimizer.ParamGroups) group.LearningRate = lr;
                     double lmLoss;
                     double? clLoss;
@@ -179,17 +225,21 @@ public sealed class GenSRTrainer
 
                     step++;
                     rows += batches[b].Length;
-                    var report = new TrainingProgress(epoch, step, totalSteps, lmLoss, clLoss, lr, rows / Math.Max(1e-9, epochClock.Elapsed.TotalSeconds), GradientConflict: conflict);
+                    var report = new TrainingProgress(epoch, step, plannedSteps, lmLoss, clLoss, lr, rows / Math.Max(1e-9, epochClock.Elapsed.TotalSeconds), GradientConflict: conflict);
                     var endOfEpoch = b == batches.Count - 1;
-                    if (Options.ValidateEvery is int every ? step % every == 0 || endOfEpoch && Options.ValidateEvery > stepsPerEpoch : endOfEpoch)
+                    if (Options.MaxSteps is int cap && step >= cap) stop = TrainingStopReason.StepBudget;
+                    else if (Options.MaxDuration is TimeSpan budget && clock.Elapsed >= budget) stop = TrainingStopReason.TimeBudget;
+                    var due = Options.ValidateEvery is int every ? step % every == 0 || endOfEpoch && Options.ValidateEvery > stepsPerEpoch : endOfEpoch;
+                    if (due || stop is not null)
                     {
-                        var byTask = Validate(inference, validation, cancellationToken);
+                        var byTask = RunValidation(inference, validation, split, cancellationToken);
                         var score = byTask.Values.Average();
                         report = report with { ValidationNdcg10 = score, ValidationByTask = byTask };
                         if (score > best)
                         {
                             best = score;
                             bestStep = step;
+                            bestEpoch = epoch;
                             badValidations = 0;
                             DisposeAll(bestWeights);
                             bestWeights = Model.state_dict().ToDictionary(kv => kv.Key, kv => kv.Value.detach().cpu().clone());
@@ -198,7 +248,7 @@ public sealed class GenSRTrainer
                         }
                         else if (++badValidations >= Options.Patience)
                         {
-                            stoppedEarly = true;
+                            stop ??= TrainingStopReason.EarlyStopping;
                         }
 
                         if (Options.CheckpointFolder is { } last)
@@ -208,27 +258,63 @@ public sealed class GenSRTrainer
 
                     history.Add(report);
                     progress?.Report(report);
-                    if (stoppedEarly) break;
+                    if (stop is not null) break;
                 }
             }
-
+        }
+        finally
+        {
+            // The best validated weights go back into the model however the run ends, cancellation included.
             if (bestWeights is not null)
             {
                 using var noGrad = no_grad();
                 foreach (var (name, target) in Model.state_dict()) target.copy_(bestWeights[name]);
             }
-        }
-        finally
-        {
+
             DisposeAll(bestWeights);
             Model.eval();
         }
 
-        return new GenSRTrainingResult(step, Math.Min(epoch, Options.Epochs), best, bestStep, stoppedEarly, history, clock.Elapsed);
+        var reason = stop ?? TrainingStopReason.EpochLimit;
+        return new GenSRTrainingResult(step, Math.Min(epoch, Options.Epochs), best, bestStep, reason == TrainingStopReason.EarlyStopping, history, clock.Elapsed)
+        {
+            StopReason = reason,
+            BestEpoch = bestEpoch,
+        };
     }
 
-    /// <summary>Validation NDCG@10 (full ranking, generative) per trained task.</summary>
-    public IReadOnlyDictionary<string, double> Validate(GenSRInference inference, IReadOnlyList<EvaluationCase> cases, CancellationToken cancellationToken = default)
+    /// <summary>
+    /// The validation cases a trainer with these options uses: all of them, or, with
+    /// <see cref="GenSRTrainingOptions.ValidationCases"/> below their count, a sample drawn with the training seed (the same
+    /// at every validation, in the cases' order).
+    /// </summary>
+    public static IReadOnlyList<EvaluationCase> ValidationSample(IReadOnlyList<EvaluationCase> cases, GenSRTrainingOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(cases);
+        ArgumentNullException.ThrowIfNull(options);
+        if (options.ValidationCases is not int cap || cap >= cases.Count) return cases;
+        var random = TorchRuntime.CreateRandom(options.Seed, -1);
+        var order = Enumerable.Range(0, cases.Count).ToArray();
+        random.Shuffle(order);
+        return order.Take(cap).Order().Select(i => cases[i]).ToArray();
+    }
+
+    private IReadOnlyDictionary<string, double> RunValidation(GenSRInference inference, IReadOnlyList<EvaluationCase> validation, DatasetSplit split, CancellationToken cancellationToken)
+    {
+        Model.eval();
+        if (Validator is null) return Validate(inference, validation, split, cancellationToken);
+        var byTask = Validator(cancellationToken);
+        if (byTask is null || byTask.Count == 0 || byTask.Values.Any(v => !double.IsFinite(v)))
+            throw new InvalidOperationException("GenSRTrainer.Validator returned no scores or a score that is not finite.");
+        return byTask;
+    }
+
+    /// <summary>
+    /// Validation NDCG@10 per trained task under the test protocol: full ranking by trie-constrained beam search with
+    /// <see cref="GenSRTrainingOptions.ValidationBeams"/> beams, the items the user saw before the target excluded, and a
+    /// target outside the generated list a miss.
+    /// </summary>
+    public IReadOnlyDictionary<string, double> Validate(GenSRInference inference, IReadOnlyList<EvaluationCase> cases, DatasetSplit? split = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(inference);
         ArgumentNullException.ThrowIfNull(cases);
@@ -236,7 +322,7 @@ public sealed class GenSRTrainer
         var acc = new MetricsAccumulator();
         foreach (var task in Options.Tasks)
         {
-            acc.Add(task, GenSREvaluator.RankFull(inference, cases, task, Options.ValidationBeams, 64, cancellationToken: cancellationToken));
+            acc.Add(task, GenSREvaluator.RankFull(inference, cases, task, Options.ValidationBeams, 64, excludeSeen: true, split: split, cancellationToken: cancellationToken));
             result[task.ToString()] = acc.Compute(task).Get(RankingMetric.Ndcg, 10);
         }
 
@@ -251,11 +337,23 @@ public sealed class GenSRTrainer
         return search.Length == 0 || rec.Length == 0 ? null : GradientConflictProbe.Measure(Model, Builder, search, rec);
     }
 
-    private double LearningRateAt(int step, int warmup, int total)
+    /// <summary>The learning rate of 0-based step <paramref name="step"/> (warm-up, then <see cref="GenSRTrainingOptions.Schedule"/>).</summary>
+    public double LearningRateAt(int step, int totalSteps)
     {
-        if (warmup > 0 && step < warmup) return Options.LearningRate * (step + 1) / warmup;
-        var decay = Math.Max(1, total - warmup);
-        return Options.LearningRate * Math.Max(0.0, (double)(total - step) / decay);
+        var peak = Options.LearningRate;
+        var warmup = Options.WarmupSteps;
+        if (warmup > 0 && step < warmup) return peak * (step + 1) / warmup;
+        switch (Options.Schedule)
+        {
+            case LearningRateSchedule.Constant:
+                return peak;
+            case LearningRateSchedule.InverseSquareRoot:
+                var pivot = Math.Max(warmup, 100);
+                return step < pivot ? peak : peak * Math.Sqrt((double)pivot / (step + 1));
+            default:
+                var decay = Math.Max(1, totalSteps - warmup);
+                return peak * Math.Max(0.0, (double)(totalSteps - step) / decay);
+        }
     }
 
     private static JsonObject State(int step, int epoch, int batchesDone, double best, int bestStep, int bad) => new()

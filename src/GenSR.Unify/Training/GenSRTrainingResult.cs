@@ -5,7 +5,7 @@ namespace GenSR.Unify.Training;
 /// <param name="Epochs">Epochs started.</param>
 /// <param name="BestValidationNdcg10">Best mean validation NDCG@10 (full ranking, generative).</param>
 /// <param name="BestStep">Step of the best validation.</param>
-/// <param name="StoppedEarly">Whether patience ran out before the last epoch.</param>
+/// <param name="StoppedEarly">Whether patience ran out (<see cref="StopReason"/> is <see cref="TrainingStopReason.EarlyStopping"/>).</param>
 /// <param name="History">Every step's report, in order (losses and validations: the training curves).</param>
 /// <param name="Elapsed">Wall time of this call.</param>
 public sealed record GenSRTrainingResult(
@@ -15,4 +15,27 @@ public sealed record GenSRTrainingResult(
     int BestStep,
     bool StoppedEarly,
     IReadOnlyList<TrainingProgress> History,
-    TimeSpan Elapsed);
+    TimeSpan Elapsed)
+{
+    /// <summary>Why training ended.</summary>
+    public TrainingStopReason StopReason { get; init; } = StoppedEarly ? TrainingStopReason.EarlyStopping : TrainingStopReason.EpochLimit;
+
+    /// <summary>Epoch (1-based) of the best validation, or 0 when there was none.</summary>
+    public int BestEpoch { get; init; }
+}
+
+/// <summary>Why <see cref="GenSRTrainer.Train"/> ended.</summary>
+public enum TrainingStopReason
+{
+    /// <summary>All <see cref="GenSRTrainingOptions.Epochs"/> ran.</summary>
+    EpochLimit,
+
+    /// <summary>Validation NDCG@10 did not improve for <see cref="GenSRTrainingOptions.Patience"/> validations.</summary>
+    EarlyStopping,
+
+    /// <summary><see cref="GenSRTrainingOptions.MaxSteps"/> was reached.</summary>
+    StepBudget,
+
+    /// <summary><see cref="GenSRTrainingOptions.MaxDuration"/> ran out.</summary>
+    TimeBudget,
+}

@@ -40,7 +40,10 @@ public sealed class OptionsAndConfigTests
     [InlineData("BatchSize")]
     [InlineData("Temperature")]
     [InlineData("PointwiseFraction")]
-    [InlineData("WarmupRatio")]
+    [InlineData("WarmupSteps")]
+    [InlineData("IndexingFraction")]
+    [InlineData("MaxSteps")]
+    [InlineData("MaxDuration")]
     public void Bad_training_options_name_the_option(string option)
     {
         var e = Assert.Throws<ArgumentOutOfRangeException>(() => option switch
@@ -49,7 +52,10 @@ public sealed class OptionsAndConfigTests
             "BatchSize" => new GenSRTrainingOptions { BatchSize = 1 },
             "Temperature" => new GenSRTrainingOptions { Temperature = -1 },
             "PointwiseFraction" => new GenSRTrainingOptions { PointwiseFraction = 2 },
-            _ => new GenSRTrainingOptions { WarmupRatio = 1 },
+            "IndexingFraction" => new GenSRTrainingOptions { IndexingFraction = -0.5 },
+            "MaxSteps" => new GenSRTrainingOptions { MaxSteps = 0 },
+            "MaxDuration" => new GenSRTrainingOptions { MaxDuration = TimeSpan.Zero },
+            _ => new GenSRTrainingOptions { WarmupSteps = -1 },
         });
         Assert.Contains(option, e.Message);
     }

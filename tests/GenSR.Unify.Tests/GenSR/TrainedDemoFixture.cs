@@ -31,6 +31,7 @@ public sealed class TrainedDemoFixture : IDisposable
             Epochs = 3,
             BatchSize = 64,
             LearningRate = 3e-3,
+            WarmupSteps = 20,
             ValidationCases = 150,
             PointwiseFraction = 0.3,
             CheckpointFolder = CheckpointFolder,
