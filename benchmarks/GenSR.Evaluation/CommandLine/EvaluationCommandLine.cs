@@ -24,11 +24,17 @@ public static class EvaluationCommandLine
           --protocol <p>           full, sampled or both (default both)
           --negatives <n>          negatives per case of the sampled protocol (default 99)
           --exclude-seen yes|no    full ranking ignores items the user saw before the target (default yes)
-          --systems <list>         comma-separated, in report order (default popularity,bm25,sasrec,joint)
+          --systems <list>         comma-separated, in report order (default popularity,category-popularity,bm25,sasrec,joint)
           --seeds <n>              runs per system with seeds --seed, --seed + 1, ... (default 1); --seed <s> (default 42)
           --max-epochs <n>         epoch limit of the trained baselines; --patience <n> early-stopping patience
-          --learning-rate <x>      GenSR's learning rate, in (0, 1] (default 3e-3; 1e-3 with --demo)
-          --pointwise-fraction <x> share of GenSR's training examples also trained as Yes/No rows, in [0, 1] (default 0.2; 0.5 with --demo)
+          --learning-rate <x>      GenSR's peak learning rate, in (0, 1] (default: the library's, 1e-3)
+          --pointwise-fraction <x> share of GenSR's training examples also trained as Yes/No rows, in [0, 1] (default 0;
+                                   gensr-pointwise 0.5)
+          --indexing-fraction <x>  GenSR indexing rows (item text -> identifier) per item and epoch, in [0, 10] (default 1)
+          --backbone <b>           GenSR's backbone: default (2 + 2 layers, d_model 128) or tiger (4 + 4, d_ff 1024, 6 heads)
+          --max-steps <n>          GenSR step budget per model (default none)
+          --max-minutes <x>        GenSR training-time budget per model in minutes (default none); the best validated
+                                   weights are kept when a budget ends
 
         runtime and output
           --device <d>             auto (default), cpu or cuda
@@ -87,6 +93,10 @@ public static class EvaluationCommandLine
                 "--patience" => settings with { Patience = Integer(arg, Value(), 1, 1000) },
                 "--learning-rate" => settings with { LearningRate = Rate(arg, Value()) },
                 "--pointwise-fraction" => settings with { PointwiseFraction = Fraction(arg, Value()) },
+                "--indexing-fraction" => settings with { IndexingFraction = Bounded(arg, Value(), 0, 10) },
+                "--backbone" => settings with { Backbone = ParseBackbone(Value()) },
+                "--max-steps" => settings with { MaxSteps = Integer(arg, Value(), 1, int.MaxValue) },
+                "--max-minutes" => settings with { MaxMinutes = Bounded(arg, Value(), 0.01, 100_000) },
                 "--device" => settings with { Device = ParseDevice(Value()) },
                 "--threads" => settings with { Threads = Integer(arg, Value(), 0, 1024) },
                 "--out" => settings with { OutputFolder = NonEmpty(arg, Value()) },
@@ -165,6 +175,18 @@ public static class EvaluationCommandLine
         double.TryParse(value, NumberStyles.Float, CultureInfo.InvariantCulture, out var x) && x is >= 0 and <= 1
             ? x
             : throw new CommandLineException($"{option}: expected a number in [0, 1], got \"{value}\".");
+
+    private static double Bounded(string option, string value, double min, double max) =>
+        double.TryParse(value, NumberStyles.Float, CultureInfo.InvariantCulture, out var x) && x >= min && x <= max
+            ? x
+            : throw new CommandLineException(string.Create(CultureInfo.InvariantCulture, $"{option}: expected a number in [{min}, {max}], got \"{value}\"."));
+
+    private static string ParseBackbone(string value) => value.Trim().ToLowerInvariant() switch
+    {
+        "default" => "default",
+        "tiger" => "tiger",
+        _ => throw new CommandLineException($"--backbone: unknown backbone \"{value}\"; expected default or tiger."),
+    };
 
     private static double Rate(string option, string value) =>
         double.TryParse(value, NumberStyles.Float, CultureInfo.InvariantCulture, out var x) && x is > 0 and <= 1

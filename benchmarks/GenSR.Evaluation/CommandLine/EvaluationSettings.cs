@@ -58,11 +58,23 @@ public sealed record EvaluationSettings
     /// <summary>Early-stopping patience of the trained baselines (<c>--patience</c>); <c>null</c> keeps each system's default.</summary>
     public int? Patience { get; init; }
 
-    /// <summary>Learning rate of the GenSR systems (<c>--learning-rate</c>); <c>null</c> keeps the default (3e-3 on real data, 1e-3 with <c>--demo</c>).</summary>
+    /// <summary>Peak learning rate of the GenSR systems (<c>--learning-rate</c>); <c>null</c> keeps the library's default.</summary>
     public double? LearningRate { get; init; }
 
-    /// <summary>Share of training examples that also become a pointwise Yes/No row in the GenSR systems (<c>--pointwise-fraction</c>); <c>null</c> keeps the default (0.2 on real data, 0.5 with <c>--demo</c>).</summary>
+    /// <summary>Share of training examples that also become a pointwise Yes/No row in the GenSR systems (<c>--pointwise-fraction</c>); <c>null</c> keeps the default (0, and 0.5 for <c>gensr-pointwise</c>).</summary>
     public double? PointwiseFraction { get; init; }
+
+    /// <summary>Indexing rows per item and epoch in the GenSR systems (<c>--indexing-fraction</c>); <c>null</c> keeps the library's default (1).</summary>
+    public double? IndexingFraction { get; init; }
+
+    /// <summary>GenSR's backbone (<c>--backbone</c>): <c>default</c> or <c>tiger</c>.</summary>
+    public string Backbone { get; init; } = "default";
+
+    /// <summary>GenSR's step budget per model (<c>--max-steps</c>); <c>null</c>: none.</summary>
+    public int? MaxSteps { get; init; }
+
+    /// <summary>GenSR's training-time budget per model in minutes (<c>--max-minutes</c>); <c>null</c>: none.</summary>
+    public double? MaxMinutes { get; init; }
 
     /// <summary>CPU threads torch may use (<c>--threads</c>); 0 keeps torch's default.</summary>
     public int Threads { get; init; }

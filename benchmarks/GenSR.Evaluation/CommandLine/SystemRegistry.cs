@@ -19,7 +19,7 @@ namespace GenSR.Evaluation.CommandLine;
 public static class SystemRegistry
 {
     /// <summary>The keys compared when <c>--systems</c> is not given, in report order.</summary>
-    public static IReadOnlyList<string> DefaultKeys { get; } = ["popularity", "bm25", "sasrec", "joint"];
+    public static IReadOnlyList<string> DefaultKeys { get; } = ["popularity", "category-popularity", "bm25", "sasrec", "joint"];
 
     /// <summary>Every registered system, with the settings' overrides (epoch limit, patience, history cap) applied.</summary>
     /// <param name="settings">The parsed command line.</param>
@@ -36,6 +36,8 @@ public static class SystemRegistry
         return
         [
             new("popularity", "most popular items of the training part (both tasks)", () => new PopularitySystem()),
+            new("category-popularity", "items of the request's category path first (search: the query's words; recommendation: the last history item's), each by training popularity (both tasks)",
+                () => new CategoryPopularitySystem()),
             new("bm25", "BM25 over title, brand and categories (search)", () => new Bm25System()),
             // The SASRec paper's two dropout settings (0.2 for MovieLens-1M, 0.5 for its sparser datasets); validation picks one.
             new("sasrec", "SASRec, causal self-attention over the item history, dropout 0.2 or 0.5 chosen on validation (recommendation)",
@@ -43,7 +45,7 @@ public static class SystemRegistry
             new("joint", "discriminative joint search & recommendation Transformer, JSR/UniSAR family (both tasks)",
                 () => new JointSearchRecSystem(new JointModelOptions { MaxLength = settings.MaxHistory, Training = Training(new JointModelOptions().Training) })),
             GenSR(settings, "gensr", "GenSR", "GenSR, one unified model, trie-constrained generative retrieval (both tasks)", x => x),
-            GenSR(settings, "gensr-pointwise", "GenSR (pointwise)", "GenSR, the same training, ranked by P(Yes) of the pointwise prompt (sampled protocol only)", x => x with { Pointwise = true }),
+            GenSR(settings, "gensr-pointwise", "GenSR (pointwise)", "GenSR, the same training, ranked by P(Yes) of the pointwise prompt (sampled protocol only)", x => x with { Pointwise = true, Training = settings.PointwiseFraction is null ? x.Training with { PointwiseFraction = 0.5 } : x.Training }),
             GenSR(settings, "gensr-no-cf", "GenSR w/o CF view", "ablation: no collaborative history encoder or CF soft tokens",
                 x => x with { Pipeline = x.Pipeline with { UseCollaborativeView = false } }),
             GenSR(settings, "gensr-no-sem", "GenSR w/o semantic view", "ablation: no semantic history encoder or semantic soft tokens",
@@ -60,26 +62,32 @@ public static class SystemRegistry
     }
 
     /// <summary>
-    /// A GenSR variant: the default GenSR pipeline (fused identifiers, d_model 128, 2 + 2 layers, the 10 most recent
-    /// history items in the prompt) and trainer (learning rate 3e-3 unless <c>--learning-rate</c>, Yes/No rows for 0.2 of the examples unless <c>--pointwise-fraction</c>, batch 128 on a CPU and 256 on CUDA, LightGCN at most 60 epochs, validation each epoch on up to 1,000
-    /// validation users; with <c>--demo</c>, the quickstart's smaller CPU configuration), changed by <paramref name="change"/>. <c>--max-epochs</c> and <c>--patience</c> apply.
+    /// A GenSR variant: the library's pipeline and trainer defaults (learning rate, schedule, patience, generative rows only)
+    /// with the harness's sizes: fused identifiers, d_model 128, 2 + 2 layers (or TIGER's backbone with <c>--backbone tiger</c>),
+    /// the 10 most recent history items in the prompt, batch 128 on a CPU and 256 on CUDA, LightGCN at most 60 epochs,
+    /// validation each epoch on a fixed sample of up to 1,000 validation users ranked by the harness itself; with
+    /// <c>--demo</c>, the quickstart's smaller CPU configuration. Then changed by <paramref name="change"/>.
+    /// <c>--max-epochs</c>, <c>--patience</c>, <c>--learning-rate</c>, <c>--pointwise-fraction</c>,
+    /// <c>--indexing-fraction</c>, <c>--max-steps</c> and <c>--max-minutes</c> apply.
     /// </summary>
     private static SystemDefinition GenSR(EvaluationSettings settings, string key, string name, string description, Func<GenSRSystemOptions, GenSRSystemOptions> change)
     {
-        var training = new GenSRTrainingOptions
+        var defaults = new GenSRTrainingOptions();
+        var training = defaults with
         {
-            Epochs = settings.MaxEpochs ?? 10,
-            Patience = settings.Patience ?? 2,
+            Epochs = settings.MaxEpochs ?? defaults.Epochs,
+            Patience = settings.Patience ?? defaults.Patience,
             BatchSize = settings.Device == ComputeDevice.Cuda ? 256 : 128,
-            LearningRate = 3e-3,
-            PointwiseFraction = 0.2,
             ValidationCases = 1000,
+            MaxSteps = settings.MaxSteps,
+            MaxDuration = settings.MaxMinutes is { } minutes ? TimeSpan.FromMinutes(minutes) : null,
         };
         var pipeline = new GenSRPipelineOptions
         {
             PromptHistoryItems = Math.Min(10, settings.MaxHistory),
             CollaborativeTraining = new() { LearningRate = 1e-2, MaxEpochs = 60, EvaluateEvery = 5, Patience = 3 },
         };
+        if (settings.Backbone == "tiger") pipeline = GenSRPipelineOptions.TigerSizedBackbone(pipeline);
         if (settings.Demo)
         {
             // The quickstart's CPU-sized model for the small demo catalogue: 64 wide, no dropout, two identifier levels.
@@ -91,12 +99,12 @@ public static class SystemRegistry
                 TitleTokens = 6,
                 Quantizer = new() { Levels = 2, MinItemsPerCode = 8 },
             };
-            // 1e-3: on the demo data 5e-3 cut validation NDCG@10 from 0.17 to 0.10 and left the Yes/No head at chance.
-            training = training with { BatchSize = 64, LearningRate = 1e-3, PointwiseFraction = 0.5, ValidationCases = 300 };
+            training = training with { BatchSize = 64, ValidationCases = 300 };
         }
 
         if (settings.LearningRate is { } rate) training = training with { LearningRate = rate };
         if (settings.PointwiseFraction is { } fraction) training = training with { PointwiseFraction = fraction };
+        if (settings.IndexingFraction is { } indexing) training = training with { IndexingFraction = indexing };
 
         var options = change(new GenSRSystemOptions(name, pipeline, training));
         return new(key, description, () => options.Pointwise ? new GenSRPointwiseSystem(options) : new GenSRSystem(options));

@@ -56,7 +56,9 @@ public sealed class EvaluationContext
     /// <param name="split">The split it is trained on.</param>
     /// <param name="tasks">Tasks to evaluate; <c>null</c> for all the system serves.</param>
     /// <exception cref="InvalidOperationException">The split has no validation cases.</exception>
-    public IReadOnlyList<TaskMetrics> EvaluateValidation(IEvaluatedSystem system, DatasetSplit split, IReadOnlyList<TaskKind>? tasks = null)
+    /// <param name="cases">A subset of the split's validation cases (e.g. a fixed sample on a large dataset); <c>null</c> for all.</param>
+    public IReadOnlyList<TaskMetrics> EvaluateValidation(IEvaluatedSystem system, DatasetSplit split, IReadOnlyList<TaskKind>? tasks = null,
+                                                         IReadOnlyList<EvaluationCase>? cases = null)
     {
         ArgumentNullException.ThrowIfNull(system);
         ArgumentNullException.ThrowIfNull(split);
@@ -65,7 +67,7 @@ public sealed class EvaluationContext
         var protocol = ProtocolEvaluator.MethodFor(system, EvaluationProtocol.FullRanking) is not null
             ? EvaluationProtocol.FullRanking
             : EvaluationProtocol.Sampled;
-        return ProtocolEvaluator.Evaluate(system, split, split.Validation, protocol, Ranking, tasks, CancellationToken).Tasks;
+        return ProtocolEvaluator.Evaluate(system, split, cases ?? split.Validation, protocol, Ranking, tasks, CancellationToken).Tasks;
     }
 
     /// <summary>The model-selection score of validation metrics: the mean of <see cref="SelectionMetric"/> over the tasks.</summary>

@@ -54,28 +54,51 @@ public sealed class GenSRSystem : ITopKGenerator, ICandidateScorer
         var steps = 0;
         var scores = new List<double>();
         var stoppedEarly = false;
+        var notes = new List<string>();
+        var selected = 0;
         foreach (var (tasks, serves) in groups)
         {
             var prepared = GenSRPipeline.Prepare(split, _options.Pipeline with { Device = device, Seed = context.Seed, RepresentationDevice = RepresentationDevice ?? device },
                 cancellationToken: context.CancellationToken);
-            var trainer = new GenSRTrainer(prepared.Model, prepared.Builder, prepared.ItemKeys, _options.Training with { Seed = context.Seed, Tasks = tasks });
+            var inference = new GenSRInference(prepared.Model, prepared.Builder);
+            if (context.Device.type == DeviceType.CUDA) inferenceRows = 4096; // pointwise prompts per call on a GPU
+            foreach (var task in serves) _models[task] = (prepared.Model, inference);
+            // Validation during training ranks through the harness, exactly as the test will (one evaluation path).
+            var training = _options.Training with { Seed = context.Seed, Tasks = tasks };
+            var validation = GenSRTrainer.ValidationSample(split.Validation, training);
+            var trainer = new GenSRTrainer(prepared.Model, prepared.Builder, prepared.ItemKeys, training)
+            {
+                Validator = _options.Pointwise ? null : _ => context.EvaluateValidation(this, split, serves, validation)
+                    .ToDictionary(m => m.Task.ToString(), m => m[context.SelectionMetric]),
+            };
             var started = DateTime.UtcNow;
-            var result = trainer.Train(split, context.Progress is null ? null : new ForwardProgress(p => context.Progress.Report(new SystemTrainingProgress(
-                Name, p.Epoch, _options.Training.Epochs, p.LanguageModelLoss, p.ValidationNdcg10, null, 0, DateTime.UtcNow - started))), context.CancellationToken);
+            double? bestScore = null;
+            var bestEpoch = 0;
+            var result = trainer.Train(split, context.Progress is null ? null : new ForwardProgress(p =>
+            {
+                // One line per validation (the per-step reports would flood the console).
+                if (p.ValidationNdcg10 is not double score) return;
+                if (bestScore is null || score > bestScore) (bestScore, bestEpoch) = (score, p.Epoch);
+                context.Progress.Report(new SystemTrainingProgress(Name, p.Epoch, _options.Training.Epochs, p.LanguageModelLoss, score, bestScore, bestEpoch, DateTime.UtcNow - started));
+            }), context.CancellationToken);
             epochs = Math.Max(epochs, result.Epochs);
             steps += result.Steps;
             scores.Add(result.BestValidationNdcg10);
             stoppedEarly |= result.StoppedEarly;
-            var inference = new GenSRInference(prepared.Model, prepared.Builder);
-            if (context.Device.type == DeviceType.CUDA) inferenceRows = 4096; // pointwise prompts per call on a GPU
-            foreach (var task in serves) _models[task] = (prepared.Model, inference);
+            notes.Add($"{string.Join(" + ", tasks)}: {result.Steps} steps, stopped by {result.StopReason}, best validation at epoch {result.BestEpoch} (step {result.BestStep}), {result.Elapsed.TotalMinutes:F1} min");
+            selected = Math.Max(selected, result.BestEpoch);
+            Statistics.Add(prepared.Describe());
         }
 
-        return new SystemTrainingResult(epochs, epochs, scores.Average(), "NDCG@10 (full ranking, generative, validation)", stoppedEarly)
+        return new SystemTrainingResult(epochs, selected, scores.Average(), $"{context.SelectionMetric} (full ranking, generative, validation)", stoppedEarly)
         {
-            Note = $"{steps} steps; identifiers from {_options.Pipeline.IdentifierSource}" + (_options.SeparateTasks ? "; one model per task" : ""),
+            Note = $"{steps} steps; identifiers from {_options.Pipeline.IdentifierSource}" + (_options.SeparateTasks ? "; one model per task" : "") +
+                   "; " + string.Join("; ", notes) + "; " + string.Join("; ", Statistics),
         };
     }
+
+    /// <summary>Identifier and representation statistics of each trained model, in words (filled by <see cref="Train"/>).</summary>
+    public List<string> Statistics { get; } = [];
 
     /// <inheritdoc />
     public IReadOnlyList<IReadOnlyList<int>> Generate(TaskKind task, IReadOnlyList<EvaluationCase> cases, GenerationRequest request)

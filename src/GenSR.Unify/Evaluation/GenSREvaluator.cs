@@ -28,8 +28,20 @@ public static class GenSREvaluator
     }
 
     /// <summary>Full-ranking ranks of the target of each case for <paramref name="task"/> (ranks beyond the generated list are misses).</summary>
+    /// <param name="inference">The model.</param>
+    /// <param name="cases">The cases.</param>
+    /// <param name="task">The task asked.</param>
+    /// <param name="beams">Beams, and the length of the generated list.</param>
+    /// <param name="batchSize">Cases per beam search.</param>
+    /// <param name="progress">Progress; may be null.</param>
+    /// <param name="excludeSeen">Drop items the user interacted with before the target from the generated list before
+    /// ranking (the full-ranking protocol of the evaluation harness); the target itself is never dropped.</param>
+    /// <param name="split">The split the cases belong to: its full event lists define the seen items. Null: the items of
+    /// each case's (capped) history.</param>
+    /// <param name="cancellationToken">Checked between batches.</param>
     public static int[] RankFull(GenSRInference inference, IReadOnlyList<EvaluationCase> cases, TaskKind task, int beams, int batchSize,
-                                 IProgress<GenSREvaluationProgress>? progress = null, CancellationToken cancellationToken = default)
+                                 IProgress<GenSREvaluationProgress>? progress = null, bool excludeSeen = false, DatasetSplit? split = null,
+                                 CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(inference);
         ArgumentNullException.ThrowIfNull(cases);
@@ -40,7 +52,14 @@ public static class GenSREvaluator
             cancellationToken.ThrowIfCancellationRequested();
             var chunk = cases.Skip(start).Take(batchSize).ToArray();
             var generated = inference.Generate(chunk.Select(c => ToRequest(c, task)).ToArray(), beams, beams, cancellationToken);
-            var lists = generated.Select(g => (IReadOnlyList<int>)g.Select(s => s.Item).ToArray()).ToArray();
+            var lists = generated.Select((g, i) =>
+            {
+                var items = g.Select(s => s.Item);
+                if (!excludeSeen) return (IReadOnlyList<int>)items.ToArray();
+                var c = chunk[i];
+                IReadOnlySet<int> seen = split is null ? c.History.Select(e => e.ItemId).ToHashSet() : split.GetItemsSeenBefore(c);
+                return items.Where(item => item == c.TargetItemId || !seen.Contains(item)).ToArray();
+            }).ToArray();
             var chunkRanks = TargetRanks.FromGeneratedLists(lists, chunk.Select(c => c.TargetItemId).ToArray());
             chunkRanks.CopyTo(ranks, start);
             progress?.Report(new GenSREvaluationProgress(stage, Math.Min(cases.Count, start + batchSize), cases.Count));
@@ -103,7 +122,7 @@ public static class GenSREvaluator
         {
             var acc = new MetricsAccumulator();
             foreach (var task in options.Tasks)
-                acc.Add(task, RankFull(inference, selected, task, options.Beams, options.BatchSize, progress, cancellationToken));
+                acc.Add(task, RankFull(inference, selected, task, options.Beams, options.BatchSize, progress, cancellationToken: cancellationToken));
             reports.Add(new EvaluationReport
             {
                 Dataset = dataset,

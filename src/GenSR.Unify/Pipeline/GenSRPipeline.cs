@@ -95,10 +95,16 @@ public static class GenSRPipeline
         }
         else
         {
-            var corpus = catalog.Select(i => i.Text).Concat(split.TrainingExamples.Select(e => e.Target.Query).OfType<string>()).Concat(split.Test.Select(c => c.Query));
+            // Training data only: the catalogue's texts and the training part's queries. Validation and test queries are
+            // read with whatever tokens this vocabulary has, as a served model reads a new user's query.
+            var corpus = catalog.Select(i => i.Text).Concat(split.TrainingExamples.Select(e => e.Target.Query).OfType<string>());
             vocabulary = CompactGpt2Vocabulary.Build(corpus, identifiers.TokenCount, cancellationToken: cancellationToken);
-            backboneConfig = T5Config.Small(vocabulary.Size, options.ModelDimension, options.Layers, options.Dropout) with
+            var small = T5Config.Small(vocabulary.Size, options.ModelDimension, options.Layers, options.Dropout);
+            backboneConfig = small with
             {
+                NumHeads = options.Heads ?? small.NumHeads,
+                DKv = options.HeadDimension,
+                DFf = options.FeedForwardDimension ?? small.DFf,
                 PadTokenId = vocabulary.PadId,
                 EosTokenId = vocabulary.EosId,
                 DecoderStartTokenId = vocabulary.PadId,
@@ -126,6 +132,7 @@ public static class GenSRPipeline
                 model.Backbone.LoadWeights(pretrained.Model.state_dict(), options.PretrainedBackbone!);
         }
 
+        if (options.InitializeIdentifierEmbeddings) InitializeIdentifierEmbeddings(model, quantization, vocabulary, options.Seed);
         if (device.type != DeviceType.CPU) model.MoveTo(device);
         var builder = new GenSRInputBuilder(config, vocabulary, identifiers, catalog.Select(i => i.Title).ToArray(), Math.Min(options.PromptHistoryItems, config.MaxHistory));
         elapsed["model"] = clock.Elapsed;
@@ -148,6 +155,44 @@ public static class GenSRPipeline
         }
 
         return tensor(ids, items.Count, count, dtype: ScalarType.Int64);
+    }
+
+    /// <summary>
+    /// Writes the quantiser's codebook vectors into the embedding rows of the identifier tokens, so that codes close in the
+    /// item space start close in the model (as TIGER's semantic IDs mean to be). Each level's centroids are mapped to
+    /// d_model by a seeded Gaussian projection (or used as they are when the widths agree), centred, and scaled to the
+    /// standard deviation the embedding had. Levels without codebook vectors (the appended collision level) keep their
+    /// random rows.
+    /// </summary>
+    public static void InitializeIdentifierEmbeddings(GenSRModel model, ItemQuantization quantization, ModelVocabulary vocabulary, long seed)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        ArgumentNullException.ThrowIfNull(quantization);
+        ArgumentNullException.ThrowIfNull(vocabulary);
+        var weight = model.Backbone.SharedEmbedding;
+        var d = weight.shape[1];
+        var identifiers = quantization.Identifiers;
+        var codebooks = quantization.Codebooks;
+        using var scope = NewDisposeScope();
+        using var noGrad = no_grad();
+        var std = weight.std().item<float>();
+        using var generator = new Generator((ulong)seed);
+        var dimension = codebooks.Dimension;
+        var projection = dimension == d ? null : randn([dimension, d], generator: generator) / Math.Sqrt(dimension);
+        for (var level = 0; level < Math.Min(codebooks.Levels.Count, identifiers.LevelSizes.Count); level++)
+        {
+            var centroids = codebooks.Levels[level];
+            var rows = Math.Min(centroids.Rows, identifiers.LevelSizes[level]);
+            if (rows < 2) continue;
+            var vectors = centroids.ToTensor().narrow(0, 0, rows);
+            if (projection is not null) vectors = vectors.matmul(projection);
+            vectors = vectors - vectors.mean([0], keepdim: true);
+            var spread = vectors.std().item<float>();
+            if (!(spread > 0)) continue;
+            vectors = vectors * (std / spread);
+            var first = vocabulary.IdentifierOffset + identifiers.LevelOffset(level);
+            weight.narrow(0, first, rows).copy_(vectors.to(weight.dtype, weight.device));
+        }
     }
 
     private sealed class InlineProgress<T>(Action<T> report) : IProgress<T>

@@ -37,6 +37,25 @@ public sealed record GenSRPipelineOptions
     /// <summary>Encoder and decoder layers of the backbone. Default 2; 1 … 48.</summary>
     public int Layers { get; init => field = value is >= 1 and <= 48 ? value : throw new ArgumentOutOfRangeException(nameof(Layers), value, "GenSRPipelineOptions.Layers must be in [1, 48]."); } = 2;
 
+    /// <summary>Attention heads of the backbone. Null (default): d_model / 32; otherwise 1 … 64.</summary>
+    public int? Heads { get; init => field = value is null or (>= 1 and <= 64) ? value : throw new ArgumentOutOfRangeException(nameof(Heads), value, "GenSRPipelineOptions.Heads must be in [1, 64] or null."); }
+
+    /// <summary>Width of each attention head (T5's d_kv; heads × d_kv need not equal d_model). Default 32; 8 … 512.</summary>
+    public int HeadDimension { get; init => field = value is >= 8 and <= 512 ? value : throw new ArgumentOutOfRangeException(nameof(HeadDimension), value, "GenSRPipelineOptions.HeadDimension must be in [8, 512]."); } = 32;
+
+    /// <summary>Width of the backbone's feed-forward layers (d_ff). Null (default): 4 × d_model; otherwise 16 … 65,536.</summary>
+    public int? FeedForwardDimension { get; init => field = value is null or (>= 16 and <= 65_536) ? value : throw new ArgumentOutOfRangeException(nameof(FeedForwardDimension), value, "GenSRPipelineOptions.FeedForwardDimension must be in [16, 65536] or null."); }
+
+    /// <summary>
+    /// The backbone of TIGER (Rajput et al., NeurIPS 2023, §4.1): 4 encoder and 4 decoder layers, d_model 128, d_ff 1024,
+    /// 6 heads of 64 dimensions, dropout 0.1; the rest of <paramref name="options"/> is kept.
+    /// </summary>
+    public static GenSRPipelineOptions TigerSizedBackbone(GenSRPipelineOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        return options with { ModelDimension = 128, Layers = 4, FeedForwardDimension = 1024, Heads = 6, HeadDimension = 64, Dropout = 0.1 };
+    }
+
     /// <summary>Dropout of the backbone and the two history encoders. Default 0.1; in [0, 1).</summary>
     public double Dropout { get; init => field = value is >= 0 and < 1 ? value : throw new ArgumentOutOfRangeException(nameof(Dropout), value, "GenSRPipelineOptions.Dropout must be in [0, 1)."); } = 0.1;
 
@@ -45,6 +64,12 @@ public sealed record GenSRPipelineOptions
 
     /// <summary>Title tokens per item for the semantic view. Default 10; 1 … 512.</summary>
     public int TitleTokens { get; init => field = value is >= 1 and <= 512 ? value : throw new ArgumentOutOfRangeException(nameof(TitleTokens), value, "GenSRPipelineOptions.TitleTokens must be in [1, 512]."); } = 10;
+
+    /// <summary>
+    /// Start the identifier tokens' embeddings from the quantiser's codebook vectors
+    /// (<see cref="GenSRPipeline.InitializeIdentifierEmbeddings"/>) instead of random rows. Default false.
+    /// </summary>
+    public bool InitializeIdentifierEmbeddings { get; init; }
 
     /// <summary>Use the collaborative view (ablation switch). Default true.</summary>
     public bool UseCollaborativeView { get; init; } = true;

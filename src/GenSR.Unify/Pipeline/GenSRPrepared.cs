@@ -1,3 +1,4 @@
+using System.Globalization;
 using GenSR.Representation.Collaborative;
 using GenSR.Representation.Embeddings;
 using GenSR.Representation.Quantization;
@@ -20,4 +21,23 @@ public sealed record GenSRPrepared(
     CollaborativeTrainingResult Collaborative,
     ItemEmbeddings Semantic,
     ItemQuantization Quantization,
-    IReadOnlyDictionary<string, TimeSpan> Elapsed);
+    IReadOnlyDictionary<string, TimeSpan> Elapsed)
+{
+    /// <summary>
+    /// The identifier and representation statistics a report should carry, in one line: the collision rate before
+    /// resolution, each level's codebook use and perplexity, items per first-level code (mean and largest) and LightGCN's
+    /// best validation Recall@20.
+    /// </summary>
+    public string Describe()
+    {
+        var q = Quantization;
+        var levels = string.Join(", ", q.Levels.Select(l => string.Create(CultureInfo.InvariantCulture,
+            $"level {l.Level + 1}: {l.UsedCodes}/{l.CodebookSize} codes used, perplexity {l.Perplexity:F1}")));
+        var firstLevel = q.RawCodes.Where(c => c.Count > 0).GroupBy(c => c[0]).Select(g => g.Count()).ToArray();
+        var cf = Collaborative.BestValidationRecall is double r ? string.Create(CultureInfo.InvariantCulture, $"{r:F4}") : "n/a";
+        return string.Create(CultureInfo.InvariantCulture,
+            $"identifiers ({q.Source}, {q.Quantizer}): raw collision rate {q.RawCollisions.CollisionRate:P1} ({q.RawCollisions.CollidingItems} of {q.RawCollisions.ItemCount} items), {levels}; " +
+            $"items per first-level code: mean {(firstLevel.Length == 0 ? 0 : firstLevel.Average()):F1}, largest {(firstLevel.Length == 0 ? 0 : firstLevel.Max())}; " +
+            $"LightGCN validation Recall@20 {cf} at epoch {Collaborative.BestEpoch}");
+    }
+}
