@@ -74,6 +74,7 @@ public sealed class SemanticHistoryEncoder : nn.Module<Tensor, Tensor, Tensor?, 
             throw new ArgumentException($"SemanticHistoryEncoderOptions.ModelDimension ({d}) must be a multiple of Heads ({options.Heads}).", nameof(options));
         Options = options;
         ModelDimension = d;
+        CompactPadding = options.CompactPadding;
         _embedTokens = tokenEmbedding.call;
         _inputProjection = d != options.TokenDimension ? nn.Linear(options.TokenDimension, d) : null;
         _itemPositionEmbeddings = options.UsePositionEmbedding ? nn.Embedding(options.MaxHistoryLength, d) : null;
@@ -92,6 +93,12 @@ public sealed class SemanticHistoryEncoder : nn.Module<Tensor, Tensor, Tensor?, 
 
     /// <summary>Width of the Transformer.</summary>
     public int ModelDimension { get; }
+
+    /// <summary>
+    /// Whether padding is dropped before the Transformer (<see cref="SemanticHistoryEncoderOptions.CompactPadding"/>, the
+    /// initial value). A speed switch only: it changes no weight and, up to float rounding, no output.
+    /// </summary>
+    public bool CompactPadding { get; set; }
 
     /// <summary>Width of the target vectors this encoder takes.</summary>
     public int TargetDimension => Options.TargetDimension ?? Options.TokenDimension;
@@ -150,7 +157,7 @@ public sealed class SemanticHistoryEncoder : nn.Module<Tensor, Tensor, Tensor?, 
 
         var flatMask = tokenMask.reshape(batch, n);
         Tensor? order = null;
-        if (Options.CompactPadding)
+        if (CompactPadding)
         {
             // Real tokens to the front (a stable sort keeps their order), then cut to the longest row. Positions were
             // embedded above, so moving tokens changes nothing but the work: padding gets no attention and no weight.

@@ -124,6 +124,9 @@ public sealed class GenSRModel : nn.Module
     /// <summary>Name of the item title-token buffer.</summary>
     public const string ItemTitleIdsName = "item_title_ids";
 
+    /// <summary>The semantic history encoder, or null when the semantic view is off.</summary>
+    public SemanticHistoryEncoder? SemanticEncoder => sem_encoder;
+
     /// <summary>The config the model was built with.</summary>
     public GenSRModelConfig Config { get; }
 
