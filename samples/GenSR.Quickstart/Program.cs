@@ -99,6 +99,7 @@ var trainingOptions = new GenSRTrainingOptions
     // 1e-3: on the demo data a higher rate (5e-3) cut validation NDCG@10 from 0.17 to 0.10 and left the Yes/No head at
     // chance (docs/evaluation.md, "Learning rate and pointwise mode").
     LearningRate = 1e-3,
+    WarmupSteps = 50, // about a tenth of this short run (the default, 200, suits runs of thousands of steps)
     // Half of the examples also become a Yes/No row about the target or a random item, so pointwise scoring learns too;
     // at this rate the extra rows do not cost generative retrieval anything measurable.
     PointwiseFraction = 0.5,

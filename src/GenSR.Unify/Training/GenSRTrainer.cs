@@ -18,13 +18,15 @@ using static TorchSharp.torch;
 namespace GenSR.Unify.Training;
 
 /// <summary>
-/// Trains a <see cref="GenSRModel"/> on one shuffled stream of mixed search and recommendation examples (generative
-/// rows: identifier + eos; pointwise rows: Yes/No about a positive or a sampled negative), with
-/// <c>L = L_LM + λ·L_CL</c>, AdamW (decay on weights with ≥ 2 dimensions only), linear warm-up then linear decay and
-/// gradient clipping. Validates on the validation cases (full ranking, generative, NDCG@10 averaged over the tasks),
-/// stops early, keeps the best weights (in memory and, with a checkpoint folder, in <c>best/</c>) and can resume from
-/// <c>last/</c>. Cancelling throws <see cref="OperationCanceledException"/> between steps; checkpoints already written
-/// stay intact.
+/// Trains a <see cref="GenSRModel"/> on one shuffled stream of mixed rows (<see cref="PlanEpoch"/>: every event a
+/// recommendation row, search events also search rows, optional indexing and Yes/No rows), with
+/// <c>L = L_LM + λ·L_CL</c>, AdamW (decay on weights with ≥ 2 dimensions only), linear warm-up then the
+/// <see cref="GenSRTrainingOptions.Schedule"/>, and gradient clipping. Validates on the validation cases under the test
+/// protocol (full ranking, seen items excluded, generative, NDCG@10 averaged over the tasks) or through
+/// <see cref="Validator"/>, stops early or at a step or time budget, keeps the best weights (in memory and, with a
+/// checkpoint folder, in <c>best/</c>) and can resume from <c>last/</c>. Cancelling throws
+/// <see cref="OperationCanceledException"/> between steps after putting the best weights back; checkpoints already
+/// written stay intact.
 /// </summary>
 public sealed class GenSRTrainer
 {

@@ -5,9 +5,10 @@ namespace GenSR.Unify.Training;
 
 /// <summary>
 /// Options of <see cref="GenSRTrainer"/>. Defaults follow the paper where it gives values (λ = 0.01, τ = 0.07, AdamW,
-/// warm-up then linear decay, gradient clipping 1.0, early stopping on validation; arXiv 2504.06714) except the learning
-/// rate: the paper fine-tunes a pretrained flan-t5 at 1e-4, a small backbone trained from scratch wants 1e-3.
-/// Immutable; every value is checked where it is set.
+/// warm-up, gradient clipping 1.0, early stopping on validation; arXiv 2504.06714) except two: the learning rate (the
+/// paper fine-tunes a pretrained flan-t5 at 1e-4, a small backbone trained from scratch wants 1e-3) and the decay after
+/// warm-up (the paper decays linearly to 0 at the last epoch; the default here is the inverse square root of T5 and
+/// TIGER, so the epoch cap does not change how the model trains). Immutable; every value is checked where it is set.
 /// </summary>
 public sealed record GenSRTrainingOptions
 {
