@@ -53,6 +53,16 @@ public static class TensorScalarOps
     public static Tensor AddScalar(this Tensor tensor, double value)
         => Apply(tensor, value.ToScalar(), static (t, s) => t.add(s));
 
+    /// <summary>
+    /// <c>left + right</c> for two tensors. TorchSharp's <c>+</c> operator passes a freshly converted scalar 1 as the
+    /// <c>alpha</c> of <c>add</c>, which nothing keeps alive during the call; here alpha is held until the call returns.
+    /// </summary>
+    /// <param name="left">The first tensor (not modified).</param>
+    /// <param name="right">The tensor added, broadcastable to <paramref name="left"/>.</param>
+    /// <returns>A new tensor.</returns>
+    public static Tensor Plus(this Tensor left, Tensor right)
+        => Apply(left, right, 1.ToScalar(), static (l, r, s) => l.add(r, s));
+
     /// <summary><c>tensor == value</c> (element-wise, boolean) with <paramref name="value"/> kept alive during the call.</summary>
     /// <param name="tensor">The tensor.</param>
     /// <param name="value">The value to compare with.</param>

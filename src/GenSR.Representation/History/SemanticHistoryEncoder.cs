@@ -1,3 +1,4 @@
+using GenSR.Core.Runtime;
 using GenSR.Representation.Semantic;
 using TorchSharp;
 using TorchSharp.Modules;
@@ -149,10 +150,10 @@ public sealed class SemanticHistoryEncoder : nn.Module<Tensor, Tensor, Tensor?, 
         if (_itemPositionEmbeddings is not null && _tokenPositionEmbeddings is not null)
         {
             var itemMask = tokenMask.any(-1);
-            x = x + PerToken(_itemPositionEmbeddings.forward(HistoryPositions.RecencyRanks(itemMask)))
-                  + _tokenPositionEmbeddings.forward(HistoryPositions.OrdinalRanks(tokenMask).reshape(batch, n));
+            x = x.Plus(PerToken(_itemPositionEmbeddings.forward(HistoryPositions.RecencyRanks(itemMask))))
+                 .Plus(_tokenPositionEmbeddings.forward(HistoryPositions.OrdinalRanks(tokenMask).reshape(batch, n)));
         }
-        if (_taskEmbeddings is not null && taskIds is not null) x = x + PerToken(_taskEmbeddings.forward(taskIds));
+        if (_taskEmbeddings is not null && taskIds is not null) x = x.Plus(PerToken(_taskEmbeddings.forward(taskIds)));
         x = _dropout.forward(_inputLayerNorm.forward(x));
 
         var flatMask = tokenMask.reshape(batch, n);

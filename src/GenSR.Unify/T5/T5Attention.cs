@@ -1,3 +1,4 @@
+using GenSR.Core.Runtime;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -80,7 +81,7 @@ internal sealed class T5Attention : nn.Module<Tensor, Tensor, Tensor, Tensor>
     public Tensor Attend(Tensor query, Tensor key, Tensor value, Tensor bias)
     {
         using var scope = NewDisposeScope();
-        var scores = matmul(query, key.transpose(-1, -2)).to(ScalarType.Float32) + bias;
+        var scores = matmul(query, key.transpose(-1, -2)).to(ScalarType.Float32).Plus(bias);
         var weights = scores.softmax(-1);
         if (training && dropoutRate > 0) weights = nn.functional.dropout(weights, dropoutRate, training: true);
         var context = matmul(weights.to(value.dtype), value);

@@ -1,3 +1,4 @@
+using GenSR.Core.Runtime;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -56,6 +57,6 @@ internal sealed class T5LayerCrossAttention : nn.Module<Tensor, Tensor, Tensor, 
         var normed = layer_norm.forward(hidden).reshape(rows, n / rows * t, d);
         var query = EncDecAttention.SplitHeads(EncDecAttention.Query.forward(normed));
         var attended = EncDecAttention.Attend(query, keys, values, maskBias).reshape(n, t, d);
-        return (hidden + dropout.forward(attended)).MoveToOuterDisposeScope();
+        return hidden.Plus(dropout.forward(attended)).MoveToOuterDisposeScope();
     }
 }

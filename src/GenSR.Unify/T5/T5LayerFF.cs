@@ -1,3 +1,4 @@
+using GenSR.Core.Runtime;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -28,6 +29,6 @@ internal sealed class T5LayerFF : nn.Module<Tensor, Tensor>
     {
         using var scope = NewDisposeScope();
         var forwarded = DenseReluDense.forward(layer_norm.forward(hidden));
-        return (hidden + dropout.forward(forwarded)).MoveToOuterDisposeScope();
+        return hidden.Plus(dropout.forward(forwarded)).MoveToOuterDisposeScope();
     }
 }

@@ -1,3 +1,4 @@
+using GenSR.Core.Runtime;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -35,7 +36,7 @@ internal sealed class T5LayerSelfAttention : nn.Module<Tensor, Tensor, Tensor>
         using var scope = NewDisposeScope();
         var normed = layer_norm.forward(hidden);
         var attended = SelfAttention.forward(normed, normed, bias);
-        return (hidden + dropout.forward(attended)).MoveToOuterDisposeScope();
+        return hidden.Plus(dropout.forward(attended)).MoveToOuterDisposeScope();
     }
 
     /// <summary>
@@ -52,6 +53,6 @@ internal sealed class T5LayerSelfAttention : nn.Module<Tensor, Tensor, Tensor>
         var value = SelfAttention.SplitHeads(SelfAttention.Value.forward(normed));
         var (keys, values) = cache.AppendSelf(layerIndex, key, value);
         var attended = SelfAttention.Attend(query, keys, values, bias);
-        return (hidden + dropout.forward(attended)).MoveToOuterDisposeScope();
+        return hidden.Plus(dropout.forward(attended)).MoveToOuterDisposeScope();
     }
 }

@@ -54,6 +54,18 @@ public sealed class TensorScalarOpsTests
     }
 
     [Fact]
+    public void Plus_adds_two_tensors_with_broadcasting_like_the_operator()
+    {
+        using var a = tensor(new float[] { 1f, 2f, 3f, 4f }).reshape(2, 2);
+        using var b = tensor(new float[] { 10f, 20f });
+        using var sum = a.Plus(b);
+        using var expected = a + b;
+        Assert.Equal(expected.data<float>().ToArray(), sum.data<float>().ToArray());
+        Assert.Equal(new float[] { 11f, 22f, 13f, 24f }, sum.data<float>().ToArray());
+        Assert.Equal(new float[] { 1f, 2f, 3f, 4f }, a.data<float>().ToArray());
+    }
+
+    [Fact]
     public void The_fill_survives_garbage_collections_running_alongside()
     {
         // The helper holds its scalar until the native call returns, so collections on another thread cannot free it.

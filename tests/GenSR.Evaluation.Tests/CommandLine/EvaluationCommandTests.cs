@@ -32,12 +32,12 @@ public sealed class EvaluationCommandTests
 
         Assert.Equal(EvaluationCommand.UsageError, code);
         Assert.Contains(message, error);
-        Assert.Contains("usage: GenSR.Evaluation", error);
+        Assert.Contains("usage: GenSR.Evaluation.Cli", error);
     }
 
     [Theory]
-    [InlineData(new[] { "--demo" }, 1e-3, 0.5)]
-    [InlineData(new[] { "--data", "." }, 3e-3, 0.2)]
+    [InlineData(new[] { "--demo" }, 1e-3, 0.0)]
+    [InlineData(new[] { "--data", "." }, 1e-3, 0.0)]
     [InlineData(new[] { "--demo", "--learning-rate", "2e-4", "--pointwise-fraction", "0" }, 2e-4, 0.0)]
     [InlineData(new[] { "--data", ".", "--learning-rate=0.01", "--pointwise-fraction=0.75" }, 0.01, 0.75)]
     public void GenSR_systems_train_with_the_learning_rate_and_pointwise_share_of_the_command_line(string[] args, double rate, double fraction)
@@ -50,6 +50,43 @@ public sealed class EvaluationCommandTests
             Assert.Equal(rate, system.Options.Training.LearningRate);
             Assert.Equal(fraction, system.Options.Training.PointwiseFraction);
         }
+    }
+
+    [Fact]
+    public void GenSR_systems_share_the_library_defaults_and_take_budgets_backbone_and_indexing_from_the_command_line()
+    {
+        var defaults = new GenSR.Unify.Training.GenSRTrainingOptions();
+        var plain = (GenSR.Evaluation.Systems.GenSRSystem)SystemRegistry.Select(EvaluationCommandLine.Parse(["--data", ".", "--systems", "gensr"]))[0].Create();
+        Assert.Equal(defaults.LearningRate, plain.Options.Training.LearningRate);
+        Assert.Equal(defaults.Schedule, plain.Options.Training.Schedule);
+        Assert.Equal(defaults.WarmupSteps, plain.Options.Training.WarmupSteps);
+        Assert.Equal(defaults.Patience, plain.Options.Training.Patience);
+        Assert.Equal(defaults.IndexingFraction, plain.Options.Training.IndexingFraction);
+        Assert.Null(plain.Options.Training.MaxDuration);
+        Assert.Equal(2, plain.Options.Pipeline.Layers);
+
+        var settings = EvaluationCommandLine.Parse(["--data", ".", "--systems", "gensr,gensr-pointwise", "--max-minutes", "1.5", "--max-steps", "300",
+                                                    "--backbone", "tiger", "--indexing-fraction", "0.5"]);
+        var systems = SystemRegistry.Select(settings).Select(d => d.Create()).ToArray();
+        var gensr = (GenSR.Evaluation.Systems.GenSRSystem)systems[0];
+        Assert.Equal(TimeSpan.FromMinutes(1.5), gensr.Options.Training.MaxDuration);
+        Assert.Equal(300, gensr.Options.Training.MaxSteps);
+        Assert.Equal(0.5, gensr.Options.Training.IndexingFraction);
+        Assert.Equal((4, 128, 1024, 6, 64), (gensr.Options.Pipeline.Layers, gensr.Options.Pipeline.ModelDimension, gensr.Options.Pipeline.FeedForwardDimension, gensr.Options.Pipeline.Heads, gensr.Options.Pipeline.HeadDimension));
+        var pointwise = (GenSR.Evaluation.Systems.GenSRPointwiseSystem)systems[1];
+        Assert.Equal(0.5, pointwise.Options.Training.PointwiseFraction); // the pointwise system keeps its Yes/No rows
+        foreach (var s in systems) s.Dispose();
+
+        Assert.Contains("--backbone", Assert.Throws<CommandLineException>(() => EvaluationCommandLine.Parse(["--demo", "--backbone", "huge"])).Message);
+        Assert.Contains("--max-minutes", Assert.Throws<CommandLineException>(() => EvaluationCommandLine.Parse(["--demo", "--max-minutes", "0"])).Message);
+    }
+
+    [Fact]
+    public void Recorded_command_lines_hold_no_absolute_paths()
+    {
+        var data = Path.Combine(Environment.CurrentDirectory, "data", "set");
+        var recorded = EvaluationCommand.RecordedCommand(["--data", data, "--systems", "gensr", $"--out={Path.Combine(Environment.CurrentDirectory, "out")}"]);
+        Assert.Equal("GenSR.Evaluation.Cli --data data/set --systems gensr --out=out", recorded);
     }
 
     [Theory]
@@ -131,7 +168,7 @@ public sealed class EvaluationCommandTests
         Assert.Equal([EvaluationProtocol.FullRanking, EvaluationProtocol.Sampled], defaults.Protocols);
         Assert.Equal(ComputeDevice.Auto, defaults.Device);
         Assert.Equal(1, defaults.SeedCount);
-        Assert.Equal(["popularity", "bm25", "sasrec", "joint"], defaults.Systems);
+        Assert.Equal(["popularity", "category-popularity", "bm25", "sasrec", "joint"], defaults.Systems);
         Assert.True(defaults.ExcludeSeen);
 
         var custom = EvaluationCommandLine.Parse(["--demo", "--protocol=sampled", "--systems", "BM25, popularity", "--seeds=3", "--device", "cpu"]);
@@ -153,7 +190,7 @@ public sealed class EvaluationCommandTests
             Assert.True(code == EvaluationCommand.Success, error);
             Assert.Contains("wrote", output);
             var report = BenchmarkReport.Load(Path.Combine(folder, BenchmarkReport.JsonFileName));
-            Assert.Equal(["Popularity", "BM25", "SASRec", "Joint S&R Transformer"], report.Systems.Select(s => s.Name));
+            Assert.Equal(["Popularity", "Category popularity", "BM25", "SASRec", "Joint S&R Transformer"], report.Systems.Select(s => s.Name));
             Assert.All(report.Systems, s => Assert.Equal([EvaluationProtocol.FullRanking, EvaluationProtocol.Sampled], s.Protocols));
             Assert.Equal(150, report.Statistics.Users);
             var markdown = File.ReadAllText(Path.Combine(folder, BenchmarkReport.MarkdownFileName));

@@ -10,7 +10,7 @@ public static class EvaluationCommandLine
 {
     /// <summary>The usage text.</summary>
     public static string Usage { get; } = """
-        usage: GenSR.Evaluation (--data <folder> [--format auto|amazon|movielens|jsonl] | --demo) [options]
+        usage: GenSR.Evaluation.Cli (--data <folder> [--format auto|amazon|movielens|jsonl] | --demo) [options]
 
         data
           --data <folder>          dataset folder (Amazon *.inter.json + *.item.json, MovieLens u.data + u.item, or events.jsonl)

@@ -88,7 +88,7 @@ public static class EvaluationCommand
             output.WriteLine($"dataset {data.Dataset.Name}: {statistics}");
             output.WriteLine($"queries: {data.Queries}");
             var progress = new ConsoleProgress(output, settings.Quiet);
-            var report = new BenchmarkRunner(options).Run(data, systems, "GenSR.Evaluation " + string.Join(' ', args.Select(Quote)), progress, cancellationToken);
+            var report = new BenchmarkRunner(options).Run(data, systems, RecordedCommand(args), progress, cancellationToken);
             var (markdown, json) = report.Save(settings.OutputFolder);
             output.WriteLine();
             output.WriteLine(report.ToMarkdown());
@@ -113,6 +113,35 @@ public static class EvaluationCommand
     }
 
     private static string Quote(string arg) => arg.Any(char.IsWhiteSpace) ? $"\"{arg}\"" : arg;
+
+    /// <summary>The command line as a report records it: the values of --data and --out relative to the working directory
+    /// (the repository root when the documented commands are followed), so no machine's absolute paths are written.</summary>
+    public static string RecordedCommand(IReadOnlyList<string> args)
+    {
+        ArgumentNullException.ThrowIfNull(args);
+        var parts = new List<string> { "GenSR.Evaluation.Cli" };
+        for (var i = 0; i < args.Count; i++)
+        {
+            var arg = args[i];
+            if (arg is "--data" or "--out" && i + 1 < args.Count)
+            {
+                parts.Add(arg);
+                parts.Add(Quote(Relative(args[++i])));
+                continue;
+            }
+            var eq = arg.IndexOf('=', StringComparison.Ordinal);
+            if (eq > 0 && arg[..eq] is "--data" or "--out")
+            {
+                parts.Add(Quote($"{arg[..eq]}={Relative(arg[(eq + 1)..])}"));
+                continue;
+            }
+            parts.Add(Quote(arg));
+        }
+        return string.Join(' ', parts);
+    }
+
+    private static string Relative(string path) =>
+        Path.IsPathRooted(path) ? Path.GetRelativePath(Environment.CurrentDirectory, path).Replace('\\', '/') : path;
 
     /// <summary>Writes runner progress as one line per event, on the calling thread.</summary>
     private sealed class ConsoleProgress(TextWriter output, bool quiet) : IProgress<BenchmarkProgress>

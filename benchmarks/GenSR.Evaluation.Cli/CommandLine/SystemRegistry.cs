@@ -56,6 +56,8 @@ public static class SystemRegistry
                 x => x with { SeparateTasks = true }),
             GenSR(settings, "gensr-ids-semantic", "GenSR, semantic identifiers", "identifiers quantised from the LSA text vectors only",
                 x => x with { Pipeline = x.Pipeline with { IdentifierSource = IdentifierSource.Semantic } }),
+            GenSR(settings, "gensr-codebook-init", "GenSR, identifier embeddings from codebooks", "identifier-token embeddings start from the quantiser's codebook vectors",
+                x => x with { Pipeline = x.Pipeline with { InitializeIdentifierEmbeddings = true } }),
             GenSR(settings, "gensr-ids-collaborative", "GenSR, collaborative identifiers", "identifiers quantised from the LightGCN vectors only",
                 x => x with { Pipeline = x.Pipeline with { IdentifierSource = IdentifierSource.Collaborative } }),
         ];
@@ -87,7 +89,6 @@ public static class SystemRegistry
             PromptHistoryItems = Math.Min(10, settings.MaxHistory),
             CollaborativeTraining = new() { LearningRate = 1e-2, MaxEpochs = 60, EvaluateEvery = 5, Patience = 3 },
         };
-        if (settings.Backbone == "tiger") pipeline = GenSRPipelineOptions.TigerSizedBackbone(pipeline);
         if (settings.Demo)
         {
             // The quickstart's CPU-sized model for the small demo catalogue: 64 wide, no dropout, two identifier levels.
@@ -101,6 +102,9 @@ public static class SystemRegistry
             };
             training = training with { BatchSize = 64, ValidationCases = 300 };
         }
+
+        // After the demo sizes, so that --backbone tiger is TIGER's backbone on any data.
+        if (settings.Backbone == "tiger") pipeline = GenSRPipelineOptions.TigerSizedBackbone(pipeline);
 
         if (settings.LearningRate is { } rate) training = training with { LearningRate = rate };
         if (settings.PointwiseFraction is { } fraction) training = training with { PointwiseFraction = fraction };

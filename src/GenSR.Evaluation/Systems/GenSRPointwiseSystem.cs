@@ -20,6 +20,9 @@ public sealed class GenSRPointwiseSystem : ICandidateScorer
         _inner = new GenSRSystem(options);
     }
 
+    /// <summary>The options the system trains with.</summary>
+    public GenSRSystemOptions Options => _inner.Options;
+
     /// <inheritdoc />
     public string Name => _inner.Name;
 

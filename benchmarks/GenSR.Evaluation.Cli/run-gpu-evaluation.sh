@@ -2,9 +2,9 @@
 # Runs GenSR on the two shared datasets on a CUDA machine without a .NET SDK (the device tool), one harness process per
 # (dataset, system) under its own time limit, and packs every report into $OUT/reports.tar.gz (+ $OUT/log.txt).
 # Prepare from the repository root on the development machine:
-#   ../shared/gpu/pack.sh benchmarks/GenSR.Evaluation/GenSR.Evaluation.csproj
+#   ../shared/gpu/pack.sh benchmarks/GenSR.Evaluation.Cli/GenSR.Evaluation.Cli.csproj
 #   mkdir -p .gpu/data && cp -r ../shared/datasets/amazon-scientific ../shared/datasets/ml-100k .gpu/data/   # transient, git-ignored
-#   cp benchmarks/GenSR.Evaluation/run-gpu-evaluation.sh .gpu/
+#   cp benchmarks/GenSR.Evaluation.Cli/run-gpu-evaluation.sh .gpu/
 # then on the GPU machine, from the repository root: bash .gpu/run-gpu-evaluation.sh
 set -uo pipefail
 out=${OUT:-$PWD/gpu-evaluation}
@@ -16,7 +16,7 @@ export GENSR_REPRESENTATION_DEVICE=cpu
 run() {
   local name=$1 limit=$2; shift 2
   echo "=== $name start $(date +%T) limit ${limit}s: $*" >> "$log"
-  timeout "$limit" bash .gpu/run.sh GenSR.Evaluation.dll "$@" --device cuda --quiet --out "$out/reports/$name" >> "$log" 2>&1
+  timeout "$limit" bash .gpu/run.sh GenSR.Evaluation.Cli.dll "$@" --device cuda --quiet --out "$out/reports/$name" >> "$log" 2>&1
   echo "=== $name rc $? end $(date +%T)" >> "$log"
   tar czf "$out/reports.tar.gz" -C "$out" reports
 }
