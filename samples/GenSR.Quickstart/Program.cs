@@ -8,7 +8,9 @@ using GenSR.Core.Metrics;
 using GenSR.Core.Runtime;
 using GenSR.Quickstart;
 using GenSR.Unify.Checkpoints;
-using GenSR.Unify.Evaluation;
+using GenSR.Evaluation.Baselines.Popularity;
+using GenSR.Evaluation.Harness;
+using GenSR.Evaluation.Systems;
 using GenSR.Unify.Inference;
 using GenSR.Unify.Pipeline;
 using GenSR.Unify.Training;
@@ -142,29 +144,48 @@ catch (OperationCanceledException)
 AnsiConsole.MarkupLine($"Trained {training.Steps} steps in {training.Elapsed.TotalSeconds:F0} s; best validation NDCG@10 {training.BestValidationNdcg10:F4} at step {training.BestStep}" +
                        (training.StoppedEarly ? " (stopped early)" : ""));
 
-// 4. Evaluation on the test cases: GenSR (generative full ranking; generative and pointwise sampled) beside popularity.
+// 4. Evaluation on the test cases through GenSR.Evaluation's harness, the same ranking code as the published results:
+// GenSR (generative full ranking; generative and pointwise sampled) beside popularity. Full ranking excludes the items
+// each user saw before the target.
 var testCases = options.EvaluationCases is int n && n < split.Test.Count ? split.Test.Take(n).ToArray() : split.Test;
-var evaluation = new GenSREvaluationOptions { PointwiseMaxCases = 100 };
-var tasks = evaluation.Tasks;
-IReadOnlyList<EvaluationReport> reports = null!;
-using (var inference = new GenSRInference(model, prepared.Builder))
+const int pointwiseCases = 100; // a pointwise system needs one encoder pass per candidate
+TaskKind[] tasks = [TaskKind.Recommendation, TaskKind.Search];
+var ranking = new RankingOptions();
+var all = new List<EvaluationReport>();
+using (var generative = GenSRSystem.FromTrained(GenerativeName, model, prepared.Builder))
+using (var pointwise = GenSRSystem.FromTrained(PointwiseName, model, prepared.Builder, pointwise: true))
+using (var popularity = new PopularitySystem())
 {
+    popularity.Train(split, new EvaluationContext(model.Device, options.Seed));
+    var runs = new (IEvaluatedSystem System, EvaluationProtocol Protocol, IReadOnlyList<EvaluationCase> Cases)[]
+    {
+        (generative, EvaluationProtocol.FullRanking, testCases),
+        (generative, EvaluationProtocol.Sampled, testCases),
+        (pointwise, EvaluationProtocol.Sampled, testCases.Take(pointwiseCases).ToArray()),
+        (popularity, EvaluationProtocol.FullRanking, testCases),
+        (popularity, EvaluationProtocol.Sampled, testCases),
+    };
     AnsiConsole.Status().Start("Evaluating…", ctx =>
     {
-        reports = GenSREvaluator.Evaluate(inference, testCases, dataset.Name, evaluation,
-            new SyncProgress<GenSREvaluationProgress>(p =>
+        foreach (var (system, protocol, cases) in runs)
+        {
+            var stage = $"{system.Name}, {EvaluationReport.DescribeProtocol(protocol)}";
+            if (interactive) ctx.Status($"Evaluating: {stage}");
+            var result = ProtocolEvaluator.Evaluate(system, split, cases, protocol, ranking, tasks, cancel.Token);
+            if (!interactive) Console.WriteLine($"  evaluated {stage}: {cases.Count} cases in {result.Elapsed.TotalSeconds:F1} s");
+            all.Add(new EvaluationReport
             {
-                if (interactive) ctx.Status($"Evaluating: {p.Stage} {p.Done}/{p.Total}");
-                if (!interactive && p.Done == p.Total) Console.WriteLine($"  evaluated {p.Stage}: {p.Total} cases");
-            }), cancel.Token);
+                Dataset = dataset.Name,
+                Protocol = protocol,
+                SystemName = system.Name,
+                ProtocolDetails = result.Description,
+                Tasks = result.Tasks,
+                Notes = cases.Count < testCases.Count ? [$"Evaluated on the first {cases.Count} of {testCases.Count} cases."] : [],
+            });
+        }
     });
 }
 
-var all = new List<EvaluationReport>(reports)
-{
-    PopularityBaseline.FullRanking(split, testCases, tasks),
-    PopularityBaseline.Sampled(split, testCases, tasks, evaluation.Sampling),
-};
 var table = new Table().Title($"Test metrics on {Markup.Escape(dataset.Name)} ({testCases.Count} users, each evaluated in both tasks)");
 foreach (var column in new[] { "protocol", "system", "task", "Recall@10", "NDCG@10", "MRR@20" }) table.AddColumn(column);
 foreach (var report in all.OrderBy(r => r.Protocol).ThenBy(r => r.SystemName))
@@ -176,7 +197,7 @@ AnsiConsole.Write(table);
 var verdicts = new List<string>();
 foreach (var protocol in new[] { EvaluationProtocol.FullRanking, EvaluationProtocol.Sampled })
 {
-    var gensr = all.First(r => r.Protocol == protocol && r.SystemName == GenSREvaluator.GenerativeName);
+    var gensr = all.First(r => r.Protocol == protocol && r.SystemName == GenerativeName);
     var popularity = all.First(r => r.Protocol == protocol && r.SystemName == "Popularity");
     foreach (var task in tasks)
     {
@@ -197,7 +218,7 @@ var markdown = new StringBuilder();
 markdown.AppendLine($"# GenSR quickstart report: {dataset.Name}").AppendLine();
 markdown.AppendLine($"- Dataset: {dataset.Name}: {stats.Users} users, {stats.Items} items, {stats.Events} events ({stats.SearchEvents} search events); leave-one-out split, history cap {split.Options.MaxHistory}.");
 markdown.AppendLine($"- Device: {device}; seed {options.Seed}; identifiers: {pipelineOptions.IdentifierSource}, levels [{string.Join(" × ", prepared.Builder.Identifiers.LevelSizes)}].");
-markdown.AppendLine($"- Training: {training.Steps} steps, {training.Elapsed.TotalSeconds:F0} s, best validation NDCG@10 {training.BestValidationNdcg10:F4} (full ranking, generative, first {trainingOptions.ValidationCases} validation users).");
+markdown.AppendLine($"- Training: {training.Steps} steps, {training.Elapsed.TotalSeconds:F0} s, best validation NDCG@10 {training.BestValidationNdcg10:F4} (full ranking, generative, a fixed sample of {trainingOptions.ValidationCases} validation users).");
 markdown.AppendLine($"- Total time: {total.Elapsed.TotalSeconds:F0} s.").AppendLine();
 foreach (var v in verdicts) markdown.AppendLine($"- {v}");
 markdown.AppendLine();
@@ -222,4 +243,10 @@ return 0;
 internal sealed class SyncProgress<T>(Action<T> report) : IProgress<T>
 {
     public void Report(T value) => report(value);
+}
+
+internal static partial class Program
+{
+    private const string GenerativeName = "GenSR (generative)";
+    private const string PointwiseName = "GenSR (pointwise)";
 }

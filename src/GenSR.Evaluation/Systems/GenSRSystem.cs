@@ -22,8 +22,35 @@ public sealed class GenSRSystem : ITopKGenerator, ICandidateScorer
     private readonly GenSRSystemOptions _options;
     private readonly Dictionary<TaskKind, (GenSRModel Model, GenSRInference Inference)> _models = [];
 
+    private readonly bool _trained;
+
     /// <summary>Creates an untrained system.</summary>
     public GenSRSystem(GenSRSystemOptions options) => _options = options ?? throw new ArgumentNullException(nameof(options));
+
+    private GenSRSystem(GenSRSystemOptions options, GenSRModel model, GenSRInputBuilder builder) : this(options)
+    {
+        var inference = new GenSRInference(model, builder);
+        _models[TaskKind.Recommendation] = (model, inference);
+        _models[TaskKind.Search] = (model, inference);
+        _trained = true;
+    }
+
+    /// <summary>
+    /// An already trained GenSR model as an evaluated system, so that it is ranked by the same code as every other system
+    /// (<see cref="ProtocolEvaluator"/>). <see cref="Train"/> then does nothing, and disposing the system leaves the model
+    /// to its owner. With <paramref name="pointwise"/> it ranks sampled candidates by P(Yes) (sampled protocol only).
+    /// </summary>
+    /// <param name="name">Name in reports.</param>
+    /// <param name="model">The trained model.</param>
+    /// <param name="builder">Its input builder.</param>
+    /// <param name="pointwise">Score candidates by P(Yes) instead of the identifier's log-probability.</param>
+    public static GenSRSystem FromTrained(string name, GenSRModel model, GenSRInputBuilder builder, bool pointwise = false)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(name);
+        ArgumentNullException.ThrowIfNull(model);
+        ArgumentNullException.ThrowIfNull(builder);
+        return new GenSRSystem(new GenSRSystemOptions(name, new GenSRPipelineOptions(), new GenSRTrainingOptions(), Pointwise: pointwise), model, builder);
+    }
 
     /// <summary>The options the system trains with.</summary>
     public GenSRSystemOptions Options => _options;
@@ -46,6 +73,7 @@ public sealed class GenSRSystem : ITopKGenerator, ICandidateScorer
     {
         ArgumentNullException.ThrowIfNull(split);
         ArgumentNullException.ThrowIfNull(context);
+        if (_trained) return SystemTrainingResult.NotTrained;
         var device = context.Device.type == DeviceType.CUDA ? ComputeDevice.Cuda : ComputeDevice.Cpu;
         var groups = _options.SeparateTasks
             ? new (IReadOnlyList<TaskKind> Tasks, TaskKind[] Serves)[] { (GenSRSystemOptions.Only(TaskKind.Recommendation), [TaskKind.Recommendation]), (GenSRSystemOptions.Only(TaskKind.Search), [TaskKind.Search]) }
@@ -156,7 +184,7 @@ public sealed class GenSRSystem : ITopKGenerator, ICandidateScorer
         foreach (var (model, inference) in _models.Values.Distinct())
         {
             inference.Dispose();
-            model.Dispose();
+            if (!_trained) model.Dispose(); // a model given to FromTrained belongs to the caller
         }
 
         _models.Clear();
