@@ -159,10 +159,10 @@ public static class GenSRPipeline
 
     /// <summary>
     /// Writes the quantiser's codebook vectors into the embedding rows of the identifier tokens, so that codes close in the
-    /// item space start close in the model (as TIGER's semantic IDs mean to be). Each level's centroids are mapped to
-    /// d_model by a seeded Gaussian projection (or used as they are when the widths agree), centred, and scaled to the
-    /// standard deviation the embedding had. Levels without codebook vectors (the appended collision level) keep their
-    /// random rows.
+    /// item space start close in the model (as TIGER's semantic IDs mean to be). Each level's centroids are centred,
+    /// reduced to d_model by PCA when they are wider (which keeps their pairwise distances up to the dropped components),
+    /// turned by a seeded random rotation so that no embedding coordinate is favoured, and scaled to the standard
+    /// deviation the embedding had. Levels without codebook vectors (the appended collision level) keep their random rows.
     /// </summary>
     public static void InitializeIdentifierEmbeddings(GenSRModel model, ItemQuantization quantization, ModelVocabulary vocabulary, long seed)
     {
@@ -177,16 +177,23 @@ public static class GenSRPipeline
         using var noGrad = no_grad();
         var std = weight.std().item<float>();
         using var generator = new Generator((ulong)seed);
-        var dimension = codebooks.Dimension;
-        var projection = dimension == d ? null : randn([dimension, d], generator: generator) / Math.Sqrt(dimension);
+        var rotation = linalg.qr(randn([d, d], generator: generator)).Q;
         for (var level = 0; level < Math.Min(codebooks.Levels.Count, identifiers.LevelSizes.Count); level++)
         {
             var centroids = codebooks.Levels[level];
             var rows = Math.Min(centroids.Rows, identifiers.LevelSizes[level]);
             if (rows < 2) continue;
             var vectors = centroids.ToTensor().narrow(0, 0, rows);
-            if (projection is not null) vectors = vectors.matmul(projection);
             vectors = vectors - vectors.mean([0], keepdim: true);
+            if (vectors.shape[1] > d)
+            {
+                var (u, s, _) = linalg.svd(vectors, fullMatrices: false);
+                var k = Math.Min(d, s.shape[0]);
+                vectors = u.narrow(1, 0, k) * s.narrow(0, 0, k);
+            }
+
+            if (vectors.shape[1] < d) vectors = nn.functional.pad(vectors, [0, d - vectors.shape[1]]);
+            vectors = vectors.matmul(rotation);
             var spread = vectors.std().item<float>();
             if (!(spread > 0)) continue;
             vectors = vectors * (std / spread);

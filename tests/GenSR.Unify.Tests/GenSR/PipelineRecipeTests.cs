@@ -1,0 +1,78 @@
+using GenSR.Core.Data.Splits;
+using GenSR.Core.Demo;
+using GenSR.Core.Runtime;
+using GenSR.Unify.Pipeline;
+using static TorchSharp.torch;
+
+namespace GenSR.Unify.Tests.GenSR;
+
+/// <summary>The pipeline's backbone sizes and the codebook initialisation of identifier embeddings.</summary>
+public sealed class PipelineRecipeTests
+{
+    private static readonly DatasetSplit Split =
+        LeaveOneOutSplit.Create(DemoDataset.Generate(new DemoDatasetOptions { Users = 120, Items = 100, Seed = 9 }));
+
+    private static GenSRPipelineOptions Options(bool codebookInit) => new()
+    {
+        Device = ComputeDevice.Cpu,
+        ModelDimension = 32,
+        Layers = 1,
+        PromptHistoryItems = 4,
+        TitleTokens = 4,
+        IdentifierSource = Representation.Embeddings.IdentifierSource.Fused,
+        InitializeIdentifierEmbeddings = codebookInit,
+        Quantizer = new() { MinItemsPerCode = 4 }, // about 25 codes per level, so the distance comparison has pairs to compare
+        CollaborativeTraining = new() { MaxEpochs = 5, EvaluateEvery = 5, Patience = 1 },
+    };
+
+    [Fact]
+    public void The_tiger_sized_backbone_has_tigers_shape()
+    {
+        var options = GenSRPipelineOptions.TigerSizedBackbone(new GenSRPipelineOptions { PromptHistoryItems = 7 });
+        Assert.Equal((128, 4, 1024, 6, 64, 0.1, 7), (options.ModelDimension, options.Layers, options.FeedForwardDimension, options.Heads, options.HeadDimension, options.Dropout, options.PromptHistoryItems));
+        TorchRuntime.SetThreads(1);
+        var prepared = GenSRPipeline.Prepare(Split, options with { Device = ComputeDevice.Cpu, CollaborativeTraining = new() { MaxEpochs = 5, EvaluateEvery = 5, Patience = 1 } });
+        using var model = prepared.Model;
+        var backbone = model.Config.Backbone;
+        Assert.Equal((128, 1024, 6, 64, 4, 4), (backbone.DModel, backbone.DFf, backbone.NumHeads, backbone.DKv, backbone.NumLayers, backbone.NumDecoderLayers));
+        Assert.Throws<ArgumentOutOfRangeException>(() => new GenSRPipelineOptions { Heads = 0 });
+        Assert.Throws<ArgumentOutOfRangeException>(() => new GenSRPipelineOptions { FeedForwardDimension = 8 });
+    }
+
+    [Fact]
+    public void Codebook_initialisation_gives_identifier_embeddings_the_geometry_of_the_codebooks()
+    {
+        TorchRuntime.SetThreads(1);
+        var plain = GenSRPipeline.Prepare(Split, Options(codebookInit: false));
+        var initialised = GenSRPipeline.Prepare(Split, Options(codebookInit: true));
+        using var a = plain.Model;
+        using var b = initialised.Model;
+        var vocabulary = initialised.Builder.Vocabulary;
+        var identifiers = initialised.Quantization.Identifiers;
+        var rows = identifiers.LevelSizes[0];
+        Assert.True(rows >= 10, $"only {rows} first-level codes");
+        var first = vocabulary.IdentifierOffset + identifiers.LevelOffset(0);
+        using var scope = NewDisposeScope();
+        var before = a.Backbone.SharedEmbedding.narrow(0, first, rows).detach();
+        var after = b.Backbone.SharedEmbedding.narrow(0, first, rows).detach();
+        // Word rows are untouched; identifier rows are replaced, at the embedding's own scale.
+        Assert.True(a.Backbone.SharedEmbedding.narrow(0, 0, first).allclose(b.Backbone.SharedEmbedding.narrow(0, 0, first)));
+        Assert.False(before.allclose(after));
+        Assert.InRange(after.std().item<float>() / before.std().item<float>(), 0.8f, 1.25f);
+        // Pairwise distances between level-1 codes follow those between their centroids (PCA and a rotation keep them).
+        var centroids = initialised.Quantization.Codebooks.Levels[0].ToTensor().narrow(0, 0, rows);
+        var pairs = ones(rows, rows).triu(1).to(ScalarType.Bool); // each pair once, no diagonal
+        Tensor Distances(Tensor v) => cdist(v.unsqueeze(0), v.unsqueeze(0)).squeeze(0).masked_select(pairs);
+        var correlation = Correlation(Distances(after), Distances(centroids));
+        var unrelated = Correlation(Distances(before), Distances(centroids));
+        Assert.True(correlation > 0.95, $"distance correlation {correlation:F3}");
+        Assert.True(unrelated < 0.5, $"random rows correlate {unrelated:F3} with the codebook distances");
+    }
+
+    private static double Correlation(Tensor x, Tensor y)
+    {
+        var dx = x - x.mean();
+        var dy = y - y.mean();
+        return ((dx * dy).sum() / (dx.norm() * dy.norm())).item<float>();
+    }
+}
