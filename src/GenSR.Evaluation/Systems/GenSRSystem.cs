@@ -23,6 +23,7 @@ public sealed class GenSRSystem : ITopKGenerator, ICandidateScorer
     private readonly Dictionary<TaskKind, (GenSRModel Model, GenSRInference Inference)> _models = [];
 
     private readonly bool _trained;
+    private readonly List<string> _statistics = [];
 
     /// <summary>Creates an untrained system.</summary>
     public GenSRSystem(GenSRSystemOptions options) => _options = options ?? throw new ArgumentNullException(nameof(options));
@@ -115,7 +116,7 @@ public sealed class GenSRSystem : ITopKGenerator, ICandidateScorer
             stoppedEarly |= result.StoppedEarly;
             notes.Add($"{string.Join(" + ", tasks)}: {result.Steps} steps, stopped by {result.StopReason}, best validation at epoch {result.BestEpoch} (step {result.BestStep}), {result.Elapsed.TotalMinutes:F1} min");
             selected = Math.Max(selected, result.BestEpoch);
-            Statistics.Add(prepared.Describe());
+            _statistics.Add(prepared.Describe());
         }
 
         return new SystemTrainingResult(epochs, selected, scores.Average(), $"{context.SelectionMetric} (full ranking, generative, validation)", stoppedEarly)
@@ -126,7 +127,7 @@ public sealed class GenSRSystem : ITopKGenerator, ICandidateScorer
     }
 
     /// <summary>Identifier and representation statistics of each trained model, in words (filled by <see cref="Train"/>).</summary>
-    public List<string> Statistics { get; } = [];
+    public IReadOnlyList<string> Statistics => _statistics;
 
     /// <inheritdoc />
     public IReadOnlyList<IReadOnlyList<int>> Generate(TaskKind task, IReadOnlyList<EvaluationCase> cases, GenerationRequest request)
