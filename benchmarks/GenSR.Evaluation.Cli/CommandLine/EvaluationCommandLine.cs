@@ -32,6 +32,7 @@ public static class EvaluationCommandLine
                                    gensr-pointwise 0.5)
           --indexing-fraction <x>  GenSR indexing rows (item text -> identifier) per item and epoch, in [0, 10] (default 1)
           --backbone <b>           GenSR's backbone: default (2 + 2 layers, d_model 128) or tiger (4 + 4, d_ff 1024, 6 heads)
+          --bucket-by-length yes|no  GenSR batches rows of similar history length (default no)
           --max-steps <n>          GenSR step budget per model (default none)
           --max-minutes <x>        GenSR training-time budget per model in minutes (default none); the best validated
                                    weights are kept when a budget ends
@@ -96,6 +97,7 @@ public static class EvaluationCommandLine
                 "--indexing-fraction" => settings with { IndexingFraction = Bounded(arg, Value(), 0, 10) },
                 "--backbone" => settings with { Backbone = ParseBackbone(Value()) },
                 "--max-steps" => settings with { MaxSteps = Integer(arg, Value(), 1, int.MaxValue) },
+                "--bucket-by-length" => settings with { BucketByLength = YesNo(arg, Value()) },
                 "--max-minutes" => settings with { MaxMinutes = Bounded(arg, Value(), 0.01, 100_000) },
                 "--device" => settings with { Device = ParseDevice(Value()) },
                 "--threads" => settings with { Threads = Integer(arg, Value(), 0, 1024) },

@@ -70,6 +70,9 @@ public sealed record EvaluationSettings
     /// <summary>GenSR's backbone (<c>--backbone</c>): <c>default</c> or <c>tiger</c>.</summary>
     public string Backbone { get; init; } = "default";
 
+    /// <summary>Whether GenSR batches rows of similar history length (<c>--bucket-by-length</c>); <c>null</c> keeps the library's default.</summary>
+    public bool? BucketByLength { get; init; }
+
     /// <summary>GenSR's step budget per model (<c>--max-steps</c>); <c>null</c>: none.</summary>
     public int? MaxSteps { get; init; }
 

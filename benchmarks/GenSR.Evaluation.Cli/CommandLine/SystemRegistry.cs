@@ -109,6 +109,7 @@ public static class SystemRegistry
         if (settings.LearningRate is { } rate) training = training with { LearningRate = rate };
         if (settings.PointwiseFraction is { } fraction) training = training with { PointwiseFraction = fraction };
         if (settings.IndexingFraction is { } indexing) training = training with { IndexingFraction = indexing };
+        if (settings.BucketByLength is { } bucket) training = training with { BucketByLength = bucket };
 
         var options = change(new GenSRSystemOptions(name, pipeline, training));
         return new(key, description, () => options.Pointwise ? new GenSRPointwiseSystem(options) : new GenSRSystem(options));

@@ -111,10 +111,27 @@ public sealed class GenSRTrainer
 
         Shuffle(generative, random);
         Shuffle(pointwise, random);
-        var batches = Chunk(generative).Concat(Chunk(pointwise)).ToList();
+        var batches = (Options.BucketByLength ? Bucketed(generative) : Chunk(generative)).Concat(Chunk(pointwise)).ToList();
         Shuffle(batches, random);
         return batches;
     }
+
+    /// <summary>Rows sorted by history length within pools of <see cref="BucketPoolBatches"/> batches of the shuffled order, then cut into batches.</summary>
+    private IEnumerable<GenSRRequest[]> Bucketed(List<GenSRRequest> rows)
+    {
+        var pool = Options.BatchSize * BucketPoolBatches;
+        var cap = Model.Config.MaxHistory;
+        for (var start = 0; start < rows.Count; start += pool)
+        {
+            var part = rows.GetRange(start, Math.Min(pool, rows.Count - start));
+            // A stable sort: rows of equal length keep their shuffled order.
+            var sorted = part.OrderBy(r => Math.Min(r.History.Count, cap)).ToList();
+            foreach (var batch in Chunk(sorted)) yield return batch;
+        }
+    }
+
+    /// <summary>Batches per pool of <see cref="GenSRTrainingOptions.BucketByLength"/>.</summary>
+    public const int BucketPoolBatches = 50;
 
     /// <summary>
     /// The query of an item's indexing row: its title, brand and category words (<see cref="Item.Text"/>), lower-cased, at

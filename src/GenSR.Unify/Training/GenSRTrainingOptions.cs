@@ -51,6 +51,14 @@ public sealed record GenSRTrainingOptions
     /// </summary>
     public LearningRateSchedule Schedule { get; init; } = LearningRateSchedule.InverseSquareRoot;
 
+    /// <summary>
+    /// Batch generative rows of similar history length: the shuffled rows are cut into pools of
+    /// <see cref="GenSRTrainer.BucketPoolBatches"/> batches, each pool is sorted by history length and cut into batches,
+    /// and the batches are shuffled. Padding (prompt, both history views) then shrinks to what the rows need, which
+    /// speeds up data with many short histories; each epoch still draws new batches. Default false.
+    /// </summary>
+    public bool BucketByLength { get; init; }
+
     /// <summary>Global gradient-norm clip. Default 1.0; &gt; 0.</summary>
     public double MaxGradNorm { get; init => field = value > 0 ? value : throw new ArgumentOutOfRangeException(nameof(MaxGradNorm), value, "GenSRTrainingOptions.MaxGradNorm must be positive."); } = 1.0;
 

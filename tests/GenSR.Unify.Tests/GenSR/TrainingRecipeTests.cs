@@ -108,6 +108,25 @@ public sealed class TrainingRecipeTests(SmallModelFixture fixture) : IClassFixtu
     }
 
     [Fact]
+    public void Length_bucketing_keeps_the_rows_and_batches_similar_history_lengths_together()
+    {
+        var plain = fixture.Trainer(Small with { BatchSize = 4 }).PlanEpoch(fixture.Split, 1);
+        var bucketed = fixture.Trainer(Small with { BatchSize = 4, BucketByLength = true }).PlanEpoch(fixture.Split, 1);
+        static IEnumerable<(TaskKind, int, int)> Keys(IEnumerable<GenSRRequest[]> batches) =>
+            batches.SelectMany(b => b).Select(r => (r.Task, r.TargetItem!.Value, r.History.Count)).Order();
+        // Pools of 50 batches: at most one leftover row per pool can be dropped, as at the end of an unbucketed epoch.
+        var rows = plain.Sum(b => b.Length);
+        Assert.InRange(bucketed.Sum(b => b.Length), rows - (rows / (4 * GenSRTrainer.BucketPoolBatches) + 1), rows);
+        Assert.Empty(Keys(bucketed).Except(Keys(plain)));
+        static double Spread(IEnumerable<GenSRRequest[]> batches) =>
+            batches.Average(b => b.Max(r => Math.Min(r.History.Count, 20)) - b.Min(r => Math.Min(r.History.Count, 20)));
+        Assert.True(Spread(bucketed) < 0.5 * Spread(plain), $"history-length spread per batch {Spread(bucketed):F2} bucketed vs {Spread(plain):F2}");
+        // Batches are still shuffled: the lengths of consecutive batches do not simply rise.
+        var firstLengths = bucketed.Select(b => b[0].History.Count).ToArray();
+        Assert.Contains(Enumerable.Range(1, firstLengths.Length - 1), i => firstLengths[i] < firstLengths[i - 1]);
+    }
+
+    [Fact]
     public void Learning_rate_warms_up_then_follows_the_schedule_without_reaching_zero_at_the_cap()
     {
         var options = new GenSRTrainingOptions { LearningRate = 1e-3, WarmupSteps = 100 };
