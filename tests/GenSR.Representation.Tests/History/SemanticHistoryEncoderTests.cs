@@ -114,6 +114,10 @@ public sealed class SemanticHistoryEncoderTests
         using (fullEmbedding)
         using (var scope = NewDisposeScope())
         {
+            // The same weights in both, copied rather than re-seeded: other test classes may draw from torch's global
+            // generator on other threads meanwhile.
+            full.load_state_dict(compact.state_dict());
+            using (no_grad()) fullEmbedding.weight!.copy_(embedding.weight!);
             // Rows with different real-token counts, padding inside and between items, and one row with no real token.
             manual_seed(3);
             var ids = randint(0, Vocabulary, [4, 6, 5]);
