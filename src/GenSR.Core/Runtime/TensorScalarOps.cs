@@ -63,6 +63,19 @@ public static class TensorScalarOps
     public static Tensor Plus(this Tensor left, Tensor right)
         => Apply(left, right, 1.ToScalar(), static (l, r, s) => l.add(r, s));
 
+    /// <summary>
+    /// The element-wise square as <c>tensor * tensor</c>. TorchSharp's <c>square()</c> calls <c>pow</c> with a freshly
+    /// converted scalar 2 that nothing keeps alive during the call ("Unknown scalar type" from <c>c10::Scalar</c> when
+    /// it is finalized); a product of two tensors passes no scalar at all.
+    /// </summary>
+    /// <param name="tensor">The tensor (not modified).</param>
+    /// <returns>A new tensor.</returns>
+    public static Tensor Squared(this Tensor tensor)
+    {
+        ArgumentNullException.ThrowIfNull(tensor);
+        return tensor.mul(tensor);
+    }
+
     /// <summary><c>tensor == value</c> (element-wise, boolean) with <paramref name="value"/> kept alive during the call.</summary>
     /// <param name="tensor">The tensor.</param>
     /// <param name="value">The value to compare with.</param>

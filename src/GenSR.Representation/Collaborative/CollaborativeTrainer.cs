@@ -1,3 +1,4 @@
+using GenSR.Core.Runtime;
 using System.Diagnostics;
 using GenSR.Representation.Embeddings;
 using TorchSharp;
@@ -88,9 +89,9 @@ public sealed class CollaborativeTrainer : IDisposable
             var scores = _model.forward(users, stack(new[] { positives, negatives }, 1)); // [batch, 2]
             var bpr = -nn.functional.logsigmoid(scores[.., 0] - scores[.., 1]).mean();
             var (egoUsers, egoItems) = _model.EgoEmbeddings;
-            var regularizer = (egoUsers.index_select(0, users).square().sum()
-                               + egoItems.index_select(0, positives).square().sum()
-                               + egoItems.index_select(0, negatives).square().sum()) * (0.5 / length);
+            var regularizer = (egoUsers.index_select(0, users).Squared().sum()
+                               + egoItems.index_select(0, positives).Squared().sum()
+                               + egoItems.index_select(0, negatives).Squared().sum()) * (0.5 / length);
             var loss = bpr + regularizer * l2;
 
             _optimizer.zero_grad();

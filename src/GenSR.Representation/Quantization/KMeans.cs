@@ -1,3 +1,4 @@
+using GenSR.Core.Runtime;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -22,7 +23,7 @@ internal static class KMeans
         if (k < 1) throw new ArgumentOutOfRangeException(nameof(k), k, "k must be at least 1.");
         using var scope = NewDisposeScope();
         var centroids = SeedPlusPlus(points, k, generator, cancellationToken);
-        var pointNorms = points.square().sum(1, keepdim: true); // [n, 1], reused by every assignment
+        var pointNorms = points.Squared().sum(1, keepdim: true); // [n, 1], reused by every assignment
         var iterations = 0;
         for (; iterations < maxIterations; iterations++)
         {
@@ -30,7 +31,7 @@ internal static class KMeans
             using var step = NewDisposeScope();
             var (assignments, distances) = Assign(points, centroids, pointNorms);
             var updated = UpdateCentroids(points, assignments, distances, centroids);
-            var shift = updated.sub(centroids).square().sum().item<float>() / Math.Max(1e-30, centroids.square().sum().item<float>());
+            var shift = updated.sub(centroids).Squared().sum().item<float>() / Math.Max(1e-30, centroids.Squared().sum().item<float>());
             centroids = updated.MoveToOuterDisposeScope();
             if (shift < tolerance)
             {
@@ -52,7 +53,7 @@ internal static class KMeans
         var n = points.shape[0];
         var k = centroids.shape[0];
         var chunk = Math.Max(1, PairsPerChunk / Math.Max(1, k));
-        var centroidNorms = centroids.square().sum(1);           // [k]
+        var centroidNorms = centroids.Squared().sum(1);           // [k]
         var centroidsT = centroids.t();                           // [d, k]
         var assignments = new List<Tensor>();
         var distances = new List<Tensor>();
@@ -60,7 +61,7 @@ internal static class KMeans
         {
             var length = Math.Min(chunk, n - start);
             var rows = points.narrow(0, start, length);
-            var norms = pointNorms is null ? rows.square().sum(1, keepdim: true) : pointNorms.narrow(0, start, length);
+            var norms = pointNorms is null ? rows.Squared().sum(1, keepdim: true) : pointNorms.narrow(0, start, length);
             var d = rows.mm(centroidsT).mul_(-2).add_(norms).add_(centroidNorms.unsqueeze(0)); // [rows, k]
             var (min, argmin) = d.min(1);
             assignments.Add(argmin);
@@ -76,14 +77,14 @@ internal static class KMeans
         using var scope = NewDisposeScope();
         var n = points.shape[0];
         var chosen = new List<Tensor> { randint(0, n, new long[] { 1 }, ScalarType.Int64, points.device, generator: generator) };
-        var nearest = points.sub(points.index_select(0, chosen[0])).square().sum(1); // [n]
+        var nearest = points.sub(points.index_select(0, chosen[0])).Squared().sum(1); // [n]
         for (var c = 1; c < k; c++)
         {
             if (c % 32 == 0) cancellationToken.ThrowIfCancellationRequested();
             // Sample ∝ D(x)²; the tiny floor keeps the draw defined (uniform) when every point coincides with a chosen one.
             using var step = NewDisposeScope();
             var next = (nearest + 1e-30).multinomial(1, replacement: false, generator: generator);
-            var updated = minimum(nearest, points.sub(points.index_select(0, next)).square().sum(1));
+            var updated = minimum(nearest, points.sub(points.index_select(0, next)).Squared().sum(1));
             nearest.Dispose();
             chosen.Add(next.MoveToOuterDisposeScope());
             nearest = updated.MoveToOuterDisposeScope();

@@ -64,7 +64,7 @@ public sealed class ResidualKMeansQuantizer : IItemQuantizer
             codeColumns.Add(assignments);
             centroidLevels.Add(EmbeddingMatrix.FromTensor(centroids));
             var counts = assignments.bincount(null, k).cpu().data<long>().ToArray();
-            var mse = residual.square().mean().item<float>();
+            var mse = residual.Squared().mean().item<float>();
             statistics.Add(new CodebookLevelStatistics(level, k, counts.Count(c => c > 0), CodebookLevelStatistics.PerplexityOf(counts), mse));
             progress?.Report(new QuantizationProgress($"level {level + 1}/{levels}", level + 1, levels, mse));
         }
@@ -98,7 +98,7 @@ public sealed class ResidualKMeansQuantizer : IItemQuantizer
         using var scope = NewDisposeScope();
         using var index = tensor(items.Select(i => (long)i).ToArray()).to(residuals.device);
         var rows = residuals.index_select(0, index);
-        var d = (rows.square().sum(1, keepdim: true) - 2 * rows.mm(centroids.t()) + centroids.square().sum(1).unsqueeze(0)).clamp_min(0);
+        var d = (rows.Squared().sum(1, keepdim: true) - 2 * rows.mm(centroids.t()) + centroids.Squared().sum(1).unsqueeze(0)).clamp_min(0);
         using var cpu = d.to(ScalarType.Float64).cpu().contiguous();
         var flat = cpu.data<double>().ToArray();
         var k = (int)centroids.shape[0];

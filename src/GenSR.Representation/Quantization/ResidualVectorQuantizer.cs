@@ -1,3 +1,4 @@
+using GenSR.Core.Runtime;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -116,7 +117,7 @@ internal sealed class ResidualVectorQuantizer : nn.Module<Tensor, (Tensor Quanti
     private static Tensor Nearest(Tensor residual, Tensor weight)
     {
         using var scope = NewDisposeScope();
-        var distances = residual.square().sum(1, keepdim: true) - 2 * residual.mm(weight.t()) + weight.square().sum(1).unsqueeze(0);
+        var distances = residual.Squared().sum(1, keepdim: true) - 2 * residual.mm(weight.t()) + weight.Squared().sum(1).unsqueeze(0);
         return distances.argmin(1).MoveToOuterDisposeScope();
     }
 }

@@ -154,9 +154,9 @@ public sealed class RqVaeQuantizer : IItemQuantizer
             for (var l = 0; l < levels; l++)
             {
                 var after = l + 1 < levels ? inputs[l + 1] : inputs[l] - model.Quantizer.Codebook(l).index_select(0, codes[.., l]);
-                residualSquares[l].add_(after.square().sum().to(ScalarType.Float64));
+                residualSquares[l].add_(after.Squared().sum().to(ScalarType.Float64));
             }
-            reconstructionSquares.add_(model.Decode(quantized).sub(batch).square().sum().to(ScalarType.Float64));
+            reconstructionSquares.add_(model.Decode(quantized).sub(batch).Squared().sum().to(ScalarType.Float64));
         }
         var allCodes = cat(codeChunks, 0);
         var squares = residualSquares.cpu().data<double>().ToArray();

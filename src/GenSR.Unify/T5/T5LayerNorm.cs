@@ -31,7 +31,7 @@ internal sealed class T5LayerNorm : nn.Module<Tensor, Tensor>
     {
         using var scope = NewDisposeScope();
         var x = input.to(ScalarType.Float32);
-        var variance = x.square().mean([-1L], keepdim: true);
+        var variance = x.Squared().mean([-1L], keepdim: true);
         var normed = x * variance.AddScalar(epsilon).rsqrt();
         if (weight.dtype is ScalarType.BFloat16 or ScalarType.Float16) normed = normed.to(weight.dtype);
         return (weight * normed).MoveToOuterDisposeScope();

@@ -66,6 +66,15 @@ public sealed class TensorScalarOpsTests
     }
 
     [Fact]
+    public void Squared_equals_the_square_and_keeps_the_dtype()
+    {
+        using var a = tensor(new float[] { -3f, 0.5f, 2f });
+        using var squared = a.Squared();
+        Assert.Equal(new float[] { 9f, 0.25f, 4f }, squared.data<float>().ToArray());
+        Assert.Equal(ScalarType.Float32, squared.dtype);
+    }
+
+    [Fact]
     public void The_fill_survives_garbage_collections_running_alongside()
     {
         // The helper holds its scalar until the native call returns, so collections on another thread cannot free it.
