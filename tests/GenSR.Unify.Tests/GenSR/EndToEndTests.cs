@@ -175,9 +175,4 @@ public sealed class EndToEndTests(TrainedDemoFixture fixture) : IClassFixture<Tr
         Assert.ThrowsAny<OperationCanceledException>(() => trainer.Train(fixture.Split, new InlineProgress(p => { if (++steps == 2) cancel.Cancel(); }), cancel.Token));
         Assert.Equal(2, steps);
     }
-
-    private sealed class InlineProgress(Action<TrainingProgress> report) : IProgress<TrainingProgress>
-    {
-        public void Report(TrainingProgress value) => report(value);
-    }
 }

@@ -230,8 +230,4 @@ public sealed class TrainingRecipeTests(SmallModelFixture fixture) : IClassFixtu
         foreach (var t in bestWeights!.Values) t.Dispose();
     }
 
-    private sealed class InlineProgress(Action<TrainingProgress> report) : IProgress<TrainingProgress>
-    {
-        public void Report(TrainingProgress value) => report(value);
-    }
 }
