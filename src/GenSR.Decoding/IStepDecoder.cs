@@ -34,7 +34,9 @@ public interface IStepDecoder : IDisposable
     /// <returns>float32 <c>[BatchSize × beams, VocabularySize]</c> log-probabilities (log-softmax over the vocabulary). The caller disposes it.</returns>
     Tensor Step(Tensor lastTokens);
 
-    /// <summary>Re-orders the cache after beams were re-ranked.</summary>
-    /// <param name="parentHypotheses">int64 <c>[BatchSize × beams]</c>: for every new hypothesis, the flat index of the hypothesis it extends.</param>
+    /// <summary>Re-orders the cache after beams were re-ranked, or re-sizes it.</summary>
+    /// <param name="parentHypotheses">int64 <c>[BatchSize × beams']</c>, query-major: for every new hypothesis, the flat index of the
+    /// hypothesis it extends (a hypothesis of the same query). The number of hypotheses per query becomes <c>beams'</c>: beam search
+    /// keeps it, <see cref="Search.CatalogueScorer"/> changes it at every depth of the trie.</param>
     void Reorder(Tensor parentHypotheses);
 }

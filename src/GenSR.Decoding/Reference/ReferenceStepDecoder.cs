@@ -111,7 +111,9 @@ public sealed class ReferenceStepDecoder : IStepDecoder
     public void Reorder(Tensor parentHypotheses)
     {
         var state = RequireStarted();
-        CheckHypothesisVector(parentHypotheses, nameof(parentHypotheses));
+        ArgumentNullException.ThrowIfNull(parentHypotheses);
+        if (parentHypotheses.dim() != 1 || parentHypotheses.dtype != ScalarType.Int64 || parentHypotheses.shape[0] == 0 || parentHypotheses.shape[0] % BatchSize != 0)
+            throw new ArgumentException($"Expected int64 [{BatchSize} × beams'] (query-major), got {parentHypotheses.dtype} [{string.Join(", ", parentHypotheses.shape)}].", nameof(parentHypotheses));
         Tensor nextState, nextQueries;
         using (NewDisposeScope())
         {
@@ -122,6 +124,7 @@ public sealed class ReferenceStepDecoder : IStepDecoder
         _queries!.Dispose();
         _state = nextState;
         _queries = nextQueries;
+        _hypotheses = checked((int)parentHypotheses.shape[0]);
     }
 
     /// <summary>Releases the weights and the state.</summary>

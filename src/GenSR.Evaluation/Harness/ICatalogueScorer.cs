@@ -14,4 +14,10 @@ public interface ICatalogueScorer : IEvaluatedSystem
     /// <param name="cases">A batch of validation or test cases of the split given to <see cref="IEvaluatedSystem.Train"/>.</param>
     /// <param name="scores">Receives row-major [cases, catalogue size] scores, item id = column.</param>
     void ScoreCatalogue(TaskKind task, IReadOnlyList<EvaluationCase> cases, Span<float> scores);
+
+    /// <summary>
+    /// Whether the harness should rank this system from <see cref="ScoreCatalogue"/> (default true). A system that can also
+    /// generate lists (<see cref="ITopKGenerator"/>) and is configured to rank by them returns false.
+    /// </summary>
+    bool RanksByCatalogueScores => true;
 }

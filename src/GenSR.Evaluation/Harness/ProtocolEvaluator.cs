@@ -33,8 +33,9 @@ public static class ProtocolEvaluator
         {
             EvaluationProtocol.FullRanking => system switch
             {
-                ICatalogueScorer => RankingMethod.CatalogueScores,
+                ICatalogueScorer { RanksByCatalogueScores: true } => RankingMethod.CatalogueScores,
                 ITopKGenerator => RankingMethod.GeneratedList,
+                ICatalogueScorer => RankingMethod.CatalogueScores,
                 _ => null,
             },
             EvaluationProtocol.Sampled => system switch

@@ -15,7 +15,7 @@ namespace GenSR.Evaluation.Systems;
 /// score sampled candidates by the log-probability of their identifiers; the pointwise variant scores sampled
 /// candidates by P(Yes). Training selects the best step on validation NDCG@10 (full ranking, generative) only.
 /// </summary>
-public sealed class GenSRSystem : ITopKGenerator, ICandidateScorer
+public sealed class GenSRSystem : ITopKGenerator, ICandidateScorer, ICatalogueScorer
 {
     private const int Chunk = 64;
     private int inferenceRows = 256;
@@ -24,6 +24,9 @@ public sealed class GenSRSystem : ITopKGenerator, ICandidateScorer
 
     private readonly bool _trained;
     private readonly List<string> _statistics = [];
+    private readonly Dictionary<TaskKind, double> _fusionWeights = [];
+    // While fusion weights are swept on validation, each batch's score parts are computed once and re-used for every weight.
+    private Dictionary<(TaskKind, EvaluationCase, int), CatalogueScores>? _partsCache;
 
     /// <summary>Creates an untrained system.</summary>
     public GenSRSystem(GenSRSystemOptions options) => _options = options ?? throw new ArgumentNullException(nameof(options));
@@ -95,10 +98,17 @@ public sealed class GenSRSystem : ITopKGenerator, ICandidateScorer
             // Validation during training ranks through the harness, exactly as the test will (one evaluation path).
             var training = _options.Training with { Seed = context.Seed, Tasks = tasks };
             var validation = GenSRTrainer.ValidationSample(split.Validation, training);
+            Dictionary<TaskKind, double>? bestWeights = null;
+            var bestValidation = double.NegativeInfinity;
             var trainer = new GenSRTrainer(prepared.Model, prepared.Builder, prepared.ItemKeys, training)
             {
-                Validator = _options.Pointwise ? null : _ => context.EvaluateValidation(this, split, serves, validation)
-                    .ToDictionary(m => m.Task.ToString(), m => m[context.SelectionMetric]),
+                Validator = _options.Pointwise ? null : _ =>
+                {
+                    var metrics = Validate(context, split, serves, validation);
+                    var mean = metrics.Values.Average();
+                    if (mean > bestValidation) (bestValidation, bestWeights) = (mean, new Dictionary<TaskKind, double>(_fusionWeights));
+                    return metrics.ToDictionary(m => m.Key.ToString(), m => m.Value);
+                },
             };
             var started = DateTime.UtcNow;
             double? bestScore = null;
@@ -116,15 +126,99 @@ public sealed class GenSRSystem : ITopKGenerator, ICandidateScorer
             stoppedEarly |= result.StoppedEarly;
             notes.Add($"{string.Join(" + ", tasks)}: {result.Steps} steps, stopped by {result.StopReason}, best validation at epoch {result.BestEpoch} (step {result.BestStep}), {result.Elapsed.TotalMinutes:F1} min");
             selected = Math.Max(selected, result.BestEpoch);
+            // The trainer restored the best validated weights; use the fusion weights chosen at that validation.
+            if (bestWeights is not null)
+                foreach (var (task, weight) in bestWeights) _fusionWeights[task] = weight;
+            if (_options.Ranking == GenSRRanking.Fused)
+                notes.Add("dense weight chosen on validation: " + string.Join(", ", serves.Select(t => $"{t.ToString().ToLowerInvariant()} {FusionWeight(t):0.###}")));
             _statistics.Add(prepared.Describe());
         }
 
-        return new SystemTrainingResult(epochs, selected, scores.Average(), $"{context.SelectionMetric} (full ranking, generative, validation)", stoppedEarly)
+        return new SystemTrainingResult(epochs, selected, scores.Average(), $"{context.SelectionMetric} (full ranking, {RankingWords}, validation)", stoppedEarly)
         {
             Note = $"{steps} steps; identifiers from {_options.Pipeline.IdentifierSource}" + (_options.SeparateTasks ? "; one model per task" : "") +
                    "; " + string.Join("; ", notes) + "; " + string.Join("; ", Statistics),
         };
     }
+
+    /// <summary>The dense weight w of <see cref="GenSRRanking.Fused"/> ranking for <paramref name="task"/> (0 until chosen on validation).</summary>
+    public double FusionWeight(TaskKind task) => _options.Ranking switch
+    {
+        GenSRRanking.Fused => _fusionWeights.GetValueOrDefault(task),
+        _ => 0,
+    };
+
+    /// <inheritdoc />
+    public bool RanksByCatalogueScores => _options.Ranking != GenSRRanking.BeamSearch && !_options.Pointwise;
+
+    /// <inheritdoc />
+    public void ScoreCatalogue(TaskKind task, IReadOnlyList<EvaluationCase> cases, Span<float> scores)
+    {
+        ArgumentNullException.ThrowIfNull(cases);
+        if (!RanksByCatalogueScores) throw new NotSupportedException($"{Name} ranks by {(_options.Pointwise ? "P(Yes) of candidates" : "beam search")}, not catalogue scores.");
+        var items = For(task).Model.Config.ItemCount;
+        for (var start = 0; start < cases.Count; start += Chunk)
+        {
+            var count = Math.Min(Chunk, cases.Count - start);
+            var chunk = cases.Skip(start).Take(count).ToArray();
+            Fuse(task, Parts(task, chunk)).CopyTo(scores.Slice(start * items, count * items));
+        }
+    }
+
+    /// <summary>
+    /// Validation during training: full ranking through the harness, exactly as the test. For <see cref="GenSRRanking.Fused"/>,
+    /// every weight of <see cref="GenSRSystemOptions.FusionWeights"/> is evaluated (the score parts are computed once) and
+    /// the best per task is kept. Returns the selection metric per task.
+    /// </summary>
+    private Dictionary<TaskKind, double> Validate(EvaluationContext context, DatasetSplit split, IReadOnlyList<TaskKind> tasks, IReadOnlyList<EvaluationCase> cases)
+    {
+        if (_options.Ranking != GenSRRanking.Fused)
+            return context.EvaluateValidation(this, split, tasks, cases).ToDictionary(m => m.Task, m => m[context.SelectionMetric]);
+        _partsCache = [];
+        try
+        {
+            var best = tasks.ToDictionary(t => t, _ => (Score: double.NegativeInfinity, Weight: 0.0));
+            foreach (var weight in GenSRSystemOptions.FusionWeights)
+            {
+                foreach (var task in tasks) _fusionWeights[task] = weight;
+                foreach (var metrics in context.EvaluateValidation(this, split, tasks, cases))
+                    if (metrics[context.SelectionMetric] > best[metrics.Task].Score) best[metrics.Task] = (metrics[context.SelectionMetric], weight);
+            }
+
+            foreach (var (task, (_, weight)) in best) _fusionWeights[task] = weight;
+            return best.ToDictionary(b => b.Key, b => b.Value.Score);
+        }
+        finally
+        {
+            _partsCache = null;
+        }
+    }
+
+    private string RankingWords => _options.Ranking switch
+    {
+        GenSRRanking.BeamSearch => "generative, beam search",
+        GenSRRanking.Exact => $"exact generative likelihood, {_options.Normalization.ToString().ToLowerInvariant()} normalisation",
+        GenSRRanking.Dense => "dense head",
+        _ => $"exact generative likelihood ({_options.Normalization.ToString().ToLowerInvariant()} normalisation) + w · dense, w per task on validation",
+    };
+
+    private CatalogueScores Parts(TaskKind task, EvaluationCase[] chunk)
+    {
+        var key = (task, chunk[0], chunk.Length);
+        if (_partsCache is not null && _partsCache.TryGetValue(key, out var cached)) return cached;
+        var generative = _options.Ranking is GenSRRanking.Exact or GenSRRanking.Fused;
+        var dense = _options.Ranking is GenSRRanking.Dense or GenSRRanking.Fused;
+        var parts = For(task).ScoreCatalogue(chunk.Select(c => Request(c, task)).ToArray(), generative, dense, _options.Normalization);
+        if (_partsCache is not null) _partsCache[key] = parts;
+        return parts;
+    }
+
+    private float[] Fuse(TaskKind task, CatalogueScores parts) => _options.Ranking switch
+    {
+        GenSRRanking.Dense => parts.Dense!,
+        GenSRRanking.Exact => parts.Generative!,
+        _ => parts.Fused(FusionWeight(task)),
+    };
 
     /// <summary>Identifier and representation statistics of each trained model, in words (filled by <see cref="Train"/>).</summary>
     public IReadOnlyList<string> Statistics => _statistics;
@@ -158,6 +252,22 @@ public sealed class GenSRSystem : ITopKGenerator, ICandidateScorer
     {
         ArgumentNullException.ThrowIfNull(cases);
         var inference = For(task);
+        if (RanksByCatalogueScores)
+        {
+            // The same scores as full ranking, read at the candidates.
+            var items = inference.Model.Config.ItemCount;
+            for (var start = 0; start < cases.Count; start += Chunk)
+            {
+                var count = Math.Min(Chunk, cases.Count - start);
+                var fused = Fuse(task, Parts(task, cases.Skip(start).Take(count).ToArray()));
+                for (var i = 0; i < count; i++)
+                    for (var j = 0; j < candidatesPerCase; j++)
+                        scores[(start + i) * candidatesPerCase + j] = fused[i * items + candidates[(start + i) * candidatesPerCase + j]];
+            }
+
+            return;
+        }
+
         var perCall = _options.Pointwise ? Math.Max(1, inferenceRows / candidatesPerCase) : Chunk / 2;
         for (var start = 0; start < cases.Count; start += perCall)
         {

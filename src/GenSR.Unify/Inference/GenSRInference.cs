@@ -15,6 +15,7 @@ public sealed class GenSRInference : IDisposable
 {
     private readonly object _gate = new();
     private readonly TrieConstraint _constraint;
+    private readonly Dictionary<CatalogueNormalization, CatalogueScorer> _scorers = [];
     private bool _disposed;
 
     /// <summary>Creates the inference helper; builds the identifier trie (with eos) on the model's device.</summary>
@@ -86,6 +87,64 @@ public sealed class GenSRInference : IDisposable
                 for (var c = 0; c < counts[r]; c++) result[r][c] = scores[k++];
             return result;
         });
+    }
+
+    /// <summary>
+    /// Scores every catalogue item for each request, without a beam: the exact generative log-likelihood of each item's
+    /// identifier (<see cref="CatalogueScorer"/>, shared prefixes decoded once) and, when the model has a dense head, the
+    /// dense score. Each request is encoded once for both.
+    /// </summary>
+    /// <param name="requests">Generative requests.</param>
+    /// <param name="generative">Compute the generative scores.</param>
+    /// <param name="dense">Compute the dense scores (requires a dense head).</param>
+    /// <param name="normalization">How the generative steps are normalised (<see cref="CatalogueNormalization"/>).</param>
+    /// <param name="cancellationToken">Checked between chunks of requests.</param>
+    /// <exception cref="InvalidOperationException">Dense scores were asked of a model without a dense head.</exception>
+    public CatalogueScores ScoreCatalogue(IReadOnlyList<GenSRRequest> requests, bool generative = true, bool dense = true,
+                                          CatalogueNormalization normalization = CatalogueNormalization.Trie, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(requests);
+        if (requests.Any(r => r is null || r.IsPointwise)) throw new ArgumentException("Catalogue scoring takes generative requests (no candidate).", nameof(requests));
+        if (dense && !Model.Config.HasDenseHead) throw new InvalidOperationException("The model has no dense head (GenSRModelConfig.DenseDimension is 0).");
+        var items = Model.Config.ItemCount;
+        var generativeScores = generative ? new float[checked(requests.Count * items)] : null;
+        var denseScores = dense ? new float[checked(requests.Count * items)] : null;
+        var scorer = generative ? Scorer(normalization) : null;
+        var perCall = scorer?.QueriesPerCall(Model.Config.Backbone.VocabSize) ?? 256;
+        perCall = Math.Min(perCall, 256);
+        for (var start = 0; start < requests.Count; start += perCall)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            var chunk = requests.Skip(start).Take(perCall).ToArray();
+            WithEncoding(chunk, encoding =>
+            {
+                if (scorer is not null)
+                {
+                    using var decoder = Model.Backbone.CreateStepDecoder(encoding.Hidden, encoding.AttentionMask);
+                    using var scores = scorer.Score(decoder, cancellationToken);
+                    scores.cpu().data<float>().CopyTo(generativeScores!, checked(start * items));
+                }
+
+                if (dense)
+                {
+                    using var scores = Model.DenseScores(encoding);
+                    scores.to(ScalarType.Float32).cpu().data<float>().CopyTo(denseScores!, checked(start * items));
+                }
+
+                return 0;
+            });
+        }
+
+        return new CatalogueScores(requests.Count, items, generativeScores, denseScores);
+    }
+
+    private CatalogueScorer Scorer(CatalogueNormalization normalization)
+    {
+        lock (_gate)
+        {
+            if (!_scorers.TryGetValue(normalization, out var scorer)) _scorers[normalization] = scorer = new CatalogueScorer(Trie, normalization);
+            return scorer;
+        }
     }
 
     /// <summary>Pointwise scores: for each pointwise request (with a candidate), log P(Yes) normalised over {Yes, No}.</summary>

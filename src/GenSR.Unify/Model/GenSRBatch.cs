@@ -11,8 +11,9 @@ namespace GenSR.Unify.Model;
 public sealed class GenSRBatch : IDisposable
 {
     internal GenSRBatch(PromptBatch prompt, Tensor historyItems, Tensor historyMask, Tensor historyTasks, Tensor tasks,
-                        Tensor queryIds, Tensor queryMask, Tensor candidates, bool pointwise, Tensor? labels)
+                        Tensor queryIds, Tensor queryMask, Tensor candidates, bool pointwise, Tensor? labels, Tensor? targetItems = null)
     {
+        TargetItems = targetItems;
         Prompt = prompt;
         HistoryItems = historyItems;
         HistoryMask = historyMask;
@@ -55,6 +56,9 @@ public sealed class GenSRBatch : IDisposable
     /// <summary>Target token ids <c>[batch, target]</c> int64 with <c>-100</c> at padding, or null for inference batches.</summary>
     public Tensor? Labels { get; }
 
+    /// <summary>The item each generative training row targets <c>[batch]</c> int64, or null for inference and pointwise batches.</summary>
+    public Tensor? TargetItems { get; }
+
     /// <summary>Number of rows.</summary>
     public int Count => Prompt.BatchSize;
 
@@ -70,5 +74,6 @@ public sealed class GenSRBatch : IDisposable
         QueryMask.Dispose();
         Candidates.Dispose();
         Labels?.Dispose();
+        TargetItems?.Dispose();
     }
 }

@@ -88,6 +88,7 @@ public sealed class GenSRInputBuilder
         var candidates = new long[batch];
         var tasks = new long[batch];
         var labels = withLabels ? new int[batch][] : null;
+        var targetItems = withLabels && !pointwise ? new long[batch] : null;
         for (var b = 0; b < batch; b++)
         {
             var r = requests[b] ?? throw new ArgumentException($"Request {b} is null.", nameof(requests));
@@ -135,7 +136,9 @@ public sealed class GenSRInputBuilder
                 else
                 {
                     if (r.TargetItem is null) throw new ArgumentException($"Generative training request {b} has no target item.", nameof(requests));
+                    CheckItem(r.TargetItem.Value, $"request {b} target item");
                     labels[b] = TargetTokens(r.TargetItem.Value);
+                    targetItems![b] = r.TargetItem.Value;
                 }
             }
         }
@@ -188,7 +191,8 @@ public sealed class GenSRInputBuilder
             tensor(queryMask, batch, q, device: device),
             tensor(candidates, dtype: ScalarType.Int64, device: device),
             pointwise,
-            labelValues is null ? null : tensor(labelValues, batch, labelLength, dtype: ScalarType.Int64, device: device));
+            labelValues is null ? null : tensor(labelValues, batch, labelLength, dtype: ScalarType.Int64, device: device),
+            targetItems is null ? null : tensor(targetItems, dtype: ScalarType.Int64, device: device));
     }
 
     private void CheckItem(int item, string what)

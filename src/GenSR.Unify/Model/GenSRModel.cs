@@ -36,6 +36,11 @@ public sealed class GenSRModel : nn.Module
     private readonly Linear? sem_user_proj;
     private readonly Linear? cf_item_proj;
     private readonly Linear? sem_item_proj;
+    private readonly Linear? dense_user_proj;
+    private readonly Embedding? dense_item_embeddings;
+    private readonly Linear? dense_cf_proj;
+    private readonly Linear? dense_title_proj;
+    private readonly Parameter? dense_item_bias;
     private Tensor _itemCollaborative;
     private Tensor _itemTitleIds;
     private readonly long _padId;
@@ -93,6 +98,17 @@ public sealed class GenSRModel : nn.Module
                 sem_user_proj = nn.Linear(sem_encoder.OutputDimension, d);
                 sem_item_proj = nn.Linear(d, d);
             }
+
+            if (config.HasDenseHead)
+            {
+                var dd = config.DenseDimension;
+                dense_user_proj = nn.Linear(d, dd);
+                dense_item_embeddings = nn.Embedding(config.ItemCount, dd);
+                using (no_grad()) nn.init.normal_(dense_item_embeddings.weight, 0, 0.02, generator);
+                dense_cf_proj = nn.Linear(config.CollaborativeDimension, dd);
+                dense_title_proj = nn.Linear(d, dd);
+                dense_item_bias = new Parameter(zeros(config.ItemCount));
+            }
         }
 
         register_module(nameof(backbone), backbone);
@@ -103,6 +119,11 @@ public sealed class GenSRModel : nn.Module
         if (sem_user_proj is not null) register_module(nameof(sem_user_proj), sem_user_proj);
         if (cf_item_proj is not null) register_module(nameof(cf_item_proj), cf_item_proj);
         if (sem_item_proj is not null) register_module(nameof(sem_item_proj), sem_item_proj);
+        if (dense_user_proj is not null) register_module(nameof(dense_user_proj), dense_user_proj);
+        if (dense_item_embeddings is not null) register_module(nameof(dense_item_embeddings), dense_item_embeddings);
+        if (dense_cf_proj is not null) register_module(nameof(dense_cf_proj), dense_cf_proj);
+        if (dense_title_proj is not null) register_module(nameof(dense_title_proj), dense_title_proj);
+        if (dense_item_bias is not null) register_parameter(nameof(dense_item_bias), dense_item_bias);
         _itemCollaborative = itemCollaborative.to(ScalarType.Float32).detach().clone();
         _itemTitleIds = itemTitleIds.detach().clone();
         register_buffer(ItemCollaborativeName, _itemCollaborative);
@@ -223,7 +244,54 @@ public sealed class GenSRModel : nn.Module
         using var scope = NewDisposeScope();
         var decoderInput = backbone.ShiftRight(labels);
         var logits = backbone.Decode(decoderInput, encoding.Hidden, encoding.AttentionMask);
-        return new GenSROutput(logits.MoveToOuterDisposeScope(), encoding.CollaborativeUser?.alias().MoveToOuterDisposeScope(), encoding.SemanticUser?.alias().MoveToOuterDisposeScope());
+        var dense = Config.HasDenseHead && !batch.Pointwise ? DenseScores(encoding) : null;
+        return new GenSROutput(logits.MoveToOuterDisposeScope(), encoding.CollaborativeUser?.alias().MoveToOuterDisposeScope(),
+            encoding.SemanticUser?.alias().MoveToOuterDisposeScope(), dense?.MoveToOuterDisposeScope());
+    }
+
+    /// <summary>
+    /// The dense head's item table <c>[items, d_dense]</c>: a learned item embedding plus the projected frozen collaborative
+    /// vector plus the projected mean title-token embedding (so an item with few interactions still has a text-based vector).
+    /// </summary>
+    /// <exception cref="InvalidOperationException">The model has no dense head.</exception>
+    public Tensor DenseItemTable()
+    {
+        RequireDenseHead();
+        using var scope = NewDisposeScope();
+        var titles = MeanEmbedding(_itemTitleIds, _itemTitleIds.NeScalar(_padId));
+        var table = dense_item_embeddings!.weight!.Plus(dense_cf_proj!.forward(_itemCollaborative)).Plus(dense_title_proj!.forward(titles));
+        return table.MoveToOuterDisposeScope();
+    }
+
+    /// <summary>The dense head's user vectors <c>[batch, d_dense]</c>: the masked mean of the encoder states, projected.</summary>
+    /// <exception cref="InvalidOperationException">The model has no dense head.</exception>
+    public Tensor DenseUser(GenSREncoding encoding)
+    {
+        ArgumentNullException.ThrowIfNull(encoding);
+        RequireDenseHead();
+        using var scope = NewDisposeScope();
+        var weights = encoding.AttentionMask.to(encoding.Hidden.dtype).unsqueeze(-1);
+        var pooled = (encoding.Hidden * weights).sum(1) / weights.sum(1).ClampMinScalar(1);
+        return dense_user_proj!.forward(pooled.to(ScalarType.Float32)).MoveToOuterDisposeScope();
+    }
+
+    /// <summary>
+    /// The dense head's score of every catalogue item for each row, <c>[batch, items]</c> float32: user vector · item
+    /// vector + item bias. Trained as logits of a full softmax over the catalogue.
+    /// </summary>
+    /// <exception cref="InvalidOperationException">The model has no dense head.</exception>
+    public Tensor DenseScores(GenSREncoding encoding)
+    {
+        ArgumentNullException.ThrowIfNull(encoding);
+        using var scope = NewDisposeScope();
+        var user = DenseUser(encoding);
+        var scores = user.matmul(DenseItemTable().t()).Plus(dense_item_bias!.unsqueeze(0));
+        return scores.MoveToOuterDisposeScope();
+    }
+
+    private void RequireDenseHead()
+    {
+        if (!Config.HasDenseHead) throw new InvalidOperationException("The model has no dense head (GenSRModelConfig.DenseDimension is 0).");
     }
 
     /// <summary>Mean of the shared token embeddings over the real tokens: ids <c>[batch, n]</c>, mask <c>[batch, n]</c> → <c>[batch, d_model]</c> (zeros where no token is real).</summary>

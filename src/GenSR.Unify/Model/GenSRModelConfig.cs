@@ -39,6 +39,17 @@ public sealed record GenSRModelConfig
     /// <summary>Dropout of the history encoders. Default 0.1; in [0, 1).</summary>
     public double HistoryDropout { get; init => field = value is >= 0 and < 1 ? value : throw new ArgumentOutOfRangeException(nameof(HistoryDropout), value, "GenSRModelConfig.HistoryDropout must be in [0, 1)."); } = 0.1;
 
+    /// <summary>
+    /// Width of the dense retrieval head, or 0 for none (the default, and what checkpoints without the field load as). The
+    /// head scores every catalogue item by a dot product between the pooled encoder state and an item table built from a
+    /// learned item embedding, the projected collaborative vector and the projected title embedding, plus an item bias;
+    /// it is trained with full-softmax cross-entropy beside the language-model loss. 0 … 4096.
+    /// </summary>
+    public int DenseDimension { get; init => field = Check(value, 0, 4096, nameof(DenseDimension)); }
+
+    /// <summary>Whether the model has a dense retrieval head (<see cref="DenseDimension"/> &gt; 0).</summary>
+    public bool HasDenseHead => DenseDimension > 0;
+
     /// <summary>Checks the backbone's config too.</summary>
     public GenSRModelConfig Validate()
     {
@@ -59,6 +70,7 @@ public sealed record GenSRModelConfig
         ["use_collaborative_view"] = UseCollaborativeView,
         ["use_semantic_view"] = UseSemanticView,
         ["history_dropout"] = HistoryDropout,
+        ["dense_dimension"] = DenseDimension,
     };
 
     /// <summary>Reads a config written by <see cref="ToJson"/>; errors name <paramref name="source"/> and the field.</summary>
@@ -80,6 +92,7 @@ public sealed record GenSRModelConfig
                 UseCollaborativeView = Bool(o, "use_collaborative_view", source),
                 UseSemanticView = Bool(o, "use_semantic_view", source),
                 HistoryDropout = (double?)o["history_dropout"] ?? 0.1,
+                DenseDimension = o["dense_dimension"] is null ? 0 : Int(o, "dense_dimension", source),
             }.Validate();
         }
         catch (Exception e) when (e is ArgumentException or FormatException or InvalidOperationException)

@@ -5,9 +5,10 @@ namespace GenSR.Unify.Model;
 /// <summary>The result of a teacher-forced forward pass. Owns its tensors.</summary>
 public sealed class GenSROutput : IDisposable
 {
-    internal GenSROutput(Tensor logits, Tensor? collaborativeUser, Tensor? semanticUser)
+    internal GenSROutput(Tensor logits, Tensor? collaborativeUser, Tensor? semanticUser, Tensor? denseScores = null)
     {
         Logits = logits;
+        DenseScores = denseScores;
         CollaborativeUser = collaborativeUser;
         SemanticUser = semanticUser;
     }
@@ -21,10 +22,14 @@ public sealed class GenSROutput : IDisposable
     /// <summary>The semantic user soft token <c>[batch, d_model]</c>, or null when the view is off.</summary>
     public Tensor? SemanticUser { get; }
 
+    /// <summary>The dense head's scores of every catalogue item <c>[batch, items]</c>, or null (no dense head, or a pointwise batch).</summary>
+    public Tensor? DenseScores { get; }
+
     /// <summary>Releases the tensors.</summary>
     public void Dispose()
     {
         Logits.Dispose();
+        DenseScores?.Dispose();
         CollaborativeUser?.Dispose();
         SemanticUser?.Dispose();
     }

@@ -122,6 +122,7 @@ public static class GenSRPipeline
             UseCollaborativeView = options.UseCollaborativeView,
             UseSemanticView = options.UseSemanticView,
             HistoryDropout = options.Dropout,
+            DenseDimension = options.DenseDimension,
         }.Validate();
         using var cf = collaborative.ItemEmbeddings.ToTensor();
         using var titles = TitleTokens(catalog, vocabulary, options.TitleTokens);

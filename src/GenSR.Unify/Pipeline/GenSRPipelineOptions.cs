@@ -71,6 +71,12 @@ public sealed record GenSRPipelineOptions
     /// </summary>
     public bool InitializeIdentifierEmbeddings { get; init; }
 
+    /// <summary>
+    /// Width of the dense retrieval head on the shared encoder (<see cref="Model.GenSRModelConfig.DenseDimension"/>), or 0
+    /// for a purely generative model. Default 0; 0 … 4096.
+    /// </summary>
+    public int DenseDimension { get; init => field = value is >= 0 and <= 4096 ? value : throw new ArgumentOutOfRangeException(nameof(DenseDimension), value, "GenSRPipelineOptions.DenseDimension must be in [0, 4096]."); }
+
     /// <summary>Use the collaborative view (ablation switch). Default true.</summary>
     public bool UseCollaborativeView { get; init; } = true;
 

@@ -76,13 +76,18 @@ public sealed class T5StepDecoder : IStepDecoder
 
     /// <inheritdoc />
     /// <exception cref="InvalidOperationException"><see cref="Start"/> has not been called.</exception>
-    /// <exception cref="ArgumentException"><paramref name="parentHypotheses"/> is not [BatchSize × beams].</exception>
+    /// <exception cref="ArgumentException"><paramref name="parentHypotheses"/> is not a non-empty vector of BatchSize × beams' entries.</exception>
     public void Reorder(Tensor parentHypotheses)
     {
-        CheckHypotheses(parentHypotheses, nameof(parentHypotheses));
+        ObjectDisposedException.ThrowIf(disposed, this);
+        ArgumentNullException.ThrowIfNull(parentHypotheses);
+        if (beams == 0) throw new InvalidOperationException("Call Start(beams) before Step or Reorder.");
+        if (parentHypotheses.dim() != 1 || parentHypotheses.shape[0] == 0 || parentHypotheses.shape[0] % BatchSize != 0)
+            throw new ArgumentException($"parentHypotheses has shape [{string.Join(", ", parentHypotheses.shape)}], expected [{BatchSize} × beams'] (query-major).", nameof(parentHypotheses));
         using var noGrad = no_grad();
         using var scope = NewDisposeScope();
         cache.Reorder(parentHypotheses.to(ScalarType.Int64).to(Device));
+        beams = checked((int)(parentHypotheses.shape[0] / BatchSize));
     }
 
     private void CheckHypotheses(Tensor t, string name)

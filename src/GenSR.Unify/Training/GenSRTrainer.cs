@@ -160,7 +160,13 @@ public sealed class GenSRTrainer
         {
             var cl = SymmetricInfoNce.Compute(output.CollaborativeUser, output.SemanticUser, Options.Temperature);
             contrastive = cl.item<float>();
-            total = lm + Options.ContrastiveWeight * cl;
+            total = lm.Plus(cl.MulScalar(Options.ContrastiveWeight));
+        }
+
+        if (Options.DenseWeight > 0 && output.DenseScores is not null && batch.TargetItems is not null)
+        {
+            var dense = nn.functional.cross_entropy(output.DenseScores, batch.TargetItems);
+            total = total.Plus(dense.MulScalar(Options.DenseWeight));
         }
 
         return (total.MoveToOuterDisposeScope(), lm.item<float>(), contrastive);

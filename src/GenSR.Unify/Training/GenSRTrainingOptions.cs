@@ -69,6 +69,13 @@ public sealed record GenSRTrainingOptions
     public double Temperature { get; init => field = value is > 0 and <= 100 ? value : throw new ArgumentOutOfRangeException(nameof(Temperature), value, "GenSRTrainingOptions.Temperature must be in (0, 100]."); } = 0.07;
 
     /// <summary>
+    /// Weight of the dense head's full-softmax cross-entropy (next item over the whole catalogue) beside the language-model
+    /// loss, for models with a dense head (<see cref="Model.GenSRModelConfig.DenseDimension"/>); ignored otherwise. Default 1;
+    /// in [0, 100]. 0 leaves the head untrained.
+    /// </summary>
+    public double DenseWeight { get; init => field = value is >= 0 and <= 100 ? value : throw new ArgumentOutOfRangeException(nameof(DenseWeight), value, "GenSRTrainingOptions.DenseWeight must be in [0, 100]."); } = 1.0;
+
+    /// <summary>
     /// Share of training examples that also give a pointwise Yes/No row (half positives, half sampled negatives). Default 0:
     /// generative retrieval only; a model that will rank by P(Yes) needs a positive share (0.3 … 0.5 learned on the demo data).
     /// [0, 1].

@@ -1,0 +1,31 @@
+namespace GenSR.Unify.Inference;
+
+/// <summary>
+/// Scores of every catalogue item for a batch of requests (<see cref="GenSRInference.ScoreCatalogue"/>), row-major
+/// <c>[Rows, Items]</c>, item id = column: the exact generative log-likelihood of each identifier and the dense head's score.
+/// </summary>
+/// <param name="Rows">Number of requests.</param>
+/// <param name="Items">Catalogue size.</param>
+/// <param name="Generative">Generative log-likelihoods, or null when not computed.</param>
+/// <param name="Dense">Dense scores, or null when not computed.</param>
+public sealed record CatalogueScores(int Rows, int Items, float[]? Generative, float[]? Dense)
+{
+    /// <summary>
+    /// The fused ranking score <c>generative + weight · dense</c> per item (the generative part alone when
+    /// <paramref name="weight"/> is 0; the dense part alone when only it was computed).
+    /// </summary>
+    /// <param name="weight">Weight of the dense score; finite and non-negative.</param>
+    /// <exception cref="InvalidOperationException">A part the weight needs was not computed.</exception>
+    public float[] Fused(double weight)
+    {
+        if (!double.IsFinite(weight) || weight < 0) throw new ArgumentOutOfRangeException(nameof(weight), weight, "The dense weight must be finite and non-negative.");
+        if (Generative is null)
+            return Dense is not null && weight > 0 ? (float[])Dense.Clone() : throw new InvalidOperationException("No generative scores were computed.");
+        if (weight == 0) return (float[])Generative.Clone();
+        if (Dense is null) throw new InvalidOperationException("No dense scores were computed.");
+        var fused = new float[Generative.Length];
+        var w = (float)weight;
+        for (var i = 0; i < fused.Length; i++) fused[i] = Generative[i] + w * Dense[i];
+        return fused;
+    }
+}

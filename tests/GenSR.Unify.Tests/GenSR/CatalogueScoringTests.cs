@@ -1,0 +1,198 @@
+using System.Text.Json.Nodes;
+using GenSR.Core.Data;
+using GenSR.Core.Data.Splits;
+using GenSR.Core.Demo;
+using GenSR.Core.Runtime;
+using GenSR.Decoding.Search;
+using GenSR.Unify.Checkpoints;
+using GenSR.Unify.Inference;
+using GenSR.Unify.Model;
+using GenSR.Unify.Pipeline;
+using GenSR.Unify.Training;
+using static TorchSharp.torch;
+
+namespace GenSR.Unify.Tests.GenSR;
+
+/// <summary>A small untrained model with a dense head, shared by the catalogue-scoring tests.</summary>
+public sealed class DenseModelFixture : IDisposable
+{
+    public DenseModelFixture()
+    {
+        TorchRuntime.SetThreads(1);
+        Split = LeaveOneOutSplit.Create(DemoDataset.Generate(new DemoDatasetOptions { Users = 120, Items = 100, Seed = 5 }));
+        Prepared = GenSRPipeline.Prepare(Split, new GenSRPipelineOptions
+        {
+            Device = ComputeDevice.Cpu,
+            ModelDimension = 32,
+            Layers = 1,
+            PromptHistoryItems = 4,
+            TitleTokens = 4,
+            DenseDimension = 16,
+            CollaborativeTraining = new() { MaxEpochs = 5, EvaluateEvery = 5, Patience = 1 },
+        });
+    }
+
+    public DatasetSplit Split { get; }
+
+    public GenSRPrepared Prepared { get; }
+
+    public GenSRRequest[] Requests(int count) =>
+        Split.Validation.Take(count).SelectMany(c => new[]
+        {
+            new GenSRRequest(c.History, TaskKind.Recommendation),
+            new GenSRRequest(c.History, TaskKind.Search, c.Query),
+        }).ToArray();
+
+    public void Dispose() => Prepared.Model.Dispose();
+}
+
+/// <summary>Exact catalogue scores, the dense head and their fusion.</summary>
+public sealed class CatalogueScoringTests(DenseModelFixture fixture) : IClassFixture<DenseModelFixture>
+{
+    [Fact]
+    public void Exact_vocabulary_scores_equal_the_summed_log_probabilities_of_every_identifier()
+    {
+        using var inference = new GenSRInference(fixture.Prepared.Model, fixture.Prepared.Builder);
+        var requests = fixture.Requests(3);
+        var items = fixture.Prepared.Model.Config.ItemCount;
+        var exact = inference.ScoreCatalogue(requests, dense: false, normalization: CatalogueNormalization.Vocabulary);
+        var all = Enumerable.Range(0, items).ToArray();
+        var teacherForced = inference.ScoreGenerative(requests, requests.Select(_ => (IReadOnlyList<int>)all).ToArray());
+        Assert.Null(exact.Dense);
+        for (var r = 0; r < requests.Length; r++)
+            for (var i = 0; i < items; i++)
+                Assert.True(Math.Abs(exact.Generative![r * items + i] - teacherForced[r][i]) < 2e-4,
+                    $"request {r}, item {i}: exact {exact.Generative[r * items + i]}, teacher-forced {teacherForced[r][i]}");
+    }
+
+    [Fact]
+    public void Trie_normalised_scores_are_a_distribution_over_the_catalogue_and_cost_fewer_decoder_rows()
+    {
+        using var inference = new GenSRInference(fixture.Prepared.Model, fixture.Prepared.Builder);
+        var requests = fixture.Requests(2);
+        var items = fixture.Prepared.Model.Config.ItemCount;
+        var scores = inference.ScoreCatalogue(requests, dense: false).Generative!;
+        for (var r = 0; r < requests.Length; r++)
+            Assert.Equal(1.0, scores.Skip(r * items).Take(items).Sum(s => Math.Exp(s)), 3);
+        var trie = new CatalogueScorer(inference.Trie, CatalogueNormalization.Trie);
+        var vocabulary = new CatalogueScorer(inference.Trie, CatalogueNormalization.Vocabulary);
+        Assert.True(trie.RowsPerQuery < vocabulary.RowsPerQuery, $"trie {trie.RowsPerQuery} rows, vocabulary {vocabulary.RowsPerQuery}");
+    }
+
+    [Fact]
+    public void Fusion_with_weight_zero_is_the_generative_ranking_and_otherwise_adds_the_weighted_dense_score()
+    {
+        using var inference = new GenSRInference(fixture.Prepared.Model, fixture.Prepared.Builder);
+        var parts = inference.ScoreCatalogue(fixture.Requests(2));
+        Assert.Equal(parts.Generative, parts.Fused(0));
+        var fused = parts.Fused(0.5);
+        for (var i = 0; i < fused.Length; i++) Assert.Equal(parts.Generative![i] + 0.5f * parts.Dense![i], fused[i], 5);
+        Assert.Throws<ArgumentOutOfRangeException>(() => parts.Fused(-1));
+        Assert.Throws<ArgumentOutOfRangeException>(() => parts.Fused(double.NaN));
+    }
+
+    [Fact]
+    public void Dense_scores_in_one_pass_equal_the_models_dense_head()
+    {
+        var model = fixture.Prepared.Model;
+        using var inference = new GenSRInference(model, fixture.Prepared.Builder);
+        var requests = fixture.Requests(2);
+        var parts = inference.ScoreCatalogue(requests, generative: false);
+        Assert.Null(parts.Generative);
+        model.eval();
+        using var noGrad = no_grad();
+        using var batch = fixture.Prepared.Builder.Build(requests, model.Device, withLabels: false);
+        using var encoding = model.Encode(batch);
+        using var direct = model.DenseScores(encoding);
+        Assert.Equal(new long[] { requests.Length, model.Config.ItemCount }, direct.shape);
+        var expected = direct.data<float>().ToArray();
+        for (var i = 0; i < expected.Length; i++) Assert.Equal(expected[i], parts.Dense![i], 4);
+    }
+
+    [Fact]
+    public void The_trainers_loss_includes_the_dense_cross_entropy_and_fitting_it_lowers_it()
+    {
+        // A copy of the fixture's model, so that training here does not change the other tests' model.
+        var prepared = fixture.Prepared;
+        using var model = new GenSRModel(prepared.Model.Config, prepared.Model.ItemCollaborative, TitleIds(prepared.Model), prepared.Builder.Vocabulary.PadId);
+        foreach (var (name, tensor) in prepared.Model.state_dict())
+            using (no_grad()) model.state_dict()[name].copy_(tensor);
+        var options = new GenSRTrainingOptions { IndexingFraction = 0 };
+        var trainer = new GenSRTrainer(model, prepared.Builder, prepared.ItemKeys, options);
+        var withoutDense = new GenSRTrainer(model, prepared.Builder, prepared.ItemKeys, options with { DenseWeight = 0 });
+        var rows = trainer.PlanEpoch(fixture.Split, 1).SelectMany(b => b).Take(48).ToArray();
+        using var batch = prepared.Builder.Build(rows, model.Device, withLabels: true);
+        Assert.Equal(rows.Select(r => (long)r.TargetItem!.Value), batch.TargetItems!.data<long>().ToArray());
+        double DenseLoss()
+        {
+            model.eval();
+            using var noGrad = no_grad();
+            using var output = model.Forward(batch);
+            using var loss = nn.functional.cross_entropy(output.DenseScores!, batch.TargetItems!);
+            return loss.item<float>();
+        }
+
+        var before = DenseLoss();
+        Assert.Equal(Math.Log(model.Config.ItemCount), before, 0); // untrained: about uniform over the catalogue
+        model.eval(); // no dropout, so the two totals differ only by the dense term
+        using (no_grad())
+        {
+            var (total, _, _) = trainer.ComputeLoss(batch);
+            var (lmOnly, _, _) = withoutDense.ComputeLoss(batch);
+            using (total) using (lmOnly) Assert.Equal(before, total.item<float>() - lmOnly.item<float>(), 3);
+        }
+
+        model.train();
+        using var optimizer = optim.Adam(model.parameters(), lr: 1e-2);
+        for (var step = 0; step < 30; step++)
+        {
+            optimizer.zero_grad();
+            var (total, _, _) = trainer.ComputeLoss(batch);
+            using (total) total.backward();
+            optimizer.step();
+        }
+
+        var after = DenseLoss();
+        Assert.True(after < 0.5 * before, $"dense cross-entropy on the fitted rows {before:F3} -> {after:F3}");
+    }
+
+    [Fact]
+    public void The_dense_head_survives_a_checkpoint_and_old_configs_load_without_one()
+    {
+        var folder = Path.Combine(Path.GetTempPath(), $"gensr-dense-{Guid.NewGuid():N}");
+        try
+        {
+            using var inference = new GenSRInference(fixture.Prepared.Model, fixture.Prepared.Builder);
+            var requests = fixture.Requests(1);
+            var original = inference.ScoreCatalogue(requests, generative: false).Dense!;
+            GenSRCheckpoint.Save(folder, fixture.Prepared.Model, fixture.Prepared.Builder, fixture.Prepared.ItemKeys);
+            using var loaded = GenSRCheckpoint.Load(folder);
+            Assert.Equal(16, loaded.Model.Config.DenseDimension);
+            using var loadedInference = new GenSRInference(loaded.Model, loaded.Builder);
+            Assert.Equal(original, loadedInference.ScoreCatalogue(requests, generative: false).Dense!);
+
+            var json = fixture.Prepared.Model.Config.ToJson();
+            json.Remove("dense_dimension");
+            Assert.False(GenSRModelConfig.FromJson(json).HasDenseHead);
+            json["dense_dimension"] = -1;
+            Assert.Throws<InvalidDataException>(() => GenSRModelConfig.FromJson(json));
+        }
+        finally
+        {
+            if (Directory.Exists(folder)) Directory.Delete(folder, true);
+        }
+    }
+
+    [Fact]
+    public void A_model_without_a_dense_head_refuses_dense_scores()
+    {
+        var config = fixture.Prepared.Model.Config with { DenseDimension = 0 };
+        using var model = new GenSRModel(config, fixture.Prepared.Model.ItemCollaborative, TitleIds(fixture.Prepared.Model), fixture.Prepared.Builder.Vocabulary.PadId);
+        using var inference = new GenSRInference(model, fixture.Prepared.Builder);
+        var error = Assert.Throws<InvalidOperationException>(() => inference.ScoreCatalogue(fixture.Requests(1)));
+        Assert.Contains("dense head", error.Message);
+        Assert.NotNull(inference.ScoreCatalogue(fixture.Requests(1), dense: false).Generative);
+    }
+
+    private static Tensor TitleIds(GenSRModel model) => model.named_buffers().Single(b => b.name == GenSRModel.ItemTitleIdsName).buffer;
+}
