@@ -8,4 +8,7 @@ public enum CandidateScoring
 
     /// <summary>Log-probability of the candidate's identifier under the generative prompt (one encoder pass per request).</summary>
     Generative = 1,
+
+    /// <summary>The catalogue ranking score of <see cref="GenSRRankingOptions"/> (exact, dense or fused), read at the candidates.</summary>
+    Ranking = 2,
 }

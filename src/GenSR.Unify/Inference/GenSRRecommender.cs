@@ -7,7 +7,8 @@ namespace GenSR.Unify.Inference;
 
 /// <summary>
 /// The serving facade: recommendation (history → items) and search (history + query → items) by trie-constrained
-/// generative retrieval over the whole catalogue, and candidate scoring (pointwise or generative). Safe to call from
+/// generative retrieval, or by exact, dense or fused scores of the whole catalogue with exclusions and allow-lists
+/// (<see cref="GenSRRankingOptions"/>), and candidate scoring (pointwise, generative or the ranking's scores). Safe to call from
 /// several threads at once (model calls are serialised; batch requests for throughput).
 /// <para>Histories are the user's unified events, oldest first (<see cref="SrEvent.Recommendation"/> /
 /// <see cref="SrEvent.Search"/>); only the most recent <see cref="GenSRModelConfig.MaxHistory"/> are used. An
@@ -76,28 +77,35 @@ public sealed class GenSRRecommender : IDisposable
         ? id : throw new KeyNotFoundException($"Item key \"{key}\" is not in the model's catalogue of {ItemCount} items.");
 
     /// <summary>The top <paramref name="k"/> items to show next, best first.</summary>
-    public IReadOnlyList<ScoredItem> Recommend(IReadOnlyList<SrEvent> history, int k = 10) =>
-        RecommendBatch([history], k)[0];
+    /// <param name="history">The unified history, oldest first.</param>
+    /// <param name="k">Items to return.</param>
+    /// <param name="ranking">How to rank, and which items may be returned; null: beam search over the whole catalogue.</param>
+    public IReadOnlyList<ScoredItem> Recommend(IReadOnlyList<SrEvent> history, int k = 10, GenSRRankingOptions? ranking = null) =>
+        RecommendBatch([history], k, ranking)[0];
 
     /// <summary>The top <paramref name="k"/> items for <paramref name="query"/>, best first.</summary>
-    public IReadOnlyList<ScoredItem> Search(IReadOnlyList<SrEvent> history, string query, int k = 10) =>
-        SearchBatch([(history, query)], k)[0];
+    /// <param name="history">The unified history, oldest first.</param>
+    /// <param name="query">The query.</param>
+    /// <param name="k">Items to return.</param>
+    /// <param name="ranking">How to rank, and which items may be returned; null: beam search over the whole catalogue.</param>
+    public IReadOnlyList<ScoredItem> Search(IReadOnlyList<SrEvent> history, string query, int k = 10, GenSRRankingOptions? ranking = null) =>
+        SearchBatch([(history, query)], k, ranking)[0];
 
     /// <summary>Recommendations for many users at once.</summary>
-    public IReadOnlyList<IReadOnlyList<ScoredItem>> RecommendBatch(IReadOnlyList<IReadOnlyList<SrEvent>> histories, int k = 10)
+    public IReadOnlyList<IReadOnlyList<ScoredItem>> RecommendBatch(IReadOnlyList<IReadOnlyList<SrEvent>> histories, int k = 10, GenSRRankingOptions? ranking = null)
     {
         ArgumentNullException.ThrowIfNull(histories);
-        return Generate(histories.Select((h, i) => new GenSRRequest(h ?? throw new ArgumentException($"History {i} is null.", nameof(histories)), TaskKind.Recommendation)).ToArray(), k);
+        return Rank(histories.Select((h, i) => new GenSRRequest(h ?? throw new ArgumentException($"History {i} is null.", nameof(histories)), TaskKind.Recommendation)).ToArray(), k, ranking);
     }
 
     /// <summary>Search results for many (history, query) pairs at once.</summary>
-    public IReadOnlyList<IReadOnlyList<ScoredItem>> SearchBatch(IReadOnlyList<(IReadOnlyList<SrEvent> History, string Query)> requests, int k = 10)
+    public IReadOnlyList<IReadOnlyList<ScoredItem>> SearchBatch(IReadOnlyList<(IReadOnlyList<SrEvent> History, string Query)> requests, int k = 10, GenSRRankingOptions? ranking = null)
     {
         ArgumentNullException.ThrowIfNull(requests);
-        return Generate(requests.Select((r, i) => new GenSRRequest(
+        return Rank(requests.Select((r, i) => new GenSRRequest(
             r.History ?? throw new ArgumentException($"Request {i} has a null history.", nameof(requests)),
             TaskKind.Search,
-            string.IsNullOrWhiteSpace(r.Query) ? throw new ArgumentException($"Request {i} has an empty query.", nameof(requests)) : r.Query)).ToArray(), k);
+            string.IsNullOrWhiteSpace(r.Query) ? throw new ArgumentException($"Request {i} has an empty query.", nameof(requests)) : r.Query)).ToArray(), k, ranking);
     }
 
     /// <summary>Scores and ranks a given candidate list for one request, best first.</summary>
@@ -105,9 +113,11 @@ public sealed class GenSRRecommender : IDisposable
     /// <param name="task">Recommendation or search.</param>
     /// <param name="query">The query (search).</param>
     /// <param name="candidates">Candidate item ids (distinct or not; each is scored).</param>
-    /// <param name="scoring">Pointwise P(Yes) (default) or the generative identifier log-probability.</param>
+    /// <param name="scoring">Pointwise P(Yes) (default), the generative identifier log-probability, or the catalogue ranking score.</param>
+    /// <param name="ranking">With <see cref="CandidateScoring.Ranking"/>: the mode whose scores are read (exact, dense or fused;
+    /// the same numbers as <see cref="Recommend"/> and <see cref="Search"/> rank by). Its restrictions do not apply here.</param>
     public IReadOnlyList<ScoredItem> ScoreCandidates(IReadOnlyList<SrEvent> history, TaskKind task, string? query, IReadOnlyList<int> candidates,
-                                                     CandidateScoring scoring = CandidateScoring.Pointwise)
+                                                     CandidateScoring scoring = CandidateScoring.Pointwise, GenSRRankingOptions? ranking = null)
     {
         ArgumentNullException.ThrowIfNull(history);
         ArgumentNullException.ThrowIfNull(candidates);
@@ -124,6 +134,13 @@ public sealed class GenSRRecommender : IDisposable
                 _inference.ScorePointwise(chunk).CopyTo(scores, start);
             }
         }
+        else if (scoring == CandidateScoring.Ranking)
+        {
+            ranking ??= new GenSRRankingOptions { Mode = GenSRRankingMode.Exact };
+            if (!ranking.ScoresCatalogue) throw new ArgumentException("CandidateScoring.Ranking reads catalogue scores: choose the Exact, Dense or Fused mode.", nameof(ranking));
+            var all = CatalogueScores([new GenSRRequest(history, task, query)], ranking);
+            for (var i = 0; i < candidates.Count; i++) scores[i] = all[candidates[i]];
+        }
         else
         {
             _inference.ScoreGenerative([new GenSRRequest(history, task, query)], [candidates])[0].CopyTo(scores, 0);
@@ -139,10 +156,79 @@ public sealed class GenSRRecommender : IDisposable
         _owned?.Dispose();
     }
 
-    private IReadOnlyList<IReadOnlyList<ScoredItem>> Generate(GenSRRequest[] requests, int k)
+    private IReadOnlyList<IReadOnlyList<ScoredItem>> Rank(GenSRRequest[] requests, int k, GenSRRankingOptions? ranking)
     {
         if (k < 1) throw new ArgumentOutOfRangeException(nameof(k), k, "k must be at least 1.");
         if (k > ItemCount) throw new ArgumentOutOfRangeException(nameof(k), k, $"k must not exceed the catalogue size ({ItemCount}).");
+        ranking ??= new GenSRRankingOptions();
+        if (!ranking.ScoresCatalogue)
+        {
+            if (ranking.Restricts)
+                throw new ArgumentException("Exclusions and allow-lists apply inside the ranking, which needs a mode that scores the whole catalogue (Exact, Dense or Fused); beam search cannot honour them.", nameof(ranking));
+            return Generate(requests, k);
+        }
+
+        var allowed = ranking.AllowedItems is null ? null : new bool[ItemCount];
+        if (ranking.AllowedItems is not null)
+            foreach (var item in ranking.AllowedItems) allowed![CheckId(item, "AllowedItems")] = true;
+        foreach (var item in ranking.ExcludedItems ?? []) CheckId(item, "ExcludedItems");
+        var results = new List<IReadOnlyList<ScoredItem>>(requests.Length);
+        for (var start = 0; start < requests.Length; start += MaxBatch)
+        {
+            var chunk = requests.AsSpan(start, Math.Min(MaxBatch, requests.Length - start)).ToArray();
+            var scores = CatalogueScores(chunk, ranking);
+            for (var r = 0; r < chunk.Length; r++)
+            {
+                var row = scores.AsSpan(r * ItemCount, ItemCount).ToArray();
+                if (allowed is not null)
+                    for (var i = 0; i < row.Length; i++) if (!allowed[i]) row[i] = float.NegativeInfinity;
+                foreach (var item in ranking.ExcludedItems ?? []) row[item] = float.NegativeInfinity;
+                if (ranking.ExcludeHistory)
+                    foreach (var e in chunk[r].History) row[e.ItemId] = float.NegativeInfinity;
+                results.Add(TopK(row, k).Select(i => ToScored(i, row[i])).ToArray());
+            }
+        }
+
+        return results;
+    }
+
+    private float[] CatalogueScores(GenSRRequest[] requests, GenSRRankingOptions ranking)
+    {
+        var generative = ranking.Mode is GenSRRankingMode.Exact || (ranking.Mode == GenSRRankingMode.Fused);
+        var dense = ranking.Mode is GenSRRankingMode.Dense || (ranking.Mode == GenSRRankingMode.Fused && ranking.DenseWeight > 0);
+        if (ranking.Mode == GenSRRankingMode.Fused && !_inference.Model.Config.HasDenseHead)
+            throw new InvalidOperationException("Fused ranking needs a model with a dense head (GenSRModelConfig.DenseDimension is 0).");
+        var parts = _inference.ScoreCatalogue(requests, generative, dense, ranking.Normalization);
+        return ranking.Mode switch
+        {
+            GenSRRankingMode.Dense => parts.Dense!,
+            GenSRRankingMode.Exact => parts.Generative!,
+            _ => parts.Fused(ranking.DenseWeight),
+        };
+    }
+
+    /// <summary>The ids of the k best finite scores, best first (ties by item id); fewer when fewer items remain.</summary>
+    private static int[] TopK(float[] row, int k)
+    {
+        var best = new PriorityQueue<int, (float Score, int Item)>(k + 1, Comparer<(float Score, int Item)>.Create((a, b) =>
+            a.Score != b.Score ? a.Score.CompareTo(b.Score) : b.Item.CompareTo(a.Item)));
+        for (var i = 0; i < row.Length; i++)
+        {
+            if (float.IsNegativeInfinity(row[i]) || float.IsNaN(row[i])) continue;
+            best.Enqueue(i, (row[i], i));
+            if (best.Count > k) best.Dequeue();
+        }
+
+        var result = new int[best.Count];
+        for (var j = result.Length - 1; j >= 0; j--) result[j] = best.Dequeue();
+        return result;
+    }
+
+    private int CheckId(int item, string list) =>
+        (uint)item < (uint)ItemCount ? item : throw new ArgumentException($"GenSRRankingOptions.{list} has item id {item}, outside the catalogue [0, {ItemCount}).");
+
+    private IReadOnlyList<IReadOnlyList<ScoredItem>> Generate(GenSRRequest[] requests, int k)
+    {
         var beams = Math.Max(20, k);
         var results = new List<IReadOnlyList<ScoredItem>>(requests.Length);
         for (var start = 0; start < requests.Length; start += MaxBatch)

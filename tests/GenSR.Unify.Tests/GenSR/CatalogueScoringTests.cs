@@ -194,5 +194,40 @@ public sealed class CatalogueScoringTests(DenseModelFixture fixture) : IClassFix
         Assert.NotNull(inference.ScoreCatalogue(fixture.Requests(1), dense: false).Generative);
     }
 
+    [Fact]
+    public void The_facade_ranks_the_catalogue_with_exclusions_and_allow_lists_inside_the_ranking()
+    {
+        var prepared = fixture.Prepared;
+        using var recommender = new GenSRRecommender(prepared.Model, prepared.Builder, prepared.ItemKeys);
+        var c = fixture.Split.Validation[0];
+        var seen = c.History.Select(e => e.ItemId).ToHashSet();
+        var ranking = new GenSRRankingOptions { Mode = GenSRRankingMode.Fused, DenseWeight = 0.5, ExcludeHistory = true };
+        var top = recommender.Recommend(c.History, 10, ranking);
+        Assert.Equal(10, top.Count);
+        Assert.DoesNotContain(top, r => seen.Contains(r.ItemId));
+        Assert.Equal(top.OrderByDescending(r => r.Score).Select(r => r.ItemId), top.Select(r => r.ItemId));
+
+        // The same scores as the catalogue pass, and no unseen item scores above the last one returned.
+        using var inference = new GenSRInference(prepared.Model, prepared.Builder);
+        var fused = inference.ScoreCatalogue([new GenSRRequest(c.History, TaskKind.Recommendation)]).Fused(0.5);
+        foreach (var r in top) Assert.Equal(fused[r.ItemId], r.Score, 4);
+        var unseenBelow = Enumerable.Range(0, fused.Length).Where(i => !seen.Contains(i) && top.All(r => r.ItemId != i));
+        Assert.All(unseenBelow, i => Assert.True(fused[i] <= top[^1].Score + 1e-5f));
+
+        // Candidate scores under the same options are the numbers the ranking used.
+        var candidates = top.Select(r => r.ItemId).Reverse().ToArray();
+        var scored = recommender.ScoreCandidates(c.History, TaskKind.Recommendation, null, candidates, CandidateScoring.Ranking, ranking);
+        Assert.Equal(top.Select(r => r.ItemId), scored.Select(r => r.ItemId));
+
+        // An allow-list smaller than k returns only its items; excluded items never appear.
+        var allowed = new[] { 3, 5, 7 };
+        var search = recommender.Search(c.History, c.Query!, 10, new GenSRRankingOptions { Mode = GenSRRankingMode.Exact, AllowedItems = allowed, ExcludedItems = [5] });
+        Assert.Equal(new[] { 3, 7 }, search.Select(r => r.ItemId).Order());
+
+        var error = Assert.Throws<ArgumentException>(() => recommender.Recommend(c.History, 10, new GenSRRankingOptions { ExcludeHistory = true }));
+        Assert.Contains("beam search", error.Message);
+        Assert.Throws<ArgumentException>(() => recommender.Recommend(c.History, 10, new GenSRRankingOptions { Mode = GenSRRankingMode.Dense, AllowedItems = [-1] }));
+    }
+
     private static Tensor TitleIds(GenSRModel model) => model.named_buffers().Single(b => b.name == GenSRModel.ItemTitleIdsName).buffer;
 }
