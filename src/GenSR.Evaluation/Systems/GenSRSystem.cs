@@ -48,12 +48,18 @@ public sealed class GenSRSystem : ITopKGenerator, ICandidateScorer, ICatalogueSc
     /// <param name="model">The trained model.</param>
     /// <param name="builder">Its input builder.</param>
     /// <param name="pointwise">Score candidates by P(Yes) instead of the identifier's log-probability.</param>
-    public static GenSRSystem FromTrained(string name, GenSRModel model, GenSRInputBuilder builder, bool pointwise = false)
+    /// <param name="ranking">How the catalogue is ranked (see <see cref="GenSRRanking"/>).</param>
+    /// <param name="denseWeights">With <see cref="GenSRRanking.Fused"/>: the dense weight w per task (missing tasks: 0, the generative ranking).</param>
+    public static GenSRSystem FromTrained(string name, GenSRModel model, GenSRInputBuilder builder, bool pointwise = false,
+                                          GenSRRanking ranking = GenSRRanking.BeamSearch, IReadOnlyDictionary<TaskKind, double>? denseWeights = null)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(name);
         ArgumentNullException.ThrowIfNull(model);
         ArgumentNullException.ThrowIfNull(builder);
-        return new GenSRSystem(new GenSRSystemOptions(name, new GenSRPipelineOptions(), new GenSRTrainingOptions(), Pointwise: pointwise), model, builder);
+        var system = new GenSRSystem(new GenSRSystemOptions(name, new GenSRPipelineOptions(), new GenSRTrainingOptions(), Pointwise: pointwise, Ranking: ranking), model, builder);
+        foreach (var (task, weight) in denseWeights ?? new Dictionary<TaskKind, double>())
+            system._fusionWeights[task] = double.IsNaN(weight) || weight < 0 ? throw new ArgumentOutOfRangeException(nameof(denseWeights), weight, $"The dense weight of {task} must be non-negative.") : weight;
+        return system;
     }
 
     /// <summary>The options the system trains with.</summary>
@@ -99,6 +105,7 @@ public sealed class GenSRSystem : ITopKGenerator, ICandidateScorer, ICatalogueSc
             var training = _options.Training with { Seed = context.Seed, Tasks = tasks };
             var validation = GenSRTrainer.ValidationSample(split.Validation, training);
             Dictionary<TaskKind, double>? bestWeights = null;
+            string? bestSweep = null;
             var bestValidation = double.NegativeInfinity;
             var trainer = new GenSRTrainer(prepared.Model, prepared.Builder, prepared.ItemKeys, training)
             {
@@ -106,7 +113,7 @@ public sealed class GenSRSystem : ITopKGenerator, ICandidateScorer, ICatalogueSc
                 {
                     var metrics = Validate(context, split, serves, validation);
                     var mean = metrics.Values.Average();
-                    if (mean > bestValidation) (bestValidation, bestWeights) = (mean, new Dictionary<TaskKind, double>(_fusionWeights));
+                    if (mean > bestValidation) (bestValidation, bestWeights, bestSweep) = (mean, new Dictionary<TaskKind, double>(_fusionWeights), LastSweep);
                     return metrics.ToDictionary(m => m.Key.ToString(), m => m.Value);
                 },
             };
@@ -130,7 +137,10 @@ public sealed class GenSRSystem : ITopKGenerator, ICandidateScorer, ICatalogueSc
             if (bestWeights is not null)
                 foreach (var (task, weight) in bestWeights) _fusionWeights[task] = weight;
             if (_options.Ranking == GenSRRanking.Fused)
-                notes.Add("dense weight chosen on validation: " + string.Join(", ", serves.Select(t => $"{t.ToString().ToLowerInvariant()} {FusionWeight(t):0.###}")));
+            {
+                notes.Add("dense weight chosen on validation: " + string.Join(", ", serves.Select(t => $"{t.ToString().ToLowerInvariant()} {WeightWords(FusionWeight(t))}")));
+                if (bestSweep is not null) notes.Add($"validation {context.SelectionMetric} by dense weight at the selected step ({bestSweep})");
+            }
             _statistics.Add(prepared.Describe());
         }
 
@@ -178,14 +188,20 @@ public sealed class GenSRSystem : ITopKGenerator, ICandidateScorer, ICatalogueSc
         try
         {
             var best = tasks.ToDictionary(t => t, _ => (Score: double.NegativeInfinity, Weight: 0.0));
+            var sweep = tasks.ToDictionary(t => t, _ => new List<string>());
             foreach (var weight in GenSRSystemOptions.FusionWeights)
             {
                 foreach (var task in tasks) _fusionWeights[task] = weight;
                 foreach (var metrics in context.EvaluateValidation(this, split, tasks, cases))
-                    if (metrics[context.SelectionMetric] > best[metrics.Task].Score) best[metrics.Task] = (metrics[context.SelectionMetric], weight);
+                {
+                    var value = metrics[context.SelectionMetric];
+                    sweep[metrics.Task].Add($"{WeightWords(weight)} {value:F4}");
+                    if (value > best[metrics.Task].Score) best[metrics.Task] = (value, weight);
+                }
             }
 
             foreach (var (task, (_, weight)) in best) _fusionWeights[task] = weight;
+            LastSweep = string.Join("; ", sweep.Select(s => $"{s.Key.ToString().ToLowerInvariant()}: {string.Join(", ", s.Value)}"));
             return best.ToDictionary(b => b.Key, b => b.Value.Score);
         }
         finally
@@ -193,6 +209,16 @@ public sealed class GenSRSystem : ITopKGenerator, ICandidateScorer, ICatalogueSc
             _partsCache = null;
         }
     }
+
+    /// <summary>The validation score of every dense weight at the last fused validation, in words (null before one).</summary>
+    public string? LastSweep { get; private set; }
+
+    private static string WeightWords(double weight) => weight switch
+    {
+        0 => "w=0 (generative only)",
+        double.PositiveInfinity => "dense only",
+        _ => $"w={weight:0.###}",
+    };
 
     private string RankingWords => _options.Ranking switch
     {

@@ -17,8 +17,11 @@ namespace GenSR.Evaluation.Systems;
 public sealed record GenSRSystemOptions(string Name, GenSRPipelineOptions Pipeline, GenSRTrainingOptions Training, bool Pointwise = false, bool SeparateTasks = false,
                                         GenSRRanking Ranking = GenSRRanking.BeamSearch, CatalogueNormalization Normalization = CatalogueNormalization.Trie)
 {
-    /// <summary>The dense weights <c>w</c> tried on validation by <see cref="GenSRRanking.Fused"/> (score = generative + w · dense); 0 is generative only.</summary>
-    public static IReadOnlyList<double> FusionWeights { get; } = [0, 0.05, 0.1, 0.2, 0.5, 1, 2, 5, 10, 20];
+    /// <summary>
+    /// The dense weights <c>w</c> tried on validation by <see cref="GenSRRanking.Fused"/> (score = generative + w · dense):
+    /// 0 is the generative ranking and +∞ the dense ranking, so validation can also pick either component alone.
+    /// </summary>
+    public static IReadOnlyList<double> FusionWeights { get; } = [0, 0.05, 0.1, 0.2, 0.5, 1, 2, 5, 10, 20, double.PositiveInfinity];
 
     /// <summary>The tasks a single-task model of <paramref name="task"/> trains on.</summary>
     public static IReadOnlyList<TaskKind> Only(TaskKind task) => [task];

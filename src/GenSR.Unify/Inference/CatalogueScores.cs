@@ -11,14 +11,17 @@ namespace GenSR.Unify.Inference;
 public sealed record CatalogueScores(int Rows, int Items, float[]? Generative, float[]? Dense)
 {
     /// <summary>
-    /// The fused ranking score <c>generative + weight · dense</c> per item (the generative part alone when
-    /// <paramref name="weight"/> is 0; the dense part alone when only it was computed).
+    /// The fused ranking score <c>generative + weight · dense</c> per item: the generative part alone when
+    /// <paramref name="weight"/> is 0, and the dense part alone when it is +∞ (the limit of the ranking) or when only the
+    /// dense part was computed.
     /// </summary>
-    /// <param name="weight">Weight of the dense score; finite and non-negative.</param>
+    /// <param name="weight">Weight of the dense score; non-negative, +∞ allowed.</param>
     /// <exception cref="InvalidOperationException">A part the weight needs was not computed.</exception>
     public float[] Fused(double weight)
     {
-        if (!double.IsFinite(weight) || weight < 0) throw new ArgumentOutOfRangeException(nameof(weight), weight, "The dense weight must be finite and non-negative.");
+        if (double.IsNaN(weight) || weight < 0) throw new ArgumentOutOfRangeException(nameof(weight), weight, "The dense weight must be non-negative (+∞ ranks by the dense score alone).");
+        if (double.IsPositiveInfinity(weight))
+            return Dense is not null ? (float[])Dense.Clone() : throw new InvalidOperationException("No dense scores were computed.");
         if (Generative is null)
             return Dense is not null && weight > 0 ? (float[])Dense.Clone() : throw new InvalidOperationException("No generative scores were computed.");
         if (weight == 0) return (float[])Generative.Clone();

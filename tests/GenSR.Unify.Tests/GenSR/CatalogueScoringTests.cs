@@ -89,6 +89,7 @@ public sealed class CatalogueScoringTests(DenseModelFixture fixture) : IClassFix
         for (var i = 0; i < fused.Length; i++) Assert.Equal(parts.Generative![i] + 0.5f * parts.Dense![i], fused[i], 5);
         Assert.Throws<ArgumentOutOfRangeException>(() => parts.Fused(-1));
         Assert.Throws<ArgumentOutOfRangeException>(() => parts.Fused(double.NaN));
+        Assert.Equal(parts.Dense, parts.Fused(double.PositiveInfinity));
     }
 
     [Fact]
