@@ -27,23 +27,30 @@ namespace GenSR.Decoding.Search;
 /// </remarks>
 public sealed class CatalogueScorer
 {
-    private readonly Level[] _levels;
+    private readonly Level[][] _passes;
 
-    /// <summary>Plans the pass over <paramref name="trie"/>.</summary>
+    /// <summary>Plans the passes over <paramref name="trie"/>.</summary>
     /// <param name="trie">The catalogue's identifiers (with or without an end-of-sequence token).</param>
     /// <param name="normalization">How each step is normalised (see <see cref="CatalogueNormalization"/>).</param>
+    /// <param name="maxRowsPerStep">Most hypotheses per query in one decoder step. A catalogue whose trie is wider is scored
+    /// in several passes, each over a group of first-level subtrees (the root is decoded again in each, one row); a single
+    /// first-level subtree wider than this is still one pass. Default 16,384.</param>
     /// <exception cref="ArgumentException">The trie is empty.</exception>
-    public CatalogueScorer(PrefixTrie trie, CatalogueNormalization normalization = CatalogueNormalization.Vocabulary)
+    public CatalogueScorer(PrefixTrie trie, CatalogueNormalization normalization = CatalogueNormalization.Vocabulary, int maxRowsPerStep = 16_384)
     {
         ArgumentNullException.ThrowIfNull(trie);
         if (trie.ItemCount == 0) throw new ArgumentException("The trie has no items.", nameof(trie));
         if (!Enum.IsDefined(normalization)) throw new ArgumentOutOfRangeException(nameof(normalization), normalization, "Unknown normalisation.");
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(maxRowsPerStep);
         Trie = trie;
         Normalization = normalization;
-        _levels = Plan(trie, normalization);
-        RowsPerQuery = _levels.Sum(l => (long)l.Decoded.Length);
-        MaxWidth = _levels.Max(l => l.Decoded.Length);
+        _passes = Plan(trie, normalization, maxRowsPerStep);
+        RowsPerQuery = _passes.Sum(p => p.Sum(l => (long)l.Decoded.Length));
+        MaxWidth = _passes.Max(p => p.Length == 0 ? 0 : p.Max(l => l.Decoded.Length));
     }
+
+    /// <summary>Passes over the trie per call (groups of first-level subtrees).</summary>
+    public int Passes => _passes.Length;
 
     /// <summary>The catalogue's identifiers.</summary>
     public PrefixTrie Trie { get; }
@@ -78,17 +85,26 @@ public sealed class CatalogueScorer
         ArgumentNullException.ThrowIfNull(decoder);
         if (Trie.MaxTokenId >= decoder.VocabularySize)
             throw new ArgumentException($"The trie has token {Trie.MaxTokenId}; the decoder's vocabulary has {decoder.VocabularySize} tokens.", nameof(decoder));
+        using var scope = NewDisposeScope();
+        var result = zeros(decoder.BatchSize, Trie.ItemCount, ScalarType.Float32, decoder.Device).AddScalar(float.NegativeInfinity);
+        foreach (var levels in _passes)
+            ScorePass(decoder, levels, result, cancellationToken);
+
+        return result.MoveToOuterDisposeScope();
+    }
+
+    private void ScorePass(IStepDecoder decoder, Level[] levels, Tensor result, CancellationToken cancellationToken)
+    {
         var batch = decoder.BatchSize;
         var device = decoder.Device;
         var vocabulary = decoder.VocabularySize;
         using var scope = NewDisposeScope();
-        var result = zeros(batch, Trie.ItemCount, ScalarType.Float32, device).AddScalar(float.NegativeInfinity);
         var scores = zeros(batch, 1, ScalarType.Float32, device); // running score of every node at the current depth
         decoder.Start(1);
-        for (var d = 0; d < _levels.Length; d++)
+        for (var d = 0; d < levels.Length; d++)
         {
             cancellationToken.ThrowIfCancellationRequested();
-            var level = _levels[d];
+            var level = levels[d];
             var width = level.Decoded.Length;
             Tensor contributions; // [batch, width × maxChildren + 1]: the last column is the 0 of undecoded single children
             if (width == 0)
@@ -104,7 +120,7 @@ public sealed class CatalogueScorer
                 }
                 else
                 {
-                    var previous = _levels[d - 1].Decoded.Length;
+                    var previous = levels[d - 1].Decoded.Length;
                     var parents = tensor(level.DecodedParentRows, ScalarType.Int64, device);
                     var offsets = arange(batch, ScalarType.Int64, device).MulScalar((long)previous).unsqueeze(1);
                     decoder.Reorder(offsets.Plus(parents.unsqueeze(0)).flatten());
@@ -136,8 +152,6 @@ public sealed class CatalogueScorer
                 result.index_copy_(1, tensor(level.LeafItems, ScalarType.Int64, device), leaves);
             }
         }
-
-        return result.MoveToOuterDisposeScope();
     }
 
     /// <summary>
@@ -151,20 +165,10 @@ public sealed class CatalogueScorer
     private sealed record Level(int[] Decoded, long[] DecodedParentRows, long[] DecodedTokens, int MaxChildren, long[] ChildTokens, bool[] ChildMask,
                                 long[] ChildParents, long[] ChildSlots, long[] LeafPositions, long[] LeafItems);
 
-    private static Level[] Plan(PrefixTrie trie, CatalogueNormalization normalization)
+    private static Level[][] Plan(PrefixTrie trie, CatalogueNormalization normalization, int maxRowsPerStep)
     {
         var offsets = trie.ChildOffsets;
-        var nodeTokens = trie.NodeTokens;
-        var nodeItems = trie.NodeItems;
         var nodeCount = trie.NodeCount;
-
-        // Breadth-first numbering: the nodes of one depth are a contiguous range, and the children of a range are too.
-        var depthStarts = new List<int> { 0, 1 };
-        while (offsets[depthStarts[^1]] > offsets[depthStarts[^2]]) depthStarts.Add(offsets[depthStarts[^1]]);
-        var depths = depthStarts.Count - 1; // depth k holds nodes [depthStarts[k], depthStarts[k + 1])
-        var parent = new int[nodeCount];
-        for (var n = 0; n < nodeCount; n++)
-            for (var c = offsets[n]; c < offsets[n + 1]; c++) parent[c] = n;
 
         // A node is decoded when its children need a distribution: every inner node for vocabulary normalisation; for trie
         // normalisation a node with two or more children, or one with a decoded child (which needs its cache row).
@@ -178,14 +182,62 @@ public sealed class CatalogueScorer
                 if (decoded[c]) { decoded[n] = true; break; }
         }
 
-        var levels = new List<Level>();
-        var rowOf = new int[nodeCount];
-        Array.Fill(rowOf, -1);
-        for (var k = 0; k + 1 < depths; k++)
+        // Decoded nodes per depth below each first-level node (its "branch"); nodes are numbered breadth-first.
+        var (firstChild, lastChild) = (offsets[0], offsets[1]);
+        var branch = new int[nodeCount];
+        var depth = new int[nodeCount];
+        var widths = new Dictionary<(int Branch, int Depth), int>();
+        for (var n = 0; n < nodeCount; n++)
+            for (var c = offsets[n]; c < offsets[n + 1]; c++)
+            {
+                depth[c] = depth[n] + 1;
+                branch[c] = n == PrefixTrie.Root ? c : branch[n];
+                if (decoded[c]) widths[(branch[c], depth[c])] = widths.GetValueOrDefault((branch[c], depth[c])) + 1;
+            }
+
+        // Consecutive first-level nodes share a pass while no depth of the pass decodes more than maxRowsPerStep nodes.
+        var passes = new List<Level[]>();
+        var groupStart = firstChild;
+        var groupWidths = new Dictionary<int, int>();
+        for (var b = firstChild; b <= lastChild; b++)
         {
-            var (start, stop) = (depthStarts[k], depthStarts[k + 1]);
+            var fits = b < lastChild;
+            if (fits && b > groupStart)
+                foreach (var ((br, d), w) in widths)
+                    if (br == b && groupWidths.GetValueOrDefault(d) + w > maxRowsPerStep) { fits = false; break; }
+            if (!fits && b > groupStart)
+            {
+                passes.Add(PlanPass(trie, decoded, groupStart, b));
+                groupStart = b;
+                groupWidths.Clear();
+            }
+
+            if (b < lastChild)
+                foreach (var ((br, d), w) in widths)
+                    if (br == b) groupWidths[d] = groupWidths.GetValueOrDefault(d) + w;
+        }
+
+        return [.. passes];
+    }
+
+    /// <summary>The levels of one pass over the first-level nodes [<paramref name="first"/>, <paramref name="stop"/>) and their subtrees.</summary>
+    private static Level[] PlanPass(PrefixTrie trie, bool[] decoded, int first, int stop)
+    {
+        var offsets = trie.ChildOffsets;
+        var nodeTokens = trie.NodeTokens;
+        var nodeItems = trie.NodeItems;
+
+        // Depth 0 is the root; the nodes of this pass at each deeper depth are a contiguous range (breadth-first numbering).
+        var ranges = new List<(int Start, int Stop)> { (PrefixTrie.Root, PrefixTrie.Root + 1), (first, stop) };
+        while (offsets[ranges[^1].Stop] > offsets[ranges[^1].Start]) ranges.Add((offsets[ranges[^1].Start], offsets[ranges[^1].Stop]));
+
+        var levels = new List<Level>();
+        var rowOf = new Dictionary<int, int>();
+        for (var k = 0; k + 1 < ranges.Count; k++)
+        {
+            var (start, end) = ranges[k];
             var rows = new List<int>();
-            for (var n = start; n < stop; n++)
+            for (var n = start; n < end; n++)
                 if (decoded[n]) { rowOf[n] = rows.Count; rows.Add(n); }
             var maxChildren = 1;
             foreach (var n in rows) maxChildren = Math.Max(maxChildren, offsets[n + 1] - offsets[n]);
@@ -198,7 +250,7 @@ public sealed class CatalogueScorer
             {
                 var n = rows[r];
                 tokens[r] = Math.Max(0, nodeTokens[n]);
-                if (k > 0) parentRows[r] = rowOf[parent[n]];
+                // The root's row lists all of its children, so that trie normalisation sums over the whole first level.
                 for (var c = offsets[n]; c < offsets[n + 1]; c++)
                 {
                     childTokens[r * maxChildren + c - offsets[n]] = nodeTokens[c];
@@ -206,18 +258,25 @@ public sealed class CatalogueScorer
                 }
             }
 
-            var (childStart, childStop) = (depthStarts[k + 1], depthStarts[k + 2]);
-            var childCount = childStop - childStart;
-            var childParents = new long[childCount];
-            var childSlots = new long[childCount];
+            if (k > 0)
+            {
+                var (parentStart, parentEnd) = ranges[k - 1];
+                for (var p = parentStart; p < parentEnd; p++)
+                    for (var c = Math.Max(offsets[p], start); c < Math.Min(offsets[p + 1], end); c++)
+                        if (rowOf.TryGetValue(c, out var row)) parentRows[row] = rowOf[p];
+            }
+
+            var (childStart, childStop) = ranges[k + 1];
+            var childParents = new long[childStop - childStart];
+            var childSlots = new long[childStop - childStart];
             var leafPositions = new List<long>();
             var leafItems = new List<long>();
-            for (var n = start; n < stop; n++)
-                for (var c = offsets[n]; c < offsets[n + 1]; c++)
+            for (var n = start; n < end; n++)
+                for (var c = Math.Max(offsets[n], childStart); c < Math.Min(offsets[n + 1], childStop); c++)
                 {
                     var i = c - childStart;
                     childParents[i] = n - start;
-                    childSlots[i] = rowOf[n] >= 0 ? (long)rowOf[n] * maxChildren + (c - offsets[n]) : (long)rows.Count * maxChildren;
+                    childSlots[i] = rowOf.TryGetValue(n, out var row) ? (long)row * maxChildren + (c - offsets[n]) : (long)rows.Count * maxChildren;
                     if (nodeItems[c] >= 0) { leafPositions.Add(i); leafItems.Add(nodeItems[c]); }
                 }
 

@@ -44,6 +44,22 @@ public sealed class CatalogueScorerTests
             }
         });
 
+    [Property(MaxTest = 30)]
+    public Property Several_passes_over_groups_of_subtrees_give_the_same_scores_as_one() =>
+        Prop.ForAll(Scenarios.Arbitrary(), Gen.Elements(CatalogueNormalization.Vocabulary, CatalogueNormalization.Trie).ToArbitrary(), (scenario, normalization) =>
+        {
+            using var decoder = scenario.Decoder();
+            var one = new CatalogueScorer(scenario.Trie, normalization);
+            var many = new CatalogueScorer(scenario.Trie, normalization, maxRowsPerStep: 1);
+            Assert.Equal(1, one.Passes);
+            // Every first-level node with a decoded node below it starts a pass of its own.
+            if (normalization == CatalogueNormalization.Vocabulary && scenario.WithEndOfSequence) Assert.Equal(scenario.Trie.ChildCount(0), many.Passes);
+            using var a = one.Score(decoder);
+            using var b = many.Score(decoder);
+            var (x, y) = (a.data<float>().ToArray(), b.data<float>().ToArray());
+            for (var i = 0; i < x.Length; i++) Assert.True(Math.Abs(x[i] - y[i]) < Tolerance, $"{scenario} {normalization}: {x[i]} vs {y[i]} at {i}");
+        });
+
     [Property(MaxTest = 20)]
     public Property Trie_normalisation_decodes_no_more_rows_than_vocabulary_normalisation() =>
         Prop.ForAll(Scenarios.Arbitrary(), scenario =>
