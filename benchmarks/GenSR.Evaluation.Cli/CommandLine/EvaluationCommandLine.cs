@@ -36,6 +36,8 @@ public static class EvaluationCommandLine
           --max-steps <n>          GenSR step budget per model (default none)
           --max-minutes <x>        GenSR training-time budget per model in minutes (default none); the best validated
                                    weights are kept when a budget ends
+          --conflict-every <n>     probe GenSR's gradient conflict between the tasks every n steps (default never);
+          --conflict-dense-mix <x> with the dense head's loss mixed in at weight x in [0, 1] (default 0)
 
         runtime and output
           --device <d>             auto (default), cpu or cuda
@@ -99,6 +101,8 @@ public static class EvaluationCommandLine
                 "--max-steps" => settings with { MaxSteps = Integer(arg, Value(), 1, int.MaxValue) },
                 "--bucket-by-length" => settings with { BucketByLength = YesNo(arg, Value()) },
                 "--max-minutes" => settings with { MaxMinutes = Bounded(arg, Value(), 0.01, 100_000) },
+                "--conflict-every" => settings with { ConflictEvery = Integer(arg, Value(), 1, int.MaxValue) },
+                "--conflict-dense-mix" => settings with { ConflictDenseMix = Fraction(arg, Value()) },
                 "--device" => settings with { Device = ParseDevice(Value()) },
                 "--threads" => settings with { Threads = Integer(arg, Value(), 0, 1024) },
                 "--out" => settings with { OutputFolder = NonEmpty(arg, Value()) },

@@ -67,6 +67,12 @@ public sealed record EvaluationSettings
     /// <summary>Indexing rows per item and epoch in the GenSR systems (<c>--indexing-fraction</c>); <c>null</c> keeps the library's default (1).</summary>
     public double? IndexingFraction { get; init; }
 
+    /// <summary>Steps between GenSR's gradient-conflict probes (<c>--conflict-every</c>); <c>null</c>: no probe.</summary>
+    public int? ConflictEvery { get; init; }
+
+    /// <summary>λ of the probe (<c>--conflict-dense-mix</c>): the dense head's share of each task's probed loss; <c>null</c>: 0.</summary>
+    public double? ConflictDenseMix { get; init; }
+
     /// <summary>GenSR's backbone (<c>--backbone</c>): <c>default</c> or <c>tiger</c>.</summary>
     public string Backbone { get; init; } = "default";
 

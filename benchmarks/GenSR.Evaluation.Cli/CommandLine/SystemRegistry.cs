@@ -116,6 +116,7 @@ public static class SystemRegistry
         if (settings.PointwiseFraction is { } fraction) training = training with { PointwiseFraction = fraction };
         if (settings.IndexingFraction is { } indexing) training = training with { IndexingFraction = indexing };
         if (settings.BucketByLength is { } bucket) training = training with { BucketByLength = bucket };
+        if (settings.ConflictEvery is { } every) training = training with { GradientConflictEvery = every, GradientConflictDenseMix = settings.ConflictDenseMix ?? 0 };
 
         var options = change(new GenSRSystemOptions(name, pipeline, training));
         return new(key, description, () => options.Pointwise ? new GenSRPointwiseSystem(options) : new GenSRSystem(options));

@@ -132,6 +132,10 @@ public sealed class GenSRSystem : ITopKGenerator, ICandidateScorer, ICatalogueSc
             scores.Add(result.BestValidationNdcg10);
             stoppedEarly |= result.StoppedEarly;
             notes.Add($"{string.Join(" + ", tasks)}: {result.Steps} steps, stopped by {result.StopReason}, best validation at epoch {result.BestEpoch} (step {result.BestStep}), {result.Elapsed.TotalMinutes:F1} min");
+            var conflicts = result.History.Where(h => h.GradientConflict is not null).Select(h => h.GradientConflict!.Value).ToArray();
+            if (conflicts.Length > 0)
+                notes.Add($"gradient conflict (cosine of the search and recommendation gradients on the encoder's last block, dense mix λ = {training.GradientConflictDenseMix:0.##}): " +
+                          $"mean {conflicts.Average():F3} over {conflicts.Length} probes, first {conflicts[0]:F3}, last {conflicts[^1]:F3}");
             selected = Math.Max(selected, result.BestEpoch);
             // The trainer restored the best validated weights; use the fusion weights chosen at that validation.
             if (bestWeights is not null)

@@ -359,7 +359,7 @@ public sealed class GenSRTrainer
         var rows = batches[index];
         var search = rows.Where(r => r.Task == TaskKind.Search && !r.IsPointwise).ToArray();
         var rec = rows.Where(r => r.Task == TaskKind.Recommendation && !r.IsPointwise).ToArray();
-        return search.Length == 0 || rec.Length == 0 ? null : GradientConflictProbe.Measure(Model, Builder, search, rec);
+        return search.Length == 0 || rec.Length == 0 ? null : GradientConflictProbe.Measure(Model, Builder, search, rec, denseMix: Options.GradientConflictDenseMix);
     }
 
     /// <summary>The learning rate of 0-based step <paramref name="step"/> (warm-up, then <see cref="GenSRTrainingOptions.Schedule"/>).</summary>

@@ -112,6 +112,12 @@ public sealed record GenSRTrainingOptions
     /// <summary>Measure the gradient conflict between the two tasks every this many steps (0 = never). Default 0.</summary>
     public int GradientConflictEvery { get; init => field = Range(value, 0, int.MaxValue, nameof(GradientConflictEvery)); }
 
+    /// <summary>
+    /// λ of the gradient-conflict probe: each task's probed loss is (1 − λ) · language-model loss + λ · the dense head's
+    /// cross-entropy (<see cref="Analysis.GradientConflictProbe.Measure"/>). Default 0, the paper's probe; in [0, 1].
+    /// </summary>
+    public double GradientConflictDenseMix { get; init => field = value is >= 0 and <= 1 ? value : throw new ArgumentOutOfRangeException(nameof(GradientConflictDenseMix), value, "GenSRTrainingOptions.GradientConflictDenseMix must be in [0, 1]."); }
+
     /// <summary>Numeric precision of the backbone while training. Default float32; bf16 autocast is meant for CUDA.</summary>
     public T5Precision Precision { get; init; } = T5Precision.Float32;
 

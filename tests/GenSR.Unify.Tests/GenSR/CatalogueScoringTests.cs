@@ -230,5 +230,22 @@ public sealed class CatalogueScoringTests(DenseModelFixture fixture) : IClassFix
         Assert.Throws<ArgumentException>(() => recommender.Recommend(c.History, 10, new GenSRRankingOptions { Mode = GenSRRankingMode.Dense, AllowedItems = [-1] }));
     }
 
+    [Fact]
+    public void The_gradient_conflict_probe_mixes_in_the_dense_loss_on_request()
+    {
+        var prepared = fixture.Prepared;
+        var c = fixture.Split.Validation.Take(6).ToArray();
+        var search = c.Select(x => new GenSRRequest(x.History, TaskKind.Search, x.Query, TargetItem: x.TargetItemId)).ToArray();
+        var rec = c.Select(x => new GenSRRequest(x.History, TaskKind.Recommendation, TargetItem: x.TargetItemId)).ToArray();
+        prepared.Model.eval();
+        var lm = global::GenSR.Unify.Analysis.GradientConflictProbe.Measure(prepared.Model, prepared.Builder, search, rec);
+        var lmAgain = global::GenSR.Unify.Analysis.GradientConflictProbe.Measure(prepared.Model, prepared.Builder, search, rec, denseMix: 0);
+        var dense = global::GenSR.Unify.Analysis.GradientConflictProbe.Measure(prepared.Model, prepared.Builder, search, rec, denseMix: 1);
+        Assert.Equal(lm, lmAgain, 6);
+        Assert.InRange(dense, -1.0, 1.0);
+        Assert.NotEqual(lm, dense, 3);
+        Assert.Throws<ArgumentOutOfRangeException>(() => global::GenSR.Unify.Analysis.GradientConflictProbe.Measure(prepared.Model, prepared.Builder, search, rec, denseMix: 1.5));
+    }
+
     private static Tensor TitleIds(GenSRModel model) => model.named_buffers().Single(b => b.name == GenSRModel.ItemTitleIdsName).buffer;
 }
