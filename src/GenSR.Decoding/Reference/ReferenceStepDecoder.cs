@@ -14,7 +14,7 @@ namespace GenSR.Decoding.Reference;
 /// about what the output layer of a small decoder costs. Weights are drawn on the CPU from
 /// <see cref="ReferenceDecoderOptions.Seed"/> and then moved to the device, so every device sees the same numbers.
 /// </remarks>
-public sealed class ReferenceStepDecoder : IStepDecoder
+public sealed class ReferenceStepDecoder : ICandidateStepDecoder
 {
     private readonly Tensor _queryTable;     // [QueryTableSize, hidden]
     private readonly Tensor _tokenEmbedding; // [vocabulary, hidden]
@@ -105,6 +105,17 @@ public sealed class ReferenceStepDecoder : IStepDecoder
         _state = next;
         StepCount++;
         return logProbs;
+    }
+
+    /// <inheritdoc />
+    public Tensor StepCandidates(Tensor lastTokens, Tensor candidateTokens)
+    {
+        ArgumentNullException.ThrowIfNull(candidateTokens);
+        if (candidateTokens.dim() != 2 || candidateTokens.shape[0] != _hypotheses || candidateTokens.dtype != ScalarType.Int64)
+            throw new ArgumentException($"Expected int64 [{_hypotheses}, C], got {candidateTokens.dtype} [{string.Join(", ", candidateTokens.shape)}].", nameof(candidateTokens));
+        // The same step; the candidates' columns of the log-probabilities differ from their logits by a per-row constant.
+        using var logProbs = Step(lastTokens);
+        return logProbs.gather(1, candidateTokens);
     }
 
     /// <inheritdoc />

@@ -47,7 +47,12 @@ public sealed class CatalogueScorer
         _passes = Plan(trie, normalization, maxRowsPerStep);
         RowsPerQuery = _passes.Sum(p => p.Sum(l => (long)l.Decoded.Length));
         MaxWidth = _passes.Max(p => p.Length == 0 ? 0 : p.Max(l => l.Decoded.Length));
+        MaxChildren = _passes.Max(p => p.Length == 0 ? 0 : p.Max(l => l.MaxChildren));
     }
+
+    /// <summary>The most children of a decoded node: with an <see cref="ICandidateStepDecoder"/> and trie normalisation, a
+    /// step reads <c>MaxChildren</c> output rows per hypothesis instead of the whole vocabulary.</summary>
+    public int MaxChildren { get; }
 
     /// <summary>Passes over the trie per call (groups of first-level subtrees).</summary>
     public int Passes => _passes.Length;
@@ -127,12 +132,24 @@ public sealed class CatalogueScorer
                     tokens = tensor(level.DecodedTokens, ScalarType.Int64, device).repeat(batch);
                 }
 
-                var logp = decoder.Step(tokens);
-                if (logp.dim() != 2 || logp.shape[0] != (long)batch * width || logp.shape[1] != vocabulary)
-                    throw new InvalidOperationException($"The decoder returned log-probabilities [{string.Join(", ", logp.shape)}]; expected [{(long)batch * width}, {vocabulary}].");
                 var childTokens = tensor(level.ChildTokens, ScalarType.Int64, device).view(1, width, level.MaxChildren);
-                var picked = logp.to(ScalarType.Float32).view(batch, width, vocabulary)
-                    .gather(2, childTokens.expand(batch, width, level.MaxChildren));          // [batch, width, maxChildren]
+                Tensor picked; // [batch, width, maxChildren]
+                if (Normalization == CatalogueNormalization.Trie && decoder is ICandidateStepDecoder candidates)
+                {
+                    // Only the children's logits: the vocabulary's normaliser cancels in the softmax over the children.
+                    var logits = candidates.StepCandidates(tokens, childTokens.squeeze(0).repeat(batch, 1));
+                    if (logits.dim() != 2 || logits.shape[0] != (long)batch * width || logits.shape[1] != level.MaxChildren)
+                        throw new InvalidOperationException($"The decoder returned candidate logits [{string.Join(", ", logits.shape)}]; expected [{(long)batch * width}, {level.MaxChildren}].");
+                    picked = logits.to(ScalarType.Float32).view(batch, width, level.MaxChildren);
+                }
+                else
+                {
+                    var logp = decoder.Step(tokens);
+                    if (logp.dim() != 2 || logp.shape[0] != (long)batch * width || logp.shape[1] != vocabulary)
+                        throw new InvalidOperationException($"The decoder returned log-probabilities [{string.Join(", ", logp.shape)}]; expected [{(long)batch * width}, {vocabulary}].");
+                    picked = logp.to(ScalarType.Float32).view(batch, width, vocabulary).gather(2, childTokens.expand(batch, width, level.MaxChildren));
+                }
+
                 if (Normalization == CatalogueNormalization.Trie)
                 {
                     var mask = tensor(level.ChildMask, ScalarType.Bool, device).view(1, width, level.MaxChildren);

@@ -23,10 +23,16 @@ public sealed class GenSRSystem : ITopKGenerator, ICandidateScorer, ICatalogueSc
     private readonly Dictionary<TaskKind, (GenSRModel Model, GenSRInference Inference)> _models = [];
 
     private readonly bool _trained;
+    private bool _trainingDone;
     private readonly List<string> _statistics = [];
     private readonly Dictionary<TaskKind, double> _fusionWeights = [];
     // While fusion weights are swept on validation, each batch's score parts are computed once and re-used for every weight.
     private Dictionary<(TaskKind, EvaluationCase, int), CatalogueScores>? _partsCache;
+    // After training, each case's final catalogue scores are kept (within a memory bound) so that the sampled protocol
+    // reads the rows full ranking computed instead of scoring the catalogue again.
+    private readonly Dictionary<(TaskKind, EvaluationCase), float[]> _rowCache = [];
+    private long _rowCacheFloats;
+    private const long RowCacheLimit = 1L << 28; // floats (1 GB)
 
     /// <summary>Creates an untrained system.</summary>
     public GenSRSystem(GenSRSystemOptions options) => _options = options ?? throw new ArgumentNullException(nameof(options));
@@ -148,6 +154,7 @@ public sealed class GenSRSystem : ITopKGenerator, ICandidateScorer, ICatalogueSc
             _statistics.Add(prepared.Describe());
         }
 
+        _trainingDone = true;
         return new SystemTrainingResult(epochs, selected, scores.Average(), $"{context.SelectionMetric} (full ranking, {RankingWords}, validation)", stoppedEarly)
         {
             Note = $"{steps} steps; identifiers from {_options.Pipeline.IdentifierSource}" + (_options.SeparateTasks ? "; one model per task" : "") +
@@ -175,8 +182,24 @@ public sealed class GenSRSystem : ITopKGenerator, ICandidateScorer, ICatalogueSc
         {
             var count = Math.Min(Chunk, cases.Count - start);
             var chunk = cases.Skip(start).Take(count).ToArray();
-            Fuse(task, Parts(task, chunk)).CopyTo(scores.Slice(start * items, count * items));
+            Rows(task, chunk, items).CopyTo(scores.Slice(start * items, count * items));
         }
+    }
+
+    /// <summary>Final scores of a chunk of cases, row-major; from the row cache when every case is there (test time only).</summary>
+    private float[] Rows(TaskKind task, EvaluationCase[] chunk, int items)
+    {
+        var caching = _partsCache is null && (_trained || _trainingDone);
+        if (caching && chunk.All(c => _rowCache.ContainsKey((task, c))))
+            return chunk.SelectMany(c => _rowCache[(task, c)]).ToArray();
+        var rows = Fuse(task, Parts(task, chunk));
+        if (caching && _rowCacheFloats + rows.LongLength <= RowCacheLimit)
+        {
+            for (var i = 0; i < chunk.Length; i++) _rowCache[(task, chunk[i])] = rows.AsSpan(i * items, items).ToArray();
+            _rowCacheFloats += rows.LongLength;
+        }
+
+        return rows;
     }
 
     /// <summary>
@@ -289,7 +312,7 @@ public sealed class GenSRSystem : ITopKGenerator, ICandidateScorer, ICatalogueSc
             for (var start = 0; start < cases.Count; start += Chunk)
             {
                 var count = Math.Min(Chunk, cases.Count - start);
-                var fused = Fuse(task, Parts(task, cases.Skip(start).Take(count).ToArray()));
+                var fused = Rows(task, cases.Skip(start).Take(count).ToArray(), items);
                 for (var i = 0; i < count; i++)
                     for (var j = 0; j < candidatesPerCase; j++)
                         scores[(start + i) * candidatesPerCase + j] = fused[i * items + candidates[(start + i) * candidatesPerCase + j]];

@@ -110,7 +110,10 @@ public sealed class GenSRInference : IDisposable
         var generativeScores = generative ? new float[checked(requests.Count * items)] : null;
         var denseScores = dense ? new float[checked(requests.Count * items)] : null;
         var scorer = generative ? Scorer(normalization) : null;
-        var perCall = scorer?.QueriesPerCall(Model.Config.Backbone.VocabSize) ?? 256;
+        // With trie normalisation the T5 decoder projects onto each node's children only (MaxChildren output rows of d_model).
+        var vocabulary = Model.Config.Backbone.VocabSize;
+        var perRow = normalization == CatalogueNormalization.Trie && scorer is not null ? Math.Min(vocabulary, scorer.MaxChildren * Model.Config.Backbone.DModel) : vocabulary;
+        var perCall = scorer?.QueriesPerCall(perRow) ?? 256;
         perCall = Math.Min(perCall, 256);
         for (var start = 0; start < requests.Count; start += perCall)
         {

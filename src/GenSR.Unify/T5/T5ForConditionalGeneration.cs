@@ -199,6 +199,22 @@ public sealed class T5ForConditionalGeneration : nn.Module<Tensor, Tensor, Tenso
     /// Decoder hidden states [..., d_model] → float32 logits [..., vocab]: scaled by <c>d_model^-0.5</c> when
     /// <see cref="T5Config.ScalesDecoderOutputs"/>, then projected by <c>lm_head</c> or the tied shared embedding.
     /// </summary>
+    /// <summary>
+    /// The output logits of a few tokens per row: <paramref name="decoderHidden"/> <c>[N, d]</c> against the output rows of
+    /// <paramref name="tokens"/> <c>[N, C]</c> → float32 <c>[N, C]</c>, equal to the matching columns of
+    /// <see cref="ProjectToVocabulary"/> without computing the others.
+    /// </summary>
+    internal Tensor ProjectToTokens(Tensor decoderHidden, Tensor tokens)
+    {
+        using var scope = NewDisposeScope();
+        var h = decoderHidden.to(ScalarType.Float32);
+        if (Config.ScalesDecoderOutputs) h = h.MulScalar(Math.Pow(Config.DModel, -0.5));
+        var weight = lm_head is null ? shared.weight! : lm_head.Weight;
+        var (n, c) = (tokens.shape[0], tokens.shape[1]);
+        var rows = weight.index_select(0, tokens.flatten()).to(ScalarType.Float32).view(n, c, -1);   // [N, C, d]
+        return rows.bmm(h.unsqueeze(2)).squeeze(2).MoveToOuterDisposeScope();
+    }
+
     internal Tensor ProjectToVocabulary(Tensor decoderHidden)
     {
         using var scope = NewDisposeScope();

@@ -11,7 +11,7 @@ namespace GenSR.Unify.T5;
 /// re-ordered by <see cref="Reorder"/>. Nothing is copied to the host inside <see cref="Step"/> or <see cref="Reorder"/>.
 /// Not thread-safe: one decoder serves one decoding loop.
 /// </summary>
-public sealed class T5StepDecoder : IStepDecoder
+public sealed class T5StepDecoder : ICandidateStepDecoder
 {
     private readonly T5ForConditionalGeneration model;
     private readonly T5DecoderCache cache;
@@ -72,6 +72,22 @@ public sealed class T5StepDecoder : IStepDecoder
         var hidden = model.DecoderStack.Step(model.EmbedTokens(tokens), cache);
         var logits = model.ProjectToVocabulary(hidden).squeeze(1);
         return logits.log_softmax(-1).MoveToOuterDisposeScope();
+    }
+
+    /// <inheritdoc />
+    /// <exception cref="InvalidOperationException"><see cref="Start"/> has not been called.</exception>
+    /// <exception cref="ArgumentException">A tensor has the wrong shape.</exception>
+    public Tensor StepCandidates(Tensor lastTokens, Tensor candidateTokens)
+    {
+        CheckHypotheses(lastTokens, nameof(lastTokens));
+        ArgumentNullException.ThrowIfNull(candidateTokens);
+        if (candidateTokens.dim() != 2 || candidateTokens.shape[0] != lastTokens.shape[0])
+            throw new ArgumentException($"candidateTokens has shape [{string.Join(", ", candidateTokens.shape)}], expected [{lastTokens.shape[0]}, C].", nameof(candidateTokens));
+        using var noGrad = no_grad();
+        using var scope = NewDisposeScope();
+        var tokens = lastTokens.to(ScalarType.Int64).to(Device).view(-1, 1);
+        var hidden = model.DecoderStack.Step(model.EmbedTokens(tokens), cache);
+        return model.ProjectToTokens(hidden.squeeze(1), candidateTokens.to(ScalarType.Int64).to(Device)).MoveToOuterDisposeScope();
     }
 
     /// <inheritdoc />

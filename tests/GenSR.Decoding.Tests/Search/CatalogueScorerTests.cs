@@ -60,6 +60,18 @@ public sealed class CatalogueScorerTests
             for (var i = 0; i < x.Length; i++) Assert.True(Math.Abs(x[i] - y[i]) < Tolerance, $"{scenario} {normalization}: {x[i]} vs {y[i]} at {i}");
         });
 
+    [Property(MaxTest = 30)]
+    public Property Trie_scores_from_candidate_logits_equal_those_from_full_log_probabilities() =>
+        Prop.ForAll(Scenarios.Arbitrary(), scenario =>
+        {
+            using var decoder = scenario.Decoder();
+            var scorer = new CatalogueScorer(scenario.Trie, CatalogueNormalization.Trie);
+            using var candidates = scorer.Score(decoder);                              // ICandidateStepDecoder path
+            using var full = scorer.Score(new PlainStepDecoder(decoder));             // Step + gather path
+            var (x, y) = (candidates.data<float>().ToArray(), full.data<float>().ToArray());
+            for (var i = 0; i < x.Length; i++) Assert.True(Math.Abs(x[i] - y[i]) < Tolerance, $"{scenario}: {x[i]} vs {y[i]} at {i}");
+        });
+
     [Property(MaxTest = 20)]
     public Property Trie_normalisation_decodes_no_more_rows_than_vocabulary_normalisation() =>
         Prop.ForAll(Scenarios.Arbitrary(), scenario =>

@@ -80,6 +80,37 @@ public sealed class CatalogueScoringTests(DenseModelFixture fixture) : IClassFix
     }
 
     [Fact]
+    public void The_T5_decoder_scores_only_the_children_and_matches_the_full_vocabulary_path()
+    {
+        var model = fixture.Prepared.Model;
+        using var inference = new GenSRInference(model, fixture.Prepared.Builder);
+        model.eval();
+        using var noGrad = no_grad();
+        using var batch = fixture.Prepared.Builder.Build(fixture.Requests(2), model.Device, withLabels: false);
+        using var encoding = model.Encode(batch);
+        var scorer = new CatalogueScorer(inference.Trie, CatalogueNormalization.Trie);
+        using var decoder = model.Backbone.CreateStepDecoder(encoding.Hidden, encoding.AttentionMask);
+        Assert.IsAssignableFrom<global::GenSR.Decoding.ICandidateStepDecoder>(decoder);
+        using var children = scorer.Score(decoder);
+        using var full = scorer.Score(new StepOnly(decoder));
+        var (x, y) = (children.data<float>().ToArray(), full.data<float>().ToArray());
+        for (var i = 0; i < x.Length; i++) Assert.True(Math.Abs(x[i] - y[i]) < 1e-4, $"{x[i]} vs {y[i]} at {i}");
+    }
+
+    /// <summary>Only <see cref="global::GenSR.Decoding.IStepDecoder"/>: forces the full-vocabulary path.</summary>
+    private sealed class StepOnly(global::GenSR.Decoding.IStepDecoder inner) : global::GenSR.Decoding.IStepDecoder
+    {
+        public int BatchSize => inner.BatchSize;
+        public int VocabularySize => inner.VocabularySize;
+        public long StartTokenId => inner.StartTokenId;
+        public Device Device => inner.Device;
+        public void Start(int beams) => inner.Start(beams);
+        public Tensor Step(Tensor lastTokens) => inner.Step(lastTokens);
+        public void Reorder(Tensor parentHypotheses) => inner.Reorder(parentHypotheses);
+        public void Dispose() { }
+    }
+
+    [Fact]
     public void Fusion_with_weight_zero_is_the_generative_ranking_and_otherwise_adds_the_weighted_dense_score()
     {
         using var inference = new GenSRInference(fixture.Prepared.Model, fixture.Prepared.Builder);
