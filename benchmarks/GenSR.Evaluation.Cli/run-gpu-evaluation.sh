@@ -21,7 +21,9 @@ run() {
   tar czf "$out/reports.tar.gz" -C "$out" reports
 }
 data=$PWD/.gpu/data
-run scientific-gensr 140 --data "$data/amazon-scientific" --format amazon --systems gensr --max-epochs 4 --patience 2
-run ml-100k-gensr 150 --data "$data/ml-100k" --format movielens --systems gensr --max-epochs 3 --patience 2
-run scientific-gensr-separate 120 --data "$data/amazon-scientific" --format amazon --systems gensr-separate --max-epochs 4 --patience 2
+# Fused GenSR (exact generative likelihood + w * dense head) on both datasets, 3 seeds, both protocols. GENSR_GPU_MINUTES
+# is each model's training budget in minutes (default 1.5); the limits below leave room for preparation and ranking.
+minutes=${GENSR_GPU_MINUTES:-1.5}
+run scientific-gensr-fused 330 --data "$data/amazon-scientific" --format amazon --systems gensr-fused --seeds 3 --max-minutes "$minutes"
+run ml-100k-gensr-fused 240 --data "$data/ml-100k" --format movielens --systems gensr-fused --seeds 3 --max-minutes "$minutes"
 rm -rf "$out/reports"
