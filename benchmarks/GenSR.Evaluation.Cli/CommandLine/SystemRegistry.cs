@@ -1,3 +1,4 @@
+using GenSR.Unify.Inference;
 using GenSR.Core.Runtime;
 using GenSR.Evaluation.Systems;
 using GenSR.Representation.Embeddings;
@@ -46,11 +47,11 @@ public static class SystemRegistry
                 () => new JointSearchRecSystem(new JointModelOptions { MaxLength = settings.MaxHistory, Training = Training(new JointModelOptions().Training) })),
             GenSR(settings, "gensr", "GenSR", "GenSR, one unified model, trie-constrained generative retrieval (both tasks)", x => x),
             GenSR(settings, "gensr-exact", "GenSR (exact)", "GenSR, the same model ranked by the exact generative likelihood of every item (no beam, no misses)",
-                x => x with { Ranking = GenSRRanking.Exact }),
+                x => x with { Ranking = GenSRRankingMode.Exact }),
             GenSR(settings, "gensr-dense", "GenSR (dense head)", "GenSR with a dense head trained beside the LM loss, ranked by the dense head alone",
-                x => x with { Ranking = GenSRRanking.Dense, Pipeline = x.Pipeline with { DenseDimension = x.Pipeline.ModelDimension } }),
+                x => x with { Ranking = GenSRRankingMode.Dense, Pipeline = x.Pipeline with { DenseDimension = x.Pipeline.ModelDimension } }),
             GenSR(settings, "gensr-fused", "GenSR (fused)", "GenSR with a dense head, ranked by exact generative likelihood + w · dense, w per task on validation",
-                x => x with { Ranking = GenSRRanking.Fused, Pipeline = x.Pipeline with { DenseDimension = x.Pipeline.ModelDimension } }),
+                x => x with { Ranking = GenSRRankingMode.Fused, Pipeline = x.Pipeline with { DenseDimension = x.Pipeline.ModelDimension } }),
             GenSR(settings, "gensr-pointwise", "GenSR (pointwise)", "GenSR, the same training, ranked by P(Yes) of the pointwise prompt (sampled protocol only)", x => x with { Pointwise = true, Training = settings.PointwiseFraction is null ? x.Training with { PointwiseFraction = 0.5 } : x.Training }),
             GenSR(settings, "gensr-no-cf", "GenSR w/o CF view", "ablation: no collaborative history encoder or CF soft tokens",
                 x => x with { Pipeline = x.Pipeline with { UseCollaborativeView = false } }),

@@ -54,10 +54,10 @@ public sealed class GenSRSystem : ITopKGenerator, ICandidateScorer, ICatalogueSc
     /// <param name="model">The trained model.</param>
     /// <param name="builder">Its input builder.</param>
     /// <param name="pointwise">Score candidates by P(Yes) instead of the identifier's log-probability.</param>
-    /// <param name="ranking">How the catalogue is ranked (see <see cref="GenSRRanking"/>).</param>
-    /// <param name="denseWeights">With <see cref="GenSRRanking.Fused"/>: the dense weight w per task (missing tasks: 0, the generative ranking).</param>
+    /// <param name="ranking">How the catalogue is ranked (see <see cref="GenSRRankingMode"/>).</param>
+    /// <param name="denseWeights">With <see cref="GenSRRankingMode.Fused"/>: the dense weight w per task (missing tasks: 0, the generative ranking).</param>
     public static GenSRSystem FromTrained(string name, GenSRModel model, GenSRInputBuilder builder, bool pointwise = false,
-                                          GenSRRanking ranking = GenSRRanking.BeamSearch, IReadOnlyDictionary<TaskKind, double>? denseWeights = null)
+                                          GenSRRankingMode ranking = GenSRRankingMode.BeamSearch, IReadOnlyDictionary<TaskKind, double>? denseWeights = null)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(name);
         ArgumentNullException.ThrowIfNull(model);
@@ -146,7 +146,7 @@ public sealed class GenSRSystem : ITopKGenerator, ICandidateScorer, ICatalogueSc
             // The trainer restored the best validated weights; use the fusion weights chosen at that validation.
             if (bestWeights is not null)
                 foreach (var (task, weight) in bestWeights) _fusionWeights[task] = weight;
-            if (_options.Ranking == GenSRRanking.Fused)
+            if (_options.Ranking == GenSRRankingMode.Fused)
             {
                 notes.Add("dense weight chosen on validation: " + string.Join(", ", serves.Select(t => $"{t.ToString().ToLowerInvariant()} {WeightWords(FusionWeight(t))}")));
                 if (bestSweep is not null) notes.Add($"validation {context.SelectionMetric} by dense weight at the selected step ({bestSweep})");
@@ -162,15 +162,15 @@ public sealed class GenSRSystem : ITopKGenerator, ICandidateScorer, ICatalogueSc
         };
     }
 
-    /// <summary>The dense weight w of <see cref="GenSRRanking.Fused"/> ranking for <paramref name="task"/> (0 until chosen on validation).</summary>
+    /// <summary>The dense weight w of <see cref="GenSRRankingMode.Fused"/> ranking for <paramref name="task"/> (0 until chosen on validation).</summary>
     public double FusionWeight(TaskKind task) => _options.Ranking switch
     {
-        GenSRRanking.Fused => _fusionWeights.GetValueOrDefault(task),
+        GenSRRankingMode.Fused => _fusionWeights.GetValueOrDefault(task),
         _ => 0,
     };
 
     /// <inheritdoc />
-    public bool RanksByCatalogueScores => _options.Ranking != GenSRRanking.BeamSearch && !_options.Pointwise;
+    public bool RanksByCatalogueScores => _options.Ranking != GenSRRankingMode.BeamSearch && !_options.Pointwise;
 
     /// <inheritdoc />
     public void ScoreCatalogue(TaskKind task, IReadOnlyList<EvaluationCase> cases, Span<float> scores)
@@ -203,13 +203,13 @@ public sealed class GenSRSystem : ITopKGenerator, ICandidateScorer, ICatalogueSc
     }
 
     /// <summary>
-    /// Validation during training: full ranking through the harness, exactly as the test. For <see cref="GenSRRanking.Fused"/>,
+    /// Validation during training: full ranking through the harness, exactly as the test. For <see cref="GenSRRankingMode.Fused"/>,
     /// every weight of <see cref="GenSRSystemOptions.FusionWeights"/> is evaluated (the score parts are computed once) and
     /// the best per task is kept. Returns the selection metric per task.
     /// </summary>
     private Dictionary<TaskKind, double> Validate(EvaluationContext context, DatasetSplit split, IReadOnlyList<TaskKind> tasks, IReadOnlyList<EvaluationCase> cases)
     {
-        if (_options.Ranking != GenSRRanking.Fused)
+        if (_options.Ranking != GenSRRankingMode.Fused)
             return context.EvaluateValidation(this, split, tasks, cases).ToDictionary(m => m.Task, m => m[context.SelectionMetric]);
         _partsCache = [];
         try
@@ -249,9 +249,9 @@ public sealed class GenSRSystem : ITopKGenerator, ICandidateScorer, ICatalogueSc
 
     private string RankingWords => _options.Ranking switch
     {
-        GenSRRanking.BeamSearch => "generative, beam search",
-        GenSRRanking.Exact => $"exact generative likelihood, {_options.Normalization.ToString().ToLowerInvariant()} normalisation",
-        GenSRRanking.Dense => "dense head",
+        GenSRRankingMode.BeamSearch => "generative, beam search",
+        GenSRRankingMode.Exact => $"exact generative likelihood, {_options.Normalization.ToString().ToLowerInvariant()} normalisation",
+        GenSRRankingMode.Dense => "dense head",
         _ => $"exact generative likelihood ({_options.Normalization.ToString().ToLowerInvariant()} normalisation) + w · dense, w per task on validation",
     };
 
@@ -259,19 +259,14 @@ public sealed class GenSRSystem : ITopKGenerator, ICandidateScorer, ICatalogueSc
     {
         var key = (task, chunk[0], chunk.Length);
         if (_partsCache is not null && _partsCache.TryGetValue(key, out var cached)) return cached;
-        var generative = _options.Ranking is GenSRRanking.Exact or GenSRRanking.Fused;
-        var dense = _options.Ranking is GenSRRanking.Dense or GenSRRanking.Fused;
+        var generative = _options.Ranking is GenSRRankingMode.Exact or GenSRRankingMode.Fused;
+        var dense = _options.Ranking is GenSRRankingMode.Dense or GenSRRankingMode.Fused;
         var parts = For(task).ScoreCatalogue(chunk.Select(c => Request(c, task)).ToArray(), generative, dense, _options.Normalization);
         if (_partsCache is not null) _partsCache[key] = parts;
         return parts;
     }
 
-    private float[] Fuse(TaskKind task, CatalogueScores parts) => _options.Ranking switch
-    {
-        GenSRRanking.Dense => parts.Dense!,
-        GenSRRanking.Exact => parts.Generative!,
-        _ => parts.Fused(FusionWeight(task)),
-    };
+    private float[] Fuse(TaskKind task, CatalogueScores parts) => parts.For(_options.Ranking, FusionWeight(task));
 
     /// <summary>Identifier and representation statistics of each trained model, in words (filled by <see cref="Train"/>).</summary>
     public IReadOnlyList<string> Statistics => _statistics;

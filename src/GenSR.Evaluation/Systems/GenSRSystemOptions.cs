@@ -1,5 +1,6 @@
 using GenSR.Core.Data;
 using GenSR.Decoding.Search;
+using GenSR.Unify.Inference;
 using GenSR.Unify.Pipeline;
 using GenSR.Unify.Training;
 
@@ -11,14 +12,14 @@ namespace GenSR.Evaluation.Systems;
 /// <param name="Training">Trainer options (seed set by the harness).</param>
 /// <param name="Pointwise">Rank with P(Yes) of the pointwise prompt (sampled protocol only) instead of generative retrieval.</param>
 /// <param name="SeparateTasks">Train two single-task models (recommendation only, search only) instead of one unified model.</param>
-/// <param name="Ranking">How full ranking (and generative sampled ranking) scores items; <see cref="GenSRRanking.Dense"/> and
-/// <see cref="GenSRRanking.Fused"/> need a dense head (<see cref="GenSRPipelineOptions.DenseDimension"/>).</param>
+/// <param name="Ranking">How full ranking (and generative sampled ranking) scores items; <see cref="GenSRRankingMode.Dense"/> and
+/// <see cref="GenSRRankingMode.Fused"/> need a dense head (<see cref="GenSRPipelineOptions.DenseDimension"/>).</param>
 /// <param name="Normalization">How exact generative scores normalise each step.</param>
 public sealed record GenSRSystemOptions(string Name, GenSRPipelineOptions Pipeline, GenSRTrainingOptions Training, bool Pointwise = false, bool SeparateTasks = false,
-                                        GenSRRanking Ranking = GenSRRanking.BeamSearch, CatalogueNormalization Normalization = CatalogueNormalization.Trie)
+                                        GenSRRankingMode Ranking = GenSRRankingMode.BeamSearch, CatalogueNormalization Normalization = CatalogueNormalization.Trie)
 {
     /// <summary>
-    /// The dense weights <c>w</c> tried on validation by <see cref="GenSRRanking.Fused"/> (score = generative + w · dense):
+    /// The dense weights <c>w</c> tried on validation by <see cref="GenSRRankingMode.Fused"/> (score = generative + w · dense):
     /// 0 is the generative ranking and +∞ the dense ranking, so validation can also pick either component alone.
     /// </summary>
     public static IReadOnlyList<double> FusionWeights { get; } = [0, 0.05, 0.1, 0.2, 0.5, 1, 2, 5, 10, 20, double.PositiveInfinity];

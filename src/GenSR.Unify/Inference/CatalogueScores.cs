@@ -31,4 +31,15 @@ public sealed record CatalogueScores(int Rows, int Items, float[]? Generative, f
         for (var i = 0; i < fused.Length; i++) fused[i] = Generative[i] + w * Dense[i];
         return fused;
     }
+
+    /// <summary>The ranking score of <paramref name="mode"/>: the generative part (<see cref="GenSRRankingMode.Exact"/>), the dense part
+    /// (<see cref="GenSRRankingMode.Dense"/>) or <see cref="Fused"/> with <paramref name="denseWeight"/>. The parts are returned, not copied.</summary>
+    /// <exception cref="InvalidOperationException">A part the mode needs was not computed, or the mode is beam search.</exception>
+    public float[] For(GenSRRankingMode mode, double denseWeight) => mode switch
+    {
+        GenSRRankingMode.Exact => Generative ?? throw new InvalidOperationException("No generative scores were computed."),
+        GenSRRankingMode.Dense => Dense ?? throw new InvalidOperationException("No dense scores were computed."),
+        GenSRRankingMode.Fused => Fused(denseWeight),
+        _ => throw new InvalidOperationException($"{mode} does not rank from catalogue scores."),
+    };
 }

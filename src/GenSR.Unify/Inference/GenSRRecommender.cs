@@ -199,12 +199,7 @@ public sealed class GenSRRecommender : IDisposable
         if (ranking.Mode == GenSRRankingMode.Fused && !_inference.Model.Config.HasDenseHead)
             throw new InvalidOperationException("Fused ranking needs a model with a dense head (GenSRModelConfig.DenseDimension is 0).");
         var parts = _inference.ScoreCatalogue(requests, generative, dense, ranking.Normalization);
-        return ranking.Mode switch
-        {
-            GenSRRankingMode.Dense => parts.Dense!,
-            GenSRRankingMode.Exact => parts.Generative!,
-            _ => parts.Fused(ranking.DenseWeight),
-        };
+        return parts.For(ranking.Mode, ranking.DenseWeight);
     }
 
     /// <summary>The ids of the k best finite scores, best first (ties by item id); fewer when fewer items remain.</summary>

@@ -66,7 +66,7 @@ public sealed class GenSRCatalogueRankingTests
         var prepared = GenSRPipeline.Prepare(Split, Pipeline);
         using var model = prepared.Model;
         var full = new RankingOptions();
-        ProtocolEvaluation Evaluate(GenSRRanking ranking, double? weight = null)
+        ProtocolEvaluation Evaluate(GenSRRankingMode ranking, double? weight = null)
         {
             var weights = weight is { } w ? new Dictionary<TaskKind, double> { [TaskKind.Recommendation] = w, [TaskKind.Search] = w } : null;
             using var system = GenSRSystem.FromTrained("GenSR", model, prepared.Builder, ranking: ranking, denseWeights: weights);
@@ -74,10 +74,10 @@ public sealed class GenSRCatalogueRankingTests
             return ProtocolEvaluator.Evaluate(system, Split, Split.Validation, EvaluationProtocol.FullRanking, full);
         }
 
-        var exact = Evaluate(GenSRRanking.Exact);
-        var fusedAtZero = Evaluate(GenSRRanking.Fused, 0);
-        var dense = Evaluate(GenSRRanking.Dense);
-        var fusedAtInfinity = Evaluate(GenSRRanking.Fused, double.PositiveInfinity);
+        var exact = Evaluate(GenSRRankingMode.Exact);
+        var fusedAtZero = Evaluate(GenSRRankingMode.Fused, 0);
+        var dense = Evaluate(GenSRRankingMode.Dense);
+        var fusedAtInfinity = Evaluate(GenSRRankingMode.Fused, double.PositiveInfinity);
         foreach (var metric in new[] { "NDCG@10", "Recall@20", "MRR@20" })
             for (var t = 0; t < exact.Tasks.Count; t++)
             {
@@ -94,7 +94,7 @@ public sealed class GenSRCatalogueRankingTests
     {
         TorchRuntime.SetThreads(1);
         var training = new GenSRTrainingOptions { BatchSize = 16, MaxSteps = 30, WarmupSteps = 5, LearningRate = 3e-3, ValidateEvery = 15, IndexingFraction = 0 };
-        using var system = new GenSRSystem(new GenSRSystemOptions("GenSR (fused)", Pipeline, training, Ranking: GenSRRanking.Fused));
+        using var system = new GenSRSystem(new GenSRSystemOptions("GenSR (fused)", Pipeline, training, Ranking: GenSRRankingMode.Fused));
         var context = new EvaluationContext(torch.CPU, 1);
         var result = system.Train(Split, context);
         Assert.Contains("dense weight chosen on validation", result.Note);
