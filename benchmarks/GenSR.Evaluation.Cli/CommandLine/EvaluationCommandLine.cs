@@ -33,6 +33,8 @@ public static class EvaluationCommandLine
           --indexing-fraction <x>  GenSR indexing rows (item text -> identifier) per item and epoch, in [0, 10] (default 1)
           --backbone <b>           GenSR's backbone: default (2 + 2 layers, d_model 128) or tiger (4 + 4, d_ff 1024, 6 heads)
           --bucket-by-length yes|no  GenSR batches rows of similar history length (default no)
+          --item-categories yes|no GenSR's item tokens (semantic view, dense head) start with the category words; the cap on
+                                   item tokens rises from 10 to 20 (demo: 6 to 12) (default no)
           --max-steps <n>          GenSR step budget per model (default none)
           --max-minutes <x>        GenSR training-time budget per model in minutes (default none); the best validated
                                    weights are kept when a budget ends
@@ -100,6 +102,7 @@ public static class EvaluationCommandLine
                 "--backbone" => settings with { Backbone = ParseBackbone(Value()) },
                 "--max-steps" => settings with { MaxSteps = Integer(arg, Value(), 1, int.MaxValue) },
                 "--bucket-by-length" => settings with { BucketByLength = YesNo(arg, Value()) },
+                "--item-categories" => settings with { ItemCategories = YesNo(arg, Value()) },
                 "--max-minutes" => settings with { MaxMinutes = Bounded(arg, Value(), 0.01, 100_000) },
                 "--conflict-every" => settings with { ConflictEvery = Integer(arg, Value(), 1, int.MaxValue) },
                 "--conflict-dense-mix" => settings with { ConflictDenseMix = Fraction(arg, Value()) },

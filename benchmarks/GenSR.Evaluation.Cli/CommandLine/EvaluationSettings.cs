@@ -79,6 +79,9 @@ public sealed record EvaluationSettings
     /// <summary>Whether GenSR batches rows of similar history length (<c>--bucket-by-length</c>); <c>null</c> keeps the library's default.</summary>
     public bool? BucketByLength { get; init; }
 
+    /// <summary>Whether GenSR's item tokens start with the item's category words (<c>--item-categories</c>); default false.</summary>
+    public bool ItemCategories { get; init; }
+
     /// <summary>GenSR's step budget per model (<c>--max-steps</c>); <c>null</c>: none.</summary>
     public int? MaxSteps { get; init; }
 

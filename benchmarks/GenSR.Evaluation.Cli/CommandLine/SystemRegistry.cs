@@ -113,6 +113,9 @@ public static class SystemRegistry
         // After the demo sizes, so that --backbone tiger is TIGER's backbone on any data.
         if (settings.Backbone == "tiger") pipeline = GenSRPipelineOptions.TigerSizedBackbone(pipeline);
 
+        // Category words take item-token room, so the cap doubles to leave the title its share.
+        if (settings.ItemCategories) pipeline = pipeline with { ItemTokensIncludeCategories = true, TitleTokens = pipeline.TitleTokens * 2 };
+
         if (settings.LearningRate is { } rate) training = training with { LearningRate = rate };
         if (settings.PointwiseFraction is { } fraction) training = training with { PointwiseFraction = fraction };
         if (settings.IndexingFraction is { } indexing) training = training with { IndexingFraction = indexing };

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using GenSR.Core.Data;
+using GenSR.Core.Data.Queries;
 using GenSR.Core.Data.Splits;
 using GenSR.Core.Prompts;
 using GenSR.Core.Runtime;
@@ -125,7 +126,7 @@ public static class GenSRPipeline
             DenseDimension = options.DenseDimension,
         }.Validate();
         using var cf = collaborative.ItemEmbeddings.ToTensor();
-        using var titles = TitleTokens(catalog, vocabulary, options.TitleTokens);
+        using var titles = TitleTokens(catalog, vocabulary, options.TitleTokens, options.ItemTokensIncludeCategories);
         var model = new GenSRModel(config, cf, titles, vocabulary.PadId, device: null, seed: options.Seed);
         if (pretrained is not null)
         {
@@ -141,16 +142,24 @@ public static class GenSRPipeline
         return new GenSRPrepared(model, builder, catalog.Select(i => i.Key).ToArray(), collaborative, semantic, quantization, elapsed);
     }
 
-    /// <summary>The first <paramref name="count"/> title tokens of every item, pad-filled <c>[items, count]</c>; an empty title becomes the unknown token.</summary>
-    public static Tensor TitleTokens(IReadOnlyList<Item> items, ModelVocabulary vocabulary, int count)
+    /// <summary>
+    /// The first <paramref name="count"/> item tokens of every item, pad-filled <c>[items, count]</c>: the title's tokens,
+    /// or with <paramref name="includeCategories"/> the category words' tokens followed by the title's. An item with no
+    /// text becomes the unknown token.
+    /// </summary>
+    public static Tensor TitleTokens(IReadOnlyList<Item> items, ModelVocabulary vocabulary, int count, bool includeCategories = false)
     {
         ArgumentNullException.ThrowIfNull(items);
         ArgumentNullException.ThrowIfNull(vocabulary);
+        ArgumentOutOfRangeException.ThrowIfLessThan(count, 1);
+        var categories = includeCategories ? new CategoryQuerySynthesizer() : null;
         var ids = new long[items.Count * count];
         Array.Fill(ids, vocabulary.PadId);
         for (var i = 0; i < items.Count; i++)
         {
-            var tokens = string.IsNullOrWhiteSpace(items[i].Title) ? [] : vocabulary.EncodeText(items[i].Title);
+            var text = items[i].Title ?? "";
+            if (categories?.CategoryWords(items[i]) is { Length: > 0 } words) text = text.Length == 0 ? words : words + " " + text;
+            var tokens = string.IsNullOrWhiteSpace(text) ? [] : vocabulary.EncodeText(text);
             if (tokens.Length == 0) tokens = [vocabulary.UnknownId];
             for (var t = 0; t < Math.Min(count, tokens.Length); t++) ids[i * count + t] = tokens[t];
         }

@@ -66,6 +66,14 @@ public sealed record GenSRPipelineOptions
     public int TitleTokens { get; init => field = value is >= 1 and <= 512 ? value : throw new ArgumentOutOfRangeException(nameof(TitleTokens), value, "GenSRPipelineOptions.TitleTokens must be in [1, 512]."); } = 10;
 
     /// <summary>
+    /// Put an item's category words (lower-case, as <see cref="GenSR.Core.Data.Queries.CategoryQuerySynthesizer.CategoryWords"/>
+    /// writes them) before its title in the item tokens that the semantic view and the dense head's item table read, so
+    /// that query words meet the words of the categories they name. The <see cref="TitleTokens"/> cap applies to the
+    /// whole sequence. Default false (title only).
+    /// </summary>
+    public bool ItemTokensIncludeCategories { get; init; }
+
+    /// <summary>
     /// Start the identifier tokens' embeddings from the quantiser's codebook vectors
     /// (<see cref="GenSRPipeline.InitializeIdentifierEmbeddings"/>) instead of random rows. Default false.
     /// </summary>

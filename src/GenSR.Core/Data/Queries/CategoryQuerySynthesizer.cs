@@ -31,18 +31,37 @@ public sealed class CategoryQuerySynthesizer
         var stopWords = Options.StopWords;
         var words = new List<string>();
         var seen = new HashSet<string>(StringComparer.Ordinal);
-        for (var i = 0; i < item.Categories.Count; i++)
-        {
-            var segment = item.Categories[i];
-            if (i == 0 && Options.RootCategory is { } root && string.Equals(segment.Trim(), root.Trim(), StringComparison.OrdinalIgnoreCase))
-                continue;
-            QueryWords.AppendDistinct(segment, stopWords, words, seen);
-        }
+        AppendCategoryWords(item, words, seen);
         if (words.Count == 0)
             QueryWords.AppendDistinct(item.Title, stopWords, words, seen, Options.MaxFallbackWords);
         if (words.Count == 0)
             QueryWords.AppendDistinct(item.Description, stopWords, words, seen, Options.MaxFallbackWords);
         return string.Join(' ', words);
+    }
+
+    /// <summary>
+    /// The words of an item's category path alone, normalised as in <see cref="BuildQuery"/> (lower-case, de-duplicated,
+    /// stop words and the root category dropped) but without the title fallback: empty when the item has no category words.
+    /// </summary>
+    /// <param name="item">The item.</param>
+    /// <returns>Lower-case words separated by single spaces, or the empty string.</returns>
+    public string CategoryWords(Item item)
+    {
+        ArgumentNullException.ThrowIfNull(item);
+        var words = new List<string>();
+        AppendCategoryWords(item, words, new HashSet<string>(StringComparer.Ordinal));
+        return string.Join(' ', words);
+    }
+
+    private void AppendCategoryWords(Item item, List<string> words, HashSet<string> seen)
+    {
+        for (var i = 0; i < item.Categories.Count; i++)
+        {
+            var segment = item.Categories[i];
+            if (i == 0 && Options.RootCategory is { } root && string.Equals(segment.Trim(), root.Trim(), StringComparison.OrdinalIgnoreCase))
+                continue;
+            QueryWords.AppendDistinct(segment, Options.StopWords, words, seen);
+        }
     }
 
     /// <summary>
