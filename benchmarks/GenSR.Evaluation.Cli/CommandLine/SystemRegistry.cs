@@ -5,6 +5,8 @@ using GenSR.Representation.Embeddings;
 using GenSR.Unify.Pipeline;
 using GenSR.Unify.Training;
 using GenSR.Evaluation.Baselines.Bm25;
+using GenSR.Evaluation.Baselines.Dense;
+using GenSR.Representation.SentenceEncoders;
 using GenSR.Evaluation.Baselines.Joint;
 using GenSR.Evaluation.Baselines.Popularity;
 using GenSR.Evaluation.Baselines.SasRec;
@@ -40,6 +42,13 @@ public static class SystemRegistry
             new("category-popularity", "items of the request's category path first (search: the query's words; recommendation: the last history item's), each by training popularity (both tasks)",
                 () => new CategoryPopularitySystem()),
             new("bm25", "BM25 over title, brand and categories (search)", () => new Bm25System()),
+            new("dense-minilm", "zero-shot dense retrieval with all-MiniLM-L6-v2 (ONNX): query or mean history vector · item vectors of title, brand and categories (both tasks)",
+                () => new DenseRetrievalSystem("Dense retrieval (MiniLM)", () => OnnxSentenceEncoder.Create(PretrainedSentenceModel.MiniLM, new() { Threads = settings.Threads > 0 ? settings.Threads : null }),
+                                               historyItems: settings.MaxHistory)),
+            new("dense-arctic", "zero-shot dense retrieval with arctic-embed-xs (ONNX), queries with the model's retrieval prefix (both tasks)",
+                () => new DenseRetrievalSystem("Dense retrieval (arctic-embed-xs)", () => OnnxSentenceEncoder.Create(PretrainedSentenceModel.ArcticXs, new() { Threads = settings.Threads > 0 ? settings.Threads : null }),
+                                               () => OnnxSentenceEncoder.Create(PretrainedSentenceModel.ArcticXs, new() { Threads = settings.Threads > 0 ? settings.Threads : null, TextPrefix = OnnxSentenceEncoder.ArcticQueryPrefix }),
+                                               historyItems: settings.MaxHistory)),
             // The SASRec paper's two dropout settings (0.2 for MovieLens-1M, 0.5 for its sparser datasets); validation picks one.
             new("sasrec", "SASRec, causal self-attention over the item history, dropout 0.2 or 0.5 chosen on validation (recommendation)",
                 () => new SasRecSystem(new SasRecOptions { MaxLength = settings.MaxHistory, Training = Training(new SasRecOptions().Training) }, [0.2, 0.5])),
