@@ -9,7 +9,7 @@ using static TorchSharp.torch;
 namespace GenSR.Benchmarks;
 
 /// <summary>
-/// Generative retrieval with a real model at the DESIGN.md anchor shapes: a randomly initialised T5 (d_model 256, d_ff
+/// Generative retrieval with a real model at the project's anchor shapes: a randomly initialised T5 (d_model 256, d_ff
 /// 1024, 8 heads of 32, 4 + 4 layers, ReLU, tied output projection; vocabulary 3 specials + 4,096 text tokens + 4 × 256
 /// identifier tokens = 5,123), 256 queries × 64 input tokens, 20 beams, over random distinct 4-level × 256-code
 /// identifiers of 100k and 1M items. One invocation encodes the batch, binds a <see cref="T5StepDecoder"/> to it and runs

@@ -8,7 +8,7 @@ using static TorchSharp.torch;
 namespace GenSR.Benchmarks;
 
 /// <summary>
-/// One training step of the T5 backbone (forward, loss, backward, AdamW step) at the DESIGN.md anchor shapes:
+/// One training step of the T5 backbone (forward, loss, backward, AdamW step) at the project's anchor shapes:
 /// d_model 256, d_ff 1024, 8 heads of 32, 4 + 4 layers, vocabulary 4096 + 4·256 + 3, 64 input tokens, 5 target
 /// tokens, dropout 0.1 in training mode. The anchor batch is 256 (HF transformers on one H100: 62 ms fp32, 78 ms bf16
 /// autocast); a CPU run may use a smaller batch through <c>GENSR_T5_BENCH_BATCH</c> (comma-separated list).

@@ -17,8 +17,9 @@ using static TorchSharp.torch;
 namespace GenSR.Unify.Pipeline;
 
 /// <summary>
-/// Everything before the unified model trains (DESIGN.md "Data flow"): LightGCN on the training interactions (early
-/// stopping on the validation targets), LSA item vectors from title, brand and categories, identifiers quantised from
+/// Everything before the unified model trains: LightGCN on the training interactions (early stopping on the validation
+/// targets), semantic item vectors from title, brand and categories (a pretrained sentence encoder when
+/// <see cref="GenSRPipelineOptions.ItemEncoder"/> is given, else LSA), identifiers quantised from
 /// the chosen source by residual k-means, the model vocabulary (compact GPT-2 over the catalogue's texts and queries, or
 /// a pretrained T5's SentencePiece), and the model with the frozen CF item table and title tokens.
 /// </summary>
@@ -54,15 +55,24 @@ public static class GenSRPipeline
         elapsed["collaborative"] = clock.Elapsed;
         clock.Restart();
 
-        // 2. Semantic view for identifiers: LSA over title, brand and categories.
+        // 2. Semantic view for identifiers: the given pretrained encoder, else LSA over title, brand and categories.
         ItemEmbeddings semantic;
-        using (var lsa = LsaTextEncoder.Fit(catalog, options.TextEncoder with { Seed = options.Seed }, cancellationToken: cancellationToken))
-        using (var encoded = lsa.EncodeItems(catalog, cancellationToken: cancellationToken))
+        if (options.ItemEncoder is { } encoder)
         {
+            var name = encoder.GetType().Name;
+            using var encoded = encoder.EncodeItems(catalog, options.ItemEncoderFields,
+                progress is null ? null : new InlineProgress<SemanticEncodingProgress>(p => progress.Report(new GenSRPipelineProgress("semantic", $"{name}: {p.Encoded}/{p.Total} items"))),
+                cancellationToken);
+            semantic = new ItemEmbeddings(EmbeddingMatrix.FromTensor(encoded), IdentifierSource.Semantic, name);
+        }
+        else
+        {
+            using var lsa = LsaTextEncoder.Fit(catalog, options.TextEncoder with { Seed = options.Seed }, cancellationToken: cancellationToken);
+            using var encoded = lsa.EncodeItems(catalog, cancellationToken: cancellationToken);
             semantic = new ItemEmbeddings(EmbeddingMatrix.FromTensor(encoded), IdentifierSource.Semantic, "lsa");
         }
 
-        progress?.Report(new GenSRPipelineProgress("semantic", $"LSA: {semantic.Dimension}-d item vectors"));
+        progress?.Report(new GenSRPipelineProgress("semantic", $"{semantic.Label}: {semantic.Dimension}-d item vectors"));
         elapsed["semantic"] = clock.Elapsed;
         clock.Restart();
 

@@ -24,6 +24,17 @@ public sealed record GenSRPipelineOptions
     /// <summary>The LSA text encoder's options (semantic item vectors for identifiers).</summary>
     public LsaTextEncoderOptions TextEncoder { get; init => field = value ?? throw new ArgumentNullException(nameof(TextEncoder)); } = new() { Dimension = 64 };
 
+    /// <summary>
+    /// A pretrained sentence encoder for the semantic item vectors the identifiers are quantised from (for example
+    /// <c>OnnxSentenceEncoder.Create(PretrainedSentenceModel.MiniLM)</c> from GenSR.Representation.SentenceEncoders), reading
+    /// <see cref="ItemEncoderFields"/>. Null (default): LSA fitted on the catalogue (<see cref="TextEncoder"/>), which needs
+    /// no download. The caller owns the encoder (the pipeline does not dispose it).
+    /// </summary>
+    public ISemanticEncoder? ItemEncoder { get; init; }
+
+    /// <summary>The item fields <see cref="ItemEncoder"/> reads. Default title, brand and categories (what LSA reads).</summary>
+    public ItemTextFields ItemEncoderFields { get; init; } = ItemTextFields.Default;
+
     /// <summary>Which item vectors the identifiers are quantised from. Default <see cref="IdentifierSource.Fused"/>.</summary>
     public IdentifierSource IdentifierSource { get; init; } = IdentifierSource.Fused;
 

@@ -11,7 +11,7 @@ namespace GenSR.Unify.Pipeline;
 /// <param name="Builder">Its input builder.</param>
 /// <param name="ItemKeys">External key of every item, by dense id.</param>
 /// <param name="Collaborative">LightGCN item embeddings and their training record.</param>
-/// <param name="Semantic">LSA item embeddings.</param>
+/// <param name="Semantic">The semantic item embeddings (LSA, or the pipeline's item encoder).</param>
 /// <param name="Quantization">The identifier table and its collision and codebook statistics.</param>
 /// <param name="Elapsed">Time each stage took.</param>
 public sealed record GenSRPrepared(

@@ -82,7 +82,7 @@ public sealed record T5Config
     public int InnerDim => NumHeads * DKv;
 
     /// <summary>
-    /// A small configuration sized for a vocabulary: the DESIGN.md anchor model (d_model 256, d_ff 1024, 8 heads of 32,
+    /// A small configuration sized for a vocabulary: the project's anchor model (d_model 256, d_ff 1024, 8 heads of 32,
     /// 4 + 4 layers, ReLU feed-forward, tied output projection; 8.7M parameters at a vocabulary of 5,123).
     /// </summary>
     /// <param name="vocabSize">Rows of the shared embedding (the tokenizer's vocabulary plus any added tokens).</param>

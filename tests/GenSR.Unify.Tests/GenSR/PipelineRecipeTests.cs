@@ -78,3 +78,46 @@ public sealed class PipelineRecipeTests
         return ((dx * dy).sum() / (dx.norm() * dy.norm())).item<float>();
     }
 }
+
+/// <summary>The pipeline's semantic item vectors come from a given encoder instead of LSA.</summary>
+public sealed class PipelineItemEncoderTests
+{
+    /// <summary>Item text → a 5-d vector of character statistics; counts calls and never disposes (the caller owns it).</summary>
+    private sealed class CharacterEncoder : Representation.Semantic.ISemanticEncoder
+    {
+        public List<string> Texts { get; } = [];
+        public bool Disposed { get; private set; }
+        public int Dimension => 5;
+        public Device Device => CPU;
+
+        public Tensor Encode(IReadOnlyList<string> texts, IProgress<Representation.Semantic.SemanticEncodingProgress>? progress = null, CancellationToken cancellationToken = default)
+        {
+            Texts.AddRange(texts);
+            var values = texts.SelectMany(t => new float[] { t.Length, t.Count(char.IsUpper), t.Count(c => c == 'e'), t.Count(c => c == ' '), t.GetHashCode(StringComparison.Ordinal) % 101 }).ToArray();
+            return tensor(values, [texts.Count, 5]);
+        }
+
+        public void Dispose() => Disposed = true;
+    }
+
+    [Fact]
+    public void The_item_encoder_replaces_lsa_for_the_identifiers()
+    {
+        TorchRuntime.SetThreads(1);
+        var split = LeaveOneOutSplit.Create(DemoDataset.Generate(new DemoDatasetOptions { Users = 60, Items = 100, Seed = 4 }));
+        var encoder = new CharacterEncoder();
+        var prepared = GenSRPipeline.Prepare(split, new GenSRPipelineOptions
+        {
+            Device = ComputeDevice.Cpu, ModelDimension = 32, Layers = 1, PromptHistoryItems = 4, TitleTokens = 4,
+            Quantizer = new() { MinItemsPerCode = 4 },
+            CollaborativeTraining = new() { MaxEpochs = 5, EvaluateEvery = 5, Patience = 1 },
+            ItemEncoder = encoder,
+            ItemEncoderFields = Representation.Semantic.ItemTextFields.Title,
+        });
+        using var model = prepared.Model;
+        Assert.Equal(split.Dataset.Catalog.Select(i => i.Title), encoder.Texts);
+        Assert.Equal((nameof(CharacterEncoder), 5), (prepared.Semantic.Label, prepared.Semantic.Dimension));
+        Assert.False(encoder.Disposed);
+        Assert.Equal(split.Dataset.Catalog.Count, prepared.Quantization.Identifiers.ItemCount);
+    }
+}

@@ -72,7 +72,7 @@ public sealed class T5ConfigTests
     [Fact]
     public void The_small_factory_builds_the_anchor_model_of_the_design()
     {
-        // DESIGN.md anchor: d_model 256, d_ff 1024, 8 heads, 4+4 layers, 8.7M parameters at 4096 + 4·256 + 3 tokens.
+        // The anchor model: d_model 256, d_ff 1024, 8 heads, 4+4 layers, 8.7M parameters at 4096 + 4·256 + 3 tokens.
         var config = T5Config.Small(4096 + 4 * 256 + 3);
         Assert.Equal((256, 1024, 8, 32, 4, 4), (config.DModel, config.DFf, config.NumHeads, config.DKv, config.NumLayers, config.NumDecoderLayers));
         using var model = new T5ForConditionalGeneration(config);
