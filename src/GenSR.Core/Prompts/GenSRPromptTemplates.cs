@@ -34,12 +34,29 @@ public static class GenSRPromptTemplates
         "Search for: {query}. Does this item match? User: [cf_user] [sem_user]. History: {history}. Item: {candidate} [cf_item] [sem_item]. Yes or No?",
         "pointwise-search");
 
-    /// <summary>All built-in templates.</summary>
-    public static IReadOnlyList<PromptTemplate> All { get; } = [Recommendation, Search, PointwiseRecommendation, PointwiseSearch];
+    /// <summary>
+    /// Generative recommendation for a model that reads query vectors: the <c>[query_vec]</c> slot carries a learned
+    /// "no query" vector, so that recommendation and search rows share one soft-token layout in a batch.
+    /// </summary>
+    public static PromptTemplate RecommendationWithQueryVector { get; } = PromptTemplate.Parse(
+        "Recommend the next item. [query_vec] User: [cf_user] [sem_user]. History: {history}.", "recommendation-query-vector");
 
-    /// <summary>The template of a task in generative or pointwise mode.</summary>
-    public static PromptTemplate For(TaskKind task, bool pointwise = false) => (task, pointwise) switch
+    /// <summary>Generative search for a model that reads query vectors: the query's words and its projected sentence vector.</summary>
+    public static PromptTemplate SearchWithQueryVector { get; } = PromptTemplate.Parse(
+        "Search for: {query} [query_vec]. User: [cf_user] [sem_user]. History: {history}.", "search-query-vector");
+
+    /// <summary>All built-in templates.</summary>
+    public static IReadOnlyList<PromptTemplate> All { get; } =
+        [Recommendation, Search, PointwiseRecommendation, PointwiseSearch, RecommendationWithQueryVector, SearchWithQueryVector];
+
+    /// <summary>
+    /// The template of a task in generative or pointwise mode; with <paramref name="queryVector"/>, the generative
+    /// templates with the <c>[query_vec]</c> slot (pointwise templates have none).
+    /// </summary>
+    public static PromptTemplate For(TaskKind task, bool pointwise = false, bool queryVector = false) => (task, pointwise) switch
     {
+        (TaskKind.Recommendation, false) when queryVector => RecommendationWithQueryVector,
+        (TaskKind.Search, false) when queryVector => SearchWithQueryVector,
         (TaskKind.Recommendation, false) => Recommendation,
         (TaskKind.Search, false) => Search,
         (TaskKind.Recommendation, true) => PointwiseRecommendation,

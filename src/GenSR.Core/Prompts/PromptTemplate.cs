@@ -7,7 +7,7 @@ namespace GenSR.Core.Prompts;
 /// <c>Search for: {query}. User: [cf_user] [sem_user]. History: {history}.</c>
 /// <list type="bullet">
 /// <item><c>{name}</c> is a text slot (filled with text), except <c>{history}</c>, the token-sequence slot (filled with token ids, at most one per template);</item>
-/// <item><c>[cf_user]</c>, <c>[sem_user]</c>, <c>[cf_item]</c>, <c>[sem_item]</c> are soft-token slots (each at most once);</item>
+/// <item><c>[cf_user]</c>, <c>[sem_user]</c>, <c>[cf_item]</c>, <c>[sem_item]</c>, <c>[query_vec]</c> are soft-token slots (each at most once);</item>
 /// <item><c>{{</c> and <c>}}</c> are literal braces; other square brackets are literal text.</item>
 /// </list>
 /// </summary>
@@ -22,6 +22,7 @@ public sealed class PromptTemplate
         ("sem_user", SoftTokenKind.SemanticUser),
         ("cf_item", SoftTokenKind.CollaborativeItem),
         ("sem_item", SoftTokenKind.SemanticItem),
+        ("query_vec", SoftTokenKind.QueryVector),
     ];
 
     private PromptTemplate(string name, string text, IReadOnlyList<PromptSegment> segments)

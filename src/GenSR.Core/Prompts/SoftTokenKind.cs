@@ -14,4 +14,10 @@ public enum SoftTokenKind
 
     /// <summary><c>[sem_item]</c>: the candidate item's semantic embedding.</summary>
     SemanticItem = 3,
+
+    /// <summary>
+    /// <c>[query_vec]</c>: the query's pretrained sentence vector, projected (a learned "no query" vector in recommendation
+    /// prompts). Only in the templates of models that read query vectors (<see cref="GenSRPromptTemplates.For(Data.TaskKind, bool, bool)"/>).
+    /// </summary>
+    QueryVector = 4,
 }

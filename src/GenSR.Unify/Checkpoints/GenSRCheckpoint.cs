@@ -140,8 +140,12 @@ public sealed class GenSRCheckpoint : IDisposable
     }
 
     /// <summary>Loads a checkpoint folder onto <paramref name="device"/> (CPU by default).</summary>
+    /// <param name="folder">The checkpoint folder.</param>
+    /// <param name="device">Where the model goes; CPU when null.</param>
+    /// <param name="queryEncoder">The query encoder of a model that reads query vectors (the one it was trained with); the
+    /// checkpoint stores the model's side only. Without it such a model loads, but building a batch fails with a clear message.</param>
     /// <exception cref="GenSRCheckpointException">The manifest or weights are malformed or do not match; every problem is listed.</exception>
-    public static GenSRCheckpoint Load(string folder, Device? device = null)
+    public static GenSRCheckpoint Load(string folder, Device? device = null, Representation.Semantic.ISemanticEncoder? queryEncoder = null)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(folder);
         var manifestPath = Path.Combine(folder, ManifestFileName);
@@ -174,7 +178,7 @@ public sealed class GenSRCheckpoint : IDisposable
         GenSRInputBuilder builder;
         try
         {
-            builder = new GenSRInputBuilder(config, vocabulary, identifiers, titles, promptItems);
+            builder = new GenSRInputBuilder(config, vocabulary, identifiers, titles, promptItems, queryEncoder);
         }
         catch (ArgumentException e)
         {
@@ -186,7 +190,8 @@ public sealed class GenSRCheckpoint : IDisposable
         {
             var collaborative = Take(tensors, GenSRModel.ItemCollaborativeName, [config.ItemCount, config.CollaborativeDimension], folder);
             var titleIds = Take(tensors, GenSRModel.ItemTitleIdsName, [config.ItemCount, config.TitleTokens], folder);
-            var model = new GenSRModel(config, collaborative, titleIds.to(ScalarType.Int64), vocabulary.PadId);
+            var textVectors = config.HasQueryVectors ? Take(tensors, GenSRModel.ItemTextVectorsName, [config.ItemCount, config.QueryVectorDimension], folder) : null;
+            var model = new GenSRModel(config, collaborative, titleIds.to(ScalarType.Int64), vocabulary.PadId, itemTextVectors: textVectors);
             try
             {
                 LoadState(model, tensors, folder);

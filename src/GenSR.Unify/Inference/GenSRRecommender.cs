@@ -48,9 +48,15 @@ public sealed class GenSRRecommender : IDisposable
     }
 
     /// <summary>Loads a checkpoint folder written by <see cref="GenSRCheckpoint.Save"/> (e.g. the trainer's <c>best/</c>).</summary>
-    public static GenSRRecommender Load(string folder, ComputeDevice device = ComputeDevice.Auto, int maxBatch = 64)
+    /// <param name="folder">The checkpoint folder.</param>
+    /// <param name="device">Where the model runs.</param>
+    /// <param name="maxBatch">Requests per model call in the batched methods.</param>
+    /// <param name="queryEncoder">The query encoder the model was trained with, for a model that reads query vectors
+    /// (<see cref="Model.GenSRModelConfig.HasQueryVectors"/>); the caller owns it.</param>
+    public static GenSRRecommender Load(string folder, ComputeDevice device = ComputeDevice.Auto, int maxBatch = 64,
+                                        Representation.Semantic.ISemanticEncoder? queryEncoder = null)
     {
-        var checkpoint = GenSRCheckpoint.Load(folder, TorchRuntime.Resolve(device));
+        var checkpoint = GenSRCheckpoint.Load(folder, TorchRuntime.Resolve(device), queryEncoder);
         try
         {
             return new GenSRRecommender(checkpoint.Model, checkpoint.Builder, checkpoint.ItemKeys, maxBatch, checkpoint);

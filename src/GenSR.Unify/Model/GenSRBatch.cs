@@ -11,8 +11,9 @@ namespace GenSR.Unify.Model;
 public sealed class GenSRBatch : IDisposable
 {
     internal GenSRBatch(PromptBatch prompt, Tensor historyItems, Tensor historyMask, Tensor historyTasks, Tensor tasks,
-                        Tensor queryIds, Tensor queryMask, Tensor candidates, bool pointwise, Tensor? labels, Tensor? targetItems = null)
+                        Tensor queryIds, Tensor queryMask, Tensor candidates, bool pointwise, Tensor? labels, Tensor? targetItems = null, Tensor? queryVectors = null)
     {
+        QueryVectors = queryVectors;
         TargetItems = targetItems;
         Prompt = prompt;
         HistoryItems = historyItems;
@@ -59,6 +60,12 @@ public sealed class GenSRBatch : IDisposable
     /// <summary>The item each generative training row targets <c>[batch]</c> int64, or null for inference and pointwise batches.</summary>
     public Tensor? TargetItems { get; }
 
+    /// <summary>
+    /// Pretrained sentence vectors of the queries <c>[batch, query_vector_dimension]</c> float32 (zeros for recommendation
+    /// rows), or null when the model reads none.
+    /// </summary>
+    public Tensor? QueryVectors { get; }
+
     /// <summary>Number of rows.</summary>
     public int Count => Prompt.BatchSize;
 
@@ -75,5 +82,6 @@ public sealed class GenSRBatch : IDisposable
         Candidates.Dispose();
         Labels?.Dispose();
         TargetItems?.Dispose();
+        QueryVectors?.Dispose();
     }
 }

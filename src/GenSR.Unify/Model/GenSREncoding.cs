@@ -5,8 +5,9 @@ namespace GenSR.Unify.Model;
 /// <summary>The encoder side of a batch: encoder states, their mask and the two user soft tokens. Owns its tensors.</summary>
 public sealed class GenSREncoding : IDisposable
 {
-    internal GenSREncoding(Tensor hidden, Tensor attentionMask, Tensor? collaborativeUser, Tensor? semanticUser)
+    internal GenSREncoding(Tensor hidden, Tensor attentionMask, Tensor? collaborativeUser, Tensor? semanticUser, Tensor? queryVector = null)
     {
+        QueryVector = queryVector;
         Hidden = hidden;
         AttentionMask = attentionMask;
         CollaborativeUser = collaborativeUser;
@@ -25,6 +26,9 @@ public sealed class GenSREncoding : IDisposable
     /// <summary>The semantic user soft token <c>[batch, d_model]</c>, or null when the view is off.</summary>
     public Tensor? SemanticUser { get; }
 
+    /// <summary>The projected query vector <c>[batch, d_model]</c> (the <c>[query_vec]</c> soft token), or null in a model without query vectors.</summary>
+    public Tensor? QueryVector { get; }
+
     /// <summary>Releases the tensors.</summary>
     public void Dispose()
     {
@@ -32,5 +36,6 @@ public sealed class GenSREncoding : IDisposable
         AttentionMask.Dispose();
         CollaborativeUser?.Dispose();
         SemanticUser?.Dispose();
+        QueryVector?.Dispose();
     }
 }

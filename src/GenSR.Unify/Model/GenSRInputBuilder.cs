@@ -10,12 +10,17 @@ namespace GenSR.Unify.Model;
 /// <summary>
 /// Turns <see cref="GenSRRequest"/>s into <see cref="GenSRBatch"/>es: renders the task prompt (instruction, query, the
 /// identifiers of the most recent history items, soft-token slots), pads the history and query, and encodes targets as
-/// identifier tokens + eos (generative) or "Yes"/"No" (pointwise). Thread-safe: it holds no mutable state.
+/// identifier tokens + eos (generative) or "Yes"/"No" (pointwise); for a model with query vectors, encodes the queries
+/// with the query encoder (each distinct query once, remembered for later batches). Thread-safe.
 /// </summary>
 public sealed class GenSRInputBuilder
 {
     private readonly string[] _titles;
     private readonly int[][] _identifierTokens;
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, float[]> _queryVectors = new(StringComparer.Ordinal);
+
+    /// <summary>Distinct queries whose vectors are remembered; beyond this, new queries are encoded every time they are seen.</summary>
+    public const int QueryVectorMemory = 200_000;
 
     /// <summary>Creates a builder.</summary>
     /// <param name="config">The model config (history cap, query length).</param>
@@ -23,7 +28,10 @@ public sealed class GenSRInputBuilder
     /// <param name="identifiers">Item identifiers; one per catalogue item.</param>
     /// <param name="itemTitles">Title of each item (candidate text in pointwise prompts).</param>
     /// <param name="promptHistoryItems">How many of the most recent history items are written into the prompt as identifier tokens (0 … MaxHistory).</param>
-    public GenSRInputBuilder(GenSRModelConfig config, ModelVocabulary vocabulary, IdentifierTable identifiers, IReadOnlyList<string> itemTitles, int promptHistoryItems)
+    /// <param name="queryEncoder">The sentence encoder of the queries, required exactly when the config reads query vectors
+    /// (<see cref="GenSRModelConfig.HasQueryVectors"/>) and of its width; the caller owns it.</param>
+    public GenSRInputBuilder(GenSRModelConfig config, ModelVocabulary vocabulary, IdentifierTable identifiers, IReadOnlyList<string> itemTitles, int promptHistoryItems,
+                             Representation.Semantic.ISemanticEncoder? queryEncoder = null)
     {
         ArgumentNullException.ThrowIfNull(config);
         ArgumentNullException.ThrowIfNull(vocabulary);
@@ -39,6 +47,11 @@ public sealed class GenSRInputBuilder
             throw new ArgumentException($"The vocabulary has {vocabulary.Size} tokens but the backbone's vocab_size is {config.Backbone.VocabSize}.", nameof(vocabulary));
         if (promptHistoryItems < 0 || promptHistoryItems > config.MaxHistory)
             throw new ArgumentOutOfRangeException(nameof(promptHistoryItems), promptHistoryItems, $"promptHistoryItems must be in [0, {config.MaxHistory}] (MaxHistory).");
+        if (queryEncoder is not null && !config.HasQueryVectors)
+            throw new ArgumentException("A query encoder was given but the model reads no query vectors (QueryVectorDimension is 0).", nameof(queryEncoder));
+        if (queryEncoder is not null && queryEncoder.Dimension != config.QueryVectorDimension)
+            throw new ArgumentException($"The query encoder gives {queryEncoder.Dimension}-d vectors but the model reads {config.QueryVectorDimension}-d query vectors.", nameof(queryEncoder));
+        QueryEncoder = queryEncoder;
         Config = config;
         Vocabulary = vocabulary;
         Identifiers = identifiers;
@@ -64,6 +77,16 @@ public sealed class GenSRInputBuilder
     /// <summary>Most recent history items written into the prompt.</summary>
     public int PromptHistoryItems { get; }
 
+    /// <summary>The sentence encoder of the queries, or null (a model without query vectors, or one whose encoder is not given yet).</summary>
+    public Representation.Semantic.ISemanticEncoder? QueryEncoder { get; }
+
+    /// <summary>A builder like this one with <paramref name="queryEncoder"/> as its query encoder (e.g. after loading a checkpoint).</summary>
+    public GenSRInputBuilder WithQueryEncoder(Representation.Semantic.ISemanticEncoder queryEncoder)
+    {
+        ArgumentNullException.ThrowIfNull(queryEncoder);
+        return new GenSRInputBuilder(Config, Vocabulary, Identifiers, _titles, PromptHistoryItems, queryEncoder);
+    }
+
     /// <summary>The prompt renderer.</summary>
     public PromptRenderer Renderer { get; }
 
@@ -80,6 +103,8 @@ public sealed class GenSRInputBuilder
     {
         ArgumentNullException.ThrowIfNull(requests);
         if (requests.Count == 0) throw new ArgumentException("At least one request is required.", nameof(requests));
+        if (Config.HasQueryVectors && QueryEncoder is null)
+            throw new InvalidOperationException($"The model reads {Config.QueryVectorDimension}-d query vectors; give the input builder its query encoder (GenSRInputBuilder.WithQueryEncoder, or the pipeline's QueryEncoder option).");
         var pointwise = requests[0].IsPointwise;
         var batch = requests.Count;
         var prompts = new RenderedPrompt[batch];
@@ -124,7 +149,7 @@ public sealed class GenSRInputBuilder
             var promptItems = history.Length <= PromptHistoryItems ? history : history[(history.Length - PromptHistoryItems)..];
             var historyTokens = new IReadOnlyList<int>[promptItems.Length];
             for (var i = 0; i < promptItems.Length; i++) historyTokens[i] = _identifierTokens[promptItems[i].ItemId];
-            prompts[b] = Renderer.Render(GenSRPromptTemplates.For(r.Task, pointwise), PromptValues.Create(historyTokens, query, candidateText));
+            prompts[b] = Renderer.Render(GenSRPromptTemplates.For(r.Task, pointwise, Config.HasQueryVectors), PromptValues.Create(historyTokens, query, candidateText));
 
             if (labels is not null)
             {
@@ -180,6 +205,7 @@ public sealed class GenSRInputBuilder
                 for (var i = 0; i < labels[b].Length; i++) labelValues[b * labelLength + i] = labels[b][i];
         }
 
+        var queryVectors = Config.HasQueryVectors ? QueryVectors(requests) : null;
         var prompt = PromptBatch.Collate(prompts, Vocabulary, device);
         return new GenSRBatch(
             prompt,
@@ -192,7 +218,43 @@ public sealed class GenSRInputBuilder
             tensor(candidates, dtype: ScalarType.Int64, device: device),
             pointwise,
             labelValues is null ? null : tensor(labelValues, batch, labelLength, dtype: ScalarType.Int64, device: device),
-            targetItems is null ? null : tensor(targetItems, dtype: ScalarType.Int64, device: device));
+            targetItems is null ? null : tensor(targetItems, dtype: ScalarType.Int64, device: device),
+            queryVectors is null ? null : tensor(queryVectors, batch, Config.QueryVectorDimension, device: device));
+    }
+
+    /// <summary>The query vectors of a batch, row-major <c>[batch, width]</c>: zeros for recommendation rows.</summary>
+    private float[] QueryVectors(IReadOnlyList<GenSRRequest> requests)
+    {
+        var d = Config.QueryVectorDimension;
+        var values = new float[requests.Count * d];
+        var missing = new List<string>();
+        foreach (var r in requests)
+            if (r.Task == TaskKind.Search && !_queryVectors.ContainsKey(r.Query!) && !missing.Contains(r.Query!)) missing.Add(r.Query!);
+        Dictionary<string, float[]>? fresh = null;
+        if (missing.Count > 0)
+        {
+            using var encoded = QueryEncoder!.Encode(missing);
+            using var cpu = encoded.to(ScalarType.Float32).cpu().contiguous();
+            if (cpu.dim() != 2 || cpu.shape[0] != missing.Count || cpu.shape[1] != d)
+                throw new InvalidOperationException($"The query encoder returned [{string.Join(", ", cpu.shape)}] for {missing.Count} queries; expected [{missing.Count}, {d}].");
+            var flat = cpu.data<float>().ToArray();
+            fresh = new Dictionary<string, float[]>(StringComparer.Ordinal);
+            for (var m = 0; m < missing.Count; m++)
+            {
+                var vector = flat.AsSpan(m * d, d).ToArray();
+                fresh[missing[m]] = vector;
+                if (_queryVectors.Count < QueryVectorMemory) _queryVectors.TryAdd(missing[m], vector);
+            }
+        }
+
+        for (var b = 0; b < requests.Count; b++)
+        {
+            if (requests[b].Task != TaskKind.Search) continue;
+            var query = requests[b].Query!;
+            var vector = fresh is not null && fresh.TryGetValue(query, out var f) ? f : _queryVectors[query];
+            vector.CopyTo(values.AsSpan(b * d, d));
+        }
+        return values;
     }
 
     private void CheckItem(int item, string what)

@@ -41,6 +41,10 @@ public sealed class GenSRModel : nn.Module
     private readonly Linear? dense_cf_proj;
     private readonly Linear? dense_title_proj;
     private readonly Parameter? dense_item_bias;
+    private readonly Linear? query_proj;
+    private readonly Linear? dense_query_proj;
+    private readonly Linear? dense_text_proj;
+    private Tensor? _itemTextVectors;
     private Tensor _itemCollaborative;
     private Tensor _itemTitleIds;
     private readonly long _padId;
@@ -52,7 +56,10 @@ public sealed class GenSRModel : nn.Module
     /// <param name="padId">The vocabulary's pad id.</param>
     /// <param name="device">Where the model lives.</param>
     /// <param name="seed">Seed of the random initialisation.</param>
-    public GenSRModel(GenSRModelConfig config, Tensor itemCollaborative, Tensor itemTitleIds, int padId, Device? device = null, long seed = 42)
+    /// <param name="itemTextVectors">Pretrained text vectors of the items <c>[items, query_vector_dimension]</c> from the encoder
+    /// of the query vectors (copied); required exactly when <see cref="GenSRModelConfig.HasQueryVectors"/>.</param>
+    public GenSRModel(GenSRModelConfig config, Tensor itemCollaborative, Tensor itemTitleIds, int padId, Device? device = null, long seed = 42,
+                      Tensor? itemTextVectors = null)
         : base(nameof(GenSRModel))
     {
         ArgumentNullException.ThrowIfNull(config);
@@ -63,6 +70,12 @@ public sealed class GenSRModel : nn.Module
             throw new ArgumentException($"itemCollaborative must be [{config.ItemCount}, {config.CollaborativeDimension}]; got [{string.Join(", ", itemCollaborative.shape)}].", nameof(itemCollaborative));
         if (itemTitleIds.dim() != 2 || itemTitleIds.shape[0] != config.ItemCount || itemTitleIds.shape[1] != config.TitleTokens || itemTitleIds.dtype != ScalarType.Int64)
             throw new ArgumentException($"itemTitleIds must be int64 [{config.ItemCount}, {config.TitleTokens}]; got {itemTitleIds.dtype} [{string.Join(", ", itemTitleIds.shape)}].", nameof(itemTitleIds));
+        if (config.HasQueryVectors != itemTextVectors is not null)
+            throw new ArgumentException(config.HasQueryVectors
+                ? $"The config reads {config.QueryVectorDimension}-d query vectors, so the model needs the items' text vectors from the same encoder."
+                : "itemTextVectors are only for a config with query vectors (QueryVectorDimension > 0).", nameof(itemTextVectors));
+        if (itemTextVectors is not null && (itemTextVectors.dim() != 2 || itemTextVectors.shape[0] != config.ItemCount || itemTextVectors.shape[1] != config.QueryVectorDimension))
+            throw new ArgumentException($"itemTextVectors must be [{config.ItemCount}, {config.QueryVectorDimension}]; got [{string.Join(", ", itemTextVectors.shape)}].", nameof(itemTextVectors));
         Config = config;
         _padId = padId;
         var d = config.Backbone.DModel;
@@ -109,6 +122,16 @@ public sealed class GenSRModel : nn.Module
                 dense_title_proj = nn.Linear(d, dd);
                 dense_item_bias = new Parameter(zeros(config.ItemCount));
             }
+
+            if (config.HasQueryVectors)
+            {
+                query_proj = nn.Linear(config.QueryVectorDimension, d);
+                if (config.HasDenseHead)
+                {
+                    dense_query_proj = nn.Linear(d, config.DenseDimension);
+                    dense_text_proj = nn.Linear(config.QueryVectorDimension, config.DenseDimension);
+                }
+            }
         }
 
         register_module(nameof(backbone), backbone);
@@ -124,10 +147,18 @@ public sealed class GenSRModel : nn.Module
         if (dense_cf_proj is not null) register_module(nameof(dense_cf_proj), dense_cf_proj);
         if (dense_title_proj is not null) register_module(nameof(dense_title_proj), dense_title_proj);
         if (dense_item_bias is not null) register_parameter(nameof(dense_item_bias), dense_item_bias);
+        if (query_proj is not null) register_module(nameof(query_proj), query_proj);
+        if (dense_query_proj is not null) register_module(nameof(dense_query_proj), dense_query_proj);
+        if (dense_text_proj is not null) register_module(nameof(dense_text_proj), dense_text_proj);
         _itemCollaborative = itemCollaborative.to(ScalarType.Float32).detach().clone();
         _itemTitleIds = itemTitleIds.detach().clone();
         register_buffer(ItemCollaborativeName, _itemCollaborative);
         register_buffer(ItemTitleIdsName, _itemTitleIds);
+        if (itemTextVectors is not null)
+        {
+            _itemTextVectors = itemTextVectors.to(ScalarType.Float32).detach().clone();
+            register_buffer(ItemTextVectorsName, _itemTextVectors);
+        }
         if (device is not null && device.type != DeviceType.CPU) MoveTo(device);
     }
 
@@ -144,6 +175,12 @@ public sealed class GenSRModel : nn.Module
 
     /// <summary>Name of the item title-token buffer.</summary>
     public const string ItemTitleIdsName = "item_title_ids";
+
+    /// <summary>Name of the frozen pretrained item text-vector buffer (models with query vectors).</summary>
+    public const string ItemTextVectorsName = "item_text_vectors";
+
+    /// <summary>The frozen pretrained item text vectors <c>[items, query_vector_dimension]</c>, or null without query vectors.</summary>
+    public Tensor? ItemTextVectors => _itemTextVectors;
 
     /// <summary>The semantic history encoder, or null when the semantic view is off.</summary>
     public SemanticHistoryEncoder? SemanticEncoder => sem_encoder;
@@ -173,6 +210,15 @@ public sealed class GenSRModel : nn.Module
         var embeds = backbone.EmbedTokens(prompt.InputIds);
         var d = Config.Backbone.DModel;
         var target = task_target.forward(batch.Tasks) + MeanEmbedding(batch.QueryIds, batch.QueryMask);
+        Tensor? queryVector = null;
+        if (query_proj is not null)
+        {
+            var raw = batch.QueryVectors ?? throw new ArgumentException("The model reads query vectors but the batch has none; build it with a query encoder.", nameof(batch));
+            // Every row gets the projection (a learned "no query" vector where the input is zero); only search rows add it to the target.
+            queryVector = query_proj.forward(raw.to(ScalarType.Float32));
+            var isSearch = batch.Tasks.EqScalar((long)TaskKind.Search).to(queryVector.dtype).unsqueeze(-1);
+            target = target + queryVector * isSearch;
+        }
         Tensor? cfItem = null, semItem = null;
         if (batch.Pointwise)
         {
@@ -215,6 +261,7 @@ public sealed class GenSRModel : nn.Module
                 SoftTokenKind.SemanticUser => semUser,
                 SoftTokenKind.CollaborativeItem => cfItem,
                 SoftTokenKind.SemanticItem => semItem,
+                SoftTokenKind.QueryVector => queryVector,
                 _ => null,
             };
             if (vector is null) continue; // a disabled view keeps the soft-token placeholder's embedding
@@ -231,7 +278,7 @@ public sealed class GenSRModel : nn.Module
 
         var hidden = backbone.Encode(embeds, prompt.AttentionMask);
         return new GenSREncoding(hidden.MoveToOuterDisposeScope(), prompt.AttentionMask.alias().MoveToOuterDisposeScope(),
-            cfUser?.MoveToOuterDisposeScope(), semUser?.MoveToOuterDisposeScope());
+            cfUser?.MoveToOuterDisposeScope(), semUser?.MoveToOuterDisposeScope(), queryVector?.MoveToOuterDisposeScope());
     }
 
     /// <summary>Teacher-forced forward pass: encoder with soft tokens, decoder on the right-shifted labels.</summary>
@@ -251,7 +298,8 @@ public sealed class GenSRModel : nn.Module
 
     /// <summary>
     /// The dense head's item table <c>[items, d_dense]</c>: a learned item embedding plus the projected frozen collaborative
-    /// vector plus the projected mean title-token embedding (so an item with few interactions still has a text-based vector).
+    /// vector plus the projected mean title-token embedding (so an item with few interactions still has a text-based vector),
+    /// plus the projected pretrained text vector in a model with query vectors.
     /// </summary>
     /// <exception cref="InvalidOperationException">The model has no dense head.</exception>
     public Tensor DenseItemTable()
@@ -260,10 +308,11 @@ public sealed class GenSRModel : nn.Module
         using var scope = NewDisposeScope();
         var titles = MeanEmbedding(_itemTitleIds, _itemTitleIds.NeScalar(_padId));
         var table = dense_item_embeddings!.weight!.Plus(dense_cf_proj!.forward(_itemCollaborative)).Plus(dense_title_proj!.forward(titles));
+        if (dense_text_proj is not null) table = table.Plus(dense_text_proj.forward(_itemTextVectors!));
         return table.MoveToOuterDisposeScope();
     }
 
-    /// <summary>The dense head's user vectors <c>[batch, d_dense]</c>: the masked mean of the encoder states, projected.</summary>
+    /// <summary>The dense head's user vectors <c>[batch, d_dense]</c>: the masked mean of the encoder states, projected (plus the projected query vector in a model with query vectors).</summary>
     /// <exception cref="InvalidOperationException">The model has no dense head.</exception>
     public Tensor DenseUser(GenSREncoding encoding)
     {
@@ -272,7 +321,9 @@ public sealed class GenSRModel : nn.Module
         using var scope = NewDisposeScope();
         var weights = encoding.AttentionMask.to(encoding.Hidden.dtype).unsqueeze(-1);
         var pooled = (encoding.Hidden * weights).sum(1) / weights.sum(1).ClampMinScalar(1);
-        return dense_user_proj!.forward(pooled.to(ScalarType.Float32)).MoveToOuterDisposeScope();
+        var user = dense_user_proj!.forward(pooled.to(ScalarType.Float32));
+        if (dense_query_proj is not null && encoding.QueryVector is { } query) user = user.Plus(dense_query_proj.forward(query));
+        return user.MoveToOuterDisposeScope();
     }
 
     /// <summary>
@@ -312,6 +363,7 @@ public sealed class GenSRModel : nn.Module
         {
             if (name == ItemCollaborativeName) _itemCollaborative = buffer;
             else if (name == ItemTitleIdsName) _itemTitleIds = buffer;
+            else if (name == ItemTextVectorsName) _itemTextVectors = buffer;
         }
     }
 }

@@ -50,6 +50,18 @@ public sealed record GenSRModelConfig
     /// <summary>Whether the model has a dense retrieval head (<see cref="DenseDimension"/> &gt; 0).</summary>
     public bool HasDenseHead => DenseDimension > 0;
 
+    /// <summary>
+    /// Width of the pretrained query vectors the model reads, or 0 for none (the default, and what checkpoints without the
+    /// field load as). When set, a generative prompt carries the projected query vector as its <c>[query_vec]</c> soft
+    /// token, the vector joins the search target of both history encoders, the dense head's user vector adds it, and the
+    /// model holds the catalogue's vectors from the same encoder (a frozen <c>[items, width]</c> table) for the dense
+    /// head's item side. 0 … 4096.
+    /// </summary>
+    public int QueryVectorDimension { get; init => field = Check(value, 0, 4096, nameof(QueryVectorDimension)); }
+
+    /// <summary>Whether the model reads pretrained query vectors (<see cref="QueryVectorDimension"/> &gt; 0).</summary>
+    public bool HasQueryVectors => QueryVectorDimension > 0;
+
     /// <summary>Checks the backbone's config too.</summary>
     public GenSRModelConfig Validate()
     {
@@ -71,6 +83,7 @@ public sealed record GenSRModelConfig
         ["use_semantic_view"] = UseSemanticView,
         ["history_dropout"] = HistoryDropout,
         ["dense_dimension"] = DenseDimension,
+        ["query_vector_dimension"] = QueryVectorDimension,
     };
 
     /// <summary>Reads a config written by <see cref="ToJson"/>; errors name <paramref name="source"/> and the field.</summary>
@@ -93,6 +106,7 @@ public sealed record GenSRModelConfig
                 UseSemanticView = Bool(o, "use_semantic_view", source),
                 HistoryDropout = (double?)o["history_dropout"] ?? 0.1,
                 DenseDimension = o["dense_dimension"] is null ? 0 : Int(o, "dense_dimension", source),
+                QueryVectorDimension = o["query_vector_dimension"] is null ? 0 : Int(o, "query_vector_dimension", source),
             }.Validate();
         }
         catch (Exception e) when (e is ArgumentException or FormatException or InvalidOperationException)

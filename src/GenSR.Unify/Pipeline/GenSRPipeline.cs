@@ -134,10 +134,12 @@ public static class GenSRPipeline
             UseSemanticView = options.UseSemanticView,
             HistoryDropout = options.Dropout,
             DenseDimension = options.DenseDimension,
+            QueryVectorDimension = options.QueryEncoder?.Dimension ?? 0,
         }.Validate();
         using var cf = collaborative.ItemEmbeddings.ToTensor();
         using var titles = TitleTokens(catalog, vocabulary, options.TitleTokens, options.ItemTokensIncludeCategories);
-        var model = new GenSRModel(config, cf, titles, vocabulary.PadId, device: null, seed: options.Seed);
+        using var textVectors = ItemTextVectors(options, catalog, semantic, cancellationToken);
+        var model = new GenSRModel(config, cf, titles, vocabulary.PadId, device: null, seed: options.Seed, itemTextVectors: textVectors);
         if (pretrained is not null)
         {
             using (pretrained)
@@ -146,10 +148,23 @@ public static class GenSRPipeline
 
         if (options.InitializeIdentifierEmbeddings) InitializeIdentifierEmbeddings(model, quantization, vocabulary, options.Seed);
         if (device.type != DeviceType.CPU) model.MoveTo(device);
-        var builder = new GenSRInputBuilder(config, vocabulary, identifiers, catalog.Select(i => i.Title).ToArray(), Math.Min(options.PromptHistoryItems, config.MaxHistory));
+        var builder = new GenSRInputBuilder(config, vocabulary, identifiers, catalog.Select(i => i.Title).ToArray(), Math.Min(options.PromptHistoryItems, config.MaxHistory),
+                                            options.QueryEncoder);
         elapsed["model"] = clock.Elapsed;
         progress?.Report(new GenSRPipelineProgress("model", $"{model.parameters().Sum(p => p.numel()):N0} parameters on {device}"));
         return new GenSRPrepared(model, builder, catalog.Select(i => i.Key).ToArray(), collaborative, semantic, quantization, elapsed);
+    }
+
+    /// <summary>
+    /// The items' vectors in the query encoder's space, or null without a query encoder: the item encoder's vectors when it
+    /// has the query encoder's width (one family, e.g. arctic items and prefixed arctic queries), else the query encoder's.
+    /// </summary>
+    private static Tensor? ItemTextVectors(GenSRPipelineOptions options, ItemCatalog catalog, ItemEmbeddings semantic, CancellationToken cancellationToken)
+    {
+        if (options.QueryEncoder is not { } queries) return null;
+        if (options.ItemEncoder is { } items && items.Dimension == queries.Dimension) return semantic.ToTensor();
+        using var encoded = queries.EncodeItems(catalog, options.ItemEncoderFields, cancellationToken: cancellationToken);
+        return encoded.to(ScalarType.Float32).cpu().detach().clone();
     }
 
     /// <summary>

@@ -32,6 +32,16 @@ public sealed record GenSRPipelineOptions
     /// </summary>
     public ISemanticEncoder? ItemEncoder { get; init; }
 
+    /// <summary>
+    /// A pretrained sentence encoder of the queries (for arctic-embed, one with its query prefix). When given, the model
+    /// reads query vectors (<see cref="Model.GenSRModelConfig.QueryVectorDimension"/>): the projected vector is the search
+    /// prompt's <c>[query_vec]</c> soft token and joins the history encoders' search target, and the dense head compares it
+    /// with the items' vectors from the same encoder family (<see cref="ItemEncoder"/>'s when it has the same width, else
+    /// this encoder's over <see cref="ItemEncoderFields"/>). Null (default): queries are read as tokens only. The caller
+    /// owns the encoder and gives it again when loading a checkpoint of such a model.
+    /// </summary>
+    public ISemanticEncoder? QueryEncoder { get; init; }
+
     /// <summary>The item fields <see cref="ItemEncoder"/> reads. Default title, brand and categories (what LSA reads).</summary>
     public ItemTextFields ItemEncoderFields { get; init; } = ItemTextFields.Default;
 

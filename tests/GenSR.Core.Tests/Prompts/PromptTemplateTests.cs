@@ -33,7 +33,19 @@ public class PromptTemplateTests
         }
         Assert.DoesNotContain(GenSRPromptTemplates.QuerySlot, GenSRPromptTemplates.Recommendation.TextSlots);
         Assert.Contains(GenSRPromptTemplates.QuerySlot, GenSRPromptTemplates.PointwiseSearch.TextSlots);
-        Assert.Equal(4, GenSRPromptTemplates.All.Count);
+        Assert.Equal(6, GenSRPromptTemplates.All.Count);
+    }
+
+    [Fact]
+    public void Query_vector_templates_share_one_soft_token_layout_across_tasks()
+    {
+        var recommendation = GenSRPromptTemplates.For(TaskKind.Recommendation, queryVector: true);
+        var search = GenSRPromptTemplates.For(TaskKind.Search, queryVector: true);
+        Assert.Equal([SoftTokenKind.QueryVector, SoftTokenKind.CollaborativeUser, SoftTokenKind.SemanticUser], recommendation.SoftTokens);
+        Assert.Equal(recommendation.SoftTokens, search.SoftTokens);
+        Assert.Contains(GenSRPromptTemplates.QuerySlot, search.TextSlots);
+        Assert.Equal("[query_vec]", PromptTemplate.SoftTokenTag(SoftTokenKind.QueryVector));
+        Assert.Same(GenSRPromptTemplates.PointwiseRecommendation, GenSRPromptTemplates.For(TaskKind.Recommendation, pointwise: true, queryVector: true));
     }
 
     [Fact]
