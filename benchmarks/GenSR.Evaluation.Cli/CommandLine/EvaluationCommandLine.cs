@@ -35,6 +35,9 @@ public static class EvaluationCommandLine
           --bucket-by-length yes|no  GenSR batches rows of similar history length (default no)
           --item-categories yes|no GenSR's item tokens (semantic view, dense head) start with the category words; the cap on
                                    item tokens rises from 10 to 20 (demo: 6 to 12) (default no)
+          --item-encoder <e>       GenSR's semantic item vectors for identifiers: lsa (default), minilm or arctic
+          --query-vectors <e>      GenSR reads pretrained query vectors: none (default), minilm or arctic (with its query
+                                   prefix); the dense head's item side uses the same encoder's item vectors
           --max-steps <n>          GenSR step budget per model (default none)
           --max-minutes <x>        GenSR training-time budget per model in minutes (default none); the best validated
                                    weights are kept when a budget ends
@@ -103,6 +106,8 @@ public static class EvaluationCommandLine
                 "--max-steps" => settings with { MaxSteps = Integer(arg, Value(), 1, int.MaxValue) },
                 "--bucket-by-length" => settings with { BucketByLength = YesNo(arg, Value()) },
                 "--item-categories" => settings with { ItemCategories = YesNo(arg, Value()) },
+                "--item-encoder" => settings with { ItemEncoder = ParseEncoder(arg, Value(), "lsa") },
+                "--query-vectors" => settings with { QueryVectors = ParseEncoder(arg, Value(), "none") },
                 "--max-minutes" => settings with { MaxMinutes = Bounded(arg, Value(), 0.01, 100_000) },
                 "--conflict-every" => settings with { ConflictEvery = Integer(arg, Value(), 1, int.MaxValue) },
                 "--conflict-dense-mix" => settings with { ConflictDenseMix = Fraction(arg, Value()) },
@@ -189,6 +194,14 @@ public static class EvaluationCommandLine
         double.TryParse(value, NumberStyles.Float, CultureInfo.InvariantCulture, out var x) && x >= min && x <= max
             ? x
             : throw new CommandLineException(string.Create(CultureInfo.InvariantCulture, $"{option}: expected a number in [{min}, {max}], got \"{value}\"."));
+
+    private static string ParseEncoder(string option, string value, string none) => value.Trim().ToLowerInvariant() switch
+    {
+        var v when v == none => none,
+        "minilm" => "minilm",
+        "arctic" => "arctic",
+        _ => throw new CommandLineException($"{option}: unknown encoder \"{value}\"; expected {none}, minilm or arctic."),
+    };
 
     private static string ParseBackbone(string value) => value.Trim().ToLowerInvariant() switch
     {

@@ -82,6 +82,12 @@ public sealed record EvaluationSettings
     /// <summary>Whether GenSR's item tokens start with the item's category words (<c>--item-categories</c>); default false.</summary>
     public bool ItemCategories { get; init; }
 
+    /// <summary>GenSR's semantic item vectors for identifiers (<c>--item-encoder</c>): <c>lsa</c>, <c>minilm</c> or <c>arctic</c>.</summary>
+    public string ItemEncoder { get; init; } = "lsa";
+
+    /// <summary>Whether GenSR reads pretrained query vectors (<c>--query-vectors</c>): <c>none</c>, <c>minilm</c> or <c>arctic</c>.</summary>
+    public string QueryVectors { get; init; } = "none";
+
     /// <summary>GenSR's step budget per model (<c>--max-steps</c>); <c>null</c>: none.</summary>
     public int? MaxSteps { get; init; }
 

@@ -125,6 +125,8 @@ public static class SystemRegistry
         // Category words take item-token room, so the cap doubles to leave the title its share.
         if (settings.ItemCategories) pipeline = pipeline with { ItemTokensIncludeCategories = true, TitleTokens = pipeline.TitleTokens * 2 };
 
+        if (settings.ItemEncoder != "lsa") pipeline = pipeline with { ItemEncoder = SharedEncoders.Get(settings.ItemEncoder, query: false, settings.Threads) };
+        if (settings.QueryVectors != "none") pipeline = pipeline with { QueryEncoder = SharedEncoders.Get(settings.QueryVectors, query: true, settings.Threads) };
         if (settings.LearningRate is { } rate) training = training with { LearningRate = rate };
         if (settings.PointwiseFraction is { } fraction) training = training with { PointwiseFraction = fraction };
         if (settings.IndexingFraction is { } indexing) training = training with { IndexingFraction = indexing };
@@ -133,6 +135,26 @@ public static class SystemRegistry
 
         var options = change(new GenSRSystemOptions(name, pipeline, training));
         return new(key, description, () => options.Pointwise ? new GenSRPointwiseSystem(options) : new GenSRSystem(options));
+    }
+
+    /// <summary>
+    /// The pretrained sentence encoders GenSR's options point at, one per model and role for the whole run (they hold no
+    /// per-model state; loading one takes about a second and 90 MB). They live as long as the console process.
+    /// </summary>
+    private static class SharedEncoders
+    {
+        private static readonly System.Collections.Concurrent.ConcurrentDictionary<(string, bool), OnnxSentenceEncoder> Encoders = new();
+
+        public static OnnxSentenceEncoder Get(string name, bool query, int threads) => Encoders.GetOrAdd((name, query), key =>
+        {
+            var options = new OnnxSentenceEncoderOptions { Threads = threads > 0 ? threads : null };
+            return key.Item1 switch
+            {
+                "minilm" => OnnxSentenceEncoder.Create(PretrainedSentenceModel.MiniLM, options),
+                "arctic" => OnnxSentenceEncoder.Create(PretrainedSentenceModel.ArcticXs, key.Item2 ? options with { TextPrefix = OnnxSentenceEncoder.ArcticQueryPrefix } : options),
+                _ => throw new ArgumentOutOfRangeException(nameof(name), name, "Expected minilm or arctic."),
+            };
+        });
     }
 
     /// <summary>The definitions of the given keys, in the given order.</summary>

@@ -82,6 +82,26 @@ public sealed class EvaluationCommandTests
     }
 
     [Fact]
+    public void Pretrained_encoders_and_item_categories_reach_the_pipeline_options()
+    {
+        var plain = (GenSR.Evaluation.Systems.GenSRSystem)SystemRegistry.Select(EvaluationCommandLine.Parse(["--data", ".", "--systems", "gensr"]))[0].Create();
+        Assert.Null(plain.Options.Pipeline.ItemEncoder);
+        Assert.Null(plain.Options.Pipeline.QueryEncoder);
+        Assert.False(plain.Options.Pipeline.ItemTokensIncludeCategories);
+
+        var settings = EvaluationCommandLine.Parse(["--data", ".", "--systems", "gensr-fused", "--item-encoder", "minilm", "--query-vectors", "arctic", "--item-categories", "yes"]);
+        var fused = (GenSR.Evaluation.Systems.GenSRSystem)SystemRegistry.Select(settings)[0].Create();
+        var items = Assert.IsType<GenSR.Representation.SentenceEncoders.OnnxSentenceEncoder>(fused.Options.Pipeline.ItemEncoder);
+        var queries = Assert.IsType<GenSR.Representation.SentenceEncoders.OnnxSentenceEncoder>(fused.Options.Pipeline.QueryEncoder);
+        Assert.Equal("", items.Options.TextPrefix);
+        Assert.Equal(GenSR.Representation.SentenceEncoders.OnnxSentenceEncoder.ArcticQueryPrefix, queries.Options.TextPrefix);
+        Assert.True(fused.Options.Pipeline.ItemTokensIncludeCategories);
+        Assert.Equal(20, fused.Options.Pipeline.TitleTokens);
+        Assert.Contains("--query-vectors", Assert.Throws<CommandLineException>(() => EvaluationCommandLine.Parse(["--demo", "--query-vectors", "bert"])).Message);
+        Assert.Contains("--item-encoder", Assert.Throws<CommandLineException>(() => EvaluationCommandLine.Parse(["--demo", "--item-encoder", "none"])).Message);
+    }
+
+    [Fact]
     public void Recorded_command_lines_hold_no_absolute_paths()
     {
         var data = Path.Combine(Environment.CurrentDirectory, "data", "set");
