@@ -109,7 +109,7 @@ static void Run(ComputeDevice deviceChoice, string workspace)
     Step.Say($"trained {training.Steps} steps in {training.Elapsed.TotalSeconds:F1} s: loss {first:F3} -> {last:F3} (mean of the first and last 5 steps), " +
              $"best validation NDCG@10 {training.BestValidationNdcg10:F4}");
     Step.Require(last < 0.8 * first, "the training loss did not fall by 20%");
-    Step.Require(File.Exists(Path.Combine(checkpoints, "best", GenSRCheckpoint.ManifestFileName)), "the trainer wrote no best/ checkpoint");
+    Step.Require(GenSRCheckpoint.Exists(Path.Combine(checkpoints, "best")), "the trainer wrote no best/ checkpoint");
 
     // Checkpoint round trip: save, load into the facade, and compare with the in-memory model's answers.
     var folder = Path.Combine(workspace, "model");

@@ -11,12 +11,21 @@ using static TorchSharp.torch;
 namespace GenSR.Unify.Checkpoints;
 
 /// <summary>
-/// A GenSR checkpoint folder: <c>model.safetensors</c> (every parameter and buffer of <see cref="GenSRModel"/>, loadable
-/// by PyTorch's <c>safetensors.torch.load_file</c>) and <c>gensr.json</c> (format and library version, model config,
-/// identifier table, vocabulary, item keys and titles). A SentencePiece vocabulary keeps its <c>spiece.model</c> next to
-/// them. Saving writes a sibling temporary folder and renames it into place, so an interrupted save never damages the
-/// previous checkpoint; loading validates the manifest and every tensor's name, shape and dtype and reports all problems.
+/// A GenSR checkpoint: <c>model.safetensors</c> (every parameter and buffer of <see cref="GenSRModel"/>, loadable by
+/// PyTorch's <c>safetensors.torch.load_file</c>) and <c>gensr.json</c> (format and library version, model config,
+/// identifier table, vocabulary, item keys and titles, the SHA-256 of the weights). A SentencePiece vocabulary keeps its
+/// <c>spiece.model</c> next to them, and sidecar files (e.g. the trainer's optimizer state) go beside them too.
 /// </summary>
+/// <remarks>
+/// <para>Layout: the checkpoint folder holds a pointer file <c>current</c> naming a version folder <c>v-…</c> with the
+/// files. <see cref="Save"/> writes a new version folder completely, then replaces <c>current</c> by an atomic rename and
+/// only then deletes the previous version, so at every instant the folder resolves to one complete checkpoint; a kill
+/// at any point leaves the previous or the new checkpoint, never none. Leftovers of interrupted saves (unreferenced
+/// version folders, pointer temporaries) are removed by the next save, and by a load once they are ten minutes old.
+/// Folders written before this layout (the files directly in the folder) still load, and the next save converts them.</para>
+/// <para>Loading validates the manifest, the weights' SHA-256 and every tensor's name, shape and dtype, and reports all
+/// problems.</para>
+/// </remarks>
 public sealed class GenSRCheckpoint : IDisposable
 {
     /// <summary>Version of the manifest layout.</summary>
@@ -30,6 +39,12 @@ public sealed class GenSRCheckpoint : IDisposable
 
     /// <summary>File name of a SentencePiece model kept with the checkpoint.</summary>
     public const string SentencePieceFileName = "spiece.model";
+
+    /// <summary>File name of the pointer to the current version folder.</summary>
+    public const string CurrentFileName = "current";
+
+    private const string VersionPrefix = "v-";
+    private static readonly TimeSpan StaleAfter = TimeSpan.FromMinutes(10);
 
     private GenSRCheckpoint(GenSRModel model, GenSRInputBuilder builder, IReadOnlyList<string> itemKeys, JsonObject? extra)
     {
@@ -56,13 +71,17 @@ public sealed class GenSRCheckpoint : IDisposable
         typeof(GenSRCheckpoint).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion.Split('+')[0]
         ?? typeof(GenSRCheckpoint).Assembly.GetName().Version?.ToString() ?? "unknown";
 
-    /// <summary>Saves a model and its input side into <paramref name="folder"/> (replacing it atomically).</summary>
-    /// <param name="folder">Destination folder.</param>
+    /// <summary>Saves a model and its input side into <paramref name="folder"/>, replacing the checkpoint there atomically.</summary>
+    /// <param name="folder">Destination folder: absent, empty, or a GenSR checkpoint (anything else is refused).</param>
     /// <param name="model">The model.</param>
     /// <param name="builder">Its input builder.</param>
     /// <param name="itemKeys">External key of every item, by dense id.</param>
     /// <param name="extra">Optional metadata stored under "extra".</param>
-    /// <param name="sidecarFiles">Extra files to write into the folder (name → writer), e.g. optimizer state.</param>
+    /// <param name="sidecarFiles">Extra files to write beside the weights (plain file name → writer), e.g. optimizer state;
+    /// read them back through <see cref="ResolveFolder"/>.</param>
+    /// <exception cref="ArgumentException">Null or duplicate item keys, a sidecar name that is reserved or not a plain file
+    /// name, or a destination that is a file or a non-empty folder that is not a checkpoint.</exception>
+    /// <exception cref="ObjectDisposedException">The model has been disposed.</exception>
     public static void Save(string folder, GenSRModel model, GenSRInputBuilder builder, IReadOnlyList<string> itemKeys, JsonObject? extra = null,
                             IReadOnlyDictionary<string, Action<string>>? sidecarFiles = null)
     {
@@ -72,10 +91,31 @@ public sealed class GenSRCheckpoint : IDisposable
         ArgumentNullException.ThrowIfNull(itemKeys);
         if (itemKeys.Count != model.Config.ItemCount)
             throw new ArgumentException($"{itemKeys.Count} item keys given for {model.Config.ItemCount} items.", nameof(itemKeys));
+        var seenKeys = new HashSet<string>(StringComparer.Ordinal);
+        for (var i = 0; i < itemKeys.Count; i++)
+        {
+            if (itemKeys[i] is null) throw new ArgumentException($"Item key {i} is null.", nameof(itemKeys));
+            if (!seenKeys.Add(itemKeys[i])) throw new ArgumentException($"Item key {i} (\"{itemKeys[i]}\") repeats an earlier key; item keys must be unique.", nameof(itemKeys));
+        }
+        if (model.IsDisposed || model.parameters().Any(p => p.IsInvalid) || model.buffers().Any(b => b.IsInvalid))
+            throw new ObjectDisposedException(nameof(model), "The model has been disposed; there are no weights to save.");
+        if (sidecarFiles is not null)
+            foreach (var name in sidecarFiles.Keys) CheckSidecarName(name);
+
         var full = Path.GetFullPath(folder).TrimEnd(Path.DirectorySeparatorChar);
-        var parent = Path.GetDirectoryName(full) ?? throw new ArgumentException($"\"{folder}\" has no parent folder.", nameof(folder));
-        Directory.CreateDirectory(parent);
-        var temp = $"{full}.tmp-{Guid.NewGuid():N}";
+        if (File.Exists(full)) throw new ArgumentException($"\"{folder}\" is a file; a checkpoint is saved into a folder.", nameof(folder));
+        var legacy = false;
+        if (Directory.Exists(full))
+        {
+            legacy = !File.Exists(Path.Combine(full, CurrentFileName)) && File.Exists(Path.Combine(full, ManifestFileName));
+            if (!legacy && !File.Exists(Path.Combine(full, CurrentFileName)) && Directory.EnumerateFileSystemEntries(full).Any())
+                throw new ArgumentException($"\"{folder}\" holds other files and is not a GenSR checkpoint; save into an empty or new folder (nothing was written).", nameof(folder));
+        }
+
+        Directory.CreateDirectory(full);
+        RemoveLeftovers(full, TimeSpan.Zero);
+        var version = $"{VersionPrefix}{DateTime.UtcNow:yyyyMMddTHHmmssfff}-{Guid.NewGuid():N}";
+        var temp = Path.Combine(full, version);
         Directory.CreateDirectory(temp);
         try
         {
@@ -85,6 +125,7 @@ public sealed class GenSRCheckpoint : IDisposable
                 foreach (var (name, tensor) in model.state_dict()) tensors.Add(new(name, tensor.detach().cpu().contiguous()));
                 SafeTensorsFile.Save(Path.Combine(temp, WeightsFileName), tensors, new Dictionary<string, string> { ["format"] = "pt", ["library"] = "GenSR.NET " + LibraryVersion });
             }
+            var weightsHash = Sha256(Path.Combine(temp, WeightsFileName));
 
             JsonObject vocabulary;
             switch (builder.Vocabulary)
@@ -117,26 +158,130 @@ public sealed class GenSRCheckpoint : IDisposable
                 ["item_keys"] = new JsonArray(itemKeys.Select(k => (JsonNode?)JsonValue.Create(k)).ToArray()),
                 ["item_titles"] = new JsonArray(builder.Titles.Select(t => (JsonNode?)JsonValue.Create(t)).ToArray()),
                 ["extra"] = extra?.DeepClone(),
+                ["weights_sha256"] = weightsHash,
             };
-            File.WriteAllText(Path.Combine(temp, ManifestFileName), manifest.ToJsonString(new JsonSerializerOptions { WriteIndented = false }));
+            WriteDurably(Path.Combine(temp, ManifestFileName), manifest.ToJsonString(new JsonSerializerOptions { WriteIndented = false }));
             if (sidecarFiles is not null)
                 foreach (var (name, write) in sidecarFiles) write(Path.Combine(temp, name));
 
-            string? old = null;
-            if (Directory.Exists(full))
-            {
-                old = $"{full}.old-{Guid.NewGuid():N}";
-                Directory.Move(full, old);
-            }
-
-            Directory.Move(temp, full);
-            if (old is not null) Directory.Delete(old, recursive: true);
+            // The switch: one rename replaces the pointer. Before it the previous checkpoint is current, after it the new one.
+            var pointer = Path.Combine(full, $"{CurrentFileName}.tmp-{Guid.NewGuid():N}");
+            WriteDurably(pointer, version);
+            File.Move(pointer, Path.Combine(full, CurrentFileName), overwrite: true);
         }
         catch
         {
             if (Directory.Exists(temp)) Directory.Delete(temp, recursive: true);
             throw;
         }
+
+        // Only now the previous version (and a converted folder's loose files) can go.
+        foreach (var entry in Directory.EnumerateDirectories(full, VersionPrefix + "*"))
+            if (Path.GetFileName(entry) != version) TryDelete(entry);
+        if (legacy)
+            foreach (var file in Directory.EnumerateFiles(full))
+                if (Path.GetFileName(file) != CurrentFileName) TryDelete(file);
+    }
+
+    /// <summary>
+    /// The folder that holds the current version's files (manifest, weights, sidecars) of the checkpoint at
+    /// <paramref name="folder"/>: its current version folder, or the folder itself for a checkpoint written before
+    /// versioned folders.
+    /// </summary>
+    /// <exception cref="FileNotFoundException"><paramref name="folder"/> is not a GenSR checkpoint.</exception>
+    /// <exception cref="InvalidDataException">The pointer file is malformed or names a missing version.</exception>
+    public static string ResolveFolder(string folder)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(folder);
+        var pointer = Path.Combine(folder, CurrentFileName);
+        if (!File.Exists(pointer))
+        {
+            var manifest = Path.Combine(folder, ManifestFileName);
+            return File.Exists(manifest) ? folder
+                : throw new FileNotFoundException($"\"{folder}\" is not a GenSR checkpoint: it has neither {CurrentFileName} nor {ManifestFileName}.", manifest);
+        }
+
+        var info = new FileInfo(pointer);
+        if (info.Length > 256) throw new InvalidDataException($"{pointer}: {info.Length} bytes; expected the name of a version folder.");
+        var version = File.ReadAllText(pointer).Trim();
+        if (!version.StartsWith(VersionPrefix, StringComparison.Ordinal) || version.Any(c => !(char.IsAsciiLetterOrDigit(c) || c == '-')))
+            throw new InvalidDataException($"{pointer}: \"{version}\" is not a version folder name (v- followed by letters, digits and dashes).");
+        var resolved = Path.Combine(folder, version);
+        return Directory.Exists(resolved) ? resolved
+            : throw new InvalidDataException($"{pointer}: names the version folder \"{version}\", which does not exist.");
+    }
+
+    /// <summary>Whether <paramref name="folder"/> holds a GenSR checkpoint (current layout or the earlier one); does not validate it.</summary>
+    public static bool Exists(string folder) =>
+        !string.IsNullOrWhiteSpace(folder) && (File.Exists(Path.Combine(folder, CurrentFileName)) || File.Exists(Path.Combine(folder, ManifestFileName)));
+
+    private static void CheckSidecarName(string name)
+    {
+        if (string.IsNullOrWhiteSpace(name) || name is "." or ".." || name.IndexOfAny(Path.GetInvalidFileNameChars()) >= 0 || name.Contains('/') || name.Contains('\\') || Path.IsPathRooted(name))
+            throw new ArgumentException($"Sidecar name \"{name}\" must be a plain file name (no folders, no \"..\", not rooted).", nameof(name));
+        if (name is ManifestFileName or WeightsFileName or SentencePieceFileName or CurrentFileName)
+            throw new ArgumentException($"Sidecar name \"{name}\" is reserved for the checkpoint's own files.", nameof(name));
+    }
+
+    /// <summary>Removes what interrupted saves left: unreferenced version folders and pointer temporaries older than <paramref name="age"/>, and the sibling folders of the earlier layout's saves.</summary>
+    private static void RemoveLeftovers(string full, TimeSpan age)
+    {
+        string? current = null;
+        try
+        {
+            if (File.Exists(Path.Combine(full, CurrentFileName))) current = Path.GetFileName(ResolveFolder(full));
+        }
+        catch (InvalidDataException)
+        {
+            // A damaged pointer: keep every version folder, the user may need one.
+            return;
+        }
+
+        var cutoff = DateTime.UtcNow - age;
+        foreach (var entry in Directory.EnumerateDirectories(full, VersionPrefix + "*"))
+            if (Path.GetFileName(entry) != current && Directory.GetLastWriteTimeUtc(entry) <= cutoff) TryDelete(entry);
+        foreach (var entry in Directory.EnumerateFiles(full, CurrentFileName + ".tmp-*"))
+            if (File.GetLastWriteTimeUtc(entry) <= cutoff) TryDelete(entry);
+        var parent = Path.GetDirectoryName(full);
+        var name = Path.GetFileName(full);
+        if (parent is null) return;
+        // The earlier layout saved through sibling folders "<name>.tmp-<32 hex>" and "<name>.old-<32 hex>".
+        foreach (var pattern in new[] { name + ".tmp-*", name + ".old-*" })
+            foreach (var entry in Directory.EnumerateDirectories(parent, pattern))
+            {
+                var suffix = Path.GetFileName(entry)[(name.Length + 5)..];
+                if (suffix.Length == 32 && suffix.All(char.IsAsciiHexDigitLower) && Directory.GetLastWriteTimeUtc(entry) <= cutoff) TryDelete(entry);
+            }
+    }
+
+    private static void TryDelete(string path)
+    {
+        try
+        {
+            if (Directory.Exists(path)) Directory.Delete(path, recursive: true);
+            else if (File.Exists(path)) File.Delete(path);
+        }
+        catch (IOException)
+        {
+            // Another process may hold it; the next save tries again.
+        }
+        catch (UnauthorizedAccessException)
+        {
+        }
+    }
+
+    private static void WriteDurably(string path, string text)
+    {
+        using var stream = new FileStream(path, FileMode.CreateNew, FileAccess.Write, FileShare.None);
+        var bytes = System.Text.Encoding.UTF8.GetBytes(text);
+        stream.Write(bytes);
+        stream.Flush(flushToDisk: true);
+    }
+
+    private static string Sha256(string path)
+    {
+        using var stream = File.OpenRead(path);
+        return Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(stream)).ToLowerInvariant();
     }
 
     /// <summary>Loads a checkpoint folder onto <paramref name="device"/> (CPU by default).</summary>
@@ -148,6 +293,14 @@ public sealed class GenSRCheckpoint : IDisposable
     public static GenSRCheckpoint Load(string folder, Device? device = null, Representation.Semantic.ISemanticEncoder? queryEncoder = null)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(folder);
+        if (!Directory.Exists(folder)) throw new DirectoryNotFoundException($"No GenSR checkpoint folder at \"{folder}\".");
+        var root = folder;
+        folder = ResolveFolder(root);
+        if (folder != root)
+        {
+            try { RemoveLeftovers(Path.GetFullPath(root), StaleAfter); }
+            catch (IOException) { } // cleaning is best effort; loading does not depend on it
+        }
         var manifestPath = Path.Combine(folder, ManifestFileName);
         var weightsPath = Path.Combine(folder, WeightsFileName);
         if (!File.Exists(manifestPath)) throw new FileNotFoundException($"\"{folder}\" is not a GenSR checkpoint: {ManifestFileName} is missing.", manifestPath);
@@ -167,6 +320,14 @@ public sealed class GenSRCheckpoint : IDisposable
         var version = manifest["format_version"] is JsonValue v && v.TryGetValue<int>(out var fv) ? fv : -1;
         if (version != FormatVersion)
             throw new InvalidDataException($"{manifestPath}: format_version {version} is not supported (this library reads version {FormatVersion}).");
+
+        if (manifest["weights_sha256"] is JsonValue hashValue)
+        {
+            var recorded = hashValue.TryGetValue<string>(out var h) ? h : throw new InvalidDataException($"{manifestPath}: \"weights_sha256\" must be a string.");
+            var actual = Sha256(weightsPath);
+            if (!string.Equals(recorded, actual, StringComparison.OrdinalIgnoreCase))
+                throw new InvalidDataException($"{weightsPath}: SHA-256 {actual} does not match the manifest's {recorded}; the weights were changed or damaged after saving.");
+        }
 
         var config = GenSRModelConfig.FromJson(manifest["model"], $"{manifestPath} \"model\"");
         var identifiers = IdentifierTable.FromJson(manifest["identifiers"], $"{manifestPath} \"identifiers\"");

@@ -354,6 +354,16 @@ public sealed class GenSRModel : nn.Module
         return ((embedded * weights).sum(1) / weights.sum(1).ClampMinScalar(1)).MoveToOuterDisposeScope();
     }
 
+    /// <summary>Whether the model has been disposed (its weights are gone).</summary>
+    public bool IsDisposed { get; private set; }
+
+    /// <inheritdoc />
+    protected override void Dispose(bool disposing)
+    {
+        IsDisposed = true;
+        base.Dispose(disposing);
+    }
+
     /// <summary>Switches the backbone's numeric precision (see <see cref="T5Precision"/>).</summary>
     public void UsePrecision(T5Precision precision) => backbone.UsePrecision(precision);
 

@@ -395,7 +395,7 @@ public sealed class GenSRTrainer
     {
         using var checkpoint = GenSRCheckpoint.Load(folder);
         var state = checkpoint.Extra ?? throw new InvalidDataException($"\"{folder}\" holds no training state; resume from a \"last\" checkpoint written by the trainer.");
-        var optimizerPath = Path.Combine(folder, OptimizerFileName);
+        var optimizerPath = Path.Combine(GenSRCheckpoint.ResolveFolder(folder), OptimizerFileName);
         if (!File.Exists(optimizerPath)) throw new FileNotFoundException($"\"{folder}\" has no {OptimizerFileName}; resume from a \"last\" checkpoint written by the trainer.", optimizerPath);
         var weights = checkpoint.Model.state_dict().ToDictionary(kv => kv.Key, kv => kv.Value);
         GenSRCheckpoint.LoadState(Model, weights, folder);

@@ -100,11 +100,20 @@ public sealed class EndToEndTests(TrainedDemoFixture fixture) : IClassFixture<Tr
         try
         {
             GenSRCheckpoint.Save(folder, fixture.Prepared.Model, fixture.Prepared.Builder, fixture.Prepared.ItemKeys);
-            var weights = global::GenSR.Core.Serialization.SafeTensorsFile.Load(Path.Combine(folder, GenSRCheckpoint.WeightsFileName));
+            var files = GenSRCheckpoint.ResolveFolder(folder);
+            var weights = global::GenSR.Core.Serialization.SafeTensorsFile.Load(Path.Combine(files, GenSRCheckpoint.WeightsFileName));
             var removed = weights.Keys.First(k => k.StartsWith("backbone.encoder", StringComparison.Ordinal));
             weights.Remove(removed);
             weights["unexpected.weight"] = TorchSharp.torch.zeros(2);
-            global::GenSR.Core.Serialization.SafeTensorsFile.Save(Path.Combine(folder, GenSRCheckpoint.WeightsFileName), weights);
+            global::GenSR.Core.Serialization.SafeTensorsFile.Save(Path.Combine(files, GenSRCheckpoint.WeightsFileName), weights);
+            // The manifest's SHA-256 catches the edit first ...
+            var changed = Assert.Throws<InvalidDataException>(() => GenSRCheckpoint.Load(folder));
+            Assert.Contains("SHA-256", changed.Message);
+            // ... and without it (a checkpoint from before the hash) every mismatch is listed.
+            var manifestPath = Path.Combine(files, GenSRCheckpoint.ManifestFileName);
+            var manifest = System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllText(manifestPath))!.AsObject();
+            manifest.Remove("weights_sha256");
+            File.WriteAllText(manifestPath, manifest.ToJsonString());
             var e = Assert.Throws<GenSRCheckpointException>(() => GenSRCheckpoint.Load(folder));
             Assert.Contains(e.Problems, p => p.Contains(removed));
             Assert.Contains(e.Problems, p => p.Contains("unexpected.weight"));
@@ -149,8 +158,8 @@ public sealed class EndToEndTests(TrainedDemoFixture fixture) : IClassFixture<Tr
     [Fact]
     public void Training_wrote_best_and_last_checkpoints_and_resumes()
     {
-        Assert.True(File.Exists(Path.Combine(fixture.CheckpointFolder, "best", GenSRCheckpoint.ManifestFileName)));
-        Assert.True(File.Exists(Path.Combine(fixture.CheckpointFolder, "last", "optimizer.bin")));
+        Assert.True(GenSRCheckpoint.Exists(Path.Combine(fixture.CheckpointFolder, "best")));
+        Assert.True(File.Exists(Path.Combine(GenSRCheckpoint.ResolveFolder(Path.Combine(fixture.CheckpointFolder, "last")), "optimizer.bin")));
         Assert.Contains(fixture.Result.History, h => h.GradientConflict is double g && g >= -1 && g <= 1);
 
         using var checkpoint = GenSRCheckpoint.Load(Path.Combine(fixture.CheckpointFolder, "last"));

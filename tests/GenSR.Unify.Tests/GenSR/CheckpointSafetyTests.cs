@@ -1,0 +1,115 @@
+using GenSR.Unify.Checkpoints;
+
+namespace GenSR.Unify.Tests.GenSR;
+
+/// <summary>Saving never leaves a folder without a complete checkpoint, refuses what it would damage, and cleans up after interrupted saves.</summary>
+public sealed class CheckpointSafetyTests(QueryVectorFixture fixture) : IClassFixture<QueryVectorFixture>, IDisposable
+{
+    private readonly string _root = Directory.CreateTempSubdirectory("gensr-checkpoint-safety-").FullName;
+
+    public void Dispose() => Directory.Delete(_root, recursive: true);
+
+    private void Save(string folder, IReadOnlyList<string>? keys = null, IReadOnlyDictionary<string, Action<string>>? sidecars = null) =>
+        GenSRCheckpoint.Save(folder, fixture.Prepared.Model, fixture.Prepared.Builder, keys ?? fixture.Prepared.ItemKeys, sidecarFiles: sidecars);
+
+    [Fact]
+    public void A_save_switches_one_pointer_and_keeps_a_single_version()
+    {
+        var folder = Path.Combine(_root, "model");
+        Save(folder);
+        var first = GenSRCheckpoint.ResolveFolder(folder);
+        Save(folder, sidecars: new Dictionary<string, Action<string>> { ["notes.txt"] = path => File.WriteAllText(path, "second") });
+        var second = GenSRCheckpoint.ResolveFolder(folder);
+        Assert.NotEqual(first, second);
+        Assert.False(Directory.Exists(first));
+        Assert.Equal([GenSRCheckpoint.CurrentFileName], Directory.GetFiles(folder).Select(Path.GetFileName));
+        Assert.Single(Directory.GetDirectories(folder));
+        Assert.Equal("second", File.ReadAllText(Path.Combine(second, "notes.txt")));
+        using var loaded = GenSRCheckpoint.Load(folder, queryEncoder: fixture.Encoder);
+        Assert.Equal(fixture.Prepared.ItemKeys, loaded.ItemKeys);
+    }
+
+    [Fact]
+    public void An_interrupted_save_leaves_the_previous_checkpoint_and_the_next_save_cleans_up()
+    {
+        var folder = Path.Combine(_root, "model");
+        Save(folder);
+        var current = GenSRCheckpoint.ResolveFolder(folder);
+        // What a kill at any instant before the pointer switch leaves: a partial version folder and a pointer temporary.
+        var partial = Path.Combine(folder, "v-20000101T000000000-" + new string('0', 32));
+        Directory.CreateDirectory(partial);
+        File.WriteAllText(Path.Combine(partial, GenSRCheckpoint.WeightsFileName), "half");
+        File.WriteAllText(Path.Combine(folder, GenSRCheckpoint.CurrentFileName + ".tmp-" + new string('1', 32)), "v-x");
+        Assert.Equal(current, GenSRCheckpoint.ResolveFolder(folder));
+        using (GenSRCheckpoint.Load(folder, queryEncoder: fixture.Encoder)) { }
+
+        Save(folder);
+        Assert.False(Directory.Exists(partial));
+        Assert.Single(Directory.GetDirectories(folder));
+        Assert.Equal([GenSRCheckpoint.CurrentFileName], Directory.GetFiles(folder).Select(Path.GetFileName));
+    }
+
+    [Fact]
+    public void A_folder_of_the_earlier_layout_loads_and_is_converted_by_the_next_save()
+    {
+        var folder = Path.Combine(_root, "legacy");
+        Save(folder);
+        // Flatten into the earlier layout: the files directly in the folder, no pointer.
+        var version = GenSRCheckpoint.ResolveFolder(folder);
+        foreach (var file in Directory.GetFiles(version)) File.Move(file, Path.Combine(folder, Path.GetFileName(file)));
+        Directory.Delete(version);
+        File.Delete(Path.Combine(folder, GenSRCheckpoint.CurrentFileName));
+        Assert.Equal(folder, GenSRCheckpoint.ResolveFolder(folder));
+        using (GenSRCheckpoint.Load(folder, queryEncoder: fixture.Encoder)) { }
+
+        Save(folder);
+        Assert.Equal([GenSRCheckpoint.CurrentFileName], Directory.GetFiles(folder).Select(Path.GetFileName));
+        using (GenSRCheckpoint.Load(folder, queryEncoder: fixture.Encoder)) { }
+    }
+
+    [Fact]
+    public void Saving_refuses_what_it_would_damage_and_writes_nothing()
+    {
+        var occupied = Path.Combine(_root, "occupied");
+        Directory.CreateDirectory(occupied);
+        File.WriteAllText(Path.Combine(occupied, "thesis.docx"), "precious");
+        var e = Assert.Throws<ArgumentException>(() => Save(occupied));
+        Assert.Contains("not a GenSR checkpoint", e.Message);
+        Assert.Equal(["thesis.docx"], Directory.GetFileSystemEntries(occupied).Select(Path.GetFileName));
+
+        var file = Path.Combine(_root, "a-file");
+        File.WriteAllText(file, "x");
+        Assert.Throws<ArgumentException>(() => Save(file));
+
+        var folder = Path.Combine(_root, "refused");
+        var keys = fixture.Prepared.ItemKeys.ToArray();
+        keys[1] = keys[0];
+        Assert.Contains("unique", Assert.Throws<ArgumentException>(() => Save(folder, keys)).Message);
+        keys[1] = null!;
+        Assert.Contains("null", Assert.Throws<ArgumentException>(() => Save(folder, keys)).Message);
+        foreach (var name in new[] { GenSRCheckpoint.WeightsFileName, GenSRCheckpoint.ManifestFileName, GenSRCheckpoint.CurrentFileName, "../escape.bin", "/tmp/abs.bin", "sub/x.bin", ".." })
+            Assert.Throws<ArgumentException>(() => Save(folder, sidecars: new Dictionary<string, Action<string>> { [name] = path => File.WriteAllText(path, "x") }));
+        Assert.False(Directory.Exists(folder));
+        Assert.False(File.Exists(Path.Combine(_root, "escape.bin")));
+
+        var model = fixture.Prepared.Model;
+        var disposed = new Model.GenSRModel(model.Config, model.ItemCollaborative, model.state_dict()[Model.GenSRModel.ItemTitleIdsName],
+                                            fixture.Prepared.Builder.Vocabulary.PadId, itemTextVectors: model.ItemTextVectors);
+        disposed.Dispose();
+        Assert.ThrowsAny<ObjectDisposedException>(() => GenSRCheckpoint.Save(folder, disposed, fixture.Prepared.Builder, fixture.Prepared.ItemKeys));
+        Assert.False(Directory.Exists(folder));
+    }
+
+    [Fact]
+    public void A_damaged_pointer_is_reported_by_name()
+    {
+        var folder = Path.Combine(_root, "pointer");
+        Save(folder);
+        var pointer = Path.Combine(folder, GenSRCheckpoint.CurrentFileName);
+        File.WriteAllText(pointer, "../../etc");
+        Assert.Contains(pointer, Assert.Throws<InvalidDataException>(() => GenSRCheckpoint.Load(folder)).Message);
+        File.WriteAllText(pointer, "v-missing");
+        Assert.Contains("does not exist", Assert.Throws<InvalidDataException>(() => GenSRCheckpoint.Load(folder)).Message);
+        Assert.Throws<DirectoryNotFoundException>(() => GenSRCheckpoint.Load(Path.Combine(_root, "absent")));
+    }
+}
