@@ -38,12 +38,9 @@ public static class SafeTensorsFile
         {
             foreach (var e in entries)
             {
-                var length = checked((int)(e.End - e.Begin));
-                var expected = ElementSize(e.DType, path, e.Name) * e.Shape.Aggregate(1L, (a, b) => a * b);
-                if (expected != length)
-                    throw new InvalidDataException($"{path}: tensor \"{e.Name}\" has {length} bytes, expected {expected} for {e.DType}{FormatShape(e.Shape)}.");
-                if (dataStart + e.End > fs.Length)
-                    throw new InvalidDataException($"{path}: tensor \"{e.Name}\" lies beyond the end of the file (truncated?).");
+                if (e.End - e.Begin > Array.MaxLength)
+                    throw new InvalidDataException($"{path}: tensor \"{e.Name}\" has {e.End - e.Begin} bytes; at most {Array.MaxLength} per tensor are supported.");
+                var length = (int)(e.End - e.Begin);
                 var buffer = new byte[length];
                 fs.Seek(dataStart + e.Begin, SeekOrigin.Begin);
                 fs.ReadExactly(buffer);
@@ -125,8 +122,14 @@ public static class SafeTensorsFile
         var buf = new byte[headerLength];
         fs.ReadExactly(buf);
         JsonObject header;
-        try { header = JsonNode.Parse(buf) as JsonObject ?? throw new InvalidDataException($"{path}: the header is not a JSON object."); }
+        try
+        {
+            header = JsonNode.Parse(buf) as JsonObject ?? throw new InvalidDataException($"{path}: the header is not a JSON object.");
+            _ = header.Count; // materialises the properties, where a repeated key is found
+        }
         catch (JsonException e) { throw new InvalidDataException($"{path}: the header is not valid JSON ({e.Message}).", e); }
+        catch (ArgumentException e) { throw new InvalidDataException($"{path}: the header names a tensor twice ({e.Message}).", e); }
+        var dataLength = fs.Length - 8 - (long)headerLength;
         var entries = new List<HeaderEntry>();
         foreach (var (name, node) in header)
         {
@@ -137,14 +140,34 @@ public static class SafeTensorsFile
                 var dtype = (string)o["dtype"]!;
                 var shape = ((JsonArray)o["shape"]!).Select(x => x!.GetValue<long>()).ToArray();
                 var offs = ((JsonArray)o["data_offsets"]!).Select(x => x!.GetValue<long>()).ToArray();
-                if (offs.Length != 2 || offs[0] > offs[1]) throw new InvalidDataException("bad data_offsets");
+                if (offs.Length != 2) throw new InvalidDataException("bad data_offsets");
                 entries.Add(new HeaderEntry(name, dtype, shape, offs[0], offs[1]));
             }
-            catch (Exception e) when (e is InvalidCastException or NullReferenceException or FormatException or InvalidOperationException or InvalidDataException)
+            catch (Exception e) when (e is InvalidCastException or NullReferenceException or ArgumentNullException or FormatException or InvalidOperationException or InvalidDataException)
             {
                 throw new InvalidDataException($"{path}: header entry \"{name}\" is malformed; expected {{\"dtype\": str, \"shape\": [int], \"data_offsets\": [begin, end]}}.", e);
             }
         }
+
+        // Every tensor's bytes must match its dtype and shape and lie inside the data section, the tensors one after
+        // another without overlap (the layout safetensors writes), before anything is allocated for them.
+        foreach (var e in entries)
+        {
+            if (e.Shape.Length > 16 || e.Shape.Any(d => d < 0))
+                throw new InvalidDataException($"{path}: tensor \"{e.Name}\" has shape {FormatShape(e.Shape)}; expected at most 16 non-negative dimensions.");
+            long count;
+            try { count = e.Shape.Aggregate(1L, (a, b) => checked(a * b)); }
+            catch (OverflowException) { throw new InvalidDataException($"{path}: tensor \"{e.Name}\" has shape {FormatShape(e.Shape)}, whose size overflows."); }
+            if (e.Begin < 0 || e.End < e.Begin || e.End > dataLength)
+                throw new InvalidDataException($"{path}: tensor \"{e.Name}\" has data_offsets [{e.Begin}, {e.End}] outside the {dataLength}-byte data section (damaged, or not written by safetensors).");
+            var size = ElementSize(e.DType, path, e.Name);
+            if (count > (e.End - e.Begin) / size || count * size != e.End - e.Begin)
+                throw new InvalidDataException($"{path}: tensor \"{e.Name}\" has {e.End - e.Begin} bytes, expected {(count <= long.MaxValue / size ? count * size : -1)} for {e.DType}{FormatShape(e.Shape)}.");
+        }
+        var ordered = entries.OrderBy(e => e.Begin).ThenBy(e => e.End).ToList();
+        for (var i = 1; i < ordered.Count; i++)
+            if (ordered[i].Begin < ordered[i - 1].End)
+                throw new InvalidDataException($"{path}: tensors \"{ordered[i - 1].Name}\" and \"{ordered[i].Name}\" overlap (data_offsets [{ordered[i - 1].Begin}, {ordered[i - 1].End}] and [{ordered[i].Begin}, {ordered[i].End}]).");
         return (entries, 8 + (long)headerLength);
     }
 

@@ -53,6 +53,38 @@ public class SafeTensorsFileTests : IDisposable
         Assert.Equal(8 + (long)headerLength + 12, bytes.Length);
     }
 
+    /// <summary>A file with the given header JSON (padded) and data bytes, as an attacker could write it.</summary>
+    private string Crafted(string header, int dataBytes)
+    {
+        var path = Path.Combine(_dir, $"crafted-{Guid.NewGuid():N}.safetensors");
+        var json = System.Text.Encoding.UTF8.GetBytes(header);
+        var padded = (json.Length + 7) / 8 * 8;
+        var bytes = new byte[8 + padded + dataBytes];
+        BitConverter.GetBytes((ulong)padded).CopyTo(bytes, 0);
+        json.CopyTo(bytes, 8);
+        for (var i = json.Length; i < padded; i++) bytes[8 + i] = (byte)' ';
+        File.WriteAllBytes(path, bytes);
+        return path;
+    }
+
+    [Theory]
+    [InlineData("{\"a\":{\"dtype\":\"F32\",\"shape\":[2],\"data_offsets\":[-8,0]}}", 8, "outside")]
+    [InlineData("{\"a\":{\"dtype\":\"F32\",\"shape\":[2],\"data_offsets\":[0,8]},\"b\":{\"dtype\":\"F32\",\"shape\":[2],\"data_offsets\":[4,12]}}", 12, "overlap")]
+    [InlineData("{\"a\":{\"dtype\":\"F32\",\"shape\":[4],\"data_offsets\":[0,16]}}", 8, "outside")]
+    [InlineData("{\"a\":{\"dtype\":\"F32\",\"shape\":[-2],\"data_offsets\":[0,8]}}", 8, "non-negative")]
+    [InlineData("{\"a\":{\"dtype\":\"F32\",\"shape\":[4611686018427387904,4],\"data_offsets\":[0,8]}}", 8, "overflows")]
+    [InlineData("{\"a\":{\"dtype\":\"F32\",\"shape\":[1048576,1048576],\"data_offsets\":[0,8]}}", 8, "expected")]
+    [InlineData("{\"a\":{\"dtype\":\"F32\",\"shape\":[2],\"data_ofsets\":[0,8]}}", 8, "malformed")]
+    [InlineData("{\"a\":{\"dtype\":\"F32\",\"shape\":[2],\"data_offsets\":[0,8]},\"a\":{\"dtype\":\"F32\",\"shape\":[2],\"data_offsets\":[0,8]}}", 8, "twice")]
+    public void Crafted_headers_are_refused_before_anything_is_allocated(string header, int dataBytes, string expected)
+    {
+        var path = Crafted(header, dataBytes);
+        var load = Assert.Throws<InvalidDataException>(() => SafeTensorsFile.Load(path));
+        Assert.Contains(path, load.Message);
+        Assert.Contains(expected, load.Message);
+        Assert.Throws<InvalidDataException>(() => SafeTensorsFile.ReadHeader(path));
+    }
+
     [Fact]
     public void Truncated_and_malformed_files_name_the_file_and_tensor()
     {
