@@ -278,11 +278,43 @@ public sealed class GenSRCheckpoint : IDisposable
         stream.Flush(flushToDisk: true);
     }
 
+    /// <summary>SHA-256 of the file's bytes, reading exactly its length (a device file behind a link cannot make it read forever).</summary>
     private static string Sha256(string path)
     {
         using var stream = File.OpenRead(path);
-        return Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(stream)).ToLowerInvariant();
+        using var hash = System.Security.Cryptography.IncrementalHash.CreateHash(System.Security.Cryptography.HashAlgorithmName.SHA256);
+        var buffer = new byte[1 << 20];
+        var left = stream.Length;
+        while (left > 0)
+        {
+            var read = stream.Read(buffer, 0, (int)Math.Min(buffer.Length, left));
+            if (read == 0) throw new InvalidDataException($"{path}: the file ended before its stated length.");
+            hash.AppendData(buffer, 0, read);
+            left -= read;
+        }
+        return Convert.ToHexString(hash.GetHashAndReset()).ToLowerInvariant();
     }
+
+    /// <summary>The text of a manifest: at most <see cref="MaxManifestBytes"/>, read to the file's stated length only.</summary>
+    private static string ReadManifest(string path)
+    {
+        using var stream = File.OpenRead(path);
+        if (stream.Length > MaxManifestBytes)
+            throw new InvalidDataException($"{path}: {stream.Length:N0} bytes; a GenSR manifest is at most {MaxManifestBytes:N0} bytes.");
+        var bytes = new byte[stream.Length];
+        stream.ReadExactly(bytes);
+        try
+        {
+            return new System.Text.UTF8Encoding(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true).GetString(bytes);
+        }
+        catch (System.Text.DecoderFallbackException e)
+        {
+            throw new InvalidDataException($"{path}: not valid UTF-8 at byte {e.Index}.", e);
+        }
+    }
+
+    /// <summary>The largest manifest <see cref="Load"/> reads (item keys and titles of a few million items fit).</summary>
+    public const long MaxManifestBytes = 1L << 30;
 
     /// <summary>Loads a checkpoint folder onto <paramref name="device"/> (CPU by default).</summary>
     /// <param name="folder">The checkpoint folder.</param>
@@ -308,11 +340,16 @@ public sealed class GenSRCheckpoint : IDisposable
         JsonObject manifest;
         try
         {
-            manifest = JsonNode.Parse(File.ReadAllText(manifestPath)) as JsonObject ?? throw new InvalidDataException($"{manifestPath}: expected a JSON object.");
+            manifest = JsonNode.Parse(ReadManifest(manifestPath)) as JsonObject ?? throw new InvalidDataException($"{manifestPath}: expected a JSON object.");
+            _ = manifest.Count; // materialises the properties, where a repeated key is found
         }
         catch (JsonException e)
         {
             throw new InvalidDataException($"{manifestPath}: malformed JSON ({e.Message}).", e);
+        }
+        catch (ArgumentException e)
+        {
+            throw new InvalidDataException($"{manifestPath}: a key appears twice ({e.Message}).", e);
         }
 
         if ((string?)manifest["format"] != "gensr-checkpoint")
@@ -346,6 +383,13 @@ public sealed class GenSRCheckpoint : IDisposable
             throw new InvalidDataException($"{manifestPath}: {e.Message}", e);
         }
 
+        // The manifest is untrusted: before the model is allocated, the size it describes must fit the weights on disk.
+        var (entries, _) = SafeTensorsFile.ReadHeader(weightsPath);
+        var stored = entries.Sum(e => e.Shape.Aggregate(1.0, (a, b) => a * b));
+        var needed = MinimumParameters(config);
+        if (needed > stored)
+            throw new InvalidDataException($"{manifestPath}: the model config describes at least {needed:N0} parameters but {weightsPath} holds {stored:N0} values; the manifest does not belong to these weights.");
+
         var tensors = SafeTensorsFile.Load(weightsPath);
         try
         {
@@ -370,6 +414,17 @@ public sealed class GenSRCheckpoint : IDisposable
         {
             foreach (var t in tensors.Values) t.Dispose();
         }
+    }
+
+    /// <summary>A lower bound on the parameters a config implies: the shared embedding and every backbone layer's attention
+    /// and feed-forward matrices (computed in doubles, so absurd configs cannot overflow).</summary>
+    private static double MinimumParameters(GenSRModelConfig config)
+    {
+        var b = config.Backbone;
+        double d = b.DModel, inner = (double)b.NumHeads * b.DKv, ff = b.DFf;
+        var encoderLayer = 4 * d * inner + 2 * d * ff;
+        var decoderLayer = 8 * d * inner + 2 * d * ff;
+        return (double)b.VocabSize * d + b.NumLayers * encoderLayer + b.NumDecoderLayers * decoderLayer + (double)config.ItemCount * config.CollaborativeDimension;
     }
 
     /// <summary>Copies <paramref name="tensors"/> into <paramref name="model"/>'s parameters and buffers after checking names, shapes and dtypes.</summary>

@@ -101,6 +101,50 @@ public sealed class CheckpointSafetyTests(QueryVectorFixture fixture) : IClassFi
     }
 
     [Fact]
+    public void An_edited_manifest_cannot_make_the_load_allocate_a_huge_model()
+    {
+        var folder = Path.Combine(_root, "huge");
+        Save(folder);
+        var manifestPath = Path.Combine(GenSRCheckpoint.ResolveFolder(folder), GenSRCheckpoint.ManifestFileName);
+        var original = File.ReadAllText(manifestPath);
+        var manifest = System.Text.Json.Nodes.JsonNode.Parse(original)!.AsObject();
+        manifest["model"]!["backbone"]!["d_model"] = 1_048_576;
+        File.WriteAllText(manifestPath, manifest.ToJsonString());
+        var e = Assert.Throws<InvalidDataException>(() => GenSRCheckpoint.Load(folder, queryEncoder: fixture.Encoder));
+        Assert.Contains("does not belong to these weights", e.Message);
+
+        manifest = System.Text.Json.Nodes.JsonNode.Parse(original)!.AsObject();
+        manifest["model"]!["backbone"]!["num_layers"] = 200_000;
+        File.WriteAllText(manifestPath, manifest.ToJsonString());
+        Assert.Throws<InvalidDataException>(() => GenSRCheckpoint.Load(folder, queryEncoder: fixture.Encoder));
+
+        File.WriteAllText(manifestPath, original.Replace("{\"format\":", "{\"format\":\"x\",\"format\":"));
+        Assert.Contains(manifestPath, Assert.Throws<InvalidDataException>(() => GenSRCheckpoint.Load(folder, queryEncoder: fixture.Encoder)).Message);
+    }
+
+    [Fact]
+    public void Links_to_device_files_are_not_read_forever()
+    {
+        if (!OperatingSystem.IsLinux()) return;
+        var folder = Path.Combine(_root, "links");
+        Save(folder);
+        var files = GenSRCheckpoint.ResolveFolder(folder);
+        foreach (var name in new[] { GenSRCheckpoint.WeightsFileName, GenSRCheckpoint.ManifestFileName })
+        {
+            var path = Path.Combine(files, name);
+            var kept = path + ".kept";
+            File.Move(path, kept);
+            File.CreateSymbolicLink(path, "/dev/zero");
+            var clock = System.Diagnostics.Stopwatch.StartNew();
+            var e = Assert.Throws<InvalidDataException>(() => GenSRCheckpoint.Load(folder, queryEncoder: fixture.Encoder));
+            Assert.Contains(path, e.Message);
+            Assert.True(clock.Elapsed < TimeSpan.FromSeconds(10), $"{name}: {clock.Elapsed}");
+            File.Delete(path);
+            File.Move(kept, path);
+        }
+    }
+
+    [Fact]
     public void A_damaged_pointer_is_reported_by_name()
     {
         var folder = Path.Combine(_root, "pointer");
