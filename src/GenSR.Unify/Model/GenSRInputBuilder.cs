@@ -56,7 +56,9 @@ public sealed class GenSRInputBuilder
         Vocabulary = vocabulary;
         Identifiers = identifiers;
         PromptHistoryItems = promptHistoryItems;
-        Renderer = new PromptRenderer(vocabulary);
+        // A very long query loses its last words rather than failing the batch (the query tokens the history encoders
+        // read are the first QueryTokens anyway); the candidate's text is shortened first.
+        Renderer = new PromptRenderer(vocabulary, new PromptRendererOptions { TruncatableTextSlots = [GenSRPromptTemplates.CandidateSlot, GenSRPromptTemplates.QuerySlot] });
         _titles = itemTitles.ToArray();
         _identifierTokens = new int[identifiers.ItemCount][];
         for (var i = 0; i < identifiers.ItemCount; i++) _identifierTokens[i] = identifiers.ToTokenIds(i, vocabulary.IdentifierOffset);

@@ -162,6 +162,17 @@ public sealed class QueryVectorTests(QueryVectorFixture fixture) : IClassFixture
         }
     }
 
+    [Fact]
+    public void A_very_long_query_is_shortened_instead_of_failing_the_batch()
+    {
+        var c = fixture.Split.Validation[0];
+        var query = string.Join(' ', Enumerable.Repeat(c.Query, 400));
+        Assert.True(query.Length > 2000);
+        using var batch = fixture.Prepared.Builder.Build([new GenSRRequest(c.History, TaskKind.Search, query)], CPU, withLabels: false);
+        Assert.True(batch.Prompt.InputIds.shape[1] <= 256);
+        Assert.Equal(fixture.Prepared.Model.Config.QueryTokens, (int)batch.QueryMask.sum().item<long>());
+    }
+
     /// <summary>Encodes each text as the inner encoder encodes that text with a word appended.</summary>
     private sealed class ShiftedEncoder(ISemanticEncoder inner) : ISemanticEncoder
     {
