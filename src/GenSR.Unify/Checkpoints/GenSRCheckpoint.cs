@@ -370,6 +370,10 @@ public sealed class GenSRCheckpoint : IDisposable
         var identifiers = IdentifierTable.FromJson(manifest["identifiers"], $"{manifestPath} \"identifiers\"");
         var vocabulary = ReadVocabulary(manifest["vocabulary"] as JsonObject, folder, manifestPath);
         var keys = ReadStrings(manifest["item_keys"], config.ItemCount, manifestPath, "item_keys");
+        var firstOfKey = new Dictionary<string, int>(StringComparer.Ordinal);
+        for (var i = 0; i < keys.Length; i++)
+            if (!firstOfKey.TryAdd(keys[i], i))
+                throw new InvalidDataException($"{manifestPath}: \"item_keys\"[{i}] (\"{keys[i]}\") repeats \"item_keys\"[{firstOfKey[keys[i]]}]; item keys must be unique.");
         var titles = ReadStrings(manifest["item_titles"], config.ItemCount, manifestPath, "item_titles");
         var promptItems = manifest["prompt_history_items"] is JsonValue p && p.TryGetValue<int>(out var pi) ? pi
             : throw new InvalidDataException($"{manifestPath}: \"prompt_history_items\" must be an integer.");
@@ -445,6 +449,10 @@ public sealed class GenSRCheckpoint : IDisposable
 
         foreach (var name in tensors.Keys)
             if (!expected.ContainsKey(name)) problems.Add($"unexpected \"{name}\"");
+        foreach (var (name, source) in tensors)
+            if (source.is_floating_point() && source.numel() > 0)
+                using (var finite = source.isfinite().all())
+                    if (!finite.item<bool>()) problems.Add($"\"{name}\" holds NaN or infinite values");
         if (problems.Count > 0) throw new GenSRCheckpointException(origin, problems.Order(StringComparer.Ordinal).ToList());
         using var noGrad = no_grad();
         foreach (var (name, target) in expected) target.copy_(tensors[name]);

@@ -133,6 +133,8 @@ public sealed class GenSRInputBuilder
             {
                 history[i] = r.History[start + i];
                 CheckItem(history[i].ItemId, $"request {b} history event {start + i} item");
+                if (history[i].Task is not (TaskKind.Recommendation or TaskKind.Search))
+                    throw new ArgumentException($"Request {b} history event {start + i} has task value {(int)history[i].Task}; expected Recommendation or Search.", nameof(requests));
             }
             histories[b] = history;
             tasks[b] = (long)r.Task;

@@ -145,6 +145,44 @@ public sealed class CheckpointSafetyTests(QueryVectorFixture fixture) : IClassFi
     }
 
     [Fact]
+    public void Non_finite_weights_and_repeated_item_keys_are_refused_at_load()
+    {
+        var folder = Path.Combine(_root, "nan");
+        Save(folder);
+        var files = GenSRCheckpoint.ResolveFolder(folder);
+        var manifestPath = Path.Combine(files, GenSRCheckpoint.ManifestFileName);
+        var manifest = System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllText(manifestPath))!.AsObject();
+        manifest.Remove("weights_sha256");
+        var keys = manifest["item_keys"]!.AsArray();
+        var first = keys[0]!.GetValue<string>();
+        keys[3] = first;
+        File.WriteAllText(manifestPath, manifest.ToJsonString());
+        var repeated = Assert.Throws<InvalidDataException>(() => GenSRCheckpoint.Load(folder, queryEncoder: fixture.Encoder));
+        Assert.Contains("\"item_keys\"[3]", repeated.Message);
+
+        keys[3] = fixture.Prepared.ItemKeys[3];
+        File.WriteAllText(manifestPath, manifest.ToJsonString());
+        var weightsPath = Path.Combine(files, GenSRCheckpoint.WeightsFileName);
+        var weights = global::GenSR.Core.Serialization.SafeTensorsFile.Load(weightsPath);
+        var name = weights.Keys.First(k => k.StartsWith("query_proj", StringComparison.Ordinal));
+        using (TorchSharp.torch.no_grad()) weights[name].view(-1)[0] = float.NaN;
+        global::GenSR.Core.Serialization.SafeTensorsFile.Save(weightsPath, weights);
+        foreach (var t in weights.Values) t.Dispose();
+        var e = Assert.Throws<GenSRCheckpointException>(() => GenSRCheckpoint.Load(folder, queryEncoder: fixture.Encoder));
+        Assert.Contains(e.Problems, p => p.Contains(name) && p.Contains("NaN"));
+    }
+
+    [Fact]
+    public void A_history_event_with_an_undefined_task_is_named()
+    {
+        var c = fixture.Split.Validation[0];
+        var history = c.History.ToArray();
+        history[0] = history[0] with { Task = (global::GenSR.Core.Data.TaskKind)7 };
+        var e = Assert.Throws<ArgumentException>(() => fixture.Prepared.Builder.Build([new Model.GenSRRequest(history, global::GenSR.Core.Data.TaskKind.Recommendation)], TorchSharp.torch.CPU, withLabels: false));
+        Assert.Contains("task value 7", e.Message);
+    }
+
+    [Fact]
     public void A_damaged_pointer_is_reported_by_name()
     {
         var folder = Path.Combine(_root, "pointer");
