@@ -114,6 +114,9 @@ public sealed class GenSRRecommender : IDisposable
             string.IsNullOrWhiteSpace(r.Query) ? throw new ArgumentException($"Request {i} has an empty query.", nameof(requests)) : r.Query)).ToArray(), k, ranking);
     }
 
+    /// <summary>Candidates scored per model call by <see cref="CandidateScoring.Generative"/> (memory grows with it, not with the list).</summary>
+    public const int GenerativeCandidatesPerCall = 1024;
+
     /// <summary>Scores and ranks a given candidate list for one request, best first.</summary>
     /// <param name="history">The unified history.</param>
     /// <param name="task">Recommendation or search.</param>
@@ -149,7 +152,13 @@ public sealed class GenSRRecommender : IDisposable
         }
         else
         {
-            _inference.ScoreGenerative([new GenSRRequest(history, task, query)], [candidates])[0].CopyTo(scores, 0);
+            // In slices, so that memory stays bounded however long the list is (each slice re-encodes the request).
+            var request = new GenSRRequest(history, task, query);
+            for (var start = 0; start < candidates.Count; start += GenerativeCandidatesPerCall)
+            {
+                var slice = candidates.Skip(start).Take(GenerativeCandidatesPerCall).ToArray();
+                _inference.ScoreGenerative([request], [slice])[0].CopyTo(scores, start);
+            }
         }
 
         return candidates.Select((c, i) => ToScored(c, scores[i])).OrderByDescending(s => s.Score).ToArray();

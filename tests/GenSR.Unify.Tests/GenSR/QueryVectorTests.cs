@@ -163,6 +163,20 @@ public sealed class QueryVectorTests(QueryVectorFixture fixture) : IClassFixture
     }
 
     [Fact]
+    public void Generative_candidate_scoring_is_sliced_and_gives_the_same_scores()
+    {
+        var c = fixture.Split.Validation[1];
+        using var recommender = new GenSRRecommender(fixture.Prepared.Model, fixture.Prepared.Builder, fixture.Prepared.ItemKeys);
+        var items = fixture.Prepared.Model.Config.ItemCount;
+        var candidates = Enumerable.Range(0, GenSRRecommender.GenerativeCandidatesPerCall * 2 + 37).Select(i => i % items).ToArray();
+        var many = recommender.ScoreCandidates(c.History, TaskKind.Search, c.Query, candidates, CandidateScoring.Generative);
+        var few = recommender.ScoreCandidates(c.History, TaskKind.Search, c.Query, Enumerable.Range(0, items).ToArray(), CandidateScoring.Generative)
+                             .ToDictionary(s => s.ItemId, s => s.Score);
+        Assert.Equal(candidates.Length, many.Count);
+        Assert.All(many, s => Assert.Equal(few[s.ItemId], s.Score, 4));
+    }
+
+    [Fact]
     public void A_very_long_query_is_shortened_instead_of_failing_the_batch()
     {
         var c = fixture.Split.Validation[0];
