@@ -50,17 +50,42 @@ internal static class JsonFieldReader
         }
     }
 
-    /// <summary>Reads a file, reporting a missing or unreadable file as a format error that names it.</summary>
+    /// <summary>
+    /// Reads a file to its stated length, reporting a missing or unreadable file as a format error that names it. A file
+    /// without a length (a device or pipe behind a link, e.g. /dev/zero) reads as empty instead of forever, and a file
+    /// larger than one array can hold is refused.
+    /// </summary>
     public static byte[] ReadAllBytes(string path)
     {
         try
         {
-            return File.ReadAllBytes(path);
+            using var stream = OpenRead(path);
+            var bytes = new byte[stream.Length];
+            stream.ReadExactly(bytes);
+            return bytes;
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
             throw new DatasetFormatException(path, null, Unreadable(ex), ex);
         }
+    }
+
+    /// <summary>
+    /// Opens a dataset file for reading and checks its stated length: at most <see cref="Array.MaxLength"/> bytes.
+    /// Callers read at most <see cref="Stream.Length"/> bytes from it, so a device file behind a link reads as empty.
+    /// </summary>
+    public static FileStream OpenRead(string path)
+    {
+        var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16);
+        long length;
+        try { length = stream.CanSeek ? stream.Length : 0; }
+        catch (IOException) { length = 0; }
+        if (length > Array.MaxLength)
+        {
+            stream.Dispose();
+            throw new DatasetFormatException(path, null, $"the file has {length:N0} bytes; at most {Array.MaxLength:N0} bytes per file are supported.");
+        }
+        return stream;
     }
 
     /// <summary>The message for a file that could not be opened.</summary>

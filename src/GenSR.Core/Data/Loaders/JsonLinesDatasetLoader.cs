@@ -163,7 +163,7 @@ public sealed class JsonLinesDatasetLoader : IDatasetLoader
         FileStream stream;
         try
         {
-            stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16);
+            stream = JsonFieldReader.OpenRead(path);
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
@@ -177,9 +177,12 @@ public sealed class JsonLinesDatasetLoader : IDatasetLoader
             var line = new MemoryStream();
             var lineNumber = 0;
             var any = false;
+            var left = stream.Length;
             while (true)
             {
-                var read = stream.Read(buffer, 0, buffer.Length);
+                // Never past the length stated at opening: a device file behind a link would otherwise never end.
+                var read = stream.Read(buffer, 0, (int)Math.Min(buffer.Length, Math.Max(0, left)));
+                left -= read;
                 var start = 0;
                 for (var i = 0; i <= read; i++)
                 {

@@ -163,7 +163,9 @@ public sealed class MovieLensLoader : IDatasetLoader
         string[] lines;
         try
         {
-            lines = File.ReadAllLines(path, encoding);
+            var text = encoding.GetString(JsonFieldReader.ReadAllBytes(path));
+            if (text.StartsWith('\uFEFF')) text = text[1..]; // a UTF-8 byte-order mark, as File.ReadAllLines skipped it
+            lines = text.Split('\n').Select(l => l.TrimEnd('\r')).ToArray();
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {

@@ -66,3 +66,43 @@ public sealed class DatasetLoaderTests
         Assert.IsType<JsonLinesDatasetLoader>(DatasetLoader.Create(DatasetFormat.JsonLines));
     }
 }
+
+/// <summary>A dataset file that is a link to a device file fails fast and names the file, for every format.</summary>
+public sealed class DeviceFileTests
+{
+    [Theory]
+    [InlineData("movielens", "u.data")]
+    [InlineData("movielens", "u.item")]
+    [InlineData("amazon", "Tiny.inter.json")]
+    [InlineData("amazon", "Tiny.item.json")]
+    [InlineData("jsonl", "events.jsonl")]
+    [InlineData("jsonl", "items.jsonl")]
+    public void A_link_to_dev_zero_is_not_read_forever(string format, string linked)
+    {
+        if (!OperatingSystem.IsLinux()) return;
+        using var folder = new TempDatasetFolder();
+        switch (format)
+        {
+            case "movielens":
+                folder.Write("u.data", "1\t1\t5\t881250949\n1\t2\t3\t881250950\n");
+                folder.Write("u.item", "1|Toy Story (1995)|01-Jan-1995||http://x|0|0|0|1|1|1|0|0|0|0|0|0|0|0|0|0|0|0|0\n2|GoldenEye (1995)|01-Jan-1995||http://x|0|1|1|0|0|0|0|0|0|0|0|0|0|0|0|0|1|0|0\n");
+                break;
+            case "amazon":
+                folder.Write("Tiny.inter.json", "{\"u1\": [\"0\", \"1\"]}");
+                folder.Write("Tiny.item.json", "{\"0\": {\"title\": \"A\"}, \"1\": {\"title\": \"B\"}}");
+                break;
+            default:
+                folder.Write("events.jsonl", "{\"user\": \"u1\", \"item\": \"a\"}\n");
+                folder.Write("items.jsonl", "{\"item\": \"a\", \"title\": \"A\"}\n");
+                break;
+        }
+        var path = System.IO.Path.Combine(folder.Path, linked);
+        File.Delete(path);
+        File.CreateSymbolicLink(path, "/dev/zero");
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        var e = Assert.Throws<GenSR.Core.Data.DatasetFormatException>(() => GenSR.Core.Data.Loaders.DatasetLoader.Load(folder.Path,
+            format switch { "movielens" => GenSR.Core.Data.Loaders.DatasetFormat.MovieLens, "amazon" => GenSR.Core.Data.Loaders.DatasetFormat.Amazon, _ => GenSR.Core.Data.Loaders.DatasetFormat.JsonLines }));
+        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(10), clock.Elapsed.ToString());
+        Assert.Contains(linked, e.Message);
+    }
+}
