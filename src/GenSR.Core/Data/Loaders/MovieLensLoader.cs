@@ -137,6 +137,12 @@ public sealed class MovieLensLoader : IDatasetLoader
                 entry = (fields[0].Trim(), []);
                 byUser.Add(userKey, entry);
             }
+            else if (!string.Equals(entry.Key, fields[0].Trim(), StringComparison.Ordinal))
+            {
+                // "007" and "7" are one number; silently merging them would join two users' histories.
+                throw new DatasetFormatException(path, location,
+                    $"user id \"{JsonFieldReader.Shorten(fields[0].Trim())}\" is the number of user \"{entry.Key}\" written differently; expected each user id in one form.");
+            }
             entry.Events.Add((itemId, timestamp));
         }
         foreach (var (_, (key, events)) in byUser.OrderBy(p => p.Key))

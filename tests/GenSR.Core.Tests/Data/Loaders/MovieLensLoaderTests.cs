@@ -68,6 +68,7 @@ public sealed class MovieLensLoaderTests
     [InlineData("1\t1\t5\t100\n\nx\t2\t5\t100\n", "line 3", "user id \"x\" is not an integer")]
     [InlineData("1\t1\tgood\t100\n", "line 1", "rating \"good\" is not a number")]
     [InlineData("1\t1\t5\t100\n1\t99\t5\t100\n", "line 2", "item 99 is not in u.item")]
+    [InlineData("7\t1\t5\t100\n007\t2\t5\t100\n", "line 2", "user id \"007\" is the number of user \"7\" written differently")]
     public void Malformed_u_data_lines_name_file_and_line(string ratings, string location, string problem)
     {
         using var folder = StandardFolder(ratings);
