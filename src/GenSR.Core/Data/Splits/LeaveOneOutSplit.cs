@@ -59,6 +59,11 @@ public static class LeaveOneOutSplit
                 var query = target.Task == TaskKind.Search && !string.IsNullOrWhiteSpace(target.Query)
                     ? target.Query
                     : synthesizer.BuildQuery(dataset.Catalog[target.ItemId]);
+                // Caught here, before any training: a search case without a query would fail the first validation.
+                if (string.IsNullOrWhiteSpace(query))
+                    throw new InvalidDataException(
+                        $"Item {target.ItemId} (key \"{dataset.Catalog[target.ItemId].Key}\") has no category, title or description words, so user " +
+                        $"{u} (key \"{dataset.Users[u].Key}\")'s {(index == h.Length - 1 ? "test" : "validation")} target has no search query; give the item some text or leave it out.");
                 return new EvaluationCase(u, HistoryBefore(h, index, options.MaxHistory), target, query, index);
             }
         }

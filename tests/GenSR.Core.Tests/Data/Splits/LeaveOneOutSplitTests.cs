@@ -16,6 +16,21 @@ public sealed class LeaveOneOutSplitTests
         new("t", new ItemCatalog(Items), histories.Select((_, u) => new User(u, $"u{u}")).ToArray(), histories);
 
     [Fact]
+    public void A_target_item_without_any_text_is_named_when_the_split_is_made()
+    {
+        Item[] items = [.. Items, new(3, "blank", "", "", "", [])];
+        var dataset = new SrDataset("t", new ItemCatalog(items), [new User(0, "u0")],
+            [[SrEvent.Recommendation(0, 0, 1), SrEvent.Recommendation(0, 1, 2), SrEvent.Recommendation(0, 3, 3)]]);
+        var e = Assert.Throws<InvalidDataException>(() => LeaveOneOutSplit.Create(dataset));
+        Assert.Contains("key \"blank\"", e.Message);
+        Assert.Contains("test target", e.Message);
+        // As a history item it is harmless.
+        var fine = new SrDataset("t", new ItemCatalog(items), [new User(0, "u0")],
+            [[SrEvent.Recommendation(0, 3, 1), SrEvent.Recommendation(0, 1, 2), SrEvent.Recommendation(0, 0, 3)]]);
+        Assert.Single(LeaveOneOutSplit.Create(fine).Test);
+    }
+
+    [Fact]
     public void Last_event_is_test_second_to_last_validation_rest_training()
     {
         SrEvent[] events =
