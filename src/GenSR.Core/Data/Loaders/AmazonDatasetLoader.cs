@@ -140,7 +140,7 @@ public sealed class AmazonDatasetLoader : IDatasetLoader
         switch (value.ValueKind)
         {
             case JsonValueKind.String:
-                return new RawCategories(value.GetString(), null);
+                return new RawCategories(JsonFieldReader.Text(value, path, location), null);
             case JsonValueKind.Array:
                 List<string>? firstPath = null;
                 var sawStrings = false;
@@ -151,7 +151,7 @@ public sealed class AmazonDatasetLoader : IDatasetLoader
                     if (element.ValueKind == JsonValueKind.String)
                     {
                         sawStrings = true;
-                        flat.Add(element.GetString()!);
+                        flat.Add(JsonFieldReader.Text(element, path, location));
                     }
                     else if (element.ValueKind == JsonValueKind.Array)
                     {
@@ -185,7 +185,7 @@ public sealed class AmazonDatasetLoader : IDatasetLoader
             if (element.ValueKind != JsonValueKind.String)
                 throw new DatasetFormatException(path, location,
                     $"{what}[{index}] is {JsonFieldReader.Describe(element.ValueKind)}; expected a string.");
-            result.Add(element.GetString()!);
+            result.Add(JsonFieldReader.Text(element, path, location));
             index++;
         }
         return result;

@@ -96,6 +96,29 @@ internal static class JsonFieldReader
         _ => $"the file cannot be read ({ex.Message}).",
     };
 
+    /// <summary>
+    /// The text of a JSON string, or a format error naming the file and place when it is not valid Unicode (invalid
+    /// UTF-8 bytes, or an escaped lone surrogate such as <c>\ud800</c>).
+    /// </summary>
+    public static string Text(JsonElement value, string path, string? location)
+    {
+        try
+        {
+            var text = value.GetString()!;
+            for (var i = 0; i < text.Length; i++)
+            {
+                if (!char.IsSurrogate(text[i])) continue;
+                if (char.IsHighSurrogate(text[i]) && i + 1 < text.Length && char.IsLowSurrogate(text[i + 1])) { i++; continue; }
+                throw new DatasetFormatException(path, location, $"a string holds a lone surrogate (U+{(int)text[i]:X4}) at character {i}; expected valid Unicode text.");
+            }
+            return text;
+        }
+        catch (InvalidOperationException ex)
+        {
+            throw new DatasetFormatException(path, location, $"a string is not valid UTF-8 text ({FirstSentence(ex.Message)}).", ex);
+        }
+    }
+
     /// <summary>"a string", "a number", … for messages.</summary>
     public static string Describe(JsonValueKind kind) => kind switch
     {
@@ -116,7 +139,7 @@ internal static class JsonFieldReader
         switch (value.ValueKind)
         {
             case JsonValueKind.String:
-                var text = value.GetString()!;
+                var text = JsonFieldReader.Text(value, path, location);
                 if (string.IsNullOrWhiteSpace(text))
                     throw new DatasetFormatException(path, location, $"{what} is an empty string; expected a non-empty key.");
                 return text;
@@ -136,7 +159,7 @@ internal static class JsonFieldReader
         if (value.ValueKind != JsonValueKind.String)
             throw new DatasetFormatException(path, location,
                 $"field \"{field}\" is {Describe(value.ValueKind)} ({Shorten(value.GetRawText())}); expected a string.");
-        return value.GetString();
+        return JsonFieldReader.Text(value, path, location);
     }
 
     /// <summary>
@@ -148,7 +171,7 @@ internal static class JsonFieldReader
         if (!record.TryGetProperty(field, out var value) || value.ValueKind == JsonValueKind.Null)
             return null;
         if (value.ValueKind == JsonValueKind.String)
-            return value.GetString();
+            return JsonFieldReader.Text(value, path, location);
         if (value.ValueKind == JsonValueKind.Array)
         {
             var parts = new List<string>();
@@ -158,7 +181,7 @@ internal static class JsonFieldReader
                 if (element.ValueKind != JsonValueKind.String)
                     throw new DatasetFormatException(path, location,
                         $"field \"{field}\"[{index}] is {Describe(element.ValueKind)}; expected a string.");
-                parts.Add(element.GetString()!);
+                parts.Add(JsonFieldReader.Text(element, path, location));
                 index++;
             }
             return string.Join(" ", parts);

@@ -89,7 +89,7 @@ public sealed class JsonLinesDatasetLoader : IDatasetLoader
         if (!record.TryGetProperty("categories", out var value) || value.ValueKind == JsonValueKind.Null)
             return [];
         if (value.ValueKind == JsonValueKind.String)
-            return value.GetString()!.Split('>', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);
+            return JsonFieldReader.Text(value, path, location).Split('>', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);
         if (value.ValueKind != JsonValueKind.Array)
             throw new DatasetFormatException(path, location,
                 $"field \"categories\" is {JsonFieldReader.Describe(value.ValueKind)} ({JsonFieldReader.Shorten(value.GetRawText())}); expected an array of strings or a string \"A > B\".");
@@ -100,7 +100,7 @@ public sealed class JsonLinesDatasetLoader : IDatasetLoader
             if (element.ValueKind != JsonValueKind.String)
                 throw new DatasetFormatException(path, location,
                     $"field \"categories\"[{index}] is {JsonFieldReader.Describe(element.ValueKind)}; expected a string.");
-            var segment = element.GetString()!.Trim();
+            var segment = JsonFieldReader.Text(element, path, location).Trim();
             if (segment.Length > 0)
                 segments.Add(segment);
             index++;

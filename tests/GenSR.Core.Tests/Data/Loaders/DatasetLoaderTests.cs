@@ -106,3 +106,38 @@ public sealed class DeviceFileTests
         Assert.Contains(linked, e.Message);
     }
 }
+
+/// <summary>Text that is not valid Unicode is a format error naming the file, in every JSON loader.</summary>
+public sealed class InvalidTextTests
+{
+    public static TheoryData<string, string, byte[]> Cases()
+    {
+        var data = new TheoryData<string, string, byte[]>();
+        byte[] invalidUtf8 = [.. "{\"0\": {\"title\": \"A"u8.ToArray(), 0xC3, 0x28, .. "\"}}"u8.ToArray()];
+        var loneSurrogate = "{\"0\": {\"title\": \"A\\ud800B\"}}"u8.ToArray();
+        data.Add("amazon", "Tiny.item.json", invalidUtf8);
+        data.Add("amazon", "Tiny.item.json", loneSurrogate);
+        data.Add("jsonl", "items.jsonl", [.. "{\"item\": \"a\", \"title\": \"A"u8.ToArray(), 0xC3, 0x28, .. "\"}\n"u8.ToArray()]);
+        data.Add("jsonl", "items.jsonl", "{\"item\": \"a\", \"title\": \"A\\ud800B\"}\n"u8.ToArray());
+        return data;
+    }
+
+    [Theory]
+    [MemberData(nameof(Cases))]
+    public void Invalid_text_names_the_file(string format, string file, byte[] bytes)
+    {
+        using var folder = new TempDatasetFolder();
+        if (format == "amazon")
+        {
+            folder.Write("Tiny.inter.json", "{\"u1\": [\"0\"]}");
+        }
+        else
+        {
+            folder.Write("events.jsonl", "{\"user\": \"u1\", \"item\": \"a\"}\n");
+        }
+        folder.WriteBytes(file, bytes);
+        var e = Assert.Throws<GenSR.Core.Data.DatasetFormatException>(() => GenSR.Core.Data.Loaders.DatasetLoader.Load(folder.Path,
+            format == "amazon" ? GenSR.Core.Data.Loaders.DatasetFormat.Amazon : GenSR.Core.Data.Loaders.DatasetFormat.JsonLines));
+        Assert.Contains(file, e.Message);
+    }
+}
