@@ -219,9 +219,10 @@ public sealed class IdentifierTable
     public static IdentifierTable FromJson(JsonNode? node, string source = "identifier table")
     {
         if (node is not JsonObject obj) throw new InvalidDataException($"{source}: expected a JSON object.");
-        if ((string?)obj["format"] != FormatName)
+        if (obj["format"] is not JsonValue formatValue || !formatValue.TryGetValue<string>(out var format) || format != FormatName)
             throw new InvalidDataException($"{source}: expected \"format\": \"{FormatName}\".");
-        var version = obj["version"]?.GetValue<int>() ?? -1;
+        if (obj["version"] is not JsonValue versionValue || !versionValue.TryGetValue<int>(out var version))
+            throw new InvalidDataException($"{source}: \"version\" must be an integer (expected {FormatVersion}).");
         if (version != FormatVersion)
             throw new InvalidDataException($"{source}: version {version} is not supported (expected {FormatVersion}).");
         try

@@ -399,7 +399,14 @@ public sealed class GenSRTrainer
         if (!File.Exists(optimizerPath)) throw new FileNotFoundException($"\"{folder}\" has no {OptimizerFileName}; resume from a \"last\" checkpoint written by the trainer.", optimizerPath);
         var weights = checkpoint.Model.state_dict().ToDictionary(kv => kv.Key, kv => kv.Value);
         GenSRCheckpoint.LoadState(Model, weights, folder);
-        optimizer.load_state_dict(optimizerPath);
+        try
+        {
+            optimizer.load_state_dict(optimizerPath);
+        }
+        catch (Exception e) when (e is not OperationCanceledException and not OutOfMemoryException)
+        {
+            throw new InvalidDataException($"{optimizerPath}: the optimizer state cannot be read ({e.Message}); resume from an intact \"last\" checkpoint or train from the start.", e);
+        }
         int Int(string name) => state[name] is JsonValue v && v.TryGetValue<int>(out var i) ? i : throw new InvalidDataException($"\"{folder}\": training state \"{name}\" is missing.");
         var best = state["best_validation_ndcg10"] is JsonValue bv && bv.TryGetValue<double>(out var d) && d >= 0 ? d : double.NegativeInfinity;
         return (Int("step"), Int("epoch"), Int("batches_done_in_epoch"), best, Int("best_step"), Int("validations_without_improvement"));

@@ -111,3 +111,20 @@ public class IdentifierTableTests
             && table.ToTokenIds(i, offset).All(tok => tok >= offset && tok < offset + table.TokenCount)).ToProperty();
     }
 }
+
+public sealed class IdentifierTableJsonTests
+{
+    [Theory]
+    [InlineData("\"1\"", "\"version\" must be an integer")]
+    [InlineData("1.5", "\"version\" must be an integer")]
+    [InlineData("null", "\"version\" must be an integer")]
+    [InlineData("99", "version 99 is not supported")]
+    public void A_malformed_version_is_named(string version, string expected)
+    {
+        var json = new IdentifierTable([[0, 1], [1, 0]], [2, 2]).ToJson();
+        json["version"] = System.Text.Json.Nodes.JsonNode.Parse(version);
+        var e = Assert.Throws<InvalidDataException>(() => IdentifierTable.FromJson(json, "ids.json"));
+        Assert.Contains("ids.json", e.Message);
+        Assert.Contains(expected, e.Message);
+    }
+}
