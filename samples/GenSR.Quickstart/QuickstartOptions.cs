@@ -18,6 +18,7 @@ internal sealed record QuickstartOptions
     public int ModelDimension { get; init; } = 64;
     public IdentifierSource Identifiers { get; init; } = IdentifierSource.Fused;
     public int PromptHistoryItems { get; init; } = 8;
+    public string TextEncoder { get; init; } = "lsa";
 
     public const string Usage = """
         usage: dotnet run --project samples/GenSR.Quickstart -c Release [-- options]
@@ -32,6 +33,8 @@ internal sealed record QuickstartOptions
           --identifiers <s>      semantic | collaborative | fused (default fused)
           --model-dim <n>        backbone width, a multiple of 32 (default 64)
           --prompt-items <n>     recent history items written into the prompt (default 8)
+          --text-encoder <e>     lsa | minilm | arctic: item vectors for identifiers, and with a pretrained
+                                 encoder also query vectors (default lsa)
         """;
 
     public static QuickstartOptions Parse(string[] args)
@@ -54,6 +57,11 @@ internal sealed record QuickstartOptions
                 "--identifiers" => o with { Identifiers = Enum.TryParse<IdentifierSource>(Value(), ignoreCase: true, out var source) ? source : throw new ArgumentException($"--identifiers must be semantic, collaborative or fused; got \"{args[i]}\".") },
                 "--model-dim" => o with { ModelDimension = Positive("--model-dim", Value()) },
                 "--prompt-items" => o with { PromptHistoryItems = Positive("--prompt-items", Value()) },
+                "--text-encoder" => o with
+                {
+                    TextEncoder = Value().ToLowerInvariant() is "lsa" or "minilm" or "arctic" ? args[i].ToLowerInvariant()
+                        : throw new ArgumentException($"--text-encoder must be lsa, minilm or arctic; got \"{args[i]}\"."),
+                },
                 "-h" or "--help" => throw new HelpRequestedException(),
                 _ => throw new ArgumentException($"Unknown option \"{args[i]}\"."),
             };
