@@ -19,8 +19,10 @@ internal static class JsonFieldReader
     /// <summary>Parses a whole-file JSON document; errors name the line and column.</summary>
     public static JsonDocument ParseFile(string path, string expected)
     {
-        var bytes = ReadAllBytes(path);
-        if (IsBlank(bytes))
+        ReadOnlyMemory<byte> bytes = ReadAllBytes(path);
+        // A UTF-8 byte-order mark is skipped, as the JSON Lines reader does.
+        if (bytes.Span.StartsWith((ReadOnlySpan<byte>)[0xEF, 0xBB, 0xBF])) bytes = bytes[3..];
+        if (IsBlank(bytes.Span))
             throw new DatasetFormatException(path, null, $"the file is empty; expected {expected}.");
         try
         {
@@ -212,7 +214,7 @@ internal static class JsonFieldReader
         return (cut < 0 ? message : message[..cut]).TrimEnd('.', ' ');
     }
 
-    private static bool IsBlank(byte[] bytes)
+    private static bool IsBlank(ReadOnlySpan<byte> bytes)
     {
         foreach (var b in bytes)
             if (b is not ((byte)' ' or (byte)'\t' or (byte)'\r' or (byte)'\n' or 0xEF or 0xBB or 0xBF))

@@ -82,6 +82,18 @@ public sealed class AmazonDatasetLoaderTests
     }
 
     [Fact]
+    public void A_byte_order_mark_is_skipped_as_in_json_lines()
+    {
+        using var folder = new TempDatasetFolder();
+        byte[] bom = [0xEF, 0xBB, 0xBF];
+        folder.WriteBytes("X.item.json", [.. bom, .. "{\"a\": {\"title\": \"A\"}, \"b\": {\"title\": \"B\"}}"u8.ToArray()]);
+        folder.WriteBytes("X.inter.json", [.. bom, .. "{\"u\": [\"a\", \"b\"]}"u8.ToArray()]);
+        var dataset = new AmazonDatasetLoader().Load(folder.Path);
+        Assert.Equal(2, dataset.Catalog.Count);
+        Assert.Equal(2, dataset.Histories[0].Count);
+    }
+
+    [Fact]
     public void Empty_and_missing_titles_are_tolerated_and_reported()
     {
         using var folder = new TempDatasetFolder();
