@@ -61,6 +61,8 @@ public static class SystemRegistry
                 x => x with { Ranking = GenSRRankingMode.Dense, Pipeline = x.Pipeline with { DenseDimension = x.Pipeline.ModelDimension } }),
             GenSR(settings, "gensr-fused", "GenSR (fused)", "GenSR with a dense head, ranked by exact generative likelihood + w · dense, w per task on validation",
                 x => x with { Ranking = GenSRRankingMode.Fused, Pipeline = x.Pipeline with { DenseDimension = x.Pipeline.ModelDimension } }),
+            GenSR(settings, "gensr-fused-text-first", "GenSR (fused), text-first identifiers", "gensr-fused with the first identifier level from the text vectors and the others from LightGCN's",
+                x => x with { Ranking = GenSRRankingMode.Fused, Pipeline = x.Pipeline with { DenseDimension = x.Pipeline.ModelDimension, IdentifierSource = IdentifierSource.TextFirst } }),
             GenSR(settings, "gensr-pointwise", "GenSR (pointwise)", "GenSR, the same training, ranked by P(Yes) of the pointwise prompt (sampled protocol only)", x => x with { Pointwise = true, Training = settings.PointwiseFraction is null ? x.Training with { PointwiseFraction = 0.5 } : x.Training }),
             GenSR(settings, "gensr-no-cf", "GenSR w/o CF view", "ablation: no collaborative history encoder or CF soft tokens",
                 x => x with { Pipeline = x.Pipeline with { UseCollaborativeView = false } }),

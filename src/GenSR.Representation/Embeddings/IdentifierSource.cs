@@ -11,4 +11,10 @@ public enum IdentifierSource
 
     /// <summary>Concatenation of the L2-normalised collaborative and semantic vectors (see <see cref="ItemEmbeddings.Fuse"/>).</summary>
     Fused = 2,
+
+    /// <summary>
+    /// Text first: the first identifier level(s) from the text vectors, the rest from the collaborative vectors
+    /// (<see cref="Quantization.ResidualKMeansQuantizer.QuantizeTextFirst"/>).
+    /// </summary>
+    TextFirst = 3,
 }

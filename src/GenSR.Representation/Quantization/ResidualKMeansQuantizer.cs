@@ -39,34 +39,72 @@ public sealed class ResidualKMeansQuantizer : IItemQuantizer
     {
         ArgumentNullException.ThrowIfNull(embeddings);
         if (embeddings.ItemCount == 0) throw new ArgumentException("There are no items to quantise.", nameof(embeddings));
+        return Run([(embeddings, Options.Levels)], embeddings.Source, progress, cancellationToken);
+    }
+
+    /// <summary>
+    /// Text-first identifiers: the first <paramref name="textLevels"/> levels cluster the text vectors (residual k-means),
+    /// the remaining <c>Levels − textLevels</c> levels cluster the collaborative vectors (residual k-means of their own), so
+    /// that an identifier's prefix says what an item is and its suffix who uses it. Collisions are resolved on the last
+    /// collaborative level, as in <see cref="Quantize"/>.
+    /// </summary>
+    /// <param name="semantic">Text vectors (source <see cref="IdentifierSource.Semantic"/>).</param>
+    /// <param name="collaborative">Collaborative vectors of the same items (source <see cref="IdentifierSource.Collaborative"/>).</param>
+    /// <param name="textLevels">Levels taken from the text vectors, 1 … Levels − 1. Default 1.</param>
+    /// <param name="progress">Per-level progress.</param>
+    /// <param name="cancellationToken">Checked between levels.</param>
+    /// <exception cref="ArgumentException">A source is not the expected view, or the item counts differ, or there are no items.</exception>
+    public ItemQuantization QuantizeTextFirst(ItemEmbeddings semantic, ItemEmbeddings collaborative, int textLevels = 1,
+                                             IProgress<QuantizationProgress>? progress = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(semantic);
+        ArgumentNullException.ThrowIfNull(collaborative);
+        if (semantic.Source != IdentifierSource.Semantic) throw new ArgumentException($"Expected text vectors, got {semantic.Source} vectors (\"{semantic.Label}\").", nameof(semantic));
+        if (collaborative.Source != IdentifierSource.Collaborative)
+            throw new ArgumentException($"Expected collaborative vectors, got {collaborative.Source} vectors (\"{collaborative.Label}\").", nameof(collaborative));
+        if (semantic.ItemCount != collaborative.ItemCount)
+            throw new ArgumentException($"The text vectors cover {semantic.ItemCount} items but the collaborative vectors {collaborative.ItemCount}.", nameof(collaborative));
+        if (semantic.ItemCount == 0) throw new ArgumentException("There are no items to quantise.", nameof(semantic));
+        if (textLevels < 1 || textLevels >= Options.Levels)
+            throw new ArgumentOutOfRangeException(nameof(textLevels), textLevels, $"textLevels must be in [1, {Options.Levels - 1}] (Levels − 1), so that both views get a level.");
+        return Run([(semantic, textLevels), (collaborative, Options.Levels - textLevels)], IdentifierSource.TextFirst, progress, cancellationToken);
+    }
+
+    /// <summary>Residual k-means over consecutive stages, each clustering its own vectors for its number of levels.</summary>
+    private ItemQuantization Run(IReadOnlyList<(ItemEmbeddings Vectors, int Levels)> stages, IdentifierSource source,
+                                 IProgress<QuantizationProgress>? progress, CancellationToken cancellationToken)
+    {
         var clock = Stopwatch.StartNew();
         var device = TorchRuntime.Resolve(Options.Device);
-        var n = embeddings.ItemCount;
-        var levels = Options.Levels;
+        var n = stages[0].Vectors.ItemCount;
+        var levels = stages.Sum(s => s.Levels);
         var k = EffectiveCodebookSize(n);
 
         using var scope = NewDisposeScope();
         using var noGrad = no_grad();
-        var points = embeddings.ToTensor(device);
-        var residual = points;
         var codeColumns = new List<Tensor>();
         var centroidLevels = new List<EmbeddingMatrix>();
         var statistics = new List<CodebookLevelStatistics>();
-        Tensor lastResidual = residual, lastCentroids = residual;
-        for (var level = 0; level < levels; level++)
+        Tensor? lastResidual = null, lastCentroids = null;
+        var level = 0;
+        foreach (var (vectors, stageLevels) in stages)
         {
-            cancellationToken.ThrowIfCancellationRequested();
-            using var generator = new Generator(unchecked((ulong)(Options.Seed * 1_000_003L + level)), device);
-            var (centroids, assignments, _) = KMeans.Fit(residual, k, Options.MaxIterations, Options.Tolerance, generator, cancellationToken);
-            lastResidual = residual;
-            lastCentroids = centroids;
-            residual = residual - centroids.index_select(0, assignments);
-            codeColumns.Add(assignments);
-            centroidLevels.Add(EmbeddingMatrix.FromTensor(centroids));
-            var counts = assignments.bincount(null, k).cpu().data<long>().ToArray();
-            var mse = residual.Squared().mean().item<float>();
-            statistics.Add(new CodebookLevelStatistics(level, k, counts.Count(c => c > 0), CodebookLevelStatistics.PerplexityOf(counts), mse));
-            progress?.Report(new QuantizationProgress($"level {level + 1}/{levels}", level + 1, levels, mse));
+            var residual = vectors.ToTensor(device);
+            for (var l = 0; l < stageLevels; l++, level++)
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                using var generator = new Generator(unchecked((ulong)(Options.Seed * 1_000_003L + level)), device);
+                var (centroids, assignments, _) = KMeans.Fit(residual, k, Options.MaxIterations, Options.Tolerance, generator, cancellationToken);
+                lastResidual = residual;
+                lastCentroids = centroids;
+                residual = residual - centroids.index_select(0, assignments);
+                codeColumns.Add(assignments);
+                centroidLevels.Add(EmbeddingMatrix.FromTensor(centroids));
+                var counts = assignments.bincount(null, k).cpu().data<long>().ToArray();
+                var mse = residual.Squared().mean().item<float>();
+                statistics.Add(new CodebookLevelStatistics(level, k, counts.Count(c => c > 0), CodebookLevelStatistics.PerplexityOf(counts), mse));
+                progress?.Report(new QuantizationProgress($"level {level + 1}/{levels}", level + 1, levels, mse));
+            }
         }
 
         var codes = ToCodes(stack(codeColumns, 1));
@@ -74,9 +112,9 @@ public sealed class ResidualKMeansQuantizer : IItemQuantizer
         var rawCollisions = CollisionReport.Measure(rawCodes);
         var levelSizes = Enumerable.Repeat(k, levels).ToArray();
         var (resolved, sizes, resolution) = CollisionResolver.Resolve(codes, levelSizes, Options.Collisions,
-            items => SquaredDistances(lastResidual, lastCentroids, items));
+            items => SquaredDistances(lastResidual!, lastCentroids!, items));
         var table = new IdentifierTable(resolved, sizes);
-        return new ItemQuantization(Name, embeddings.Source, table, rawCodes, rawCollisions, resolution, statistics,
+        return new ItemQuantization(Name, source, table, rawCodes, rawCollisions, resolution, statistics,
             new ResidualCodebooks(centroidLevels), statistics[^1].ResidualMse, Array.Empty<QuantizerEpochStatistics>(), clock.Elapsed);
     }
 

@@ -77,14 +77,15 @@ public static class GenSRPipeline
         clock.Restart();
 
         // 3. Identifiers.
-        var source = options.IdentifierSource switch
+        var quantizer = ResidualKMeansQuantizer.Create(options.Quantizer with { Device = representationDevice, Seed = options.Seed });
+        var quantization = options.IdentifierSource switch
         {
-            IdentifierSource.Semantic => semantic,
-            IdentifierSource.Collaborative => collaborative.ItemEmbeddings,
-            IdentifierSource.Fused => ItemEmbeddings.Fuse(collaborative.ItemEmbeddings, semantic),
+            IdentifierSource.Semantic => quantizer.Quantize(semantic, cancellationToken: cancellationToken),
+            IdentifierSource.Collaborative => quantizer.Quantize(collaborative.ItemEmbeddings, cancellationToken: cancellationToken),
+            IdentifierSource.Fused => quantizer.Quantize(ItemEmbeddings.Fuse(collaborative.ItemEmbeddings, semantic), cancellationToken: cancellationToken),
+            IdentifierSource.TextFirst => quantizer.QuantizeTextFirst(semantic, collaborative.ItemEmbeddings, cancellationToken: cancellationToken),
             _ => throw new ArgumentOutOfRangeException(nameof(options), options.IdentifierSource, "Unknown identifier source."),
         };
-        var quantization = ResidualKMeansQuantizer.Create(options.Quantizer with { Device = representationDevice, Seed = options.Seed }).Quantize(source, cancellationToken: cancellationToken);
         var identifiers = quantization.Identifiers;
         progress?.Report(new GenSRPipelineProgress("identifiers",
             $"{options.IdentifierSource} identifiers: levels [{string.Join(" × ", identifiers.LevelSizes)}], raw collision rate {quantization.RawCollisions}"));

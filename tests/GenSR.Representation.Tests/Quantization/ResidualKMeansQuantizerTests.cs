@@ -137,3 +137,50 @@ public sealed class ResidualKMeansQuantizerTests
         Assert.ThrowsAny<OperationCanceledException>(() => ResidualKMeansQuantizer.Create(Small).Quantize(embeddings, cancellationToken: cancelled.Token));
     }
 }
+
+public sealed class TextFirstQuantizationTests
+{
+    [Fact]
+    public void The_first_level_follows_the_text_and_the_rest_the_collaborative_vectors()
+    {
+        // Text: 4 well-separated topics; collaborative vectors: unrelated blobs of their own.
+        var text = ClusteredVectors.Create(items: 400, dimension: 8, clusters: 4, seed: 3, noise: 0.05);
+        var cfRaw = ClusteredVectors.Create(items: 400, dimension: 8, clusters: 4, seed: 9, noise: 0.05);
+        var collaborative = new ItemEmbeddings(cfRaw.Vectors, IdentifierSource.Collaborative, "cf");
+        var quantizer = ResidualKMeansQuantizer.Create(new ResidualKMeansOptions { Levels = 3, CodebookSize = 4, Device = GenSR.Core.Runtime.ComputeDevice.Cpu });
+
+        var result = quantizer.QuantizeTextFirst(text, collaborative);
+        Assert.Equal(IdentifierSource.TextFirst, result.Source);
+        Assert.Equal(3, result.Levels.Count);
+
+        // Items of one topic share their first code and different topics get different ones.
+        var byFirst = Enumerable.Range(0, 400).GroupBy(i => result.RawCodes[i][0]).ToArray();
+        var oneLevel = ResidualKMeansQuantizer.Create(new ResidualKMeansOptions { Levels = 1, CodebookSize = 4, Device = GenSR.Core.Runtime.ComputeDevice.Cpu }).Quantize(text);
+        foreach (var group in byFirst)
+            Assert.Single(group.Select(i => oneLevel.RawCodes[i][0]).Distinct());
+
+        // The second level is a clustering of the collaborative vectors, not of the text residual: it matches the first
+        // level of a collaborative-only quantisation up to relabelling (same partition).
+        double Purity(int level, Func<int, int> reference) =>
+            Enumerable.Range(0, 400).GroupBy(i => result.RawCodes[i][level]).Sum(g => g.GroupBy(reference).Max(x => x.Count())) / 400.0;
+        var cfOnly = ResidualKMeansQuantizer.Create(new ResidualKMeansOptions { Levels = 1, CodebookSize = 4, Device = GenSR.Core.Runtime.ComputeDevice.Cpu }).Quantize(collaborative);
+        var withCollaborative = Purity(1, i => cfOnly.RawCodes[i][0]);
+        var withText = Purity(1, i => oneLevel.RawCodes[i][0]);
+        Assert.True(withCollaborative > 0.95, $"second-level codes follow the collaborative clusters for {withCollaborative:P0} of items");
+        Assert.True(withText < 0.6, $"second-level codes follow the text clusters for {withText:P0} of items");
+        Assert.Equal(400, result.Identifiers.ItemCount);
+    }
+
+    [Fact]
+    public void Text_first_checks_its_inputs()
+    {
+        var text = ClusteredVectors.Create(items: 50, dimension: 4, clusters: 2);
+        var cf = new ItemEmbeddings(ClusteredVectors.Create(items: 50, dimension: 4, clusters: 2).Vectors, IdentifierSource.Collaborative, "cf");
+        var quantizer = ResidualKMeansQuantizer.Create(new ResidualKMeansOptions { Levels = 2, Device = GenSR.Core.Runtime.ComputeDevice.Cpu });
+        Assert.Throws<ArgumentException>(() => quantizer.QuantizeTextFirst(cf, cf));
+        Assert.Throws<ArgumentException>(() => quantizer.QuantizeTextFirst(text, text));
+        Assert.Throws<ArgumentOutOfRangeException>(() => quantizer.QuantizeTextFirst(text, cf, textLevels: 2));
+        var shorter = new ItemEmbeddings(ClusteredVectors.Create(items: 40, dimension: 4, clusters: 2).Vectors, IdentifierSource.Collaborative, "cf");
+        Assert.Throws<ArgumentException>(() => quantizer.QuantizeTextFirst(text, shorter));
+    }
+}
