@@ -225,6 +225,10 @@ public sealed class OnnxSentenceEncoder : ISemanticEncoder
         var (tokenizer, vocabularySize) = BertWordPiece.Create(vocabulary, lowerCase: true, source);
         using var sessionOptions = new SessionOptions { GraphOptimizationLevel = GraphOptimizationLevel.ORT_ENABLE_ALL };
         if (options.Threads is { } threads) sessionOptions.IntraOpNumThreads = threads;
+        // The encoder runs between training or serving steps: its threads sleep when idle instead of spinning, so that
+        // they do not take the cores from torch.
+        sessionOptions.AddSessionConfigEntry("session.intra_op.allow_spinning", "0");
+        sessionOptions.AddSessionConfigEntry("session.inter_op.allow_spinning", "0");
         InferenceSession session;
         try
         {
