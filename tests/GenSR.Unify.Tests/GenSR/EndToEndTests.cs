@@ -175,6 +175,26 @@ public sealed class EndToEndTests(TrainedDemoFixture fixture) : IClassFixture<Tr
     }
 
     [Fact]
+    public void A_damaged_optimizer_state_is_named_on_resume()
+    {
+        var copy = Path.Combine(Path.GetTempPath(), $"gensr-resume-{Guid.NewGuid():N}");
+        try
+        {
+            using (var last = GenSRCheckpoint.Load(Path.Combine(fixture.CheckpointFolder, "last")))
+                GenSRCheckpoint.Save(copy, last.Model, last.Builder, last.ItemKeys, last.Extra,
+                    new Dictionary<string, Action<string>> { ["optimizer.bin"] = path => File.WriteAllBytes(path, [1, 2, 3, 4, 5]) });
+            using var checkpoint = GenSRCheckpoint.Load(copy);
+            var trainer = new GenSRTrainer(checkpoint.Model, checkpoint.Builder, checkpoint.ItemKeys, fixture.Options with { ResumeFrom = copy, CheckpointFolder = null });
+            var e = Assert.Throws<InvalidDataException>(() => trainer.Train(fixture.Split));
+            Assert.Contains("optimizer.bin", e.Message);
+        }
+        finally
+        {
+            if (Directory.Exists(copy)) Directory.Delete(copy, true);
+        }
+    }
+
+    [Fact]
     public void Cancellation_stops_between_steps()
     {
         using var checkpoint = GenSRCheckpoint.Load(Path.Combine(fixture.CheckpointFolder, "best"));

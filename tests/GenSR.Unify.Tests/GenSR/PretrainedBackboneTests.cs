@@ -52,7 +52,7 @@ public sealed class PretrainedBackboneTests
         try
         {
             GenSRCheckpoint.Save(folder, model, prepared.Builder, prepared.ItemKeys);
-            Assert.True(File.Exists(Path.Combine(folder, GenSRCheckpoint.SentencePieceFileName)));
+            Assert.True(File.Exists(Path.Combine(GenSRCheckpoint.ResolveFolder(folder), GenSRCheckpoint.SentencePieceFileName)));
             using var a = new GenSRRecommender(model, prepared.Builder, prepared.ItemKeys);
             using var b = GenSRRecommender.Load(folder, ComputeDevice.Cpu);
             var c = split.Test[0];
