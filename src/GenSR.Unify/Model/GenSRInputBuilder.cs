@@ -232,8 +232,9 @@ public sealed class GenSRInputBuilder
         var d = Config.QueryVectorDimension;
         var values = new float[requests.Count * d];
         var missing = new List<string>();
+        var seen = new HashSet<string>(StringComparer.Ordinal);
         foreach (var r in requests)
-            if (r.Task == TaskKind.Search && !_queryVectors.ContainsKey(r.Query!) && !missing.Contains(r.Query!)) missing.Add(r.Query!);
+            if (r.Task == TaskKind.Search && !_queryVectors.ContainsKey(r.Query!) && seen.Add(r.Query!)) missing.Add(r.Query!);
         Dictionary<string, float[]>? fresh = null;
         if (missing.Count > 0)
         {
