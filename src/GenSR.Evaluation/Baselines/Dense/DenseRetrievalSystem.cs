@@ -1,6 +1,7 @@
 using GenSR.Core.Data;
 using GenSR.Core.Data.Splits;
 using GenSR.Evaluation.Harness;
+using GenSR.Representation.Embeddings;
 using GenSR.Representation.Semantic;
 using static TorchSharp.torch;
 
@@ -114,15 +115,8 @@ public sealed class DenseRetrievalSystem : ICatalogueScorer
 
     private static float[] Normalised(Tensor vectors, out int dimension)
     {
-        using var cpu = vectors.to(ScalarType.Float32).cpu().contiguous();
-        dimension = (int)cpu.shape[1];
-        var values = cpu.data<float>().ToArray();
-        for (var row = 0; row < values.Length / dimension; row++)
-        {
-            var span = values.AsSpan(row * dimension, dimension);
-            var norm = System.Numerics.Tensors.TensorPrimitives.Norm((ReadOnlySpan<float>)span);
-            if (norm > 0) System.Numerics.Tensors.TensorPrimitives.Divide(span, norm, span);
-        }
-        return values;
+        var matrix = EmbeddingMatrix.FromTensor(vectors).L2Normalized();
+        dimension = matrix.Dimension;
+        return matrix.ToArray();
     }
 }
