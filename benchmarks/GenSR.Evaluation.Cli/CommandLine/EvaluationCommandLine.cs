@@ -38,6 +38,9 @@ public static class EvaluationCommandLine
           --item-encoder <e>       GenSR's semantic item vectors for identifiers: lsa (default), minilm or arctic
           --query-vectors <e>      GenSR reads pretrained query vectors: none (default), minilm or arctic (with its query
                                    prefix); the dense head's item side uses the same encoder's item vectors
+          --semantic-view <v>      what GenSR's semantic history view reads: titles (title tokens, default), vectors (one
+                                   frozen item vector per history item: the query encoder's, else the identifiers'
+                                   semantic vectors) or off
           --max-steps <n>          GenSR step budget per model (default none)
           --max-minutes <x>        GenSR training-time budget per model in minutes (default none); the best validated
                                    weights are kept when a budget ends
@@ -108,6 +111,7 @@ public static class EvaluationCommandLine
                 "--item-categories" => settings with { ItemCategories = YesNo(arg, Value()) },
                 "--item-encoder" => settings with { ItemEncoder = ParseEncoder(arg, Value(), "lsa") },
                 "--query-vectors" => settings with { QueryVectors = ParseEncoder(arg, Value(), "none") },
+                "--semantic-view" => settings with { SemanticView = ParseSemanticView(Value()) },
                 "--max-minutes" => settings with { MaxMinutes = Bounded(arg, Value(), 0.01, 100_000) },
                 "--conflict-every" => settings with { ConflictEvery = Integer(arg, Value(), 1, int.MaxValue) },
                 "--conflict-dense-mix" => settings with { ConflictDenseMix = Fraction(arg, Value()) },
@@ -201,6 +205,14 @@ public static class EvaluationCommandLine
         "minilm" => "minilm",
         "arctic" => "arctic",
         _ => throw new CommandLineException($"{option}: unknown encoder \"{value}\"; expected {none}, minilm or arctic."),
+    };
+
+    private static string ParseSemanticView(string value) => value.Trim().ToLowerInvariant() switch
+    {
+        "titles" => "titles",
+        "vectors" => "vectors",
+        "off" => "off",
+        _ => throw new CommandLineException($"--semantic-view: unknown view \"{value}\"; expected titles, vectors or off."),
     };
 
     private static string ParseBackbone(string value) => value.Trim().ToLowerInvariant() switch

@@ -88,6 +88,9 @@ public sealed record EvaluationSettings
     /// <summary>Whether GenSR reads pretrained query vectors (<c>--query-vectors</c>): <c>none</c>, <c>minilm</c> or <c>arctic</c>.</summary>
     public string QueryVectors { get; init; } = "none";
 
+    /// <summary>What GenSR's semantic history view reads (<c>--semantic-view</c>): <c>titles</c> (default), <c>vectors</c> or <c>off</c>.</summary>
+    public string SemanticView { get; init; } = "titles";
+
     /// <summary>GenSR's step budget per model (<c>--max-steps</c>); <c>null</c>: none.</summary>
     public int? MaxSteps { get; init; }
 

@@ -2,6 +2,7 @@ using GenSR.Unify.Inference;
 using GenSR.Core.Runtime;
 using GenSR.Evaluation.Systems;
 using GenSR.Representation.Embeddings;
+using GenSR.Unify.Model;
 using GenSR.Unify.Pipeline;
 using GenSR.Unify.Training;
 using GenSR.Evaluation.Baselines.Bm25;
@@ -129,6 +130,8 @@ public static class SystemRegistry
 
         if (settings.ItemEncoder != "lsa") pipeline = pipeline with { ItemEncoder = SharedEncoders.Get(settings.ItemEncoder, query: false, settings.Threads) };
         if (settings.QueryVectors != "none") pipeline = pipeline with { QueryEncoder = SharedEncoders.Get(settings.QueryVectors, query: true, settings.Threads) };
+        if (settings.SemanticView == "vectors") pipeline = pipeline with { SemanticViewInput = SemanticViewInput.ItemVectors };
+        else if (settings.SemanticView == "off") pipeline = pipeline with { UseSemanticView = false };
         if (settings.LearningRate is { } rate) training = training with { LearningRate = rate };
         if (settings.PointwiseFraction is { } fraction) training = training with { PointwiseFraction = fraction };
         if (settings.IndexingFraction is { } indexing) training = training with { IndexingFraction = indexing };

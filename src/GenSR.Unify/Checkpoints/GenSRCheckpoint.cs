@@ -399,7 +399,7 @@ public sealed class GenSRCheckpoint : IDisposable
         {
             var collaborative = Take(tensors, GenSRModel.ItemCollaborativeName, [config.ItemCount, config.CollaborativeDimension], folder);
             var titleIds = Take(tensors, GenSRModel.ItemTitleIdsName, [config.ItemCount, config.TitleTokens], folder);
-            var textVectors = config.HasQueryVectors ? Take(tensors, GenSRModel.ItemTextVectorsName, [config.ItemCount, config.QueryVectorDimension], folder) : null;
+            var textVectors = config.HasItemTextVectors ? Take(tensors, GenSRModel.ItemTextVectorsName, [config.ItemCount, config.ItemTextVectorDimension], folder) : null;
             var model = new GenSRModel(config, collaborative, titleIds.to(ScalarType.Int64), vocabulary.PadId, itemTextVectors: textVectors);
             try
             {

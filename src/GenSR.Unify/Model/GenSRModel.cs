@@ -16,7 +16,8 @@ namespace GenSR.Unify.Model;
 /// <item>Collaborative view: frozen CF item embeddings of the history → <see cref="CollaborativeHistoryEncoder"/>
 /// (Transformer + target attention) → linear projection to <c>d_model</c> → the <c>[cf_user]</c> soft token.</item>
 /// <item>Semantic view: the first title tokens of every history item through the backbone's shared token embedding →
-/// <see cref="SemanticHistoryEncoder"/> (Transformer + target-aware soft filtering) → projection → <c>[sem_user]</c>.</item>
+/// <see cref="SemanticHistoryEncoder"/> (Transformer + target-aware soft filtering) → projection → <c>[sem_user]</c>; or,
+/// with <see cref="SemanticViewInput.ItemVectors"/>, one frozen text vector per history item in place of its tokens.</item>
 /// <item>The target both views attend against is the sum of a learned task vector, the mean query token embedding (search)
 /// and, in pointwise mode, the candidate's projected CF vector and title embedding (which also fill the
 /// <c>[cf_item]</c> / <c>[sem_item]</c> slots).</item>
@@ -70,12 +71,14 @@ public sealed class GenSRModel : nn.Module
             throw new ArgumentException($"itemCollaborative must be [{config.ItemCount}, {config.CollaborativeDimension}]; got [{string.Join(", ", itemCollaborative.shape)}].", nameof(itemCollaborative));
         if (itemTitleIds.dim() != 2 || itemTitleIds.shape[0] != config.ItemCount || itemTitleIds.shape[1] != config.TitleTokens || itemTitleIds.dtype != ScalarType.Int64)
             throw new ArgumentException($"itemTitleIds must be int64 [{config.ItemCount}, {config.TitleTokens}]; got {itemTitleIds.dtype} [{string.Join(", ", itemTitleIds.shape)}].", nameof(itemTitleIds));
-        if (config.HasQueryVectors != itemTextVectors is not null)
-            throw new ArgumentException(config.HasQueryVectors
-                ? $"The config reads {config.QueryVectorDimension}-d query vectors, so the model needs the items' text vectors from the same encoder."
-                : "itemTextVectors are only for a config with query vectors (QueryVectorDimension > 0).", nameof(itemTextVectors));
-        if (itemTextVectors is not null && (itemTextVectors.dim() != 2 || itemTextVectors.shape[0] != config.ItemCount || itemTextVectors.shape[1] != config.QueryVectorDimension))
-            throw new ArgumentException($"itemTextVectors must be [{config.ItemCount}, {config.QueryVectorDimension}]; got [{string.Join(", ", itemTextVectors.shape)}].", nameof(itemTextVectors));
+        if (config.HasItemTextVectors != itemTextVectors is not null)
+            throw new ArgumentException(config.HasItemTextVectors
+                ? config.HasQueryVectors
+                    ? $"The config reads {config.QueryVectorDimension}-d query vectors, so the model needs the items' text vectors from the same encoder."
+                    : $"The config has a {config.ItemTextVectorDimension}-d item text-vector table, so the model needs the items' text vectors."
+                : "itemTextVectors are only for a config with query vectors or an item text-vector table (QueryVectorDimension or ItemTextVectorDimension > 0).", nameof(itemTextVectors));
+        if (itemTextVectors is not null && (itemTextVectors.dim() != 2 || itemTextVectors.shape[0] != config.ItemCount || itemTextVectors.shape[1] != config.ItemTextVectorDimension))
+            throw new ArgumentException($"itemTextVectors must be [{config.ItemCount}, {config.ItemTextVectorDimension}]; got [{string.Join(", ", itemTextVectors.shape)}].", nameof(itemTextVectors));
         Config = config;
         _padId = padId;
         var d = config.Backbone.DModel;
@@ -98,7 +101,22 @@ public sealed class GenSRModel : nn.Module
                 cf_item_proj = nn.Linear(config.CollaborativeDimension, d);
             }
 
-            if (config.UseSemanticView)
+            if (config.UseSemanticView && config.SemanticViewInput == SemanticViewInput.ItemVectors)
+            {
+                // One "token" per history item: its frozen text vector, which the encoder projects to d_model.
+                sem_encoder = new SemanticHistoryEncoder(new SemanticHistoryEncoderOptions
+                {
+                    TokenDimension = config.ItemTextVectorDimension,
+                    ModelDimension = d,
+                    TargetDimension = d,
+                    MaxHistoryLength = config.MaxHistory,
+                    MaxTokensPerItem = 1,
+                    Dropout = config.HistoryDropout,
+                }, new TokenEmbeddingAdapter(ItemTextVectorsOf));
+                sem_user_proj = nn.Linear(sem_encoder.OutputDimension, d);
+                sem_item_proj = nn.Linear(d, d);
+            }
+            else if (config.UseSemanticView)
             {
                 sem_encoder = new SemanticHistoryEncoder(new SemanticHistoryEncoderOptions
                 {
@@ -176,11 +194,19 @@ public sealed class GenSRModel : nn.Module
     /// <summary>Name of the item title-token buffer.</summary>
     public const string ItemTitleIdsName = "item_title_ids";
 
-    /// <summary>Name of the frozen pretrained item text-vector buffer (models with query vectors).</summary>
+    /// <summary>Name of the frozen item text-vector buffer (models with query vectors or <see cref="GenSRModelConfig.ItemTextVectorDimension"/>).</summary>
     public const string ItemTextVectorsName = "item_text_vectors";
 
-    /// <summary>The frozen pretrained item text vectors <c>[items, query_vector_dimension]</c>, or null without query vectors.</summary>
+    /// <summary>The frozen item text vectors <c>[items, item_text_vector_dimension]</c>, or null without a text-vector table.</summary>
     public Tensor? ItemTextVectors => _itemTextVectors;
+
+    /// <summary>The text vectors of item ids <c>[…]</c> → <c>[…, item_text_vector_dimension]</c> (the semantic view's "token embedding" with <see cref="SemanticViewInput.ItemVectors"/>).</summary>
+    private Tensor ItemTextVectorsOf(Tensor ids)
+    {
+        var table = _itemTextVectors ?? throw new InvalidOperationException("The model has no item text-vector table.");
+        var shape = ids.shape.Append(table.shape[1]).ToArray();
+        return table.index_select(0, ids.flatten()).view(shape);
+    }
 
     /// <summary>The semantic history encoder, or null when the semantic view is off.</summary>
     public SemanticHistoryEncoder? SemanticEncoder => sem_encoder;
@@ -244,7 +270,11 @@ public sealed class GenSRModel : nn.Module
             cfUser = cf_user_proj!.forward(cf_encoder.forward(histCf, batch.HistoryMask, batch.HistoryTasks, target));
         }
 
-        if (sem_encoder is not null)
+        if (sem_encoder is not null && Config.SemanticViewInput == SemanticViewInput.ItemVectors)
+        {
+            semUser = sem_user_proj!.forward(sem_encoder.forward(batch.HistoryItems.unsqueeze(-1), batch.HistoryMask.unsqueeze(-1), batch.HistoryTasks, target));
+        }
+        else if (sem_encoder is not null)
         {
             var titles = _itemTitleIds.index_select(0, batch.HistoryItems.flatten()).view(b, h, -1);
             var tokenMask = titles.NeScalar(_padId).logical_and(batch.HistoryMask.unsqueeze(-1));

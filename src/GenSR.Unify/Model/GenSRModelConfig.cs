@@ -62,10 +62,39 @@ public sealed record GenSRModelConfig
     /// <summary>Whether the model reads pretrained query vectors (<see cref="QueryVectorDimension"/> &gt; 0).</summary>
     public bool HasQueryVectors => QueryVectorDimension > 0;
 
-    /// <summary>Checks the backbone's config too.</summary>
+    /// <summary>
+    /// What the semantic history view reads: the first title tokens of each history item (the paper's view, the default) or
+    /// one frozen text vector per history item (<see cref="SemanticViewInput.ItemVectors"/>, which needs
+    /// <see cref="ItemTextVectorDimension"/>).
+    /// </summary>
+    public SemanticViewInput SemanticViewInput { get; init; } = SemanticViewInput.TitleTokens;
+
+    /// <summary>
+    /// Width of the frozen item text-vector table <c>[items, width]</c>, or 0 for none. The table serves the dense head's item
+    /// side with query vectors and the semantic view with <see cref="SemanticViewInput.ItemVectors"/>. Unset (0), it is
+    /// <see cref="QueryVectorDimension"/>; with query vectors it must equal it (items and queries share one encoder's space).
+    /// 0 … 4096.
+    /// </summary>
+    public int ItemTextVectorDimension
+    {
+        get => field > 0 ? field : QueryVectorDimension;
+        init => field = Check(value, 0, 4096, nameof(ItemTextVectorDimension));
+    }
+
+    /// <summary>Whether the model holds a frozen item text-vector table (<see cref="ItemTextVectorDimension"/> &gt; 0).</summary>
+    public bool HasItemTextVectors => ItemTextVectorDimension > 0;
+
+    /// <summary>Checks the backbone's config too, and that the text-vector settings agree.</summary>
+    /// <exception cref="ArgumentException">The settings disagree (the message says how).</exception>
     public GenSRModelConfig Validate()
     {
         Backbone.Validate();
+        if (!Enum.IsDefined(SemanticViewInput))
+            throw new ArgumentOutOfRangeException(nameof(SemanticViewInput), SemanticViewInput, "GenSRModelConfig.SemanticViewInput is not a known input.");
+        if (HasQueryVectors && ItemTextVectorDimension != QueryVectorDimension)
+            throw new ArgumentException($"GenSRModelConfig.ItemTextVectorDimension ({ItemTextVectorDimension}) must equal QueryVectorDimension ({QueryVectorDimension}): items and queries share one encoder's space.");
+        if (UseSemanticView && SemanticViewInput == SemanticViewInput.ItemVectors && !HasItemTextVectors)
+            throw new ArgumentException("GenSRModelConfig.SemanticViewInput is ItemVectors, so ItemTextVectorDimension (or QueryVectorDimension) must be set.");
         return this;
     }
 
@@ -84,6 +113,8 @@ public sealed record GenSRModelConfig
         ["history_dropout"] = HistoryDropout,
         ["dense_dimension"] = DenseDimension,
         ["query_vector_dimension"] = QueryVectorDimension,
+        ["item_text_vector_dimension"] = ItemTextVectorDimension,
+        ["semantic_view_input"] = SemanticViewInput == SemanticViewInput.ItemVectors ? "item_vectors" : "title_tokens",
     };
 
     /// <summary>Reads a config written by <see cref="ToJson"/>; errors name <paramref name="source"/> and the field.</summary>
@@ -107,6 +138,8 @@ public sealed record GenSRModelConfig
                 HistoryDropout = (double?)o["history_dropout"] ?? 0.1,
                 DenseDimension = o["dense_dimension"] is null ? 0 : Int(o, "dense_dimension", source),
                 QueryVectorDimension = o["query_vector_dimension"] is null ? 0 : Int(o, "query_vector_dimension", source),
+                ItemTextVectorDimension = o["item_text_vector_dimension"] is null ? 0 : Int(o, "item_text_vector_dimension", source),
+                SemanticViewInput = o["semantic_view_input"] is null ? SemanticViewInput.TitleTokens : ViewInput(o, source),
             }.Validate();
         }
         catch (Exception e) when (e is ArgumentException or FormatException or InvalidOperationException)
@@ -117,6 +150,16 @@ public sealed record GenSRModelConfig
 
     private static int Int(JsonObject o, string name, string source) =>
         o[name] is JsonValue v && v.TryGetValue<int>(out var i) ? i : throw new InvalidDataException($"{source}: \"{name}\" must be an integer.");
+
+    private static SemanticViewInput ViewInput(JsonObject o, string source) =>
+        o["semantic_view_input"] is JsonValue v && v.TryGetValue<string>(out var text)
+            ? text switch
+            {
+                "title_tokens" => SemanticViewInput.TitleTokens,
+                "item_vectors" => SemanticViewInput.ItemVectors,
+                _ => throw new InvalidDataException($"{source}: \"semantic_view_input\" is \"{text}\"; expected \"title_tokens\" or \"item_vectors\"."),
+            }
+            : throw new InvalidDataException($"{source}: \"semantic_view_input\" must be a string.");
 
     private static bool Bool(JsonObject o, string name, string source) =>
         o[name] is JsonValue v && v.TryGetValue<bool>(out var b) ? b : throw new InvalidDataException($"{source}: \"{name}\" must be true or false.");

@@ -136,10 +136,12 @@ public static class GenSRPipeline
             HistoryDropout = options.Dropout,
             DenseDimension = options.DenseDimension,
             QueryVectorDimension = options.QueryEncoder?.Dimension ?? 0,
-        }.Validate();
+            SemanticViewInput = options.SemanticViewInput,
+        };
+        using var textVectors = ItemTextVectors(options, catalog, semantic, cancellationToken);
+        config = (textVectors is null ? config : config with { ItemTextVectorDimension = (int)textVectors.shape[1] }).Validate();
         using var cf = collaborative.ItemEmbeddings.ToTensor();
         using var titles = TitleTokens(catalog, vocabulary, options.TitleTokens, options.ItemTokensIncludeCategories);
-        using var textVectors = ItemTextVectors(options, catalog, semantic, cancellationToken);
         var model = new GenSRModel(config, cf, titles, vocabulary.PadId, device: null, seed: options.Seed, itemTextVectors: textVectors);
         if (pretrained is not null)
         {
@@ -157,12 +159,15 @@ public static class GenSRPipeline
     }
 
     /// <summary>
-    /// The items' vectors in the query encoder's space, or null without a query encoder: the item encoder's vectors when it
-    /// has the query encoder's width (one family, e.g. arctic items and prefixed arctic queries), else the query encoder's.
+    /// The model's item text-vector table, or null when nothing reads it. With a query encoder: the items' vectors in its
+    /// space, the item encoder's vectors when it has the query encoder's width (one family, e.g. arctic items and prefixed
+    /// arctic queries), else the query encoder's. Without one, for a semantic view over item vectors: the semantic item
+    /// vectors the identifiers were built from.
     /// </summary>
     private static Tensor? ItemTextVectors(GenSRPipelineOptions options, ItemCatalog catalog, ItemEmbeddings semantic, CancellationToken cancellationToken)
     {
-        if (options.QueryEncoder is not { } queries) return null;
+        if (options.QueryEncoder is not { } queries)
+            return options.UseSemanticView && options.SemanticViewInput == SemanticViewInput.ItemVectors ? semantic.ToTensor() : null;
         if (options.ItemEncoder is { } items && items.Dimension == queries.Dimension) return semantic.ToTensor();
         using var encoded = queries.EncodeItems(catalog, options.ItemEncoderFields, cancellationToken: cancellationToken);
         return encoded.to(ScalarType.Float32).cpu().detach().clone();

@@ -113,6 +113,14 @@ public sealed record GenSRPipelineOptions
     public bool UseSemanticView { get; init; } = true;
 
     /// <summary>
+    /// What the semantic history view reads (<see cref="Model.SemanticViewInput"/>). Default title tokens (the paper's view).
+    /// With <see cref="Model.SemanticViewInput.ItemVectors"/> it reads one frozen vector per history item: the query encoder's
+    /// item vectors when there is one (the same table the dense head reads), else the semantic item vectors the identifiers
+    /// were built from (<see cref="ItemEncoder"/>'s, or LSA's).
+    /// </summary>
+    public Model.SemanticViewInput SemanticViewInput { get; init; } = Model.SemanticViewInput.TitleTokens;
+
+    /// <summary>
     /// A Hugging Face T5 checkpoint folder (<c>config.json</c>, <c>model.safetensors</c>, <c>spiece.model</c>) to start the
     /// backbone from, e.g. flan-t5-small. Null (default): a small randomly initialised backbone and a compact GPT-2 vocabulary.
     /// </summary>

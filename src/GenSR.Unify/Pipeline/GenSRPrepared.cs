@@ -38,6 +38,18 @@ public sealed record GenSRPrepared(
         return string.Create(CultureInfo.InvariantCulture,
             $"identifiers ({q.Source}, {q.Quantizer}): raw collision rate {q.RawCollisions.CollisionRate:P1} ({q.RawCollisions.CollidingItems} of {q.RawCollisions.ItemCount} items), {levels}; " +
             $"items per first-level code: mean {(firstLevel.Length == 0 ? 0 : firstLevel.Average()):F1}, largest {(firstLevel.Length == 0 ? 0 : firstLevel.Max())}; " +
-            $"LightGCN validation Recall@20 {cf} at epoch {Collaborative.BestEpoch}");
+            $"LightGCN validation Recall@20 {cf} at epoch {Collaborative.BestEpoch}; semantic view: {SemanticViewWords}");
+    }
+
+    private string SemanticViewWords
+    {
+        get
+        {
+            var config = Model.Config;
+            if (!config.UseSemanticView) return "off";
+            return config.SemanticViewInput == GenSR.Unify.Model.SemanticViewInput.ItemVectors
+                ? string.Create(CultureInfo.InvariantCulture, $"frozen {config.ItemTextVectorDimension}-d item vectors")
+                : string.Create(CultureInfo.InvariantCulture, $"{config.TitleTokens} title tokens per item");
+        }
     }
 }
