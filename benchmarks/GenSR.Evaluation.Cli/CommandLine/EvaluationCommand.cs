@@ -88,7 +88,9 @@ public static class EvaluationCommand
             output.WriteLine($"dataset {data.Dataset.Name}: {statistics}");
             output.WriteLine($"queries: {data.Queries}");
             var progress = new ConsoleProgress(output, settings.Quiet);
-            var report = new BenchmarkRunner(options).Run(data, systems, RecordedCommand(args), progress, cancellationToken);
+            // A partial report after every run, so that a long comparison that is stopped keeps what it finished.
+            var report = new BenchmarkRunner(options).Run(data, systems, RecordedCommand(args), progress, cancellationToken,
+                afterEachRun: partial => output.WriteLine($"partial report: {partial.Save(settings.OutputFolder).Json}"));
             var (markdown, json) = report.Save(settings.OutputFolder);
             output.WriteLine();
             output.WriteLine(report.ToMarkdown());

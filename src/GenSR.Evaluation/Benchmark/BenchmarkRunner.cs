@@ -28,10 +28,13 @@ public sealed class BenchmarkRunner
     /// <param name="commandLine">The command line to record in the report, if any.</param>
     /// <param name="progress">Receives a message per stage and per training epoch.</param>
     /// <param name="cancellationToken">Cancels between epochs and batches.</param>
+    /// <param name="afterEachRun">Called after every (system, seed) run but the last with the report so far (marked partial in
+    /// its notes), e.g. to save it, so that a long comparison that is stopped keeps the runs it finished.</param>
     /// <returns>The report.</returns>
     /// <exception cref="InvalidOperationException">The dataset has no evaluable user, or two systems share a name.</exception>
     public BenchmarkReport Run(BenchmarkDataset data, IReadOnlyList<SystemDefinition> systems, string? commandLine = null,
-                               IProgress<BenchmarkProgress>? progress = null, CancellationToken cancellationToken = default)
+                               IProgress<BenchmarkProgress>? progress = null, CancellationToken cancellationToken = default,
+                               Action<BenchmarkReport>? afterEachRun = null)
     {
         ArgumentNullException.ThrowIfNull(data);
         ArgumentNullException.ThrowIfNull(systems);
@@ -46,6 +49,8 @@ public sealed class BenchmarkRunner
 
         var results = new List<SystemResult>();
         var notes = new List<string>();
+        var totalRuns = systems.Count * Options.Seeds.Count;
+        var finishedRuns = 0;
         foreach (var definition in systems)
         {
             var runs = new List<SystemRun>();
@@ -64,13 +69,30 @@ public sealed class BenchmarkRunner
                 foreach (var protocol in Options.Protocols)
                     if (ProtocolEvaluator.MethodFor(system, protocol) is null)
                         notes.Add($"{system.Name} cannot be evaluated under {EvaluationReport.DescribeProtocol(protocol)}.");
+                if (++finishedRuns < totalRuns && afterEachRun is not null)
+                {
+                    var partialNote = string.Create(CultureInfo.InvariantCulture,
+                        $"Partial report: {finishedRuns} of {totalRuns} runs finished (the comparison was still running when this was written).");
+                    afterEachRun(Report([.. results, new SystemResult(name!, tasks, runs.ToArray())], [.. notes, partialNote]));
+                }
             }
             results.Add(new SystemResult(name!, tasks, runs));
         }
 
+        return Report(results, notes);
+
+        BenchmarkReport Report(IReadOnlyList<SystemResult> systemResults, List<string> reportNotes)
+        {
+            if (data.Dataset.Warnings.Count > 0)
+                reportNotes.Add(string.Create(CultureInfo.InvariantCulture, $"The loader reported {data.Dataset.Warnings.Count} warning(s); the first: {data.Dataset.Warnings[0]}"));
+            return NewReport(data, split, device, systemResults, commandLine, reportNotes);
+        }
+    }
+
+    private BenchmarkReport NewReport(BenchmarkDataset data, DatasetSplit split, TorchSharp.torch.Device device, IReadOnlyList<SystemResult> results,
+                                      string? commandLine, IReadOnlyList<string> notes)
+    {
         var catalogSize = data.Dataset.Catalog.Count;
-        if (data.Dataset.Warnings.Count > 0)
-            notes.Add(string.Create(CultureInfo.InvariantCulture, $"The loader reported {data.Dataset.Warnings.Count} warning(s); the first: {data.Dataset.Warnings[0]}"));
         return new BenchmarkReport
         {
             Dataset = data.Dataset.Name,

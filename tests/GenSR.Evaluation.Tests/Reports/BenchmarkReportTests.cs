@@ -36,6 +36,28 @@ public sealed class BenchmarkReportTests
     }
 
     [Fact]
+    public void A_partial_report_follows_every_run_but_the_last_and_holds_the_runs_finished_so_far()
+    {
+        var data = new BenchmarkDataset(TestDatasets.SmallDemo.Dataset, "from the data");
+        var runner = new BenchmarkRunner(new BenchmarkOptions { Seeds = [1, 2], Device = ComputeDevice.Cpu, Protocols = [EvaluationProtocol.FullRanking] });
+        var partials = new List<BenchmarkReport>();
+        var final = runner.Run(data, [
+            new SystemDefinition("popularity", "most popular", () => new PopularitySystem()),
+            new SystemDefinition("bm25", "lexical", () => new Bm25System()),
+        ], afterEachRun: partials.Add);
+
+        Assert.Equal(3, partials.Count);
+        Assert.Equal([[1L], [1L, 2L], [1L, 2L]], partials.Select(p => p.Systems[0].Runs.Select(r => r.Seed).ToArray()));
+        Assert.Equal([1, 1, 2], partials.Select(p => p.Systems.Count));
+        Assert.Equal([1L], partials[2].Systems[1].Runs.Select(r => r.Seed));
+        Assert.All(partials.Select((p, i) => (p, i)), x => Assert.Contains($"Partial report: {x.i + 1} of 4 runs finished", string.Join(" ", x.p.Notes)));
+        Assert.DoesNotContain(final.Notes, n => n.StartsWith("Partial report", StringComparison.Ordinal));
+        // What a partial report holds is what the final one says about the same runs.
+        Assert.Equal(final.Systems[0].Runs[0].Reports[0].Tasks[0]["NDCG@10"], partials[0].Systems[0].Runs[0].Reports[0].Tasks[0]["NDCG@10"]);
+        Assert.Equal(partials[2].ToJsonString(), BenchmarkReport.Parse(partials[2].ToJsonString()).ToJsonString());
+    }
+
+    [Fact]
     public void The_markdown_labels_both_protocols_and_gives_mean_and_deviation_over_seeds()
     {
         var markdown = TwoSeeds.Value.ToMarkdown();
