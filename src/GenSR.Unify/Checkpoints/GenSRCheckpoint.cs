@@ -4,6 +4,7 @@ using System.Text.Json.Nodes;
 using GenSR.Core.Identifiers;
 using GenSR.Core.Serialization;
 using GenSR.Core.Text;
+using GenSR.Unify.Inference;
 using GenSR.Unify.Model;
 using TorchSharp;
 using static TorchSharp.torch;
@@ -65,6 +66,17 @@ public sealed class GenSRCheckpoint : IDisposable
 
     /// <summary>Free-form metadata saved with the checkpoint (e.g. training state), or null.</summary>
     public JsonObject? Extra { get; }
+
+    /// <summary>The new-item index saved beside the weights (see <see cref="GenSRRecommender.AddItems"/>), or null when there is none.</summary>
+    public NewItemIndex? NewItems { get; private set; }
+
+    /// <summary>Hands the new-item index over to the caller, who then disposes it (the checkpoint forgets it).</summary>
+    public NewItemIndex? TakeNewItems()
+    {
+        var index = NewItems;
+        NewItems = null;
+        return index;
+    }
 
     /// <summary>The library version written into manifests.</summary>
     public static string LibraryVersion =>
@@ -321,8 +333,12 @@ public sealed class GenSRCheckpoint : IDisposable
     /// <param name="device">Where the model goes; CPU when null.</param>
     /// <param name="queryEncoder">The query encoder of a model that reads query vectors (the one it was trained with); the
     /// checkpoint stores the model's side only. Without it such a model loads, but building a batch fails with a clear message.</param>
+    /// <param name="itemEncoder">The pretrained encoder of the identifiers' semantic vectors, when the checkpoint has a new-item index
+    /// over pretrained vectors (<see cref="NewItems"/>); an LSA index loads its own encoder. The caller owns it.</param>
     /// <exception cref="GenSRCheckpointException">The manifest or weights are malformed or do not match; every problem is listed.</exception>
-    public static GenSRCheckpoint Load(string folder, Device? device = null, Representation.Semantic.ISemanticEncoder? queryEncoder = null)
+    /// <exception cref="InvalidDataException">The new-item index beside the weights is damaged or does not fit the catalogue.</exception>
+    public static GenSRCheckpoint Load(string folder, Device? device = null, Representation.Semantic.ISemanticEncoder? queryEncoder = null,
+                                       Representation.Semantic.ISemanticEncoder? itemEncoder = null)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(folder);
         if (!Directory.Exists(folder)) throw new DirectoryNotFoundException($"No GenSR checkpoint folder at \"{folder}\".");
@@ -412,7 +428,18 @@ public sealed class GenSRCheckpoint : IDisposable
                 throw;
             }
 
-            return new GenSRCheckpoint(model, builder, keys, manifest["extra"] as JsonObject);
+            NewItemIndex? newItems = null;
+            try
+            {
+                if (NewItemIndex.Exists(folder)) newItems = NewItemIndex.Load(folder, config.ItemCount, itemEncoder);
+            }
+            catch
+            {
+                model.Dispose();
+                throw;
+            }
+
+            return new GenSRCheckpoint(model, builder, keys, manifest["extra"] as JsonObject) { NewItems = newItems };
         }
         finally
         {
@@ -458,8 +485,12 @@ public sealed class GenSRCheckpoint : IDisposable
         foreach (var (name, target) in expected) target.copy_(tensors[name]);
     }
 
-    /// <summary>Releases the model.</summary>
-    public void Dispose() => Model.Dispose();
+    /// <summary>Releases the model and the new-item index it still holds.</summary>
+    public void Dispose()
+    {
+        Model.Dispose();
+        NewItems?.Dispose();
+    }
 
     private static Tensor Take(IReadOnlyDictionary<string, Tensor> tensors, string name, long[] shape, string folder)
     {

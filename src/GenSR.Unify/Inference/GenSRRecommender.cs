@@ -2,6 +2,9 @@ using GenSR.Core.Data;
 using GenSR.Core.Runtime;
 using GenSR.Unify.Checkpoints;
 using GenSR.Unify.Model;
+using GenSR.Core.Identifiers;
+using GenSR.Representation.Semantic;
+using static TorchSharp.torch;
 
 namespace GenSR.Unify.Inference;
 
@@ -18,30 +21,41 @@ namespace GenSR.Unify.Inference;
 /// </summary>
 public sealed class GenSRRecommender : IDisposable
 {
-    private readonly GenSRInference _inference;
-    private readonly Dictionary<string, int> _byKey;
-    private readonly GenSRCheckpoint? _owned;
+    // Every call reads the catalogue state under the read lock; AddItems swaps it under the write lock, so a call in flight
+    // finishes on the state it started with and the next one sees the new items.
+    private readonly ReaderWriterLockSlim _lock = new(LockRecursionPolicy.SupportsRecursion);
+    private readonly object _adding = new();
+    private GenSRInference _inference;
+    private Dictionary<string, int> _byKey;
+    private GenSRCheckpoint? _owned;
+    private GenSRModel? _ownedModel;
+    private NewItemIndex? _newItems;
 
     /// <summary>Wraps a trained model (not owned: dispose it yourself).</summary>
     /// <param name="model">The model.</param>
     /// <param name="builder">Its input builder.</param>
     /// <param name="itemKeys">External key of every item, by dense id.</param>
     /// <param name="maxBatch">Requests per model call in the batched methods. Default 64.</param>
-    public GenSRRecommender(GenSRModel model, GenSRInputBuilder builder, IReadOnlyList<string> itemKeys, int maxBatch = 64)
-        : this(model, builder, itemKeys, maxBatch, null)
+    /// <param name="newItems">What <see cref="AddItems"/> needs (the pipeline's <see cref="Pipeline.GenSRPrepared.NewItems"/>); null:
+    /// items cannot be added. The recommender takes it over (adding items replaces it) and disposes it.</param>
+    public GenSRRecommender(GenSRModel model, GenSRInputBuilder builder, IReadOnlyList<string> itemKeys, int maxBatch = 64, NewItemIndex? newItems = null)
+        : this(model, builder, itemKeys, maxBatch, null, newItems)
     {
     }
 
-    private GenSRRecommender(GenSRModel model, GenSRInputBuilder builder, IReadOnlyList<string> itemKeys, int maxBatch, GenSRCheckpoint? owned)
+    private GenSRRecommender(GenSRModel model, GenSRInputBuilder builder, IReadOnlyList<string> itemKeys, int maxBatch, GenSRCheckpoint? owned, NewItemIndex? newItems)
     {
         ArgumentNullException.ThrowIfNull(model);
         ArgumentNullException.ThrowIfNull(builder);
         ArgumentNullException.ThrowIfNull(itemKeys);
         if (itemKeys.Count != model.Config.ItemCount) throw new ArgumentException($"{itemKeys.Count} item keys given for {model.Config.ItemCount} items.", nameof(itemKeys));
+        if (newItems is not null && newItems.ItemCount != model.Config.ItemCount)
+            throw new ArgumentException($"The new-item index covers {newItems.ItemCount} items but the model has {model.Config.ItemCount}.", nameof(newItems));
         ArgumentOutOfRangeException.ThrowIfLessThan(maxBatch, 1);
         ItemKeys = itemKeys;
         MaxBatch = maxBatch;
         _owned = owned;
+        _newItems = newItems;
         _inference = new GenSRInference(model, builder);
         _byKey = new Dictionary<string, int>(itemKeys.Count, StringComparer.Ordinal);
         for (var i = 0; i < itemKeys.Count; i++) _byKey.TryAdd(itemKeys[i], i);
@@ -53,13 +67,15 @@ public sealed class GenSRRecommender : IDisposable
     /// <param name="maxBatch">Requests per model call in the batched methods.</param>
     /// <param name="queryEncoder">The query encoder the model was trained with, for a model that reads query vectors
     /// (<see cref="Model.GenSRModelConfig.HasQueryVectors"/>); the caller owns it.</param>
+    /// <param name="itemEncoder">The pretrained encoder of the identifiers' semantic vectors, for <see cref="AddItems"/> on a checkpoint
+    /// saved with a new-item index over pretrained vectors (an LSA index brings its own); the caller owns it.</param>
     public static GenSRRecommender Load(string folder, ComputeDevice device = ComputeDevice.Auto, int maxBatch = 64,
-                                        Representation.Semantic.ISemanticEncoder? queryEncoder = null)
+                                        Representation.Semantic.ISemanticEncoder? queryEncoder = null, Representation.Semantic.ISemanticEncoder? itemEncoder = null)
     {
-        var checkpoint = GenSRCheckpoint.Load(folder, TorchRuntime.Resolve(device), queryEncoder);
+        var checkpoint = GenSRCheckpoint.Load(folder, TorchRuntime.Resolve(device), queryEncoder, itemEncoder);
         try
         {
-            return new GenSRRecommender(checkpoint.Model, checkpoint.Builder, checkpoint.ItemKeys, maxBatch, checkpoint);
+            return new GenSRRecommender(checkpoint.Model, checkpoint.Builder, checkpoint.ItemKeys, maxBatch, checkpoint, checkpoint.TakeNewItems());
         }
         catch
         {
@@ -68,8 +84,11 @@ public sealed class GenSRRecommender : IDisposable
         }
     }
 
-    /// <summary>External key of every item, by dense id.</summary>
-    public IReadOnlyList<string> ItemKeys { get; }
+    /// <summary>External key of every item, by dense id (items added by <see cref="AddItems"/> follow the trained ones).</summary>
+    public IReadOnlyList<string> ItemKeys { get; private set; }
+
+    /// <summary>Whether <see cref="AddItems"/> can take new items (the recommender has a new-item index).</summary>
+    public bool CanAddItems => _newItems is not null;
 
     /// <summary>Requests per model call in the batched methods.</summary>
     public int MaxBatch { get; }
@@ -79,8 +98,8 @@ public sealed class GenSRRecommender : IDisposable
 
     /// <summary>The dense id of an external item key.</summary>
     /// <exception cref="KeyNotFoundException">The key is not in the catalogue (the message names it).</exception>
-    public int ItemId(string key) => _byKey.TryGetValue(key ?? throw new ArgumentNullException(nameof(key)), out var id)
-        ? id : throw new KeyNotFoundException($"Item key \"{key}\" is not in the model's catalogue of {ItemCount} items.");
+    public int ItemId(string key) => Read(() => _byKey.TryGetValue(key ?? throw new ArgumentNullException(nameof(key)), out var id)
+        ? id : throw new KeyNotFoundException($"Item key \"{key}\" is not in the model's catalogue of {ItemCount} items."));
 
     /// <summary>The top <paramref name="k"/> items to show next, best first.</summary>
     /// <param name="history">The unified history, oldest first.</param>
@@ -101,17 +120,19 @@ public sealed class GenSRRecommender : IDisposable
     public IReadOnlyList<IReadOnlyList<ScoredItem>> RecommendBatch(IReadOnlyList<IReadOnlyList<SrEvent>> histories, int k = 10, GenSRRankingOptions? ranking = null)
     {
         ArgumentNullException.ThrowIfNull(histories);
-        return Rank(histories.Select((h, i) => new GenSRRequest(h ?? throw new ArgumentException($"History {i} is null.", nameof(histories)), TaskKind.Recommendation)).ToArray(), k, ranking);
+        var requests = histories.Select((h, i) => new GenSRRequest(h ?? throw new ArgumentException($"History {i} is null.", nameof(histories)), TaskKind.Recommendation)).ToArray();
+        return Read(() => Rank(requests, k, ranking));
     }
 
     /// <summary>Search results for many (history, query) pairs at once.</summary>
     public IReadOnlyList<IReadOnlyList<ScoredItem>> SearchBatch(IReadOnlyList<(IReadOnlyList<SrEvent> History, string Query)> requests, int k = 10, GenSRRankingOptions? ranking = null)
     {
         ArgumentNullException.ThrowIfNull(requests);
-        return Rank(requests.Select((r, i) => new GenSRRequest(
+        var built = requests.Select((r, i) => new GenSRRequest(
             r.History ?? throw new ArgumentException($"Request {i} has a null history.", nameof(requests)),
             TaskKind.Search,
-            string.IsNullOrWhiteSpace(r.Query) ? throw new ArgumentException($"Request {i} has an empty query.", nameof(requests)) : r.Query)).ToArray(), k, ranking);
+            string.IsNullOrWhiteSpace(r.Query) ? throw new ArgumentException($"Request {i} has an empty query.", nameof(requests)) : r.Query)).ToArray();
+        return Read(() => Rank(built, k, ranking));
     }
 
     /// <summary>Candidates scored per model call by <see cref="CandidateScoring.Generative"/> (memory grows with it, not with the list).</summary>
@@ -126,7 +147,11 @@ public sealed class GenSRRecommender : IDisposable
     /// <param name="ranking">With <see cref="CandidateScoring.Ranking"/>: the mode whose scores are read (exact, dense or fused;
     /// the same numbers as <see cref="Recommend"/> and <see cref="Search"/> rank by). Its restrictions do not apply here.</param>
     public IReadOnlyList<ScoredItem> ScoreCandidates(IReadOnlyList<SrEvent> history, TaskKind task, string? query, IReadOnlyList<int> candidates,
-                                                     CandidateScoring scoring = CandidateScoring.Pointwise, GenSRRankingOptions? ranking = null)
+                                                     CandidateScoring scoring = CandidateScoring.Pointwise, GenSRRankingOptions? ranking = null) =>
+        Read(() => ScoreCandidatesLocked(history, task, query, candidates, scoring, ranking));
+
+    private IReadOnlyList<ScoredItem> ScoreCandidatesLocked(IReadOnlyList<SrEvent> history, TaskKind task, string? query, IReadOnlyList<int> candidates,
+                                                            CandidateScoring scoring, GenSRRankingOptions? ranking)
     {
         ArgumentNullException.ThrowIfNull(history);
         ArgumentNullException.ThrowIfNull(candidates);
@@ -164,11 +189,130 @@ public sealed class GenSRRecommender : IDisposable
         return candidates.Select((c, i) => ToScored(c, scores[i])).OrderByDescending(s => s.Score).ToArray();
     }
 
-    /// <summary>Releases the device trie and, when loaded from a folder, the model.</summary>
+    /// <summary>
+    /// Adds items the model was never trained on, without retraining; they can be searched and recommended as soon as this
+    /// returns (calls in flight finish on the catalogue they started with). Each item's text is encoded with the encoder of
+    /// the identifiers' semantic vectors; its collaborative vector and dense-head row start from its nearest text neighbours
+    /// (<see cref="NewItemIndex.Neighbours"/>); its identifier is the quantiser's code of its vector, moved to the nearest free
+    /// code when taken, and the trie is rebuilt. <see cref="Save"/> keeps the added items.
+    /// </summary>
+    /// <param name="items">The new items: key (unique, not in the catalogue), title and the other text fields; their
+    /// <see cref="Item.Id"/> is ignored (they get the ids after the catalogue's, in order).</param>
+    /// <returns>The dense ids the items got.</returns>
+    /// <exception cref="InvalidOperationException">The recommender has no new-item index (<see cref="CanAddItems"/>), its encoder
+    /// is missing, or no identifier near an item's codes is free.</exception>
+    /// <exception cref="ArgumentException">A key is blank, repeated or already in the catalogue.</exception>
+    public IReadOnlyList<int> AddItems(IReadOnlyList<Item> items)
+    {
+        ArgumentNullException.ThrowIfNull(items);
+        if (items.Count == 0) return [];
+        lock (_adding)
+        {
+            var (inference, keys, index) = Read(() => (_inference, ItemKeys, _newItems));
+            if (index is null)
+                throw new InvalidOperationException("This recommender cannot add items: it has no new-item index (give the pipeline's GenSRPrepared.NewItems to the constructor, or load a checkpoint saved with it).");
+            var fresh = new HashSet<string>(StringComparer.Ordinal);
+            for (var i = 0; i < items.Count; i++)
+            {
+                var key = items[i]?.Key;
+                if (string.IsNullOrWhiteSpace(key)) throw new ArgumentException($"New item {i} has no key.", nameof(items));
+                if (Read(() => _byKey.ContainsKey(key))) throw new ArgumentException($"New item {i}'s key \"{key}\" is already in the catalogue.", nameof(items));
+                if (!fresh.Add(key)) throw new ArgumentException($"New item {i}'s key \"{key}\" is given twice.", nameof(items));
+            }
+
+            var model = inference.Model;
+            var builder = inference.Builder;
+            var first = keys.Count;
+            var added = items.Select((item, i) => item with { Id = first + i }).ToArray();
+            NewItemIndex.Placement placement;
+            using (var cf = model.ItemCollaborative.cpu())
+                placement = index.Place(added, Representation.Embeddings.EmbeddingMatrix.FromTensor(cf), builder.Identifiers);
+            GenSRModel? grown = null;
+            GenSRInference? next = null;
+            try
+            {
+                using var cfRows = placement.Collaborative.ToTensor();
+                using var titleRows = Pipeline.GenSRPipeline.TitleTokens(added, builder.Vocabulary, model.Config.TitleTokens, index.ItemTokensIncludeCategories);
+                using var textRows = !model.Config.HasItemTextVectors ? null
+                    : index.TextVectorsAreSemantic ? placement.Semantic.ToTensor()
+                    : (builder.QueryEncoder ?? throw new InvalidOperationException("The model's item text vectors come from its query encoder; load the recommender with it to add items."))
+                      .EncodeItems(added, index.Fields).to(ScalarType.Float32).cpu();
+                grown = model.WithItems(cfRows, titleRows, textRows, placement.Neighbours);
+                var table = new IdentifierTable([.. Enumerable.Range(0, builder.Identifiers.ItemCount).Select(builder.Identifiers.GetCodes), .. placement.Codes],
+                                                builder.Identifiers.LevelSizes);
+                var grownBuilder = new GenSRInputBuilder(grown.Config, builder.Vocabulary, table, [.. builder.Titles, .. added.Select(i => i.Title ?? "")],
+                                                         builder.PromptHistoryItems, builder.QueryEncoder);
+                next = new GenSRInference(grown, grownBuilder);
+            }
+            catch
+            {
+                next?.Dispose();
+                grown?.Dispose();
+                throw;
+            }
+
+            var nextIndex = index.Extended(placement);
+            var nextKeys = keys.Concat(added.Select(i => i.Key)).ToArray();
+            var byKey = new Dictionary<string, int>(_byKey, StringComparer.Ordinal);
+            for (var i = 0; i < added.Length; i++) byKey[added[i].Key] = first + i;
+            GenSRInference old;
+            GenSRModel? oldModel;
+            GenSRCheckpoint? oldCheckpoint;
+            _lock.EnterWriteLock();
+            try
+            {
+                (old, oldModel, oldCheckpoint) = (_inference, _ownedModel, _owned);
+                (_inference, _ownedModel, _owned, _newItems, ItemKeys, _byKey) = (next, grown, null, nextIndex, nextKeys, byKey);
+            }
+            finally
+            {
+                _lock.ExitWriteLock();
+            }
+
+            // No call holds the old state now; a model the caller gave stays theirs.
+            old.Dispose();
+            oldModel?.Dispose();
+            oldCheckpoint?.Dispose();
+            index.Dispose();
+            return Enumerable.Range(first, added.Length).ToArray();
+        }
+    }
+
+    /// <summary>
+    /// Saves the current model, items (added ones included) and new-item index as a checkpoint in <paramref name="folder"/>
+    /// (atomically, as <see cref="GenSRCheckpoint.Save"/>); <see cref="Load"/> reads it back.
+    /// </summary>
+    public void Save(string folder)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(folder);
+        Read(() =>
+        {
+            GenSRCheckpoint.Save(folder, _inference.Model, _inference.Builder, ItemKeys, sidecarFiles: _newItems?.SidecarFiles());
+            return true;
+        });
+    }
+
+    /// <summary>Releases the device trie and the models the recommender owns (loaded from a folder, or grown by <see cref="AddItems"/>).</summary>
     public void Dispose()
     {
         _inference.Dispose();
+        _ownedModel?.Dispose();
         _owned?.Dispose();
+        _newItems?.Dispose();
+        _lock.Dispose();
+    }
+
+    private T Read<T>(Func<T> read)
+    {
+        _lock.EnterReadLock();
+        try
+        {
+            return read();
+        }
+        finally
+        {
+            _lock.ExitReadLock();
+        }
     }
 
     private IReadOnlyList<IReadOnlyList<ScoredItem>> Rank(GenSRRequest[] requests, int k, GenSRRankingOptions? ranking)

@@ -384,6 +384,81 @@ public sealed class GenSRModel : nn.Module
         return ((embedded * weights).sum(1) / weights.sum(1).ClampMinScalar(1)).MoveToOuterDisposeScope();
     }
 
+    /// <summary>
+    /// A new model for this catalogue plus <c>n</c> new items, with every weight of this one: rows are appended to the item
+    /// tables (collaborative vectors, title tokens, text vectors) and, in the dense head, each new item's learned embedding
+    /// and bias start as the mean of its <paramref name="neighbours"/>' (items like it, from their text). The new model is on
+    /// this model's device, in eval mode; this model is left as it was.
+    /// </summary>
+    /// <param name="collaborative">The new items' collaborative vectors <c>[n, d_cf]</c>.</param>
+    /// <param name="titleIds">Their item tokens <c>[n, title_tokens]</c> int64, pad-filled.</param>
+    /// <param name="textVectors">Their text vectors <c>[n, item_text_vector_dimension]</c>, exactly when the model has a text-vector table.</param>
+    /// <param name="neighbours">Per new item, existing item ids whose dense-head rows it starts from (at least one).</param>
+    /// <exception cref="ArgumentException">A shape disagrees with the config, or a neighbour list is empty or out of range.</exception>
+    public GenSRModel WithItems(Tensor collaborative, Tensor titleIds, Tensor? textVectors, IReadOnlyList<IReadOnlyList<int>> neighbours)
+    {
+        ArgumentNullException.ThrowIfNull(collaborative);
+        ArgumentNullException.ThrowIfNull(titleIds);
+        ArgumentNullException.ThrowIfNull(neighbours);
+        var n = (int)collaborative.shape[0];
+        if (n < 1 || neighbours.Count != n || titleIds.shape[0] != n || (textVectors is not null && textVectors.shape[0] != n))
+            throw new ArgumentException($"Give the same number (≥ 1) of new items' collaborative vectors ({n}), title tokens ({titleIds.shape[0]}), text vectors and neighbour lists ({neighbours.Count}).", nameof(neighbours));
+        if (neighbours.Any(list => list.Count == 0 || list.Any(j => (uint)j >= (uint)Config.ItemCount)))
+            throw new ArgumentException($"Every new item needs at least one neighbour among the {Config.ItemCount} existing items.", nameof(neighbours));
+        var config = Config with { ItemCount = Config.ItemCount + n };
+        using var noGrad = no_grad();
+        // The item tables are built in a scope and moved out of it; the new model is created after it, so that no scope
+        // owns (and frees) its parameters.
+        Dictionary<string, Tensor> replaced;
+        using (var scope = NewDisposeScope())
+        {
+            var state = state_dict().ToDictionary(kv => kv.Key, kv => kv.Value.detach().cpu());
+            Tensor Append(string name, Tensor rows) => cat([state[name], rows.to(state[name].dtype).cpu()], 0);
+            replaced = new Dictionary<string, Tensor>
+            {
+                [ItemCollaborativeName] = Append(ItemCollaborativeName, collaborative),
+                [ItemTitleIdsName] = Append(ItemTitleIdsName, titleIds),
+            };
+            if (config.HasItemTextVectors)
+                replaced[ItemTextVectorsName] = Append(ItemTextVectorsName,
+                    textVectors ?? throw new ArgumentException("The model has an item text-vector table, so the new items need text vectors.", nameof(textVectors)));
+            else if (textVectors is not null)
+                throw new ArgumentException("The model has no item text-vector table; give no text vectors.", nameof(textVectors));
+            if (Config.HasDenseHead)
+            {
+                Tensor Means(Tensor table) => stack(neighbours.Select(list => table.index_select(0, tensor(list.Select(j => (long)j).ToArray())).mean([0])).ToArray(), 0);
+                replaced["dense_item_embeddings.weight"] = cat([state["dense_item_embeddings.weight"], Means(state["dense_item_embeddings.weight"])], 0);
+                replaced["dense_item_bias"] = cat([state["dense_item_bias"], Means(state["dense_item_bias"].unsqueeze(1)).squeeze(1)], 0);
+            }
+
+            foreach (var (name, value) in state)
+                if (!replaced.ContainsKey(name)) replaced[name] = value;
+            foreach (var value in replaced.Values) value.MoveToOuterDisposeScope();
+        }
+
+        try
+        {
+            var model = new GenSRModel(config, replaced[ItemCollaborativeName], replaced[ItemTitleIdsName], (int)_padId, device: null,
+                                       itemTextVectors: replaced.GetValueOrDefault(ItemTextVectorsName));
+            try
+            {
+                foreach (var (name, target) in model.state_dict()) target.copy_(replaced[name]);
+                if (Device.type != DeviceType.CPU) model.MoveTo(Device);
+                model.eval();
+                return model;
+            }
+            catch
+            {
+                model.Dispose();
+                throw;
+            }
+        }
+        finally
+        {
+            foreach (var value in replaced.Values) value.Dispose();
+        }
+    }
+
     /// <summary>Whether the model has been disposed (its weights are gone).</summary>
     public bool IsDisposed { get; private set; }
 

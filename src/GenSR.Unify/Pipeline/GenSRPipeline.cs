@@ -9,6 +9,7 @@ using GenSR.Representation.Collaborative;
 using GenSR.Representation.Embeddings;
 using GenSR.Representation.Quantization;
 using GenSR.Representation.Semantic;
+using GenSR.Unify.Inference;
 using GenSR.Unify.Model;
 using GenSR.Unify.T5;
 using TorchSharp;
@@ -57,6 +58,7 @@ public static class GenSRPipeline
 
         // 2. Semantic view for identifiers: the given pretrained encoder, else LSA over title, brand and categories.
         ItemEmbeddings semantic;
+        LsaTextEncoder? fittedLsa = null;
         if (options.ItemEncoder is { } encoder)
         {
             var name = encoder.GetType().Name;
@@ -67,8 +69,9 @@ public static class GenSRPipeline
         }
         else
         {
-            using var lsa = LsaTextEncoder.Fit(catalog, options.TextEncoder with { Seed = options.Seed }, cancellationToken: cancellationToken);
-            using var encoded = lsa.EncodeItems(catalog, cancellationToken: cancellationToken);
+            // Kept (by the new-item index) so that items added later get vectors in the same space.
+            fittedLsa = LsaTextEncoder.Fit(catalog, options.TextEncoder with { Seed = options.Seed }, cancellationToken: cancellationToken);
+            using var encoded = fittedLsa.EncodeItems(catalog, cancellationToken: cancellationToken);
             semantic = new ItemEmbeddings(EmbeddingMatrix.FromTensor(encoded), IdentifierSource.Semantic, "lsa");
         }
 
@@ -155,8 +158,19 @@ public static class GenSRPipeline
                                             options.QueryEncoder);
         elapsed["model"] = clock.Elapsed;
         progress?.Report(new GenSRPipelineProgress("model", $"{model.parameters().Sum(p => p.numel()):N0} parameters on {device}"));
-        return new GenSRPrepared(model, builder, catalog.Select(i => i.Key).ToArray(), collaborative, semantic, quantization, elapsed);
+        var newItems = options.IdentifierSource == IdentifierSource.TextFirst
+            ? null
+            : new NewItemIndex(options.IdentifierSource, quantization.Codebooks, semantic.Vectors, (ISemanticEncoder?)fittedLsa ?? options.ItemEncoder,
+                               fittedLsa is null ? semantic.Label : "lsa", fittedLsa is null ? options.ItemEncoderFields : ItemTextFields.Default, ownsEncoder: fittedLsa is not null,
+                               options.ItemTokensIncludeCategories, TextVectorsAreSemantic(options));
+        if (newItems is null) fittedLsa?.Dispose();
+        return new GenSRPrepared(model, builder, catalog.Select(i => i.Key).ToArray(), collaborative, semantic, quantization, elapsed) { NewItems = newItems };
     }
+
+    /// <summary>Whether <see cref="ItemTextVectors"/> gives the semantic item vectors themselves.</summary>
+    private static bool TextVectorsAreSemantic(GenSRPipelineOptions options) => options.QueryEncoder is { } queries
+        ? options.ItemEncoder is { } items && items.Dimension == queries.Dimension
+        : options.UseSemanticView && options.SemanticViewInput == SemanticViewInput.ItemVectors;
 
     /// <summary>
     /// The model's item text-vector table, or null when nothing reads it. With a query encoder: the items' vectors in its

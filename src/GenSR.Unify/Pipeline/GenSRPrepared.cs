@@ -2,6 +2,7 @@ using System.Globalization;
 using GenSR.Representation.Collaborative;
 using GenSR.Representation.Embeddings;
 using GenSR.Representation.Quantization;
+using GenSR.Unify.Inference;
 using GenSR.Unify.Model;
 
 namespace GenSR.Unify.Pipeline;
@@ -23,6 +24,13 @@ public sealed record GenSRPrepared(
     ItemQuantization Quantization,
     IReadOnlyDictionary<string, TimeSpan> Elapsed)
 {
+    /// <summary>
+    /// What the model needs to take new items without retraining (<see cref="GenSRRecommender.AddItems"/>; save it with the
+    /// checkpoint), or null for text-first identifiers. It holds the fitted LSA encoder when the identifiers' semantic vectors
+    /// are LSA's: dispose it when done.
+    /// </summary>
+    public NewItemIndex? NewItems { get; init; }
+
     /// <summary>
     /// The identifier and representation statistics a report should carry, in one line: the collision rate before
     /// resolution, each level's codebook use and perplexity, items per first-level code (mean and largest) and LightGCN's

@@ -180,6 +180,12 @@ public sealed class GenSRTrainer
     public Func<CancellationToken, IReadOnlyDictionary<string, double>>? Validator { get; init; }
 
     /// <summary>
+    /// The pipeline's new-item index (<see cref="Pipeline.GenSRPrepared.NewItems"/>), saved beside every checkpoint the trainer
+    /// writes so that a recommender loaded from it can add items; null saves none. The trainer does not dispose it.
+    /// </summary>
+    public Inference.NewItemIndex? NewItems { get; init; }
+
+    /// <summary>
     /// Trains on <paramref name="split"/>'s training examples, validating on its validation cases, until the epoch cap,
     /// early stopping, <see cref="GenSRTrainingOptions.MaxSteps"/> or <see cref="GenSRTrainingOptions.MaxDuration"/>.
     /// The model holds the best validated weights afterwards, also when <paramref name="cancellationToken"/> cancels the
@@ -269,7 +275,8 @@ public sealed class GenSRTrainer
                             DisposeAll(bestWeights);
                             bestWeights = Model.state_dict().ToDictionary(kv => kv.Key, kv => kv.Value.detach().cpu().clone());
                             if (Options.CheckpointFolder is { } folder)
-                                GenSRCheckpoint.Save(Path.Combine(folder, "best"), Model, Builder, ItemKeys, State(step, epoch, b + 1, best, bestStep, badValidations));
+                                GenSRCheckpoint.Save(Path.Combine(folder, "best"), Model, Builder, ItemKeys, State(step, epoch, b + 1, best, bestStep, badValidations),
+                                    NewItems?.SidecarFiles());
                         }
                         else if (++badValidations >= Options.Patience)
                         {
@@ -278,7 +285,10 @@ public sealed class GenSRTrainer
 
                         if (Options.CheckpointFolder is { } last)
                             GenSRCheckpoint.Save(Path.Combine(last, "last"), Model, Builder, ItemKeys, State(step, epoch, b + 1, best, bestStep, badValidations),
-                                new Dictionary<string, Action<string>> { [OptimizerFileName] = path => optimizer.save_state_dict(path) });
+                                new Dictionary<string, Action<string>>(NewItems?.SidecarFiles() ?? new Dictionary<string, Action<string>>())
+                                {
+                                    [OptimizerFileName] = path => optimizer.save_state_dict(path),
+                                });
                     }
 
                     history.Add(report);
