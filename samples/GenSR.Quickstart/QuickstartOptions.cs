@@ -18,7 +18,7 @@ internal sealed record QuickstartOptions
     public int ModelDimension { get; init; } = 64;
     public IdentifierSource Identifiers { get; init; } = IdentifierSource.Fused;
     public int PromptHistoryItems { get; init; } = 8;
-    public string TextEncoder { get; init; } = "lsa";
+    public string TextEncoder { get; init; } = "minilm";
 
     public const string Usage = """
         usage: dotnet run --project samples/GenSR.Quickstart -c Release [-- options]
@@ -34,7 +34,7 @@ internal sealed record QuickstartOptions
           --model-dim <n>        backbone width, a multiple of 32 (default 64)
           --prompt-items <n>     recent history items written into the prompt (default 8)
           --text-encoder <e>     lsa | minilm | arctic: item vectors for identifiers, and with a pretrained
-                                 encoder also query vectors (default lsa)
+                                 encoder also query vectors (default minilm, from its NuGet package)
         """;
 
     public static QuickstartOptions Parse(string[] args)
