@@ -121,6 +121,10 @@ public static class SafeTensorsFile
             throw new InvalidDataException($"{path}: header length {headerLength} exceeds the file size {fs.Length} (not a safetensors file, or truncated).");
         var buf = new byte[headerLength];
         fs.ReadExactly(buf);
+        // The format requires a UTF-8 header; checked here because the JSON reader reports invalid UTF-8 in a name lazily,
+        // as a bare InvalidOperationException.
+        if (!System.Text.Unicode.Utf8.IsValid(buf))
+            throw new InvalidDataException($"{path}: the header is not valid UTF-8 (not a safetensors file, or damaged).");
         JsonObject header;
         try
         {

@@ -102,7 +102,7 @@ public sealed class AmazonDatasetLoader : IDatasetLoader
         {
             if (keys.Count % 4096 == 0)
                 cancellationToken.ThrowIfCancellationRequested();
-            var key = property.Name;
+            var key = JsonFieldReader.Name(property, path, $"record {keys.Count + 1}");
             var location = $"record \"{key}\"";
             if (string.IsNullOrWhiteSpace(key))
                 throw new DatasetFormatException(path, $"record {keys.Count + 1}", "the item key is empty; expected a non-empty key.");
@@ -206,7 +206,7 @@ public sealed class AmazonDatasetLoader : IDatasetLoader
         {
             if (assembler.UserCount % 4096 == 0)
                 cancellationToken.ThrowIfCancellationRequested();
-            var userKey = property.Name;
+            var userKey = JsonFieldReader.Name(property, path, $"record {assembler.UserCount + 1}");
             var location = $"record \"{userKey}\"";
             if (string.IsNullOrWhiteSpace(userKey))
                 throw new DatasetFormatException(path, $"record {assembler.UserCount + 1}", "the user key is empty; expected a non-empty key.");

@@ -106,19 +106,36 @@ internal static class JsonFieldReader
     {
         try
         {
-            var text = value.GetString()!;
-            for (var i = 0; i < text.Length; i++)
-            {
-                if (!char.IsSurrogate(text[i])) continue;
-                if (char.IsHighSurrogate(text[i]) && i + 1 < text.Length && char.IsLowSurrogate(text[i + 1])) { i++; continue; }
-                throw new DatasetFormatException(path, location, $"a string holds a lone surrogate (U+{(int)text[i]:X4}) at character {i}; expected valid Unicode text.");
-            }
-            return text;
+            return Checked(value.GetString()!, "a string", path, location);
         }
         catch (InvalidOperationException ex)
         {
             throw new DatasetFormatException(path, location, $"a string is not valid UTF-8 text ({FirstSentence(ex.Message)}).", ex);
         }
+    }
+
+    /// <summary>The name of an object's property (a record key), or a format error as <see cref="Text"/> gives.</summary>
+    public static string Name(JsonProperty property, string path, string? location)
+    {
+        try
+        {
+            return Checked(property.Name, "a key", path, location);
+        }
+        catch (InvalidOperationException ex)
+        {
+            throw new DatasetFormatException(path, location, $"a key is not valid UTF-8 text ({FirstSentence(ex.Message)}).", ex);
+        }
+    }
+
+    private static string Checked(string text, string what, string path, string? location)
+    {
+        for (var i = 0; i < text.Length; i++)
+        {
+            if (!char.IsSurrogate(text[i])) continue;
+            if (char.IsHighSurrogate(text[i]) && i + 1 < text.Length && char.IsLowSurrogate(text[i + 1])) { i++; continue; }
+            throw new DatasetFormatException(path, location, $"{what} holds a lone surrogate (U+{(int)text[i]:X4}) at character {i}; expected valid Unicode text.");
+        }
+        return text;
     }
 
     /// <summary>"a string", "a number", … for messages.</summary>
