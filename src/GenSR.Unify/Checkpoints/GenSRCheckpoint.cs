@@ -187,9 +187,10 @@ public sealed class GenSRCheckpoint : IDisposable
             throw;
         }
 
-        // Only now the previous version (and a converted folder's loose files) can go.
+        // Only now earlier versions (and a converted folder's loose files) can go: those begun more than SupersededGrace ago.
+        // A younger one may be what a concurrent Load is reading, or a concurrent save's version in progress.
         foreach (var entry in Directory.EnumerateDirectories(full, VersionPrefix + "*"))
-            if (Path.GetFileName(entry) != version) TryDelete(entry);
+            if (Path.GetFileName(entry) != version && VersionAge(Path.GetFileName(entry)) > SupersededGrace) TryDelete(entry);
         if (legacy)
             foreach (var file in Directory.EnumerateFiles(full))
                 if (Path.GetFileName(file) != CurrentFileName) TryDelete(file);
@@ -264,6 +265,19 @@ public sealed class GenSRCheckpoint : IDisposable
                 var suffix = Path.GetFileName(entry)[(name.Length + 5)..];
                 if (suffix.Length == 32 && suffix.All(char.IsAsciiHexDigitLower) && Directory.GetLastWriteTimeUtc(entry) <= cutoff) TryDelete(entry);
             }
+    }
+
+    /// <summary>How long a superseded version folder is kept after a save, for loads that resolved it before the switch.</summary>
+    public static readonly TimeSpan SupersededGrace = TimeSpan.FromSeconds(30);
+
+    /// <summary>How long ago a version folder's save began, from its name; unreadable names count as old.</summary>
+    private static TimeSpan VersionAge(string name)
+    {
+        var stamp = name.Length >= VersionPrefix.Length + 18 ? name.AsSpan(VersionPrefix.Length, 18) : default;
+        return DateTime.TryParseExact(stamp, "yyyyMMddTHHmmssfff", System.Globalization.CultureInfo.InvariantCulture,
+                                      System.Globalization.DateTimeStyles.AdjustToUniversal | System.Globalization.DateTimeStyles.AssumeUniversal, out var began)
+            ? DateTime.UtcNow - began
+            : TimeSpan.MaxValue;
     }
 
     private static void TryDelete(string path)
@@ -342,8 +356,39 @@ public sealed class GenSRCheckpoint : IDisposable
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(folder);
         if (!Directory.Exists(folder)) throw new DirectoryNotFoundException($"No GenSR checkpoint folder at \"{folder}\".");
-        var root = folder;
-        folder = ResolveFolder(root);
+        // A save that completes while this load reads removes the version it read: then the pointer names a newer complete
+        // version, which is loaded instead (a few times at most, for saves back to back).
+        for (var attempt = 1; ; attempt++)
+        {
+            var version = ResolveFolder(folder);
+            try
+            {
+                return LoadVersion(folder, version, device, queryEncoder, itemEncoder);
+            }
+            catch (Exception e) when (attempt < MaxLoadAttempts && e is IOException or GenSRCheckpointException or InvalidDataException && PointerMoved(folder, version))
+            {
+            }
+        }
+    }
+
+    /// <summary>How many times <see cref="Load"/> follows a pointer that moved while it read.</summary>
+    private const int MaxLoadAttempts = 5;
+
+    private static bool PointerMoved(string root, string version)
+    {
+        try
+        {
+            return File.Exists(Path.Combine(root, CurrentFileName)) && ResolveFolder(root) != version;
+        }
+        catch (IOException)
+        {
+            return false;
+        }
+    }
+
+    private static GenSRCheckpoint LoadVersion(string root, string folder, Device? device, Representation.Semantic.ISemanticEncoder? queryEncoder,
+                                               Representation.Semantic.ISemanticEncoder? itemEncoder)
+    {
         if (folder != root)
         {
             try { RemoveLeftovers(Path.GetFullPath(root), StaleAfter); }

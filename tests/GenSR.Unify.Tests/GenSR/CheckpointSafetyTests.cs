@@ -13,17 +13,22 @@ public sealed class CheckpointSafetyTests(QueryVectorFixture fixture) : IClassFi
         GenSRCheckpoint.Save(folder, fixture.Prepared.Model, fixture.Prepared.Builder, keys ?? fixture.Prepared.ItemKeys, sidecarFiles: sidecars);
 
     [Fact]
-    public void A_save_switches_one_pointer_and_keeps_a_single_version()
+    public void A_save_switches_one_pointer_and_removes_versions_once_past_the_grace_period()
     {
         var folder = Path.Combine(_root, "model");
         Save(folder);
         var first = GenSRCheckpoint.ResolveFolder(folder);
+        // A version begun long ago (its name holds when): removed by the next save.
+        var old = Path.Combine(folder, "v-20000101T000000000-" + new string('a', 32));
+        Directory.CreateDirectory(old);
         Save(folder, sidecars: new Dictionary<string, Action<string>> { ["notes.txt"] = path => File.WriteAllText(path, "second") });
         var second = GenSRCheckpoint.ResolveFolder(folder);
         Assert.NotEqual(first, second);
-        Assert.False(Directory.Exists(first));
+        Assert.False(Directory.Exists(old));
+        // The version just superseded stays for SupersededGrace, for a load that resolved it before the switch.
+        Assert.True(Directory.Exists(first));
+        Assert.Equal([first, second], Directory.GetDirectories(folder).Order(StringComparer.Ordinal));
         Assert.Equal([GenSRCheckpoint.CurrentFileName], Directory.GetFiles(folder).Select(Path.GetFileName));
-        Assert.Single(Directory.GetDirectories(folder));
         Assert.Equal("second", File.ReadAllText(Path.Combine(second, "notes.txt")));
         using var loaded = GenSRCheckpoint.Load(folder, queryEncoder: fixture.Encoder);
         Assert.Equal(fixture.Prepared.ItemKeys, loaded.ItemKeys);
@@ -45,7 +50,7 @@ public sealed class CheckpointSafetyTests(QueryVectorFixture fixture) : IClassFi
 
         Save(folder);
         Assert.False(Directory.Exists(partial));
-        Assert.Single(Directory.GetDirectories(folder));
+        Assert.Equal([current, GenSRCheckpoint.ResolveFolder(folder)], Directory.GetDirectories(folder).Order(StringComparer.Ordinal));
         Assert.Equal([GenSRCheckpoint.CurrentFileName], Directory.GetFiles(folder).Select(Path.GetFileName));
     }
 
