@@ -287,12 +287,19 @@ public sealed class NewItemIndex : IDisposable
         var manifestPath = Path.Combine(folder, ManifestFileName);
         var tensorsPath = Path.Combine(folder, TensorsFileName);
         if (!File.Exists(tensorsPath)) throw new InvalidDataException($"{tensorsPath}: missing; the new-item index in \"{folder}\" is incomplete.");
-        var info = new FileInfo(manifestPath);
-        if (info.Length > 1 << 20) throw new InvalidDataException($"{manifestPath}: {info.Length:N0} bytes; a new-item manifest is a few hundred.");
+        // Read with a cap (a link to a device file must not be read forever): a new-item manifest is a few hundred bytes.
+        var buffer = new byte[(1 << 20) + 1];
+        int length;
+        using (var stream = File.OpenRead(manifestPath))
+        {
+            length = stream.ReadAtLeast(buffer, buffer.Length, throwOnEndOfStream: false);
+        }
+        if (length > 1 << 20) throw new InvalidDataException($"{manifestPath}: more than 1 MiB; a new-item manifest is a few hundred bytes.");
+        if (!System.Text.Unicode.Utf8.IsValid(buffer.AsSpan(0, length))) throw new InvalidDataException($"{manifestPath}: not valid UTF-8 text.");
         JsonObject manifest;
         try
         {
-            manifest = JsonNode.Parse(File.ReadAllText(manifestPath)) as JsonObject ?? throw new InvalidDataException($"{manifestPath}: expected a JSON object.");
+            manifest = JsonNode.Parse(buffer.AsSpan(0, length)) as JsonObject ?? throw new InvalidDataException($"{manifestPath}: expected a JSON object.");
         }
         catch (JsonException e)
         {
