@@ -208,7 +208,8 @@ public sealed class GenSRRecommender : IDisposable
         if (items.Count == 0) return [];
         lock (_adding)
         {
-            var (inference, keys, index) = Read(() => (_inference, ItemKeys, _newItems));
+            // Only AddItems replaces these, and it holds _adding: the snapshot stays current until the swap below.
+            var (inference, keys, index, known) = Read(() => (_inference, ItemKeys, _newItems, _byKey));
             if (index is null)
                 throw new InvalidOperationException("This recommender cannot add items: it has no new-item index (give the pipeline's GenSRPrepared.NewItems to the constructor, or load a checkpoint saved with it).");
             var fresh = new HashSet<string>(StringComparer.Ordinal);
@@ -216,7 +217,7 @@ public sealed class GenSRRecommender : IDisposable
             {
                 var key = items[i]?.Key;
                 if (string.IsNullOrWhiteSpace(key)) throw new ArgumentException($"New item {i} has no key.", nameof(items));
-                if (Read(() => _byKey.ContainsKey(key))) throw new ArgumentException($"New item {i}'s key \"{key}\" is already in the catalogue.", nameof(items));
+                if (known.ContainsKey(key)) throw new ArgumentException($"New item {i}'s key \"{key}\" is already in the catalogue.", nameof(items));
                 if (!fresh.Add(key)) throw new ArgumentException($"New item {i}'s key \"{key}\" is given twice.", nameof(items));
             }
 
@@ -253,7 +254,7 @@ public sealed class GenSRRecommender : IDisposable
 
             var nextIndex = index.Extended(placement);
             var nextKeys = keys.Concat(added.Select(i => i.Key)).ToArray();
-            var byKey = new Dictionary<string, int>(_byKey, StringComparer.Ordinal);
+            var byKey = new Dictionary<string, int>(known, StringComparer.Ordinal);
             for (var i = 0; i < added.Length; i++) byKey[added[i].Key] = first + i;
             GenSRInference old;
             GenSRModel? oldModel;

@@ -180,9 +180,8 @@ public static class GenSRPipeline
     /// </summary>
     private static Tensor? ItemTextVectors(GenSRPipelineOptions options, ItemCatalog catalog, ItemEmbeddings semantic, CancellationToken cancellationToken)
     {
-        if (options.QueryEncoder is not { } queries)
-            return options.UseSemanticView && options.SemanticViewInput == SemanticViewInput.ItemVectors ? semantic.ToTensor() : null;
-        if (options.ItemEncoder is { } items && items.Dimension == queries.Dimension) return semantic.ToTensor();
+        if (TextVectorsAreSemantic(options)) return semantic.ToTensor();
+        if (options.QueryEncoder is not { } queries) return null;
         using var encoded = queries.EncodeItems(catalog, options.ItemEncoderFields, cancellationToken: cancellationToken);
         return encoded.to(ScalarType.Float32).cpu().detach().clone();
     }
