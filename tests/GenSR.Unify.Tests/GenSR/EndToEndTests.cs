@@ -8,6 +8,7 @@ using GenSR.Unify.Training;
 namespace GenSR.Unify.Tests.GenSR;
 
 /// <summary>Training on the demo data learns both tasks; checkpoints, the facade and resuming behave.</summary>
+[Collection(SerialTrainingCollection.Name)]
 public sealed class EndToEndTests(TrainedDemoFixture fixture) : IClassFixture<TrainedDemoFixture>
 {
     [Fact]

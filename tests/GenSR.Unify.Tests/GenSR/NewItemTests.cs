@@ -67,6 +67,7 @@ public sealed class HeldOutItemsFixture : IDisposable
 }
 
 /// <summary><see cref="GenSRRecommender.AddItems"/>: items the model never saw become searchable without retraining.</summary>
+[Collection(SerialTrainingCollection.Name)]
 public sealed class NewItemTests(HeldOutItemsFixture fixture) : IClassFixture<HeldOutItemsFixture>
 {
     private static readonly GenSRRankingOptions Exact = new() { Mode = GenSRRankingMode.Exact };

@@ -12,6 +12,7 @@ namespace GenSR.Unify.Tests.GenSR;
 /// A concurrency soak of <see cref="GenSRRecommender"/>: many threads of mixed calls against serial answers, and items added
 /// while calls are in flight. The model is untrained (the soak checks the mechanics, not the quality).
 /// </summary>
+[Collection(SerialTrainingCollection.Name)]
 public sealed class RecommenderSoakTests
 {
     private const int Threads = 16;

@@ -40,6 +40,7 @@ public sealed class ItemVectorViewFixture : IDisposable
 }
 
 /// <summary>The semantic history view over frozen item vectors (<see cref="SemanticViewInput.ItemVectors"/>).</summary>
+[Collection(SerialTrainingCollection.Name)]
 public sealed class SemanticViewVectorTests(ItemVectorViewFixture fixture) : IClassFixture<ItemVectorViewFixture>
 {
     private IReadOnlyList<GenSRRequest> Requests(int count) =>
