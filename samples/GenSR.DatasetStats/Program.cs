@@ -70,6 +70,8 @@ static bool Report(string source, string? label, Func<SrDataset> load)
     try
     {
         var dataset = load();
+        // The process's peak so far: the runtime, the loaded dataset and whatever the loader held at its largest.
+        var peakMegabytes = Process.GetCurrentProcess().PeakWorkingSet64 / (1024.0 * 1024.0);
         var synthesised = false;
         var statistics = dataset.ComputeStatistics();
         if (statistics.SearchEvents == 0)
@@ -84,7 +86,7 @@ static bool Report(string source, string? label, Func<SrDataset> load)
             ? string.Create(CultureInfo.InvariantCulture, $"synthesised (fraction {new QuerySynthesisOptions().SearchFraction:0.##})")
             : "from the data";
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"{label ?? dataset.Name}: {statistics} queries={queries} source={source} time={clock.Elapsed.TotalSeconds:F2}s"));
+            $"{label ?? dataset.Name}: {statistics} queries={queries} source={source} time={clock.Elapsed.TotalSeconds:F2}s peak_memory={peakMegabytes:F0}MiB"));
         foreach (var warning in dataset.Warnings)
             Console.WriteLine($"  warning: {warning}");
         return true;

@@ -89,26 +89,17 @@ public sealed class AmazonDatasetLoader : IDatasetLoader
 
     private List<Item> ReadItems(string path, CancellationToken cancellationToken)
     {
-        using var document = JsonFieldReader.ParseFile(path, ItemsExpected);
-        var root = document.RootElement;
-        if (root.ValueKind != JsonValueKind.Object)
-            throw new DatasetFormatException(path, null, $"the file holds {JsonFieldReader.Describe(root.ValueKind)}; expected {ItemsExpected}.");
-
         var keys = new List<string>();
         var seen = new HashSet<string>(StringComparer.Ordinal);
         var texts = new List<(string Title, string Description, string Brand)>();
         var rawCategories = new List<RawCategories>();
-        foreach (var property in root.EnumerateObject())
+        JsonObjectRecords.Read(path, ItemsExpected, (number, key, record) =>
         {
-            if (keys.Count % 4096 == 0)
-                cancellationToken.ThrowIfCancellationRequested();
-            var key = JsonFieldReader.Name(property, path, $"record {keys.Count + 1}");
             var location = $"record \"{key}\"";
             if (string.IsNullOrWhiteSpace(key))
-                throw new DatasetFormatException(path, $"record {keys.Count + 1}", "the item key is empty; expected a non-empty key.");
+                throw new DatasetFormatException(path, $"record {number}", "the item key is empty; expected a non-empty key.");
             if (!seen.Add(key))
                 throw new DatasetFormatException(path, location, "the item key appears twice; expected each item once.");
-            var record = property.Value;
             if (record.ValueKind != JsonValueKind.Object)
                 throw new DatasetFormatException(path, location,
                     $"the record is {JsonFieldReader.Describe(record.ValueKind)}; expected an object with \"title\", \"description\", \"brand\", \"categories\".");
@@ -118,7 +109,7 @@ public sealed class AmazonDatasetLoader : IDatasetLoader
                 SourceText.Clean(JsonFieldReader.ReadOptionalText(record, "description", path, location)),
                 SourceText.Clean(JsonFieldReader.ReadOptionalString(record, "brand", path, location))));
             rawCategories.Add(ReadCategories(record, path, location));
-        }
+        }, cancellationToken);
 
         var separator = CategoryPathParser.DetectSeparator(rawCategories.Where(c => c.Joined is not null).Select(c => c.Joined!));
         var paths = rawCategories
@@ -197,27 +188,18 @@ public sealed class AmazonDatasetLoader : IDatasetLoader
         foreach (var item in items)
             itemIds.Add(item.Key, item.Id);
 
-        using var document = JsonFieldReader.ParseFile(path, InteractionsExpected);
-        var root = document.RootElement;
-        if (root.ValueKind != JsonValueKind.Object)
-            throw new DatasetFormatException(path, null, $"the file holds {JsonFieldReader.Describe(root.ValueKind)}; expected {InteractionsExpected}.");
-
-        foreach (var property in root.EnumerateObject())
+        JsonObjectRecords.Read(path, InteractionsExpected, (number, userKey, sequence) =>
         {
-            if (assembler.UserCount % 4096 == 0)
-                cancellationToken.ThrowIfCancellationRequested();
-            var userKey = JsonFieldReader.Name(property, path, $"record {assembler.UserCount + 1}");
             var location = $"record \"{userKey}\"";
             if (string.IsNullOrWhiteSpace(userKey))
-                throw new DatasetFormatException(path, $"record {assembler.UserCount + 1}", "the user key is empty; expected a non-empty key.");
+                throw new DatasetFormatException(path, $"record {number}", "the user key is empty; expected a non-empty key.");
             if (assembler.ContainsUser(userKey))
                 throw new DatasetFormatException(path, location, "the user key appears twice; expected each user once.");
-            var sequence = property.Value;
             if (sequence.ValueKind != JsonValueKind.Array)
                 throw new DatasetFormatException(path, location,
                     $"the record is {JsonFieldReader.Describe(sequence.ValueKind)} ({JsonFieldReader.Shorten(sequence.GetRawText())}); expected a list of item keys.");
             var userId = assembler.GetOrAddUser(userKey);
-            var history = assembler.HistoryOf(userId);
+            var history = new SrEvent[sequence.GetArrayLength()];
             var position = 0;
             foreach (var element in sequence.EnumerateArray())
             {
@@ -225,10 +207,10 @@ public sealed class AmazonDatasetLoader : IDatasetLoader
                 if (!itemIds.TryGetValue(itemKey, out var itemId))
                     throw new DatasetFormatException(path, location,
                         $"entry {position} names item \"{itemKey}\", which is not in {itemsFileName}; expected every interacted item to have metadata.");
-                history.Add(SrEvent.Recommendation(userId, itemId));
-                position++;
+                history[position++] = SrEvent.Recommendation(userId, itemId);
             }
-        }
+            assembler.SetHistory(userId, history);
+        }, cancellationToken);
         if (assembler.UserCount == 0)
             throw new DatasetFormatException(path, null, $"the file holds no users; expected {InteractionsExpected}.");
     }

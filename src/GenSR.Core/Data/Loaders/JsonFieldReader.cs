@@ -16,27 +16,6 @@ internal static class JsonFieldReader
         MaxDepth = 64,
     };
 
-    /// <summary>Parses a whole-file JSON document; errors name the line and column.</summary>
-    public static JsonDocument ParseFile(string path, string expected)
-    {
-        ReadOnlyMemory<byte> bytes = ReadAllBytes(path);
-        // A UTF-8 byte-order mark is skipped, as the JSON Lines reader does.
-        if (bytes.Span.StartsWith((ReadOnlySpan<byte>)[0xEF, 0xBB, 0xBF])) bytes = bytes[3..];
-        if (IsBlank(bytes.Span))
-            throw new DatasetFormatException(path, null, $"the file is empty; expected {expected}.");
-        try
-        {
-            return JsonDocument.Parse(bytes, DocumentOptions);
-        }
-        catch (JsonException ex)
-        {
-            var line = (ex.LineNumber ?? 0) + 1;
-            var column = (ex.BytePositionInLine ?? 0) + 1;
-            throw new DatasetFormatException(path, $"line {line}, byte {column}",
-                $"invalid JSON ({FirstSentence(ex.Message)}); expected {expected}.", ex);
-        }
-    }
-
     /// <summary>Parses one line of a JSON Lines file; errors name the line number.</summary>
     public static JsonDocument ParseLine(string path, int lineNumber, string line, string expected)
     {
@@ -49,26 +28,6 @@ internal static class JsonFieldReader
             var column = (ex.BytePositionInLine ?? 0) + 1;
             throw new DatasetFormatException(path, $"line {lineNumber}",
                 $"invalid JSON at byte {column} ({FirstSentence(ex.Message)}); expected {expected}.", ex);
-        }
-    }
-
-    /// <summary>
-    /// Reads a file to its stated length, reporting a missing or unreadable file as a format error that names it. A file
-    /// without a length (a device or pipe behind a link, e.g. /dev/zero) reads as empty instead of forever, and a file
-    /// larger than one array can hold is refused.
-    /// </summary>
-    public static byte[] ReadAllBytes(string path)
-    {
-        try
-        {
-            using var stream = OpenRead(path);
-            var bytes = new byte[stream.Length];
-            stream.ReadExactly(bytes);
-            return bytes;
-        }
-        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
-        {
-            throw new DatasetFormatException(path, null, Unreadable(ex), ex);
         }
     }
 
@@ -120,6 +79,19 @@ internal static class JsonFieldReader
         try
         {
             return Checked(property.Name, "a key", path, location);
+        }
+        catch (InvalidOperationException ex)
+        {
+            throw new DatasetFormatException(path, location, $"a key is not valid UTF-8 text ({FirstSentence(ex.Message)}).", ex);
+        }
+    }
+
+    /// <summary>The name of the property a reader is on (a record key), or a format error as <see cref="Text"/> gives.</summary>
+    public static string Name(ref Utf8JsonReader reader, string path, string? location)
+    {
+        try
+        {
+            return Checked(reader.GetString()!, "a key", path, location);
         }
         catch (InvalidOperationException ex)
         {
@@ -223,19 +195,12 @@ internal static class JsonFieldReader
     /// <summary>A short excerpt of a raw value for messages.</summary>
     public static string Shorten(string raw) => raw.Length <= 40 ? raw : raw[..37] + "...";
 
-    private static string FirstSentence(string message)
+    /// <summary>The first sentence of a System.Text.Json message, without its path and position.</summary>
+    public static string FirstSentence(string message)
     {
         var cut = message.IndexOf(" Path:", StringComparison.Ordinal);
         if (cut < 0)
             cut = message.IndexOf(" LineNumber:", StringComparison.Ordinal);
         return (cut < 0 ? message : message[..cut]).TrimEnd('.', ' ');
-    }
-
-    private static bool IsBlank(ReadOnlySpan<byte> bytes)
-    {
-        foreach (var b in bytes)
-            if (b is not ((byte)' ' or (byte)'\t' or (byte)'\r' or (byte)'\n' or 0xEF or 0xBB or 0xBF))
-                return false;
-        return true;
     }
 }

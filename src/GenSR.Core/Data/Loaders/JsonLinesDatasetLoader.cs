@@ -114,6 +114,8 @@ public sealed class JsonLinesDatasetLoader : IDatasetLoader
         foreach (var item in items)
             itemIds.Add(item.Key, item.Id);
         var allTimed = new List<bool>();
+        // Logs repeat queries: one string per distinct query, not one per event.
+        var queries = new HashSet<string>(StringComparer.Ordinal);
         foreach (var (lineNumber, line) in ReadLines(path, EventExpected, cancellationToken))
         {
             var location = $"line {lineNumber}";
@@ -129,6 +131,8 @@ public sealed class JsonLinesDatasetLoader : IDatasetLoader
                 throw new DatasetFormatException(path, location, $"item \"{itemKey}\" (user \"{userKey}\") is not in {itemsFileName}; expected every item of an event to be listed there.");
             var timestamp = JsonFieldReader.ReadOptionalInteger(record, "ts", path, location);
             var query = JsonFieldReader.ReadOptionalString(record, "query", path, location)?.Trim();
+            if (!string.IsNullOrEmpty(query) && !queries.Add(query))
+                queries.TryGetValue(query, out query);
 
             var userId = assembler.GetOrAddUser(userKey);
             if (userId == allTimed.Count)
@@ -156,73 +160,8 @@ public sealed class JsonLinesDatasetLoader : IDatasetLoader
             : throw new DatasetFormatException(path, location, $"the line holds {JsonFieldReader.Describe(element.ValueKind)}; expected {expected}.");
 
     /// <summary>Non-blank lines with 1-based numbers; a missing or empty file is an error naming it.</summary>
-    private static IEnumerable<(int LineNumber, string Line)> ReadLines(string path, string expected, CancellationToken cancellationToken)
-    {
-        if (!File.Exists(path))
-            throw new DatasetFormatException(path, null, $"the file does not exist; the JSON Lines format needs {EventsFileName} and {ItemsFileName}.");
-        FileStream stream;
-        try
-        {
-            stream = JsonFieldReader.OpenRead(path);
-        }
-        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
-        {
-            throw new DatasetFormatException(path, null, JsonFieldReader.Unreadable(ex), ex);
-        }
-        // Lines are split as bytes and decoded one by one, so that invalid UTF-8 is reported at its line.
-        var strict = new UTF8Encoding(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
-        using (stream)
-        {
-            var buffer = new byte[1 << 16];
-            var line = new MemoryStream();
-            var lineNumber = 0;
-            var any = false;
-            var left = stream.Length;
-            while (true)
-            {
-                // Never past the length stated at opening: a device file behind a link would otherwise never end.
-                var read = stream.Read(buffer, 0, (int)Math.Min(buffer.Length, Math.Max(0, left)));
-                left -= read;
-                var start = 0;
-                for (var i = 0; i <= read; i++)
-                {
-                    var endOfFile = read == 0;
-                    if (i < read && buffer[i] != (byte)'\n')
-                        continue;
-                    line.Write(buffer, start, i - start);
-                    start = i + 1;
-                    if (i == read && !endOfFile)
-                        break;
-                    lineNumber++;
-                    if (lineNumber % 4096 == 0)
-                        cancellationToken.ThrowIfCancellationRequested();
-                    var text = Decode(strict, line, path, lineNumber, skipBom: lineNumber == 1);
-                    line.SetLength(0);
-                    if (string.IsNullOrWhiteSpace(text))
-                        continue;
-                    any = true;
-                    yield return (lineNumber, text);
-                }
-                if (read == 0)
-                    break;
-            }
-            if (!any)
-                throw new DatasetFormatException(path, null, $"the file is empty; expected {expected} on each line.");
-        }
-    }
-
-    private static string Decode(UTF8Encoding encoding, MemoryStream line, string path, int lineNumber, bool skipBom)
-    {
-        var bytes = line.GetBuffer().AsSpan(0, (int)line.Length);
-        if (skipBom && bytes.StartsWith((ReadOnlySpan<byte>)[0xEF, 0xBB, 0xBF]))
-            bytes = bytes[3..];
-        try
-        {
-            return encoding.GetString(bytes);
-        }
-        catch (DecoderFallbackException ex)
-        {
-            throw new DatasetFormatException(path, $"line {lineNumber}", "the line is not valid UTF-8; expected UTF-8 text.", ex);
-        }
-    }
+    private static IEnumerable<(int LineNumber, string Line)> ReadLines(string path, string expected, CancellationToken cancellationToken) =>
+        TextLines.Read(path, TextLines.StrictUtf8,
+            $"the file does not exist; the JSON Lines format needs {EventsFileName} and {ItemsFileName}.",
+            $"the file is empty; expected {expected} on each line.", cancellationToken);
 }

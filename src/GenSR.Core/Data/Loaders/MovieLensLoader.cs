@@ -117,7 +117,7 @@ public sealed class MovieLensLoader : IDatasetLoader
     private static void ReadRatings(string path, Dictionary<int, int> itemIds, DatasetAssembler assembler, CancellationToken cancellationToken)
     {
         var byUser = new Dictionary<int, (string Key, List<(int ItemId, long Timestamp)> Events)>();
-        foreach (var (lineNumber, line) in ReadLines(path, Encoding.UTF8, RatingsExpected))
+        foreach (var (lineNumber, line) in ReadLines(path, TextLines.StrictUtf8, RatingsExpected))
         {
             if (lineNumber % 65536 == 0)
                 cancellationToken.ThrowIfCancellationRequested();
@@ -148,10 +148,15 @@ public sealed class MovieLensLoader : IDatasetLoader
         foreach (var (_, (key, events)) in byUser.OrderBy(p => p.Key))
         {
             var id = assembler.GetOrAddUser(key);
-            var history = assembler.HistoryOf(id);
+            var history = new SrEvent[events.Count];
+            var n = 0;
             // OrderBy is a stable sort: ratings with equal timestamps keep their file order.
             foreach (var (itemId, timestamp) in events.OrderBy(e => e.Timestamp))
-                history.Add(SrEvent.Recommendation(id, itemId, timestamp));
+                history[n++] = SrEvent.Recommendation(id, itemId, timestamp);
+            assembler.SetHistory(id, history);
+            // The parsed ratings are not needed any more: let them go while the next users are built.
+            events.Clear();
+            events.TrimExcess();
         }
     }
 
@@ -161,31 +166,9 @@ public sealed class MovieLensLoader : IDatasetLoader
             : throw new DatasetFormatException(path, location,
                 $"{what} \"{JsonFieldReader.Shorten(text)}\" is not an integer{(limit == int.MaxValue ? " of 32 bits" : string.Empty)}; expected {RatingsExpected}.");
 
-    /// <summary>Non-blank lines with 1-based line numbers; a missing or empty file is an error naming it.</summary>
-    private static IEnumerable<(int LineNumber, string Line)> ReadLines(string path, Encoding encoding, string expected)
-    {
-        if (!File.Exists(path))
-            throw new DatasetFormatException(path, null, "the file does not exist; MovieLens needs u.data and u.item (u.genre is optional).");
-        string[] lines;
-        try
-        {
-            var text = encoding.GetString(JsonFieldReader.ReadAllBytes(path));
-            if (text.StartsWith('\uFEFF')) text = text[1..]; // a UTF-8 byte-order mark, as File.ReadAllLines skipped it
-            lines = text.Split('\n').Select(l => l.TrimEnd('\r')).ToArray();
-        }
-        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
-        {
-            throw new DatasetFormatException(path, null, JsonFieldReader.Unreadable(ex), ex);
-        }
-        var any = false;
-        for (var i = 0; i < lines.Length; i++)
-        {
-            if (string.IsNullOrWhiteSpace(lines[i]))
-                continue;
-            any = true;
-            yield return (i + 1, lines[i]);
-        }
-        if (!any)
-            throw new DatasetFormatException(path, null, $"the file is empty; expected lines of {expected}.");
-    }
+    /// <summary>Non-blank lines with 1-based line numbers, streamed; a missing or empty file is an error naming it.</summary>
+    private static IEnumerable<(int LineNumber, string Line)> ReadLines(string path, Encoding encoding, string expected) =>
+        TextLines.Read(path, encoding,
+            "the file does not exist; MovieLens needs u.data and u.item (u.genre is optional).",
+            $"the file is empty; expected lines of {expected}.");
 }

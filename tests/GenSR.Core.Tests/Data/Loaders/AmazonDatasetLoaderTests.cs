@@ -244,4 +244,24 @@ public sealed class AmazonDatasetLoaderTests
         Assert.Empty(dataset.Histories[1]);
         Assert.Contains(dataset.Warnings, w => w.Contains("1 user has no events") && w.Contains("\"idle\""));
     }
+
+    [Fact]
+    public void Files_larger_than_the_read_buffer_load_every_record_in_order()
+    {
+        using var folder = new TempDatasetFolder();
+        var items = string.Join(", ", Enumerable.Range(0, 500).Select(i => $"\"i{i}\": {{\"title\": \"Item {i} {new string('x', 100)}\", \"categories\": \"A,B{i % 5}\"}}"));
+        folder.Write("X.item.json", "{" + items + "}");
+        var users = string.Join(",\n", Enumerable.Range(0, 3000).Select(u => $"\"u{u}\": [{string.Join(", ", Enumerable.Range(0, u % 9 + 1).Select(k => $"\"i{(u * 7 + k) % 500}\""))}]"));
+        folder.Write("X.inter.json", "{\n" + users + "\n}");
+        Assert.True(new FileInfo(Path.Combine(folder.Path, "X.inter.json")).Length > JsonObjectRecords.DefaultBufferSize);
+
+        var dataset = new AmazonDatasetLoader().Load(folder.Path);
+
+        Assert.Equal(500, dataset.Catalog.Count);
+        Assert.Equal("i499", dataset.Catalog[499].Key);
+        Assert.Equal(3000, dataset.Users.Count);
+        Assert.Equal("u2999", dataset.Users[2999].Key);
+        Assert.Equal(Enumerable.Range(0, 3000).Sum(u => u % 9 + 1), dataset.EventCount);
+        Assert.Equal(Enumerable.Range(0, 2999 % 9 + 1).Select(k => (2999 * 7 + k) % 500), dataset.Histories[2999].Select(e => e.ItemId));
+    }
 }

@@ -132,4 +132,47 @@ public sealed class MovieLensLoaderTests
         Assert.EndsWith("u.item", ex.File);
         Assert.Contains("does not exist", ex.Message);
     }
+
+    [Fact]
+    public void Crlf_lines_and_a_byte_order_mark_in_every_file_are_read_like_plain_lines()
+    {
+        using var folder = new TempDatasetFolder();
+        byte[] bom = [0xEF, 0xBB, 0xBF];
+        folder.WriteBytes("u.item", [.. bom, .. Encoding.Latin1.GetBytes($"1|Café (1995)|||url|{Flags(5)}\r\n2|B (1996)|||url|{Flags(8)}\r\n")]);
+        folder.WriteBytes("u.data", [.. bom, .. Encoding.UTF8.GetBytes("7\t2\t4\t900\r\n7\t1\t5\t500\r\n")]);
+
+        var dataset = new MovieLensLoader().Load(folder.Path);
+
+        Assert.Equal(["1", "2"], dataset.Catalog.Select(i => i.Key));
+        Assert.Equal("Café (1995)", dataset.Catalog[0].Title);
+        Assert.Equal(["Comedy"], dataset.Catalog[0].Categories);
+        Assert.Equal([0, 1], dataset.Histories[0].Select(e => e.ItemId));
+    }
+
+    [Fact]
+    public void Invalid_utf8_in_u_data_names_the_line()
+    {
+        using var folder = StandardFolder();
+        folder.WriteBytes("u.data", [.. Encoding.UTF8.GetBytes("2\t1\t5\t500\n2\t"), 0xC3, 0x28, .. Encoding.UTF8.GetBytes("\t5\t600\n")]);
+
+        var ex = Assert.Throws<DatasetFormatException>(() => new MovieLensLoader().Load(folder.Path));
+
+        Assert.EndsWith("u.data", ex.File);
+        Assert.Equal("line 2", ex.Location);
+        Assert.Contains("not valid UTF-8", ex.Message);
+    }
+
+    [Fact]
+    public void A_ratings_file_larger_than_the_read_buffer_loads_every_rating()
+    {
+        var ratings = new StringBuilder();
+        for (var n = 0; n < 20_000; n++) ratings.Append($"{n % 97 + 1}\t{n % 3 + 1}\t4\t{1000 + n}\n");
+        using var folder = StandardFolder(ratings.ToString());
+
+        var dataset = new MovieLensLoader().Load(folder.Path);
+
+        Assert.Equal(97, dataset.Users.Count);
+        Assert.Equal(20_000, dataset.EventCount);
+        Assert.All(dataset.Histories, h => Assert.True(h.Zip(h.Skip(1)).All(p => p.First.Timestamp < p.Second.Timestamp)));
+    }
 }
