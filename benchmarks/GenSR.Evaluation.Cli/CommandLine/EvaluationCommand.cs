@@ -36,6 +36,8 @@ public static class EvaluationCommand
         ArgumentNullException.ThrowIfNull(args);
         ArgumentNullException.ThrowIfNull(output);
         ArgumentNullException.ThrowIfNull(error);
+        if (args.Count > 0 && args[0] == "merge")
+            return Merge(args, output, error);
         EvaluationSettings settings;
         IReadOnlyList<SystemDefinition> systems;
         try
@@ -108,6 +110,48 @@ public static class EvaluationCommand
             return RunFailed;
         }
         catch (Exception e) when (e is InvalidOperationException or NotSupportedException or IOException or UnauthorizedAccessException or ArgumentException)
+        {
+            error.WriteLine($"error: {e.Message}");
+            return RunFailed;
+        }
+    }
+
+    /// <summary><c>merge a/report.json b/report.json ... --out folder</c>: writes one report from the given ones.</summary>
+    private static int Merge(IReadOnlyList<string> args, TextWriter output, TextWriter error)
+    {
+        var inputs = new List<string>();
+        string? folder = null;
+        for (var i = 1; i < args.Count; i++)
+        {
+            if (args[i] == "--out" && i + 1 < args.Count) folder = args[++i];
+            else if (args[i].StartsWith("--out=", StringComparison.Ordinal)) folder = args[i]["--out=".Length..];
+            else if (args[i].StartsWith("--", StringComparison.Ordinal))
+            {
+                error.WriteLine($"error: merge takes report files and --out <folder>, not \"{args[i]}\".");
+                error.WriteLine(EvaluationCommandLine.Usage);
+                return UsageError;
+            }
+            else inputs.Add(args[i]);
+        }
+        if (inputs.Count < 2 || folder is null)
+        {
+            error.WriteLine("error: merge needs at least two report.json files and --out <folder>.");
+            error.WriteLine(EvaluationCommandLine.Usage);
+            return UsageError;
+        }
+        try
+        {
+            var reports = new List<Reports.BenchmarkReport>();
+            foreach (var input in inputs)
+            {
+                if (!File.Exists(input)) throw new FileNotFoundException($"{input}: the report does not exist.", input);
+                reports.Add(Reports.BenchmarkReport.Load(input));
+            }
+            var (markdown, json) = Reports.BenchmarkReport.Merge(reports).Save(folder);
+            output.WriteLine($"merged {inputs.Count} reports into {markdown} and {json}");
+            return Success;
+        }
+        catch (Exception e) when (e is InvalidDataException or ArgumentException or IOException or UnauthorizedAccessException)
         {
             error.WriteLine($"error: {e.Message}");
             return RunFailed;

@@ -11,6 +11,8 @@ public static class EvaluationCommandLine
     /// <summary>The usage text.</summary>
     public static string Usage { get; } = """
         usage: GenSR.Evaluation.Cli (--data <folder> [--format auto|amazon|movielens|jsonl] | --demo) [options]
+               GenSR.Evaluation.Cli merge <report.json> <report.json> ... --out <folder>
+                 one report from runs of the same comparison made separately (e.g. one seed each)
 
         data
           --data <folder>          dataset folder (Amazon *.inter.json + *.item.json, MovieLens u.data + u.item, or events.jsonl)

@@ -99,6 +99,77 @@ public sealed class BenchmarkReport
     /// <exception cref="InvalidDataException">The text is not a report of a supported version.</exception>
     public static BenchmarkReport Parse(string json, string source = "benchmark report") => BenchmarkReportJson.Read(json, source);
 
+    /// <summary>
+    /// One report from several runs of the same comparison made separately, for example one seed per process: the runs
+    /// of each system (matched by name) are put together in seed order, so the tables give mean ± standard deviation
+    /// over all of them.
+    /// </summary>
+    /// <param name="reports">Reports of the same dataset, queries, split, case counts, cutoffs and protocols.</param>
+    /// <returns>The merged report: seeds, commands, devices and notes of all the reports (commands one per line).</returns>
+    /// <exception cref="ArgumentException">Fewer than one report; reports of different setups (the message names the
+    /// field and the report's index); or a system with the same seed in two reports.</exception>
+    public static BenchmarkReport Merge(IReadOnlyList<BenchmarkReport> reports)
+    {
+        ArgumentNullException.ThrowIfNull(reports);
+        if (reports.Count == 0) throw new ArgumentException("Give at least one report to merge.", nameof(reports));
+        var first = reports[0] ?? throw new ArgumentException("Report 0 is null.", nameof(reports));
+        for (var i = 1; i < reports.Count; i++)
+        {
+            var r = reports[i] ?? throw new ArgumentException($"Report {i} is null.", nameof(reports));
+            Same(r.Dataset == first.Dataset, "dataset", i);
+            Same(r.Statistics == first.Statistics, "dataset statistics", i);
+            Same(r.Queries == first.Queries, "queries", i);
+            Same(r.Split == first.Split, "split", i);
+            Same(r.ValidationCases == first.ValidationCases && r.TestCases == first.TestCases, "validation and test case counts", i);
+            Same(r.Cutoffs.SequenceEqual(first.Cutoffs), "cutoffs", i);
+            Same(r.Protocols.SequenceEqual(first.Protocols), "protocols", i);
+        }
+
+        var systems = new List<(string Name, IReadOnlyList<TaskKind> Tasks, List<SystemRun> Runs)>();
+        for (var i = 0; i < reports.Count; i++)
+            foreach (var system in reports[i].Systems)
+            {
+                var index = systems.FindIndex(s => s.Name == system.Name);
+                if (index < 0)
+                {
+                    systems.Add((system.Name, system.Tasks, []));
+                    index = systems.Count - 1;
+                }
+                else if (!systems[index].Tasks.SequenceEqual(system.Tasks))
+                    throw new ArgumentException($"Report {i}: system \"{system.Name}\" serves {string.Join(", ", system.Tasks)}, not {string.Join(", ", systems[index].Tasks)} as in an earlier report.", nameof(reports));
+                foreach (var run in system.Runs)
+                {
+                    if (systems[index].Runs.Any(r => r.Seed == run.Seed))
+                        throw new ArgumentException($"Report {i}: system \"{system.Name}\" has seed {run.Seed}, which an earlier report already has.", nameof(reports));
+                    systems[index].Runs.Add(run);
+                }
+            }
+
+        return new BenchmarkReport
+        {
+            Dataset = first.Dataset,
+            Statistics = first.Statistics,
+            Queries = first.Queries,
+            Split = first.Split,
+            ValidationCases = first.ValidationCases,
+            TestCases = first.TestCases,
+            Device = string.Join(", ", reports.Select(r => r.Device).Distinct()),
+            Seeds = reports.SelectMany(r => r.Seeds).Distinct().Order().ToArray(),
+            Cutoffs = first.Cutoffs,
+            Protocols = first.Protocols,
+            Systems = systems.Select(s => new SystemResult(s.Name, s.Tasks, s.Runs.OrderBy(r => r.Seed).ToArray())).ToArray(),
+            CommandLine = reports.Any(r => r.CommandLine is not null)
+                ? string.Join("\n", reports.Select(r => r.CommandLine).OfType<string>().Distinct())
+                : null,
+            Notes = reports.SelectMany(r => r.Notes).Distinct().ToArray(),
+        };
+
+        static void Same(bool same, string what, int index)
+        {
+            if (!same) throw new ArgumentException($"Report {index} differs from report 0 in its {what}; only runs of the same comparison can be merged.", nameof(reports));
+        }
+    }
+
     private static void WriteAtomically(string path, string text)
     {
         var temporary = path + ".tmp";

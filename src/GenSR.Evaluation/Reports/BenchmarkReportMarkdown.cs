@@ -19,7 +19,14 @@ internal static class BenchmarkReportMarkdown
         sb.AppendLine(Invariant($"- **Split**: {report.Split}. {report.ValidationCases:N0} validation cases and {report.TestCases:N0} test cases (users); each case is evaluated in every task a system serves."));
         sb.AppendLine($"- **Model selection**: on the validation cases only (early stopping on validation NDCG@10); the test cases are ranked once, after training.");
         sb.AppendLine($"- **Device**: {report.Device}. **Seeds**: {string.Join(", ", report.Seeds)} ({(report.Seeds.Count > 1 ? "mean ± sample standard deviation over seeds" : "one run per system")}).");
-        if (report.CommandLine is not null) sb.AppendLine($"- **Command**: `{report.CommandLine}`");
+        if (report.CommandLine is not null)
+        {
+            // A merged report keeps the command of every part, one per line.
+            var commands = report.CommandLine.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+            sb.AppendLine(commands.Length == 1
+                ? $"- **Command**: `{commands[0]}`"
+                : $"- **Commands** (one report merged from {commands.Length} runs): {string.Join("; ", commands.Select(c => $"`{c}`"))}");
+        }
         sb.AppendLine($"- **Created**: {report.Created.ToString("yyyy-MM-dd HH:mm 'UTC'", CultureInfo.InvariantCulture)}.");
         sb.AppendLine();
 

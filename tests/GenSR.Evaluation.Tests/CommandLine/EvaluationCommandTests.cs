@@ -222,4 +222,45 @@ public sealed class EvaluationCommandTests
             if (Directory.Exists(folder)) Directory.Delete(folder, recursive: true);
         }
     }
+
+    [Fact]
+    public void Merge_writes_one_report_from_runs_made_one_seed_at_a_time()
+    {
+        var root = Directory.CreateTempSubdirectory("gensr-merge-");
+        try
+        {
+            string RunSeed(string seed)
+            {
+                var folder = Path.Combine(root.FullName, "seed" + seed);
+                var (code, _, error) = Run("--demo", "--demo-users", "100", "--demo-items", "100", "--systems", "popularity,bm25", "--protocol", "full", "--seed", seed, "--out", folder);
+                Assert.True(code == EvaluationCommand.Success, error);
+                return Path.Combine(folder, BenchmarkReport.JsonFileName);
+            }
+            var first = RunSeed("5");
+            var second = RunSeed("6");
+            var merged = Path.Combine(root.FullName, "merged");
+
+            var (mergeCode, output, mergeError) = Run("merge", first, second, "--out", merged);
+
+            Assert.True(mergeCode == EvaluationCommand.Success, mergeError);
+            Assert.Contains("merged 2 reports", output);
+            var report = BenchmarkReport.Load(Path.Combine(merged, BenchmarkReport.JsonFileName));
+            Assert.Equal([5L, 6L], report.Seeds);
+            Assert.All(report.Systems, s => Assert.Equal([5L, 6L], s.Runs.Select(r => r.Seed)));
+
+            var (again, _, againError) = Run("merge", first, first, "--out", merged);
+            Assert.Equal(EvaluationCommand.RunFailed, again);
+            Assert.Contains("seed 5", againError);
+            var (usage, _, usageError) = Run("merge", first, "--out", merged);
+            Assert.Equal(EvaluationCommand.UsageError, usage);
+            Assert.Contains("at least two report.json files", usageError);
+            var (missing, _, missingError) = Run("merge", first, Path.Combine(root.FullName, "none.json"), "--out", merged);
+            Assert.Equal(EvaluationCommand.RunFailed, missing);
+            Assert.Contains("none.json", missingError);
+        }
+        finally
+        {
+            root.Delete(recursive: true);
+        }
+    }
 }

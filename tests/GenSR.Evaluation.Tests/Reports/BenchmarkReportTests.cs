@@ -137,4 +137,40 @@ public sealed class BenchmarkReportTests
             runner.Run(data, [new SystemDefinition("popularity", "", () => new PopularitySystem())]));
         Assert.Contains("3 or more events", error.Message);
     }
+
+    [Fact]
+    public void Reports_of_one_seed_each_merge_into_the_report_of_both_seeds()
+    {
+        var data = new BenchmarkDataset(TestDatasets.SmallDemo.Dataset, "from the data");
+        BenchmarkReport RunSeed(long seed) => new BenchmarkRunner(new BenchmarkOptions { Seeds = [seed], Device = ComputeDevice.Cpu }).Run(data, [
+            new SystemDefinition("popularity", "most popular", () => new PopularitySystem()),
+            new SystemDefinition("bm25", "lexical", () => new Bm25System()),
+        ], $"GenSR.Evaluation --demo --seed {seed}");
+
+        // Given out of order, through JSON as the console reads them.
+        var merged = BenchmarkReport.Merge([BenchmarkReport.Parse(RunSeed(2).ToJsonString()), BenchmarkReport.Parse(RunSeed(1).ToJsonString())]);
+
+        var both = TwoSeeds.Value;
+        Assert.Equal([1L, 2L], merged.Seeds);
+        Assert.Equal(both.Systems.Select(s => s.Name), merged.Systems.Select(s => s.Name));
+        Assert.All(merged.Systems, s => Assert.Equal([1L, 2L], s.Runs.Select(r => r.Seed)));
+        foreach (var task in new[] { TaskKind.Recommendation, TaskKind.Search })
+            Assert.Equal(both.Systems[0].Summarize(EvaluationProtocol.Sampled, task, "NDCG@10"), merged.Systems[0].Summarize(EvaluationProtocol.Sampled, task, "NDCG@10"));
+        Assert.Equal("GenSR.Evaluation --demo --seed 2\nGenSR.Evaluation --demo --seed 1", merged.CommandLine);
+        Assert.Contains("one report merged from 2 runs", merged.ToMarkdown());
+        Assert.Contains("mean ± sample standard deviation over seeds", merged.ToMarkdown());
+    }
+
+    [Fact]
+    public void Merging_refuses_a_seed_twice_and_reports_of_different_setups()
+    {
+        var report = TwoSeeds.Value;
+
+        var twice = Assert.Throws<ArgumentException>(() => BenchmarkReport.Merge([report, report]));
+        Assert.Contains("seed 1", twice.Message);
+
+        var otherSplit = BenchmarkReport.Parse(report.ToJsonString().Replace("\"testCases\": ", "\"testCases\": 1", StringComparison.Ordinal));
+        var different = Assert.Throws<ArgumentException>(() => BenchmarkReport.Merge([report, otherSplit]));
+        Assert.Contains("Report 1 differs from report 0 in its validation and test case counts", different.Message);
+    }
 }
