@@ -4,6 +4,8 @@ using GenSR.Unify.Checkpoints;
 using GenSR.Unify.Model;
 using GenSR.Core.Identifiers;
 using GenSR.Representation.Semantic;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
 using static TorchSharp.torch;
 
 namespace GenSR.Unify.Inference;
@@ -18,8 +20,10 @@ namespace GenSR.Unify.Inference;
 /// <b>empty history</b> is allowed: the model then answers from the prompt alone (the query, for search) — a cold-start
 /// answer, not an error. An item id outside the catalogue, a blank query or a k below 1 raise
 /// <see cref="ArgumentException"/> naming the value.</para>
+/// <para>Services use the keyed calls of <see cref="IGenSRRecommender"/> (item keys in and out, filters inside the ranking),
+/// and may swap in a new checkpoint with <see cref="Reload"/> while calls run.</para>
 /// </summary>
-public sealed class GenSRRecommender : IDisposable
+public sealed class GenSRRecommender : IGenSRRecommender, IDisposable
 {
     // Every call reads the catalogue state under the read lock; AddItems swaps it under the write lock, so a call in flight
     // finishes on the state it started with and the next one sees the new items.
@@ -30,6 +34,8 @@ public sealed class GenSRRecommender : IDisposable
     private GenSRCheckpoint? _owned;
     private GenSRModel? _ownedModel;
     private NewItemIndex? _newItems;
+    private volatile GenSRRankingOptions? _servingRanking;
+    private readonly ILogger _logger;
 
     /// <summary>Wraps a trained model (not owned: dispose it yourself).</summary>
     /// <param name="model">The model.</param>
@@ -38,12 +44,15 @@ public sealed class GenSRRecommender : IDisposable
     /// <param name="maxBatch">Requests per model call in the batched methods. Default 64.</param>
     /// <param name="newItems">What <see cref="AddItems"/> needs (the pipeline's <see cref="Pipeline.GenSRPrepared.NewItems"/>); null:
     /// items cannot be added. The recommender takes it over (adding items replaces it) and disposes it.</param>
-    public GenSRRecommender(GenSRModel model, GenSRInputBuilder builder, IReadOnlyList<string> itemKeys, int maxBatch = 64, NewItemIndex? newItems = null)
-        : this(model, builder, itemKeys, maxBatch, null, newItems)
+    /// <param name="logger">Where loads, reloads and added items are logged; null: nowhere.</param>
+    public GenSRRecommender(GenSRModel model, GenSRInputBuilder builder, IReadOnlyList<string> itemKeys, int maxBatch = 64, NewItemIndex? newItems = null,
+                            ILogger? logger = null)
+        : this(model, builder, itemKeys, maxBatch, null, newItems, logger)
     {
     }
 
-    private GenSRRecommender(GenSRModel model, GenSRInputBuilder builder, IReadOnlyList<string> itemKeys, int maxBatch, GenSRCheckpoint? owned, NewItemIndex? newItems)
+    private GenSRRecommender(GenSRModel model, GenSRInputBuilder builder, IReadOnlyList<string> itemKeys, int maxBatch, GenSRCheckpoint? owned, NewItemIndex? newItems,
+                             ILogger? logger)
     {
         ArgumentNullException.ThrowIfNull(model);
         ArgumentNullException.ThrowIfNull(builder);
@@ -54,6 +63,7 @@ public sealed class GenSRRecommender : IDisposable
         ArgumentOutOfRangeException.ThrowIfLessThan(maxBatch, 1);
         ItemKeys = itemKeys;
         MaxBatch = maxBatch;
+        _logger = logger ?? NullLogger.Instance;
         _owned = owned;
         _newItems = newItems;
         _inference = new GenSRInference(model, builder);
@@ -69,13 +79,17 @@ public sealed class GenSRRecommender : IDisposable
     /// (<see cref="Model.GenSRModelConfig.HasQueryVectors"/>); the caller owns it.</param>
     /// <param name="itemEncoder">The pretrained encoder of the identifiers' semantic vectors, for <see cref="AddItems"/> on a checkpoint
     /// saved with a new-item index over pretrained vectors (an LSA index brings its own); the caller owns it.</param>
+    /// <param name="logger">Where loads, reloads and added items are logged; null: nowhere.</param>
     public static GenSRRecommender Load(string folder, ComputeDevice device = ComputeDevice.Auto, int maxBatch = 64,
-                                        Representation.Semantic.ISemanticEncoder? queryEncoder = null, Representation.Semantic.ISemanticEncoder? itemEncoder = null)
+                                        Representation.Semantic.ISemanticEncoder? queryEncoder = null, Representation.Semantic.ISemanticEncoder? itemEncoder = null,
+                                        ILogger? logger = null)
     {
         var checkpoint = GenSRCheckpoint.Load(folder, TorchRuntime.Resolve(device), queryEncoder, itemEncoder);
         try
         {
-            return new GenSRRecommender(checkpoint.Model, checkpoint.Builder, checkpoint.ItemKeys, maxBatch, checkpoint, checkpoint.TakeNewItems());
+            var recommender = new GenSRRecommender(checkpoint.Model, checkpoint.Builder, checkpoint.ItemKeys, maxBatch, checkpoint, checkpoint.TakeNewItems(), logger);
+            recommender._logger.LogInformation("Loaded the GenSR checkpoint {Folder}: {Items} items, on {Device}.", folder, recommender.ItemCount, checkpoint.Model.Device);
+            return recommender;
         }
         catch
         {
@@ -100,6 +114,184 @@ public sealed class GenSRRecommender : IDisposable
     /// <exception cref="KeyNotFoundException">The key is not in the catalogue (the message names it).</exception>
     public int ItemId(string key) => Read(() => _byKey.TryGetValue(key ?? throw new ArgumentNullException(nameof(key)), out var id)
         ? id : throw new KeyNotFoundException($"Item key \"{key}\" is not in the model's catalogue of {ItemCount} items."));
+
+    /// <summary>
+    /// How the keyed calls (<see cref="IGenSRRecommender"/>) rank: a mode that scores the whole catalogue, so that filters
+    /// apply inside the ranking. Default: <see cref="GenSRRankingMode.Fused"/> (weight 1) for a model with a dense head,
+    /// else <see cref="GenSRRankingMode.Exact"/>; set the weight chosen on validation for the best results.
+    /// </summary>
+    /// <exception cref="ArgumentException">Set to beam search, to options with exclusions or allow-lists (give those per call as
+    /// an <see cref="ItemFilter"/>), or to a dense mode for a model without a dense head.</exception>
+    public GenSRRankingOptions ServingRanking
+    {
+        get => _servingRanking ?? Read(() => DefaultServingRanking(_inference.Model));
+        set
+        {
+            ArgumentNullException.ThrowIfNull(value);
+            if (!value.ScoresCatalogue) throw new ArgumentException("ServingRanking must score the whole catalogue (Exact, Dense or Fused), so that filters apply inside the ranking.", nameof(value));
+            if (value.Restricts) throw new ArgumentException("ServingRanking takes no exclusions or allow-lists; give them per call as an ItemFilter.", nameof(value));
+            if (value.Mode != GenSRRankingMode.Exact && !Read(() => _inference.Model.Config.HasDenseHead))
+                throw new ArgumentException($"The {value.Mode} mode needs a model with a dense head (GenSRModelConfig.DenseDimension is 0).", nameof(value));
+            _servingRanking = value;
+        }
+    }
+
+    private static GenSRRankingOptions DefaultServingRanking(GenSRModel model) =>
+        new() { Mode = model.Config.HasDenseHead ? GenSRRankingMode.Fused : GenSRRankingMode.Exact };
+
+    /// <inheritdoc />
+    public Task<IReadOnlyList<ScoredItem>> RecommendAsync(IReadOnlyList<HistoryEvent> history, int k = 10, ItemFilter? filter = null,
+                                                          CancellationToken cancellationToken = default)
+    {
+        var request = KeyedRequest.Recommendation(history, k, filter);
+        cancellationToken.ThrowIfCancellationRequested();
+        return Task.FromResult(RankKeyed([request])[0]);
+    }
+
+    /// <inheritdoc />
+    public Task<IReadOnlyList<ScoredItem>> SearchAsync(IReadOnlyList<HistoryEvent> history, string query, int k = 10, ItemFilter? filter = null,
+                                                       CancellationToken cancellationToken = default)
+    {
+        var request = KeyedRequest.Search(history, query, k, filter);
+        cancellationToken.ThrowIfCancellationRequested();
+        return Task.FromResult(RankKeyed([request])[0]);
+    }
+
+    /// <inheritdoc />
+    public Task<IReadOnlyList<ScoredItem>> ScoreAsync(IReadOnlyList<HistoryEvent> history, string? query, IReadOnlyList<string> candidateKeys,
+                                                      CancellationToken cancellationToken = default)
+    {
+        var request = KeyedRequest.Scoring(history, query, candidateKeys);
+        cancellationToken.ThrowIfCancellationRequested();
+        return Task.FromResult(RankKeyed([request])[0]);
+    }
+
+    /// <summary>
+    /// Answers keyed requests together: one catalogue scoring per <see cref="MaxBatch"/> requests, each request then filtered
+    /// and cut on its own. Keys are resolved against the catalogue under the same lock as the scoring, so a request never
+    /// meets ids of another catalogue (after <see cref="AddItems"/> or <see cref="Reload"/>).
+    /// </summary>
+    internal IReadOnlyList<IReadOnlyList<ScoredItem>> RankKeyed(IReadOnlyList<KeyedRequest> requests) => Read(() =>
+    {
+        var ranking = _servingRanking ?? DefaultServingRanking(_inference.Model);
+        var results = new IReadOnlyList<ScoredItem>[requests.Count];
+        for (var start = 0; start < requests.Count; start += MaxBatch)
+        {
+            var count = Math.Min(MaxBatch, requests.Count - start);
+            var chunk = new GenSRRequest[count];
+            for (var r = 0; r < count; r++)
+            {
+                var request = requests[start + r];
+                chunk[r] = new GenSRRequest(ResolveHistory(request.History), request.Task, request.Task == TaskKind.Search ? request.Query : null);
+            }
+            var scores = CatalogueScores(chunk, ranking);
+            for (var r = 0; r < count; r++)
+            {
+                var request = requests[start + r];
+                var row = scores.AsSpan(r * ItemCount, ItemCount);
+                results[start + r] = request.CandidateKeys is { } candidates
+                    ? ScoreKeys(row, candidates)
+                    : Filtered(row.ToArray(), request, chunk[r].History);
+            }
+        }
+        return results;
+    });
+
+    private SrEvent[] ResolveHistory(IReadOnlyList<HistoryEvent> history)
+    {
+        var events = new List<SrEvent>(history.Count);
+        foreach (var e in history)
+        {
+            if (!_byKey.TryGetValue(e.ItemKey, out var item)) continue;
+            events.Add(e.IsSearch ? SrEvent.Search(0, item, e.Query!) : SrEvent.Recommendation(0, item));
+        }
+        return [.. events];
+    }
+
+    private IReadOnlyList<ScoredItem> Filtered(float[] row, KeyedRequest request, IReadOnlyList<SrEvent> history)
+    {
+        var filter = request.Filter;
+        if (filter.AllowedKeys is { } allowedKeys)
+        {
+            var allowed = new bool[row.Length];
+            foreach (var key in allowedKeys)
+                if (_byKey.TryGetValue(key, out var item)) allowed[item] = true;
+            for (var i = 0; i < row.Length; i++) if (!allowed[i]) row[i] = float.NegativeInfinity;
+        }
+        foreach (var key in filter.DeniedKeys ?? [])
+            if (_byKey.TryGetValue(key, out var item)) row[item] = float.NegativeInfinity;
+        if (filter.ExcludeSeen)
+            foreach (var e in history) row[e.ItemId] = float.NegativeInfinity;
+        return TopK(row, Math.Min(request.K, row.Length)).Select(i => ToScored(i, row[i])).ToArray();
+    }
+
+    private IReadOnlyList<ScoredItem> ScoreKeys(ReadOnlySpan<float> row, IReadOnlyList<string> keys)
+    {
+        var scored = new List<ScoredItem>(keys.Count);
+        foreach (var key in keys)
+            if (_byKey.TryGetValue(key, out var item)) scored.Add(ToScored(item, row[item]));
+        return scored.OrderByDescending(s => s.Score).ToArray();
+    }
+
+    /// <summary>
+    /// Replaces the model with the checkpoint in <paramref name="folder"/> while calls run: the checkpoint is loaded and
+    /// checked first (a bad one leaves the recommender as it was and throws), then swapped in at once; calls in flight finish
+    /// on the old model, later calls use the new one, and none fails. Items added with <see cref="AddItems"/> and not saved
+    /// are replaced by the checkpoint's catalogue.
+    /// </summary>
+    /// <param name="folder">A checkpoint folder written by <see cref="GenSRCheckpoint.Save"/> (or <see cref="Save"/>).</param>
+    /// <param name="device">Where the new model runs.</param>
+    /// <param name="queryEncoder">The query encoder, for a model that reads query vectors; the caller owns it.</param>
+    /// <param name="itemEncoder">The pretrained item encoder, for <see cref="AddItems"/> over pretrained vectors; the caller owns it.</param>
+    public void Reload(string folder, ComputeDevice device = ComputeDevice.Auto, Representation.Semantic.ISemanticEncoder? queryEncoder = null,
+                       Representation.Semantic.ISemanticEncoder? itemEncoder = null)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(folder);
+        lock (_adding)
+        {
+            var checkpoint = GenSRCheckpoint.Load(folder, TorchRuntime.Resolve(device), queryEncoder, itemEncoder);
+            GenSRInference next;
+            NewItemIndex? nextIndex = null;
+            try
+            {
+                nextIndex = checkpoint.TakeNewItems();
+                next = new GenSRInference(checkpoint.Model, checkpoint.Builder);
+            }
+            catch
+            {
+                nextIndex?.Dispose();
+                checkpoint.Dispose();
+                throw;
+            }
+
+            var keys = checkpoint.ItemKeys;
+            var byKey = new Dictionary<string, int>(keys.Count, StringComparer.Ordinal);
+            for (var i = 0; i < keys.Count; i++) byKey.TryAdd(keys[i], i);
+            GenSRInference old;
+            GenSRModel? oldModel;
+            GenSRCheckpoint? oldCheckpoint;
+            NewItemIndex? oldIndex;
+            _lock.EnterWriteLock();
+            try
+            {
+                (old, oldModel, oldCheckpoint, oldIndex) = (_inference, _ownedModel, _owned, _newItems);
+                (_inference, _ownedModel, _owned, _newItems, ItemKeys, _byKey) = (next, null, checkpoint, nextIndex, keys, byKey);
+                // A serving ranking that needs a dense head the new model lacks falls back to the default.
+                if (_servingRanking is { Mode: not GenSRRankingMode.Exact } && !checkpoint.Model.Config.HasDenseHead) _servingRanking = null;
+            }
+            finally
+            {
+                _lock.ExitWriteLock();
+            }
+
+            // No call holds the old state now; a model the caller gave stays theirs.
+            old.Dispose();
+            oldModel?.Dispose();
+            oldCheckpoint?.Dispose();
+            oldIndex?.Dispose();
+            _logger.LogInformation("Reloaded the GenSR checkpoint {Folder}: {Items} items.", folder, keys.Count);
+        }
+    }
 
     /// <summary>The top <paramref name="k"/> items to show next, best first.</summary>
     /// <param name="history">The unified history, oldest first.</param>
@@ -143,11 +335,12 @@ public sealed class GenSRRecommender : IDisposable
     /// <param name="task">Recommendation or search.</param>
     /// <param name="query">The query (search).</param>
     /// <param name="candidates">Candidate item ids (distinct or not; each is scored).</param>
-    /// <param name="scoring">Pointwise P(Yes) (default), the generative identifier log-probability, or the catalogue ranking score.</param>
+    /// <param name="scoring">The generative identifier log-probability (default), pointwise P(Yes) (needs a model trained with
+    /// Yes/No rows: <see cref="Training.GenSRTrainingOptions.PointwiseFraction"/> above 0), or the catalogue ranking score.</param>
     /// <param name="ranking">With <see cref="CandidateScoring.Ranking"/>: the mode whose scores are read (exact, dense or fused;
     /// the same numbers as <see cref="Recommend"/> and <see cref="Search"/> rank by). Its restrictions do not apply here.</param>
     public IReadOnlyList<ScoredItem> ScoreCandidates(IReadOnlyList<SrEvent> history, TaskKind task, string? query, IReadOnlyList<int> candidates,
-                                                     CandidateScoring scoring = CandidateScoring.Pointwise, GenSRRankingOptions? ranking = null) =>
+                                                     CandidateScoring scoring = CandidateScoring.Generative, GenSRRankingOptions? ranking = null) =>
         Read(() => ScoreCandidatesLocked(history, task, query, candidates, scoring, ranking));
 
     private IReadOnlyList<ScoredItem> ScoreCandidatesLocked(IReadOnlyList<SrEvent> history, TaskKind task, string? query, IReadOnlyList<int> candidates,
@@ -275,6 +468,7 @@ public sealed class GenSRRecommender : IDisposable
             oldModel?.Dispose();
             oldCheckpoint?.Dispose();
             index.Dispose();
+            _logger.LogInformation("Added {Added} items to the GenSR catalogue ({Items} items now).", added.Length, nextKeys.Length);
             return Enumerable.Range(first, added.Length).ToArray();
         }
     }
