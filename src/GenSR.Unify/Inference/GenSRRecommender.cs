@@ -84,10 +84,16 @@ public sealed class GenSRRecommender : IGenSRRecommender, IDisposable
                                         Representation.Semantic.ISemanticEncoder? queryEncoder = null, Representation.Semantic.ISemanticEncoder? itemEncoder = null,
                                         ILogger? logger = null)
     {
+        // Read before the load: if a save moves the pointer meanwhile, the version recorded is the older one (a watcher then
+        // reloads once more), never a newer one than is served.
+        var version = VersionOf(folder);
         var checkpoint = GenSRCheckpoint.Load(folder, TorchRuntime.Resolve(device), queryEncoder, itemEncoder);
         try
         {
-            var recommender = new GenSRRecommender(checkpoint.Model, checkpoint.Builder, checkpoint.ItemKeys, maxBatch, checkpoint, checkpoint.TakeNewItems(), logger);
+            var recommender = new GenSRRecommender(checkpoint.Model, checkpoint.Builder, checkpoint.ItemKeys, maxBatch, checkpoint, checkpoint.TakeNewItems(), logger)
+            {
+                CheckpointVersion = version,
+            };
             recommender._logger.LogInformation("Loaded the GenSR checkpoint {Folder}: {Items} items, on {Device}.", folder, recommender.ItemCount, checkpoint.Model.Device);
             return recommender;
         }
@@ -95,6 +101,24 @@ public sealed class GenSRRecommender : IGenSRRecommender, IDisposable
         {
             checkpoint.Dispose();
             throw;
+        }
+    }
+
+    /// <summary>The version folder name of the checkpoint last loaded by <see cref="Load"/> or <see cref="Reload"/> (the name its
+    /// <c>current</c> pointer gave just before loading), or null for a recommender built from a model in memory or a checkpoint
+    /// of the layout without versions.</summary>
+    public string? CheckpointVersion { get; private set; }
+
+    private static string? VersionOf(string folder)
+    {
+        try
+        {
+            var resolved = GenSRCheckpoint.ResolveFolder(folder);
+            return Path.GetFullPath(resolved) == Path.GetFullPath(folder) ? null : Path.GetFileName(Path.TrimEndingDirectorySeparator(resolved));
+        }
+        catch (Exception e) when (e is IOException or InvalidDataException or UnauthorizedAccessException)
+        {
+            return null;
         }
     }
 
@@ -249,6 +273,7 @@ public sealed class GenSRRecommender : IGenSRRecommender, IDisposable
         ArgumentException.ThrowIfNullOrWhiteSpace(folder);
         lock (_adding)
         {
+            var version = VersionOf(folder);
             var checkpoint = GenSRCheckpoint.Load(folder, TorchRuntime.Resolve(device), queryEncoder, itemEncoder);
             GenSRInference next;
             NewItemIndex? nextIndex = null;
@@ -276,6 +301,7 @@ public sealed class GenSRRecommender : IGenSRRecommender, IDisposable
             {
                 (old, oldModel, oldCheckpoint, oldIndex) = (_inference, _ownedModel, _owned, _newItems);
                 (_inference, _ownedModel, _owned, _newItems, ItemKeys, _byKey) = (next, null, checkpoint, nextIndex, keys, byKey);
+                CheckpointVersion = version;
                 // A serving ranking that needs a dense head the new model lacks falls back to the default.
                 if (_servingRanking is { Mode: not GenSRRankingMode.Exact } && !checkpoint.Model.Config.HasDenseHead) _servingRanking = null;
             }

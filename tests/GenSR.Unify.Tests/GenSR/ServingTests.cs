@@ -156,15 +156,15 @@ public sealed class ServingTests : IDisposable
         using var recommender = GenSRRecommender.Load(first, ComputeDevice.Cpu, maxBatch: 16);
         await using var batcher = new GenSRMicroBatcher(recommender, new MicroBatchingOptions { MaxBatch = 8, MaxDelay = TimeSpan.FromMilliseconds(1) });
         var cases = _split.Test.Take(6).ToArray();
-        var answers = new Dictionary<string, HashSet<string>>[2];
+        var answers = new Dictionary<string, IReadOnlyList<ScoredItem>>[2];
         for (var m = 0; m < 2; m++)
         {
             recommender.Reload(m == 0 ? first : second, ComputeDevice.Cpu);
             answers[m] = [];
             for (var i = 0; i < cases.Length; i++)
-                answers[m][cases[i].Query] = [Signature(await recommender.SearchAsync(Keyed(cases[i]), cases[i].Query, 5))];
+                answers[m][cases[i].Query] = await recommender.SearchAsync(Keyed(cases[i]), cases[i].Query, 5);
         }
-        Assert.NotEqual(answers[0][cases[0].Query], answers[1][cases[0].Query]);
+        Assert.False(Same(answers[0][cases[0].Query], answers[1][cases[0].Query]));
 
         var errors = new ConcurrentBag<Exception>();
         var strangers = new ConcurrentBag<string>();
@@ -179,9 +179,10 @@ public sealed class ServingTests : IDisposable
                 try
                 {
                     IGenSRRecommender target = t % 2 == 0 ? batcher : recommender;
-                    var answer = Signature(await target.SearchAsync(Keyed(c), c.Query, 5));
+                    var answer = await target.SearchAsync(Keyed(c), c.Query, 5);
                     Interlocked.Increment(ref calls);
-                    if (!answers[0][c.Query].Contains(answer) && !answers[1][c.Query].Contains(answer)) strangers.Add(answer);
+                    // A micro-batch pads histories, so its scores may differ from a lone call's in the last bits.
+                    if (!Same(answers[0][c.Query], answer) && !Same(answers[1][c.Query], answer)) strangers.Add(Signature(answer));
                 }
                 catch (Exception e)
                 {
@@ -189,16 +190,30 @@ public sealed class ServingTests : IDisposable
                 }
             }
         })).ToArray();
-        // Ten reloads, ending on the first checkpoint.
-        for (var r = 0; r < 10; r++) recommender.Reload(r % 2 == 0 ? second : first, ComputeDevice.Cpu);
+        // Ten reloads, ending on the first checkpoint, each after the clients made a few more calls (so calls and swaps interleave).
+        var during = 0;
+        for (var r = 0; r < 10; r++)
+        {
+            var mark = Volatile.Read(ref calls);
+            var waited = System.Diagnostics.Stopwatch.StartNew();
+            while (Volatile.Read(ref calls) < mark + 3 && waited.Elapsed < TimeSpan.FromSeconds(10)) await Task.Delay(1);
+            during += Volatile.Read(ref calls) - mark;
+            recommender.Reload(r % 2 == 0 ? second : first, ComputeDevice.Cpu);
+        }
         stop.Cancel();
         await Task.WhenAll(clients);
 
         Assert.Empty(errors);
         Assert.Empty(strangers);
-        Assert.True(calls >= 20, $"only {calls} calls ran during the reloads");
+        Assert.True(during >= 30, $"only {during} calls ran during the reloads");
         Assert.Throws<DirectoryNotFoundException>(() => recommender.Reload(Path.Combine(_root, "missing"), ComputeDevice.Cpu));
         // A failed reload leaves the last good model serving.
-        Assert.Equal(answers[0][cases[0].Query].Single(), Signature(await recommender.SearchAsync(Keyed(cases[0]), cases[0].Query, 5)));
+        Assert.True(Same(answers[0][cases[0].Query], await recommender.SearchAsync(Keyed(cases[0]), cases[0].Query, 5)));
     }
+
+    /// <summary>The same items with the same scores, to float rounding (items whose scores nearly tie may swap places).</summary>
+    private static bool Same(IReadOnlyList<ScoredItem> a, IReadOnlyList<ScoredItem> b) =>
+        a.Count == b.Count
+        && a.Zip(b).All(p => Math.Abs(p.First.Score - p.Second.Score) <= 1e-4f)
+        && a.Select(s => s.Key).Order().SequenceEqual(b.Select(s => s.Key).Order());
 }
