@@ -37,7 +37,7 @@ public sealed class GenSRCheckpointWatcher : BackgroundService
         if (pointer is null || pointer == recommender.CheckpointVersion || pointer == failed) return false;
         try
         {
-            recommender.Reload(_options.CheckpointPath, _options.Device);
+            recommender.Reload(_options.CheckpointPath, _options.Device, (Representation.Semantic.ISemanticEncoder?)_services.GetService(typeof(Representation.Semantic.ISemanticEncoder)));
             _logger.LogInformation("Now serving GenSR checkpoint version {Version} from {Folder}.", recommender.CheckpointVersion, _options.CheckpointPath);
             return true;
         }

@@ -1,4 +1,5 @@
 using GenSR.Core.Runtime;
+using GenSR.Representation.Semantic;
 using GenSR.Unify.Inference;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -17,6 +18,8 @@ public static class GenSRServiceCollectionExtensions
     /// <see cref="GenSRMicroBatcher"/> over it, or the recommender itself when <see cref="GenSRServingOptions.MicroBatching"/>
     /// is off), and a hosted <see cref="GenSRCheckpointWatcher"/> that reloads the checkpoint when a new version is saved
     /// (when <see cref="GenSRServingOptions.ReloadCheckSeconds"/> is above 0). The options are validated when first read.
+    /// A model trained with query vectors needs its query encoder: register it as the container's
+    /// <see cref="ISemanticEncoder"/> (only for such a model; the container owns it).
     /// </summary>
     /// <param name="services">The service collection.</param>
     /// <param name="configure">Sets the options in code; null to bind them only (through the returned builder).</param>
@@ -33,7 +36,7 @@ public static class GenSRServiceCollectionExtensions
             if (o.Problem() is { } problem) throw new OptionsValidationException(nameof(GenSRServingOptions), typeof(GenSRServingOptions), [problem]);
             if (o.TorchThreads > 0) TorchRuntime.SetThreads(o.TorchThreads);
             var logger = provider.GetService<ILoggerFactory>()?.CreateLogger<GenSRRecommender>();
-            return GenSRRecommender.Load(o.CheckpointPath, o.Device, o.ModelBatch, logger: logger);
+            return GenSRRecommender.Load(o.CheckpointPath, o.Device, o.ModelBatch, queryEncoder: provider.GetService<ISemanticEncoder>(), logger: logger);
         });
         services.TryAddSingleton<IGenSRRecommender>(provider =>
         {
