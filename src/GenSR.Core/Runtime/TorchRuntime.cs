@@ -2,9 +2,59 @@ using TorchSharp;
 
 namespace GenSR.Core.Runtime;
 
-/// <summary>Device selection, seeding and threading for everything that runs on torch.</summary>
+/// <summary>Device selection, seeding and threading for everything that runs on torch, and the check that torch's native
+/// backend is there.</summary>
 public static class TorchRuntime
 {
+    /// <summary>The native CPU backend package an application references (libraries never do).</summary>
+    public const string CpuBackendPackage = "libtorch-cpu-linux-x64";
+
+    /// <summary>The libtorch version TorchSharp 0.107 is built against: the backend package must have exactly this version.</summary>
+    public const string BackendVersion = "2.10.0";
+
+    private static volatile bool s_backendChecked;
+
+    /// <summary>
+    /// Checks once per process that torch's native backend loads, so that a missing backend is one clear message at the
+    /// first GenSR call (device selection, seeding, threads), not a type-initialisation error deep inside. Called by
+    /// <see cref="Resolve"/>, <see cref="Seed"/> and <see cref="SetThreads"/>.
+    /// </summary>
+    /// <exception cref="InvalidOperationException">The native backend cannot be loaded; the message names the package and
+    /// version to add.</exception>
+    public static void EnsureBackend()
+    {
+        if (s_backendChecked) return;
+        CheckBackend(static () =>
+        {
+            using var probe = torch.zeros(1);
+        });
+        s_backendChecked = true;
+    }
+
+    /// <summary>Runs <paramref name="probe"/> (a first torch call) and turns the ways a missing or mismatched native library
+    /// fails into the message of <see cref="EnsureBackend"/>.</summary>
+    internal static void CheckBackend(Action probe)
+    {
+        try
+        {
+            probe();
+        }
+        catch (Exception e) when (e is DllNotFoundException or TypeInitializationException or NotSupportedException or EntryPointNotFoundException or BadImageFormatException)
+        {
+            throw new InvalidOperationException(
+                $"GenSR could not load torch's native backend ({Innermost(e).Message.TrimEnd('.')}). Add the package {CpuBackendPackage} version " +
+                $"{BackendVersion} to your application (<PackageReference Include=\"{CpuBackendPackage}\" Version=\"{BackendVersion}\" />), or a CUDA " +
+                $"libtorch {BackendVersion} package, or put an existing libtorch {BackendVersion} lib/ folder on the library path; libraries reference " +
+                "only the managed TorchSharp package. On Linux, TorchSharp 0.107 also needs libstdc++ with GLIBCXX_3.4.32 (GCC 13 or newer).", e);
+        }
+    }
+
+    private static Exception Innermost(Exception e)
+    {
+        while (e.InnerException is not null) e = e.InnerException;
+        return e;
+    }
+
     /// <summary>Whether a CUDA device is usable in this process (a CUDA libtorch is loaded and a GPU is present).</summary>
     public static bool CudaAvailable
     {
@@ -17,16 +67,21 @@ public static class TorchRuntime
 
     /// <summary>Resolves a device choice: <see cref="ComputeDevice.Auto"/> is CUDA when available, else the CPU.</summary>
     /// <exception cref="InvalidOperationException"><see cref="ComputeDevice.Cuda"/> was asked for but no CUDA device is available.</exception>
-    public static torch.Device Resolve(ComputeDevice device) => device switch
+    /// <exception cref="InvalidOperationException">The native backend is missing (see <see cref="EnsureBackend"/>).</exception>
+    public static torch.Device Resolve(ComputeDevice device)
     {
-        ComputeDevice.Cpu => torch.CPU,
-        ComputeDevice.Cuda => CudaAvailable
-            ? torch.CUDA
-            : throw new InvalidOperationException("CUDA was requested but is not available: the loaded libtorch has no CUDA support or no GPU is visible. " +
-                                                  "Use --device cpu, or run against a CUDA libtorch (see docs/gpu.md)."),
-        ComputeDevice.Auto => CudaAvailable ? torch.CUDA : torch.CPU,
-        _ => throw new ArgumentOutOfRangeException(nameof(device), device, "Expected Auto, Cpu or Cuda."),
-    };
+        EnsureBackend();
+        return device switch
+        {
+            ComputeDevice.Cpu => torch.CPU,
+            ComputeDevice.Cuda => CudaAvailable
+                ? torch.CUDA
+                : throw new InvalidOperationException("CUDA was requested but is not available: the loaded libtorch has no CUDA support or no GPU is visible. " +
+                                                      "Choose ComputeDevice.Cpu, or run against a CUDA libtorch."),
+            ComputeDevice.Auto => CudaAvailable ? torch.CUDA : torch.CPU,
+            _ => throw new ArgumentOutOfRangeException(nameof(device), device, "Expected Auto, Cpu or Cuda."),
+        };
+    }
 
     /// <summary>Parses <c>auto</c>, <c>cpu</c> or <c>cuda</c> (case-insensitive).</summary>
     /// <exception cref="ArgumentException">Any other text.</exception>
@@ -41,6 +96,7 @@ public static class TorchRuntime
     /// <summary>Seeds torch (CPU and every CUDA device). Managed code takes its own seeded <see cref="Random"/> from the same seed.</summary>
     public static void Seed(long seed)
     {
+        EnsureBackend();
         torch.manual_seed(seed);
         if (CudaAvailable) torch.cuda.manual_seed_all(seed);
     }
@@ -48,6 +104,7 @@ public static class TorchRuntime
     /// <summary>Sets the number of intra-op CPU threads torch uses; <c>0</c> or less keeps torch's default.</summary>
     public static void SetThreads(int threads)
     {
+        EnsureBackend();
         if (threads > 0) torch.set_num_threads(threads);
     }
 

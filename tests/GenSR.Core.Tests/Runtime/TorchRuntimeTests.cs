@@ -38,4 +38,34 @@ public class TorchRuntimeTests
         Assert.Equal(r1, r2);
         Assert.NotEqual(r1, TorchRuntime.CreateRandom(123, stream: 2).Next());
     }
+
+    [Theory]
+    [InlineData("dll")]
+    [InlineData("typeinit")]
+    [InlineData("notsupported")]
+    public void A_missing_native_backend_is_one_message_naming_the_package_and_version(string failure)
+    {
+        Exception cause = failure switch
+        {
+            "dll" => new DllNotFoundException("Unable to load shared library 'LibTorchSharp'"),
+            "typeinit" => new TypeInitializationException("TorchSharp.torch", new DllNotFoundException("libtorch_cpu.so: cannot open shared object file")),
+            _ => new NotSupportedException("The libtorch native libraries could not be loaded"),
+        };
+
+        var error = Assert.Throws<InvalidOperationException>(() => TorchRuntime.CheckBackend(() => throw cause));
+
+        Assert.Contains("libtorch-cpu-linux-x64", error.Message);
+        Assert.Contains("2.10.0", error.Message);
+        Assert.Contains("GLIBCXX_3.4.32", error.Message);
+        Assert.Same(cause, error.InnerException);
+        Assert.Contains(cause.InnerException?.Message ?? cause.Message, error.Message);
+    }
+
+    [Fact]
+    public void The_backend_check_passes_here_and_leaves_other_errors_alone()
+    {
+        TorchRuntime.EnsureBackend();
+        TorchRuntime.CheckBackend(() => { });
+        Assert.Throws<ArgumentException>(() => TorchRuntime.CheckBackend(() => throw new ArgumentException("not a backend problem")));
+    }
 }
