@@ -207,6 +207,9 @@ public sealed class GenSRTrainer
         ], Options.LearningRate);
 
         var validation = ValidationSample(split.Validation, Options);
+        // A split without validation cases (LeaveOneOutSplit.AllForTraining) trains to its epoch or step budget and keeps
+        // the final weights: no early stopping, no best-weights selection.
+        var validating = validation.Count > 0 || Validator is not null;
         var stepsPerEpoch = PlanEpoch(split, 1).Count;
         var totalSteps = (int)Math.Clamp((long)stepsPerEpoch * Options.Epochs, 1, int.MaxValue);
         var plannedSteps = Options.MaxSteps is int maxSteps ? Math.Min(maxSteps, totalSteps) : totalSteps;
@@ -261,7 +264,21 @@ public sealed class GenSRTrainer
                     if (Options.MaxSteps is int cap && step >= cap) stop = TrainingStopReason.StepBudget;
                     else if (Options.MaxDuration is TimeSpan budget && clock.Elapsed >= budget) stop = TrainingStopReason.TimeBudget;
                     var due = Options.ValidateEvery is int every ? step % every == 0 || endOfEpoch && Options.ValidateEvery > stepsPerEpoch : endOfEpoch;
-                    if (due || stop is not null)
+                    if ((due || stop is not null) && !validating)
+                    {
+                        // Nothing to validate on (e.g. LeaveOneOutSplit.AllForTraining): the latest weights are the result.
+                        (bestStep, bestEpoch) = (step, epoch);
+                        if (Options.CheckpointFolder is { } folder)
+                        {
+                            GenSRCheckpoint.Save(Path.Combine(folder, "best"), Model, Builder, ItemKeys, State(step, epoch, b + 1, best, bestStep, 0), NewItems?.SidecarFiles());
+                            GenSRCheckpoint.Save(Path.Combine(folder, "last"), Model, Builder, ItemKeys, State(step, epoch, b + 1, best, bestStep, 0),
+                                new Dictionary<string, Action<string>>(NewItems?.SidecarFiles() ?? new Dictionary<string, Action<string>>())
+                                {
+                                    [OptimizerFileName] = path => optimizer.save_state_dict(path),
+                                });
+                        }
+                    }
+                    else if (due || stop is not null)
                     {
                         var byTask = RunValidation(inference, validation, split, cancellationToken);
                         var score = byTask.Values.Average();

@@ -230,4 +230,37 @@ public sealed class TrainingRecipeTests(SmallModelFixture fixture) : IClassFixtu
         foreach (var t in bestWeights!.Values) t.Dispose();
     }
 
+
+    [Fact]
+    public void A_split_without_validation_trains_to_its_budget_and_keeps_the_final_weights()
+    {
+        var split = LeaveOneOutSplit.AllForTraining(DemoDataset.Generate(new DemoDatasetOptions { Users = 120, Items = 100, Seed = 3 }));
+        var prepared = GenSRPipeline.Prepare(split, new GenSRPipelineOptions
+        {
+            Device = ComputeDevice.Cpu, ModelDimension = 32, Layers = 1, PromptHistoryItems = 4, TitleTokens = 4,
+            CollaborativeTraining = new() { MaxEpochs = 5, EvaluateEvery = 5, Patience = 1 },
+        });
+        var folder = Path.Combine(Path.GetTempPath(), $"gensr-all-{Guid.NewGuid():N}");
+        try
+        {
+            using var model = prepared.Model;
+            prepared.NewItems?.Dispose();
+            var result = new GenSRTrainer(model, prepared.Builder, prepared.ItemKeys, Small with { Epochs = 3, CheckpointFolder = folder }).Train(split);
+
+            Assert.Equal(TrainingStopReason.EpochLimit, result.StopReason);
+            Assert.Equal(result.Steps, result.BestStep);
+            Assert.True(double.IsNegativeInfinity(result.BestValidationNdcg10));
+            Assert.All(result.History, h => Assert.Null(h.ValidationNdcg10));
+            var losses = result.History.Select(h => h.LanguageModelLoss).ToArray();
+            Assert.True(losses.Take(5).Average() > losses.TakeLast(5).Average() + 0.2, $"loss {losses.Take(5).Average():F3} -> {losses.TakeLast(5).Average():F3}");
+            // The final weights are the model's and the best/ checkpoint's.
+            using var saved = Checkpoints.GenSRCheckpoint.Load(Path.Combine(folder, "best"));
+            foreach (var (name, tensor) in model.state_dict())
+                Assert.True(tensor.cpu().allclose(saved.Model.state_dict()[name].cpu(), rtol: 0, atol: 0), name);
+        }
+        finally
+        {
+            if (Directory.Exists(folder)) Directory.Delete(folder, recursive: true);
+        }
+    }
 }

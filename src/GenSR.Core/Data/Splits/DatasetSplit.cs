@@ -1,7 +1,8 @@
 namespace GenSR.Core.Data.Splits;
 
 /// <summary>
-/// A dataset split into a training part, validation cases and test cases (see <see cref="LeaveOneOutSplit"/>).
+/// A dataset split into a training part, validation cases and test cases: <see cref="LeaveOneOutSplit.Create"/>,
+/// <see cref="LeaveOneOutSplit.AtCutoffs"/> (cutoffs of your own) or <see cref="LeaveOneOutSplit.AllForTraining"/> (no cases).
 /// </summary>
 public sealed class DatasetSplit
 {
@@ -38,10 +39,11 @@ public sealed class DatasetSplit
     /// </summary>
     public IReadOnlyList<UserItemInteraction> TrainingInteractions { get; }
 
-    /// <summary>One case per user with at least <see cref="LeaveOneOutSplit.MinEventsForEvaluation"/> events: the second-to-last event.</summary>
+    /// <summary>The event after each user's training part, where there is one (leave-one-out: the second-to-last event of
+    /// every user with at least <see cref="LeaveOneOutSplit.MinEventsForEvaluation"/> events).</summary>
     public IReadOnlyList<EvaluationCase> Validation { get; }
 
-    /// <summary>One case per user with at least <see cref="LeaveOneOutSplit.MinEventsForEvaluation"/> events: the last event.</summary>
+    /// <summary>The event after each user's validation event, where there is one (leave-one-out: the last event).</summary>
     public IReadOnlyList<EvaluationCase> Test { get; }
 
     /// <summary>The training part of a user's history (all of it for users too short to evaluate), oldest first.</summary>

@@ -26,7 +26,48 @@ public static class LeaveOneOutSplit
     public static DatasetSplit Create(SrDataset dataset, SplitOptions? options = null)
     {
         ArgumentNullException.ThrowIfNull(dataset);
-        options ??= new SplitOptions();
+        return Build(dataset, options ?? new SplitOptions(), length => length >= MinEventsForEvaluation ? length - 2 : length);
+    }
+
+    /// <summary>
+    /// A split with every event in the training part and no validation or test case: for the model you will deploy, once
+    /// the recipe has been chosen on a held-out split (train it with a step or epoch budget; there is nothing to validate on).
+    /// </summary>
+    /// <param name="dataset">The dataset.</param>
+    /// <param name="options">Options (history cap); <c>null</c> for the defaults.</param>
+    public static DatasetSplit AllForTraining(SrDataset dataset, SplitOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(dataset);
+        return Build(dataset, options ?? new SplitOptions(), length => length);
+    }
+
+    /// <summary>
+    /// A split at cutoffs of your choosing (for example a global time cutoff): user u trains on its first
+    /// <paramref name="trainingLengths"/>[u] events; the next event, when there is one, is its validation case, and the one
+    /// after it its test case. Leave-one-out is the cutoff at length − 2 for users with 3 or more events.
+    /// </summary>
+    /// <param name="dataset">The dataset.</param>
+    /// <param name="trainingLengths">Per user (by dense id), how many of its events train: 0 to its event count.</param>
+    /// <param name="options">Options (history cap, query synthesis of the cases); <c>null</c> for the defaults.</param>
+    /// <exception cref="ArgumentException">The lengths are not one per user, or one is outside [0, the user's event count].</exception>
+    public static DatasetSplit AtCutoffs(SrDataset dataset, IReadOnlyList<int> trainingLengths, SplitOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(dataset);
+        ArgumentNullException.ThrowIfNull(trainingLengths);
+        if (trainingLengths.Count != dataset.Users.Count)
+            throw new ArgumentException($"{trainingLengths.Count} training lengths given for {dataset.Users.Count} users; expected one per user.", nameof(trainingLengths));
+        for (var u = 0; u < trainingLengths.Count; u++)
+            if (trainingLengths[u] < 0 || trainingLengths[u] > dataset.Histories[u].Count)
+                throw new ArgumentException($"User {u} (key \"{dataset.Users[u].Key}\") has {dataset.Histories[u].Count} events; training length {trainingLengths[u]} is outside [0, {dataset.Histories[u].Count}].", nameof(trainingLengths));
+        var lengths = trainingLengths.ToArray();
+        var user = 0;
+        return Build(dataset, options ?? new SplitOptions(), _ => lengths[user++]);
+    }
+
+    /// <summary>Splits every user's history at the training length <paramref name="trainingLength"/> gives for its event count
+    /// (called once per user, in id order); the next event is the validation case and the one after it the test case.</summary>
+    private static DatasetSplit Build(SrDataset dataset, SplitOptions options, Func<int, int> trainingLength)
+    {
         var synthesizer = new CategoryQuerySynthesizer(options.QuerySynthesis);
         var userCount = dataset.Users.Count;
         var events = new SrEvent[userCount][];
@@ -39,19 +80,18 @@ public static class LeaveOneOutSplit
         {
             var history = dataset.Histories[u] as SrEvent[] ?? dataset.Histories[u].ToArray();
             events[u] = history;
-            var evaluated = history.Length >= MinEventsForEvaluation;
-            var trainingLength = evaluated ? history.Length - 2 : history.Length;
-            trainingLengths[u] = trainingLength;
-            for (var t = 0; t < trainingLength; t++)
+            var length = trainingLength(history.Length);
+            trainingLengths[u] = length;
+            for (var t = 0; t < length; t++)
             {
                 interactions.Add(new UserItemInteraction(u, history[t].ItemId));
                 if (t > 0)
                     examples.Add(new TrainingExample(u, HistoryBefore(history, t, options.MaxHistory), history[t], t));
             }
-            if (!evaluated)
-                continue;
-            validation.Add(CaseAt(history, history.Length - 2));
-            test.Add(CaseAt(history, history.Length - 1));
+            if (length < history.Length)
+                validation.Add(CaseAt(history, length));
+            if (length + 1 < history.Length)
+                test.Add(CaseAt(history, length + 1));
 
             EvaluationCase CaseAt(SrEvent[] h, int index)
             {
@@ -63,7 +103,7 @@ public static class LeaveOneOutSplit
                 if (string.IsNullOrWhiteSpace(query))
                     throw new InvalidDataException(
                         $"Item {target.ItemId} (key \"{dataset.Catalog[target.ItemId].Key}\") has no category, title or description words, so user " +
-                        $"{u} (key \"{dataset.Users[u].Key}\")'s {(index == h.Length - 1 ? "test" : "validation")} target has no search query; give the item some text or leave it out.");
+                        $"{u} (key \"{dataset.Users[u].Key}\")'s {(index == length ? "validation" : "test")} target has no search query; give the item some text or leave it out.");
                 return new EvaluationCase(u, HistoryBefore(h, index, options.MaxHistory), target, query, index);
             }
         }

@@ -104,4 +104,44 @@ public sealed class LeaveOneOutSplitTests
         Assert.Throws<ArgumentException>(() => split.GetItemsSeenBefore(foreign));
         Assert.Throws<ArgumentOutOfRangeException>(() => split.GetTrainingEvents(1));
     }
+
+    private static SrEvent[] Events(int user, params int[] items) => items.Select((item, t) => SrEvent.Recommendation(user, item, t)).ToArray();
+
+    [Fact]
+    public void All_for_training_keeps_every_event_in_training_and_makes_no_cases()
+    {
+        var dataset = Dataset(Events(0, 0, 1, 2, 0), Events(1, 1, 2));
+
+        var split = LeaveOneOutSplit.AllForTraining(dataset);
+
+        Assert.Empty(split.Validation);
+        Assert.Empty(split.Test);
+        Assert.Equal(6, split.TrainingInteractions.Count);
+        Assert.Equal(4, split.GetTrainingEvents(0).Count);
+        Assert.Equal(3 + 1, split.TrainingExamples.Count); // every prefix with at least one history event
+    }
+
+    [Fact]
+    public void Cutoffs_of_your_own_give_the_next_event_as_validation_and_the_one_after_as_test()
+    {
+        var dataset = Dataset(Events(0, 0, 1, 2, 0, 1), Events(1, 1, 2), Events(2, 2, 0, 1));
+
+        var split = LeaveOneOutSplit.AtCutoffs(dataset, [2, 1, 3]);
+
+        Assert.Equal([0, 1], split.Validation.Select(c => c.UserId));
+        Assert.Equal([0], split.Test.Select(c => c.UserId));
+        Assert.Equal(2, split.Validation[0].TargetIndex);
+        Assert.Equal(3, split.Test[0].TargetIndex);
+        Assert.Equal([0, 1, 2], split.Test[0].History.Select(e => e.ItemId)); // the validation event is in the test history
+        Assert.Equal(2 + 1 + 3, split.TrainingInteractions.Count);
+        // Leave-one-out is the cutoff at length - 2 for users with 3 or more events.
+        var loo = LeaveOneOutSplit.Create(dataset);
+        var same = LeaveOneOutSplit.AtCutoffs(dataset, [3, 2, 1]);
+        Assert.Equal(loo.Test.Select(c => (c.UserId, c.TargetIndex)), same.Test.Select(c => (c.UserId, c.TargetIndex)));
+        Assert.Equal(loo.Validation.Select(c => (c.UserId, c.TargetIndex)), same.Validation.Select(c => (c.UserId, c.TargetIndex)));
+        Assert.Equal(loo.TrainingExamples.Count, same.TrainingExamples.Count);
+
+        Assert.Contains("one per user", Assert.Throws<ArgumentException>(() => LeaveOneOutSplit.AtCutoffs(dataset, [1, 1])).Message);
+        Assert.Contains("user 1 (key \"u1\") has 2 events", Assert.Throws<ArgumentException>(() => LeaveOneOutSplit.AtCutoffs(dataset, [1, 3, 1])).Message, StringComparison.OrdinalIgnoreCase);
+    }
 }
