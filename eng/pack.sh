@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Packs the library projects (eng/GenSR.Packages.slnf) into artifacts/packages as .nupkg + .snupkg and checks each
-# package: the assembly, its XML docs and README inside, MIT licence expression, a symbol package with the pdb, and
-# dependencies on the managed TorchSharp and the other GenSR packages of the same version only (never a native
-# libtorch package: applications pick their own backend).
+# package: the assembly, its XML docs, README and icon inside, MIT licence expression, release notes, a symbol package
+# with the pdb, and dependencies on the managed TorchSharp and the other GenSR packages of the same version only (never
+# a native libtorch package: applications pick their own backend).
 #
 # Usage: bash eng/pack.sh [--version-suffix SUFFIX]      (or GENSR_VERSION_SUFFIX=SUFFIX bash eng/pack.sh)
 #   The version is VersionPrefix from Directory.Build.props (e.g. 0.1.0), plus "-SUFFIX" when a suffix is given.
@@ -44,7 +44,7 @@ for project in $projects; do
   [ -f "$nupkg" ] || { fail "$id: $nupkg was not produced"; continue; }
   [ -f "$snupkg" ] || fail "$id: no symbol package $snupkg"
   files=$(unzip -Z1 "$nupkg")
-  for expected in "lib/net10.0/$id.dll" "lib/net10.0/$id.xml" "README.md"; do
+  for expected in "lib/net10.0/$id.dll" "lib/net10.0/$id.xml" "README.md" "icon.png"; do
     grep -qx "$expected" <<<"$files" || fail "$id: $expected is missing from the package"
   done
   if [ -f "$snupkg" ]; then
@@ -57,6 +57,8 @@ for project in $projects; do
   grep -q '<repository type="git"[^>]* commit="[0-9a-f]\{40\}"' <<<"$nuspec" || fail "$id: no repository commit in the nuspec"
   grep -q '<description>[^<]\{20,\}' <<<"$nuspec" || fail "$id: no description"
   grep -q '<tags>[^<]' <<<"$nuspec" || fail "$id: no tags"
+  grep -q '<icon>icon.png</icon>' <<<"$nuspec" || fail "$id: the nuspec names no icon"
+  grep -q '<releaseNotes>[^<]' <<<"$nuspec" || fail "$id: no release notes"
   dependencies=$(grep -o '<dependency id="[^"]*" version="[^"]*"' <<<"$nuspec" | sed 's/<dependency id="\([^"]*\)" version="\([^"]*\)"/\1 \2/' || true)
   while read -r dep depVersion; do
     [ -n "$dep" ] || continue
