@@ -14,7 +14,7 @@ suffix="${GENSR_VERSION_SUFFIX:-}"
 while [ $# -gt 0 ]; do
   case "$1" in
     --version-suffix) [ $# -ge 2 ] || { echo "pack: --version-suffix needs a value" >&2; exit 2; }; suffix="$2"; shift 2 ;;
-    -h|--help) sed -n '2,9p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,8p' "$0"; exit 0 ;;
     *) echo "pack: unknown argument '$1'; expected --version-suffix SUFFIX" >&2; exit 2 ;;
   esac
 done
