@@ -12,12 +12,14 @@ using GenSR.Core.Demo;
 using GenSR.Core.Metrics;
 using GenSR.Core.Runtime;
 using GenSR.Decoding.Trie;
+using GenSR.Hosting;
 using GenSR.Representation.Collaborative;
 using GenSR.Representation.Quantization;
 using GenSR.Unify.Checkpoints;
 using GenSR.Unify.Inference;
 using GenSR.Unify.Pipeline;
 using GenSR.Unify.Training;
+using Microsoft.Extensions.DependencyInjection;
 using TorchSharp;
 
 CultureInfo.CurrentCulture = CultureInfo.InvariantCulture;
@@ -156,6 +158,23 @@ static void Run(ComputeDevice deviceChoice, string workspace)
     Console.WriteLine($"  {dataset.Users[shown.UserId].Key}, last item \"{dataset.Catalog[shown.History[^1].ItemId].Title}\", held out \"{dataset.Catalog[shown.TargetItemId].Title}\":");
     Console.WriteLine($"    recommended: {string.Join("; ", recommendations[0].Take(3).Select(s => s.Title))}");
     Console.WriteLine($"    search \"{shown.Query}\": {string.Join("; ", searches[0].Take(3).Select(s => s.Title))}");
+
+    // The hosting package: the same checkpoint served through services.AddGenSR() as a micro-batched IGenSRRecommender, by keys.
+    var services = new ServiceCollection();
+    services.AddGenSR(o => { o.CheckpointPath = folder; o.Device = deviceChoice; o.TorchThreads = 0; });
+    using (var provider = services.BuildServiceProvider())
+    {
+        var gensr = provider.GetRequiredService<IGenSRRecommender>();
+        var keyed = Task.WhenAll(cases.Take(16).Select(c => gensr.RecommendAsync(
+            c.History.Select(e => new HistoryEvent(dataset.Catalog[e.ItemId].Key, e.Task == TaskKind.Search ? e.Query : null)).ToArray(), k))).GetAwaiter().GetResult();
+        for (var q = 0; q < keyed.Length; q++)
+        {
+            var seen = cases[q].History.Select(e => dataset.Catalog[e.ItemId].Key).ToHashSet();
+            Step.Require(keyed[q].Count == k, $"AddGenSR: case {q} returned {keyed[q].Count} items instead of {k}");
+            Step.Require(keyed[q].All(s => s.Key == dataset.Catalog[s.ItemId].Key && !seen.Contains(s.Key)), $"AddGenSR: case {q} returned a seen item or a wrong key");
+        }
+        Step.Say($"served through AddGenSR: {keyed.Length} concurrent keyed requests, {k} unseen items each");
+    }
 
     // Hit rates of the loaded model beside the popularity ranking, for the log (a few seconds of training: not a benchmark).
     var popularity = new int[dataset.Catalog.Count];
