@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Logging;
 using System.Diagnostics;
 using System.Text.Json.Nodes;
 using GenSR.Core.Data;
@@ -37,13 +38,19 @@ public sealed class GenSRTrainer
     /// <param name="builder">Its input builder.</param>
     /// <param name="itemKeys">External key of every item (written into checkpoints).</param>
     /// <param name="options">Options; defaults when null.</param>
-    public GenSRTrainer(GenSRModel model, GenSRInputBuilder builder, IReadOnlyList<string> itemKeys, GenSRTrainingOptions? options = null)
+    /// <param name="logger">Where the run's start, every validation (score, best, patience) and its end are logged; null:
+    /// nowhere (progress still goes to the <c>IProgress</c> given to <see cref="Train"/>).</param>
+    public GenSRTrainer(GenSRModel model, GenSRInputBuilder builder, IReadOnlyList<string> itemKeys, GenSRTrainingOptions? options = null,
+                        ILogger? logger = null)
     {
         Model = model ?? throw new ArgumentNullException(nameof(model));
         Builder = builder ?? throw new ArgumentNullException(nameof(builder));
         ItemKeys = itemKeys ?? throw new ArgumentNullException(nameof(itemKeys));
         Options = options ?? new GenSRTrainingOptions();
+        _logger = logger ?? Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance;
     }
+
+    private readonly ILogger _logger;
 
     /// <summary>The model.</summary>
     public GenSRModel Model { get; }
@@ -224,6 +231,8 @@ public sealed class GenSRTrainer
         if (Options.ResumeFrom is { } resume)
             (step, startEpoch, skipBatches, best, bestStep, badValidations) = Resume(resume, optimizer);
 
+        _logger.LogInformation("GenSR training: {Examples} training examples, {Validation} validation cases, {Steps} steps planned ({StepsPerEpoch} per epoch), learning rate {LearningRate}, on {Device}.",
+            split.TrainingExamples.Count, validation.Count, plannedSteps, stepsPerEpoch, Options.LearningRate, Model.Device);
         Dictionary<string, Tensor>? bestWeights = null;
         var stop = (TrainingStopReason?)null;
         var epoch = startEpoch;
@@ -282,6 +291,8 @@ public sealed class GenSRTrainer
                     {
                         var byTask = RunValidation(inference, validation, split, cancellationToken);
                         var score = byTask.Values.Average();
+                        _logger.LogInformation("GenSR validation at step {Step} (epoch {Epoch}): NDCG@10 {Score:F4} ({ByTask}); best before {Best:F4}; loss {Loss:F4}.",
+                            step, epoch, score, string.Join(", ", byTask.Select(kv => $"{kv.Key} {kv.Value:F4}")), best, lmLoss);
                         report = report with { ValidationNdcg10 = score, ValidationByTask = byTask };
                         if (score > best)
                         {
@@ -328,6 +339,7 @@ public sealed class GenSRTrainer
         }
 
         var reason = stop ?? TrainingStopReason.EpochLimit;
+        _logger.LogInformation("GenSR training ended after {Steps} steps ({Reason}) in {Elapsed}; kept the weights of step {BestStep}.", step, reason, clock.Elapsed, bestStep);
         return new GenSRTrainingResult(step, Math.Min(epoch, Options.Epochs), best, bestStep, reason == TrainingStopReason.EarlyStopping, history, clock.Elapsed)
         {
             StopReason = reason,

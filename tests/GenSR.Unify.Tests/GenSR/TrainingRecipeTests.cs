@@ -165,12 +165,30 @@ public sealed class TrainingRecipeTests(SmallModelFixture fixture) : IClassFixtu
     }
 
     [Fact]
-    public void Time_budget_stops_after_the_step_that_exceeds_it()
+    public void Time_budget_stops_after_the_step_that_exceeds_it_and_the_logger_hears_the_run()
     {
-        var result = fixture.Trainer(Small with { MaxDuration = TimeSpan.FromTicks(1) }).Train(fixture.Split);
+        var logger = new ListLogger();
+        var result = new GenSRTrainer(fixture.Prepared.Model, fixture.Prepared.Builder, fixture.Prepared.ItemKeys, Small with { MaxDuration = TimeSpan.FromTicks(1) }, logger)
+            .Train(fixture.Split);
         Assert.Equal(TrainingStopReason.TimeBudget, result.StopReason);
         Assert.Equal(1, result.Steps);
         Assert.NotNull(result.History[^1].ValidationNdcg10);
+        Assert.Collection(logger.Lines,
+            start => Assert.StartsWith("GenSR training: ", start),
+            validation => Assert.Contains($"GenSR validation at step 1 (epoch 1): NDCG@10 {result.BestValidationNdcg10:F4}", validation),
+            end => Assert.Contains("ended after 1 steps (TimeBudget)", end));
+    }
+
+    private sealed class ListLogger : Microsoft.Extensions.Logging.ILogger
+    {
+        public List<string> Lines { get; } = [];
+
+        public IDisposable? BeginScope<TState>(TState state) where TState : notnull => null;
+
+        public bool IsEnabled(Microsoft.Extensions.Logging.LogLevel logLevel) => true;
+
+        public void Log<TState>(Microsoft.Extensions.Logging.LogLevel logLevel, Microsoft.Extensions.Logging.EventId eventId, TState state, Exception? exception,
+                                Func<TState, Exception?, string> formatter) => Lines.Add(formatter(state, exception));
     }
 
     [Fact]
