@@ -203,11 +203,14 @@ using (var popularity = new PopularitySystem())
     });
 }
 
-var table = new Table().Title($"Test metrics on {Markup.Escape(dataset.Name)} ({testCases.Count} users, each evaluated in both tasks)");
-foreach (var column in new[] { "protocol", "system", "task", "Recall@10", "NDCG@10", "MRR@20" }) table.AddColumn(column);
+// Short labels, so that the table fits an 80-column terminal; the caption spells them out.
+var table = new Table().Title($"Test metrics on {Markup.Escape(dataset.Name)} ({testCases.Count} users)")
+    .Caption("full: the whole catalogue ranked; 1+99: the target among 99 sampled items; R = Recall, N = NDCG");
+foreach (var column in new[] { "protocol", "system", "task", "R@10", "N@10", "MRR@20" }) table.AddColumn(column);
 foreach (var report in all.OrderBy(r => r.Protocol).ThenBy(r => r.SystemName))
     foreach (var task in report.Tasks)
-        table.AddRow(report.Protocol == EvaluationProtocol.FullRanking ? "full ranking" : "sampled 1+99", Markup.Escape(report.SystemName), task.Task.ToString(),
+        table.AddRow(report.Protocol == EvaluationProtocol.FullRanking ? "full" : "1+99", Markup.Escape(report.SystemName),
+            task.Task == TaskKind.Recommendation ? "rec" : "search",
             $"{task.Get(RankingMetric.Recall, 10):F4}", $"{task.Get(RankingMetric.Ndcg, 10):F4}", $"{task.Get(RankingMetric.Mrr, 20):F4}");
 AnsiConsole.Write(table);
 

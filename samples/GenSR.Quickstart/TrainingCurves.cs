@@ -8,10 +8,16 @@ internal static class TrainingCurves
     public static void Save(IReadOnlyList<TrainingProgress> history, string path)
     {
         var plot = new ScottPlot.Plot();
-        var steps = history.Select(h => (double)h.Step).ToArray();
-        var loss = plot.Add.Scatter(steps, history.Select(h => h.LanguageModelLoss).ToArray());
-        loss.LegendText = "training loss (token cross-entropy)";
-        loss.MarkerSize = 0;
+        // Batches hold one kind of row, so the identifier loss and the Yes/No loss are separate curves (one line through
+        // both would jump between them at every step).
+        foreach (var (pointwise, label) in new[] { (false, "identifier loss (token cross-entropy)"), (true, "Yes/No loss (pointwise rows)") })
+        {
+            var part = history.Where(h => h.PointwiseStep == pointwise).ToArray();
+            if (part.Length == 0) continue;
+            var loss = plot.Add.Scatter(part.Select(h => (double)h.Step).ToArray(), part.Select(h => h.LanguageModelLoss).ToArray());
+            loss.LegendText = label;
+            loss.MarkerSize = 0;
+        }
         var validated = history.Where(h => h.ValidationNdcg10 is not null).ToArray();
         if (validated.Length > 0)
         {

@@ -268,7 +268,10 @@ public sealed class GenSRTrainer
 
                     step++;
                     rows += batches[b].Length;
-                    var report = new TrainingProgress(epoch, step, plannedSteps, lmLoss, clLoss, lr, rows / Math.Max(1e-9, epochClock.Elapsed.TotalSeconds), GradientConflict: conflict);
+                    var report = new TrainingProgress(epoch, step, plannedSteps, lmLoss, clLoss, lr, rows / Math.Max(1e-9, epochClock.Elapsed.TotalSeconds), GradientConflict: conflict)
+                    {
+                        PointwiseStep = batches[b][0].IsPointwise,
+                    };
                     var endOfEpoch = b == batches.Count - 1;
                     if (Options.MaxSteps is int cap && step >= cap) stop = TrainingStopReason.StepBudget;
                     else if (Options.MaxDuration is TimeSpan budget && clock.Elapsed >= budget) stop = TrainingStopReason.TimeBudget;

@@ -21,4 +21,9 @@ public sealed record TrainingProgress(
     double ExamplesPerSecond,
     double? ValidationNdcg10 = null,
     IReadOnlyDictionary<string, double>? ValidationByTask = null,
-    double? GradientConflict = null);
+    double? GradientConflict = null)
+{
+    /// <summary>Whether the step's batch held pointwise Yes/No rows (its <see cref="LanguageModelLoss"/> is then the Yes/No
+    /// cross-entropy, not the identifier one; batches hold one kind of row).</summary>
+    public bool PointwiseStep { get; init; }
+}

@@ -179,6 +179,20 @@ public sealed class TrainingRecipeTests(SmallModelFixture fixture) : IClassFixtu
             end => Assert.Contains("ended after 1 steps (TimeBudget)", end));
     }
 
+    [Fact]
+    public void Progress_says_which_steps_trained_yes_no_rows()
+    {
+        var options = Small with { PointwiseFraction = 0.5, MaxSteps = 12 };
+        var trainer = fixture.Trainer(options);
+        var planned = trainer.PlanEpoch(fixture.Split, 1).Take(12).Select(b => b[0].IsPointwise).ToArray();
+
+        var result = trainer.Train(fixture.Split);
+
+        Assert.Equal(planned, result.History.Select(h => h.PointwiseStep));
+        Assert.Contains(true, planned);
+        Assert.Contains(false, planned);
+    }
+
     private sealed class ListLogger : Microsoft.Extensions.Logging.ILogger
     {
         public List<string> Lines { get; } = [];
