@@ -96,7 +96,7 @@ var pipelineOptions = new GenSRPipelineOptions
 GenSRPrepared prepared = null!;
 AnsiConsole.Status().Start("Preparing representations…", ctx =>
 {
-    prepared = GenSRPipeline.Prepare(split, pipelineOptions, new Progress<GenSRPipelineProgress>(p =>
+    prepared = GenSRPipeline.Prepare(split, pipelineOptions, new SyncProgress<GenSRPipelineProgress>(p =>
     {
         if (p.Stage != "collaborative" || p.Detail.StartsWith("LightGCN", StringComparison.Ordinal))
             AnsiConsole.MarkupLine($"  [grey]{Markup.Escape(p.Stage)}:[/] {Markup.Escape(p.Detail)}");
