@@ -105,8 +105,26 @@ public static class TorchRuntime
     public static void SetThreads(int threads)
     {
         EnsureBackend();
-        if (threads > 0) torch.set_num_threads(threads);
+        if (threads <= 0) return;
+        torch.set_num_threads(threads);
+        ThreadsConfigured = true;
     }
+
+    /// <summary>Whether <see cref="SetThreads"/> has set a thread count in this process.</summary>
+    public static bool ThreadsConfigured { get; private set; }
+
+    /// <summary>
+    /// A warning for the log when torch still runs on its default thread count (every core): for models of GenSR's sizes
+    /// on a CPU, one thread per call is far faster under concurrent load (measured 15× slower training with the default on
+    /// two busy cores). Null when the count was set, the environment sets OMP_NUM_THREADS, or torch uses one thread anyway.
+    /// </summary>
+    public static string? ThreadAdvice() =>
+        ThreadAdvice(ThreadsConfigured, Environment.GetEnvironmentVariable("OMP_NUM_THREADS") is { Length: > 0 }, torch.get_num_threads());
+
+    internal static string? ThreadAdvice(bool configured, bool fromEnvironment, int threads) =>
+        configured || fromEnvironment || threads <= 1 ? null
+            : $"torch runs on its default of {threads} CPU threads. For GenSR's model sizes that oversubscribes the cores under concurrent calls; " +
+              "call TorchRuntime.SetThreads(1) before the first model call when serving (GenSR.Hosting does), or set the count you measured best for training.";
 
     /// <summary>A seeded managed random generator derived from <paramref name="seed"/> and a stream number, so that
     /// independent components draw independent, reproducible streams.</summary>

@@ -177,9 +177,18 @@ public sealed class GenSRCheckpoint : IDisposable
                 foreach (var (name, write) in sidecarFiles) write(Path.Combine(temp, name));
 
             // The switch: one rename replaces the pointer. Before it the previous checkpoint is current, after it the new one.
+            var previous = CurrentVersionName(full);
             var pointer = Path.Combine(full, $"{CurrentFileName}.tmp-{Guid.NewGuid():N}");
             WriteDurably(pointer, version);
             File.Move(pointer, Path.Combine(full, CurrentFileName), overwrite: true);
+            // The grace of the version just superseded runs from now (its folder's time), not from when it was saved: a load
+            // that read the old pointer a moment ago may be opening it.
+            if (previous is not null && previous != version && Directory.Exists(Path.Combine(full, previous)))
+            {
+                try { Directory.SetLastWriteTimeUtc(Path.Combine(full, previous), DateTime.UtcNow); }
+                catch (IOException) { }
+                catch (UnauthorizedAccessException) { }
+            }
         }
         catch
         {
@@ -187,10 +196,12 @@ public sealed class GenSRCheckpoint : IDisposable
             throw;
         }
 
-        // Only now earlier versions (and a converted folder's loose files) can go: those begun more than SupersededGrace ago.
-        // A younger one may be what a concurrent Load is reading, or a concurrent save's version in progress.
+        // Only now earlier versions (and a converted folder's loose files) can go: those begun and last superseded (or
+        // written) more than SupersededGrace ago. A younger one may be what a concurrent Load is reading, or a concurrent
+        // save's version in progress.
         foreach (var entry in Directory.EnumerateDirectories(full, VersionPrefix + "*"))
-            if (Path.GetFileName(entry) != version && VersionAge(Path.GetFileName(entry)) > SupersededGrace) TryDelete(entry);
+            if (Path.GetFileName(entry) != version && VersionAge(Path.GetFileName(entry)) > SupersededGrace
+                && DateTime.UtcNow - Directory.GetLastWriteTimeUtc(entry) > SupersededGrace) TryDelete(entry);
         if (legacy)
             foreach (var file in Directory.EnumerateFiles(full))
                 if (Path.GetFileName(file) != CurrentFileName) TryDelete(file);
@@ -360,7 +371,18 @@ public sealed class GenSRCheckpoint : IDisposable
         // version, which is loaded instead (a few times at most, for saves back to back).
         for (var attempt = 1; ; attempt++)
         {
-            var version = ResolveFolder(folder);
+            string version;
+            try
+            {
+                version = ResolveFolder(folder);
+            }
+            catch (InvalidDataException) when (attempt < MaxLoadAttempts)
+            {
+                // The pointer named a version that was gone by the time it was opened (a save switched and cleaned up in
+                // between): read the pointer again; a pointer that stays broken fails on the last attempt.
+                Thread.Sleep(10 * attempt);
+                continue;
+            }
             try
             {
                 return LoadVersion(folder, version, device, queryEncoder, itemEncoder);
@@ -383,6 +405,27 @@ public sealed class GenSRCheckpoint : IDisposable
         catch (IOException)
         {
             return false;
+        }
+        catch (InvalidDataException)
+        {
+            // It names a version already gone again: it moved.
+            return true;
+        }
+    }
+
+    /// <summary>The version folder name the pointer in <paramref name="folder"/> names, or null (no pointer, unreadable).</summary>
+    private static string? CurrentVersionName(string folder)
+    {
+        try
+        {
+            var pointer = Path.Combine(folder, CurrentFileName);
+            if (!File.Exists(pointer) || new FileInfo(pointer).Length > 256) return null;
+            var name = File.ReadAllText(pointer).Trim();
+            return name.StartsWith(VersionPrefix, StringComparison.Ordinal) && name.All(c => char.IsAsciiLetterOrDigit(c) || c == '-') ? name : null;
+        }
+        catch (IOException)
+        {
+            return null;
         }
     }
 

@@ -69,6 +69,7 @@ public sealed class GenSRRecommender : IGenSRRecommender, IDisposable
         _inference = new GenSRInference(model, builder);
         _byKey = new Dictionary<string, int>(itemKeys.Count, StringComparer.Ordinal);
         for (var i = 0; i < itemKeys.Count; i++) _byKey.TryAdd(itemKeys[i], i);
+        if (model.Device.type == TorchSharp.DeviceType.CPU && TorchRuntime.ThreadAdvice() is { } advice) _logger.LogWarning("{Advice}", advice);
     }
 
     /// <summary>Loads a checkpoint folder written by <see cref="GenSRCheckpoint.Save"/> (e.g. the trainer's <c>best/</c>).</summary>

@@ -233,6 +233,7 @@ public sealed class GenSRTrainer
 
         _logger.LogInformation("GenSR training: {Examples} training examples, {Validation} validation cases, {Steps} steps planned ({StepsPerEpoch} per epoch), learning rate {LearningRate}, on {Device}.",
             split.TrainingExamples.Count, validation.Count, plannedSteps, stepsPerEpoch, Options.LearningRate, Model.Device);
+        if (Model.Device.type == DeviceType.CPU && TorchRuntime.ThreadAdvice() is { } advice) _logger.LogWarning("{Advice}", advice);
         Dictionary<string, Tensor>? bestWeights = null;
         var stop = (TrainingStopReason?)null;
         var epoch = startEpoch;

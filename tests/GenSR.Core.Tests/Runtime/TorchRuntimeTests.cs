@@ -68,4 +68,16 @@ public class TorchRuntimeTests
         TorchRuntime.CheckBackend(() => { });
         Assert.Throws<ArgumentException>(() => TorchRuntime.CheckBackend(() => throw new ArgumentException("not a backend problem")));
     }
+
+    [Fact]
+    public void Thread_advice_is_given_only_for_torchs_untouched_multi_thread_default()
+    {
+        Assert.Contains("TorchRuntime.SetThreads(1)", TorchRuntime.ThreadAdvice(configured: false, fromEnvironment: false, threads: 2));
+        Assert.Null(TorchRuntime.ThreadAdvice(configured: true, fromEnvironment: false, threads: 2));
+        Assert.Null(TorchRuntime.ThreadAdvice(configured: false, fromEnvironment: true, threads: 8));
+        Assert.Null(TorchRuntime.ThreadAdvice(configured: false, fromEnvironment: false, threads: 1));
+        TorchRuntime.SetThreads(1);
+        Assert.True(TorchRuntime.ThreadsConfigured);
+        Assert.Null(TorchRuntime.ThreadAdvice());
+    }
 }

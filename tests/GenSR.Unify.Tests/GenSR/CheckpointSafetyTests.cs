@@ -21,6 +21,7 @@ public sealed class CheckpointSafetyTests(QueryVectorFixture fixture) : IClassFi
         // A version begun long ago (its name holds when): removed by the next save.
         var old = Path.Combine(folder, "v-20000101T000000000-" + new string('a', 32));
         Directory.CreateDirectory(old);
+        Directory.SetLastWriteTimeUtc(old, new DateTime(2000, 1, 1, 0, 0, 0, DateTimeKind.Utc));
         Save(folder, sidecars: new Dictionary<string, Action<string>> { ["notes.txt"] = path => File.WriteAllText(path, "second") });
         var second = GenSRCheckpoint.ResolveFolder(folder);
         Assert.NotEqual(first, second);
@@ -35,6 +36,24 @@ public sealed class CheckpointSafetyTests(QueryVectorFixture fixture) : IClassFi
     }
 
     [Fact]
+    public void A_version_saved_long_ago_stays_for_the_grace_period_after_it_is_superseded()
+    {
+        var folder = Path.Combine(_root, "model");
+        Save(folder);
+        // The current version, as if it had been saved long ago and served since (its name holds when it was begun).
+        var aged = "v-20000101T000000000-" + new string('c', 32);
+        Directory.Move(GenSRCheckpoint.ResolveFolder(folder), Path.Combine(folder, aged));
+        File.WriteAllText(Path.Combine(folder, GenSRCheckpoint.CurrentFileName), aged);
+        Directory.SetLastWriteTimeUtc(Path.Combine(folder, aged), new DateTime(2000, 1, 1, 0, 0, 0, DateTimeKind.Utc));
+
+        Save(folder);
+
+        // A load that read the pointer just before this save may be opening it: it is kept, counted from the switch.
+        Assert.True(Directory.Exists(Path.Combine(folder, aged)));
+        Assert.NotEqual(Path.Combine(folder, aged), GenSRCheckpoint.ResolveFolder(folder));
+    }
+
+    [Fact]
     public void An_interrupted_save_leaves_the_previous_checkpoint_and_the_next_save_cleans_up()
     {
         var folder = Path.Combine(_root, "model");
@@ -44,6 +63,7 @@ public sealed class CheckpointSafetyTests(QueryVectorFixture fixture) : IClassFi
         var partial = Path.Combine(folder, "v-20000101T000000000-" + new string('0', 32));
         Directory.CreateDirectory(partial);
         File.WriteAllText(Path.Combine(partial, GenSRCheckpoint.WeightsFileName), "half");
+        Directory.SetLastWriteTimeUtc(partial, new DateTime(2000, 1, 1, 0, 0, 0, DateTimeKind.Utc));
         File.WriteAllText(Path.Combine(folder, GenSRCheckpoint.CurrentFileName + ".tmp-" + new string('1', 32)), "v-x");
         Assert.Equal(current, GenSRCheckpoint.ResolveFolder(folder));
         using (GenSRCheckpoint.Load(folder, queryEncoder: fixture.Encoder)) { }
