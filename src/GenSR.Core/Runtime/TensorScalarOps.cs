@@ -63,6 +63,13 @@ public static class TensorScalarOps
     public static Tensor Plus(this Tensor left, Tensor right)
         => Apply(left, right, 1.ToScalar(), static (l, r, s) => l.add(r, s));
 
+    /// <summary><c>left - right</c> for two tensors, as <c>add</c> with alpha −1 held until the call returns (see <see cref="Plus"/>).</summary>
+    /// <param name="left">The first tensor (not modified).</param>
+    /// <param name="right">The tensor subtracted, broadcastable to <paramref name="left"/>.</param>
+    /// <returns>A new tensor.</returns>
+    public static Tensor Minus(this Tensor left, Tensor right)
+        => Apply(left, right, (-1).ToScalar(), static (l, r, s) => l.add(r, s));
+
     /// <summary>
     /// The element-wise square as <c>tensor * tensor</c>. TorchSharp's <c>square()</c> calls <c>pow</c> with a freshly
     /// converted scalar 2 that nothing keeps alive during the call ("Unknown scalar type" from <c>c10::Scalar</c> when

@@ -1,4 +1,5 @@
 using static TorchSharp.torch;
+using GenSR.Core.Runtime;
 
 namespace GenSR.Decoding.Reference;
 
@@ -98,7 +99,7 @@ public sealed class ReferenceStepDecoder : ICandidateStepDecoder
         using (NewDisposeScope())
         {
             next = state.matmul(_recurrence).add_(_tokenEmbedding.index_select(0, lastTokens)).tanh_().DetachFromDisposeScope();
-            var logits = (next + _queries!).matmul(_output).add_(_bias).mul_(Options.LogitScale);
+            var logits = next.Plus(_queries!).matmul(_output).add_(_bias).mul_(Options.LogitScale);
             logProbs = logits.log_softmax(1).MoveToOuterDisposeScope();
         }
         state.Dispose();

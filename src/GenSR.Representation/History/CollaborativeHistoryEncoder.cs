@@ -3,6 +3,7 @@ using TorchSharp;
 using TorchSharp.Modules;
 using TorchSharp.Utils;
 using static TorchSharp.torch;
+using GenSR.Core.Runtime;
 
 namespace GenSR.Representation.History;
 
@@ -118,8 +119,8 @@ public sealed class CollaborativeHistoryEncoder : nn.Module<Tensor, Tensor, Tens
 
         using var scope = NewDisposeScope();
         var x = _inputProjection.forward(itemEmbeddings);
-        if (_positionEmbeddings is not null) x = x + _positionEmbeddings.forward(HistoryPositions.RecencyRanks(mask));
-        if (_taskEmbeddings is not null && taskIds is not null) x = x + _taskEmbeddings.forward(taskIds);
+        if (_positionEmbeddings is not null) x = x.Plus(_positionEmbeddings.forward(HistoryPositions.RecencyRanks(mask)));
+        if (_taskEmbeddings is not null && taskIds is not null) x = x.Plus(_taskEmbeddings.forward(taskIds));
         x = _dropout.forward(_inputLayerNorm.forward(x));
         x = _layer.forward(x, BertAttentionMask.Additive(mask, x.dtype));
 

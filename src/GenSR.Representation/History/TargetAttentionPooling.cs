@@ -2,6 +2,7 @@ using TorchSharp;
 using TorchSharp.Modules;
 using TorchSharp.Utils;
 using static TorchSharp.torch;
+using GenSR.Core.Runtime;
 
 namespace GenSR.Representation.History;
 
@@ -44,7 +45,7 @@ public sealed class TargetAttentionPooling : nn.Module<Tensor, Tensor, Tensor, T
     {
         using var scope = NewDisposeScope();
         var t = target.unsqueeze(1).expand_as(history);
-        var features = cat([history, t, history - t, history * t], -1);
+        var features = cat([history, t, history.Minus(t), history * t], -1);
         var scores = _score.forward(_activation.forward(_dense.forward(features))).squeeze(-1);
         return MaskedSoftmax.Compute(scores, mask).MoveToOuterDisposeScope();
     }

@@ -1,6 +1,7 @@
 using GenSR.Unify.Model;
 using TorchSharp;
 using static TorchSharp.torch;
+using GenSR.Core.Runtime;
 
 namespace GenSR.Unify.Analysis;
 
@@ -131,5 +132,5 @@ public static class MutualInformationEstimator
         return nn.functional.cross_entropy(scores, labels);
     }
 
-    private static Tensor Standardise(Tensor t) => (t - t.mean([0L], keepdim: true)) / t.std(0, keepdim: true).clamp_min(1e-6);
+    private static Tensor Standardise(Tensor t) => t.Minus(t.mean([0L], keepdim: true)) / t.std(0, keepdim: true).ClampMinScalar(1e-6);
 }

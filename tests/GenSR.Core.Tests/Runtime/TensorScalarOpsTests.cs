@@ -66,6 +66,21 @@ public sealed class TensorScalarOpsTests
     }
 
     [Fact]
+    public void Minus_subtracts_two_tensors_with_broadcasting_like_the_operator()
+    {
+        using var a = tensor(new float[] { 1f, 2f, 3f, 4f }).reshape(2, 2);
+        using var b = tensor(new float[] { 10f, 20f });
+        using var difference = a.Minus(b);
+        using var expected = a - b;
+        Assert.Equal(expected.data<float>().ToArray(), difference.data<float>().ToArray());
+        Assert.Equal(new float[] { -9f, -18f, -7f, -16f }, difference.data<float>().ToArray());
+        using var ints = tensor(new long[] { 5, 7 });
+        using var intDifference = ints.Minus(tensor(new long[] { 1, 2 }));
+        Assert.Equal(ScalarType.Int64, intDifference.dtype);
+        Assert.Equal(new long[] { 4, 5 }, intDifference.data<long>().ToArray());
+    }
+
+    [Fact]
     public void Squared_equals_the_square_and_keeps_the_dtype()
     {
         using var a = tensor(new float[] { -3f, 0.5f, 2f });

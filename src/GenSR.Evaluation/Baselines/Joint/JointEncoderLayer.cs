@@ -3,6 +3,7 @@ using TorchSharp;
 using TorchSharp.Modules;
 using TorchSharp.Utils;
 using static TorchSharp.torch;
+using GenSR.Core.Runtime;
 
 namespace GenSR.Evaluation.Baselines.Joint;
 
@@ -46,9 +47,9 @@ internal sealed class JointEncoderLayer : nn.Module<Tensor, Tensor, Tensor>
     {
         using var scope = NewDisposeScope();
         var normalized = _attentionNorm.forward(states);
-        var x = states + _dropout.forward(_attention.forward(normalized, normalized, allowed));
+        var x = states.Plus(_dropout.forward(_attention.forward(normalized, normalized, allowed)));
         var inner = nn.functional.gelu(_feedForwardIn.forward(_feedForwardNorm.forward(x)));
-        x = x + _dropout.forward(_feedForwardOut.forward(inner));
+        x = x.Plus(_dropout.forward(_feedForwardOut.forward(inner)));
         return x.MoveToOuterDisposeScope();
     }
 }

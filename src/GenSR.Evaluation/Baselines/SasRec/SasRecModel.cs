@@ -106,7 +106,7 @@ public sealed class SasRecModel : nn.Module<Tensor, Tensor>
         for (var i = 0; i < Options.Blocks; i++)
         {
             var normalized = _attentionLayerNorms[i].forward(sequence);
-            sequence = normalized + _attentionLayers[i].forward(normalized, sequence, allowed);
+            sequence = normalized.Plus(_attentionLayers[i].forward(normalized, sequence, allowed));
             sequence = _forwardLayers[i].forward(_forwardLayerNorms[i].forward(sequence)) * timeline;
         }
         return _lastLayerNorm.forward(sequence).MoveToOuterDisposeScope();

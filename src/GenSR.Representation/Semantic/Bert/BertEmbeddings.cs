@@ -2,6 +2,7 @@ using TorchSharp;
 using TorchSharp.Modules;
 using TorchSharp.Utils;
 using static TorchSharp.torch;
+using GenSR.Core.Runtime;
 
 namespace GenSR.Representation.Semantic;
 
@@ -40,7 +41,7 @@ internal sealed class BertEmbeddings : nn.Module<Tensor, Tensor>
         var length = inputIds.shape[1];
         var positions = arange(length, ScalarType.Int64, inputIds.device).unsqueeze(0);
         var segments = zeros_like(inputIds);
-        var sum = _wordEmbeddings.forward(inputIds) + _positionEmbeddings.forward(positions) + _tokenTypeEmbeddings.forward(segments);
+        var sum = _wordEmbeddings.forward(inputIds).Plus(_positionEmbeddings.forward(positions)).Plus(_tokenTypeEmbeddings.forward(segments));
         return _dropout.forward(_layerNorm.forward(sum)).MoveToOuterDisposeScope();
     }
 }

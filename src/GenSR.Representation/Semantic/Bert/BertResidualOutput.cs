@@ -2,6 +2,7 @@ using TorchSharp;
 using TorchSharp.Modules;
 using TorchSharp.Utils;
 using static TorchSharp.torch;
+using GenSR.Core.Runtime;
 
 namespace GenSR.Representation.Semantic;
 
@@ -32,6 +33,6 @@ internal sealed class BertResidualOutput : nn.Module<Tensor, Tensor, Tensor>
     public override Tensor forward(Tensor x, Tensor residual)
     {
         using var scope = NewDisposeScope();
-        return _layerNorm.forward(_dropout.forward(_dense.forward(x)) + residual).MoveToOuterDisposeScope();
+        return _layerNorm.forward(_dropout.forward(_dense.forward(x)).Plus(residual)).MoveToOuterDisposeScope();
     }
 }
