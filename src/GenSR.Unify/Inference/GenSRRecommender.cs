@@ -293,29 +293,12 @@ public sealed class GenSRRecommender : IGenSRRecommender, IDisposable
             var keys = checkpoint.ItemKeys;
             var byKey = new Dictionary<string, int>(keys.Count, StringComparer.Ordinal);
             for (var i = 0; i < keys.Count; i++) byKey.TryAdd(keys[i], i);
-            GenSRInference old;
-            GenSRModel? oldModel;
-            GenSRCheckpoint? oldCheckpoint;
-            NewItemIndex? oldIndex;
-            _lock.EnterWriteLock();
-            try
+            SwapIn(next, null, checkpoint, nextIndex, keys, byKey, () =>
             {
-                (old, oldModel, oldCheckpoint, oldIndex) = (_inference, _ownedModel, _owned, _newItems);
-                (_inference, _ownedModel, _owned, _newItems, ItemKeys, _byKey) = (next, null, checkpoint, nextIndex, keys, byKey);
                 CheckpointVersion = version;
                 // A serving ranking that needs a dense head the new model lacks falls back to the default.
                 if (_servingRanking is { Mode: not GenSRRankingMode.Exact } && !checkpoint.Model.Config.HasDenseHead) _servingRanking = null;
-            }
-            finally
-            {
-                _lock.ExitWriteLock();
-            }
-
-            // No call holds the old state now; a model the caller gave stays theirs.
-            old.Dispose();
-            oldModel?.Dispose();
-            oldCheckpoint?.Dispose();
-            oldIndex?.Dispose();
+            });
             _logger.LogInformation("Reloaded the GenSR checkpoint {Folder}: {Items} items.", folder, keys.Count);
         }
     }
@@ -476,28 +459,40 @@ public sealed class GenSRRecommender : IGenSRRecommender, IDisposable
             var nextKeys = keys.Concat(added.Select(i => i.Key)).ToArray();
             var byKey = new Dictionary<string, int>(known, StringComparer.Ordinal);
             for (var i = 0; i < added.Length; i++) byKey[added[i].Key] = first + i;
-            GenSRInference old;
-            GenSRModel? oldModel;
-            GenSRCheckpoint? oldCheckpoint;
-            _lock.EnterWriteLock();
-            try
-            {
-                (old, oldModel, oldCheckpoint) = (_inference, _ownedModel, _owned);
-                (_inference, _ownedModel, _owned, _newItems, ItemKeys, _byKey) = (next, grown, null, nextIndex, nextKeys, byKey);
-            }
-            finally
-            {
-                _lock.ExitWriteLock();
-            }
-
-            // No call holds the old state now; a model the caller gave stays theirs.
-            old.Dispose();
-            oldModel?.Dispose();
-            oldCheckpoint?.Dispose();
-            index.Dispose();
+            SwapIn(next, grown, null, nextIndex, nextKeys, byKey);
             _logger.LogInformation("Added {Added} items to the GenSR catalogue ({Items} items now).", added.Length, nextKeys.Length);
             return Enumerable.Range(first, added.Length).ToArray();
         }
+    }
+
+    /// <summary>
+    /// Replaces the whole catalogue state under the write lock (calls in flight finish on the old state first; later calls
+    /// see the new one), runs <paramref name="alsoUnderLock"/> there, then disposes what the old state owned. A model the
+    /// caller gave stays theirs.
+    /// </summary>
+    private void SwapIn(GenSRInference inference, GenSRModel? ownedModel, GenSRCheckpoint? owned, NewItemIndex? newItems,
+                        IReadOnlyList<string> keys, Dictionary<string, int> byKey, Action? alsoUnderLock = null)
+    {
+        GenSRInference old;
+        GenSRModel? oldModel;
+        GenSRCheckpoint? oldCheckpoint;
+        NewItemIndex? oldIndex;
+        _lock.EnterWriteLock();
+        try
+        {
+            (old, oldModel, oldCheckpoint, oldIndex) = (_inference, _ownedModel, _owned, _newItems);
+            (_inference, _ownedModel, _owned, _newItems, ItemKeys, _byKey) = (inference, ownedModel, owned, newItems, keys, byKey);
+            alsoUnderLock?.Invoke();
+        }
+        finally
+        {
+            _lock.ExitWriteLock();
+        }
+
+        old.Dispose();
+        oldModel?.Dispose();
+        oldCheckpoint?.Dispose();
+        oldIndex?.Dispose();
     }
 
     /// <summary>

@@ -23,14 +23,8 @@ public sealed class HostingTests : IDisposable
 
     public HostingTests()
     {
-        TorchRuntime.SetThreads(1);
         _split = LeaveOneOutSplit.Create(DemoDataset.Generate(new DemoDatasetOptions { Users = 120, Items = 100, Seed = 29 }));
-        _prepared = GenSRPipeline.Prepare(_split, new GenSRPipelineOptions
-        {
-            Device = ComputeDevice.Cpu, ModelDimension = 32, Layers = 1, PromptHistoryItems = 4, TitleTokens = 4,
-            CollaborativeTraining = new() { MaxEpochs = 5, EvaluateEvery = 5, Patience = 1 },
-        });
-        _prepared.Model.eval();
+        _prepared = TinyModel.Prepare(_split);
         GenSRCheckpoint.Save(_folder, _prepared.Model, _prepared.Builder, _prepared.ItemKeys);
     }
 

@@ -23,15 +23,8 @@ public sealed class ServingTests : IDisposable
 
     public ServingTests()
     {
-        TorchRuntime.SetThreads(1);
-        var demo = DemoDataset.Generate(new DemoDatasetOptions { Users = 150, Items = 100, Seed = 23 });
-        _split = LeaveOneOutSplit.Create(demo);
-        _prepared = GenSRPipeline.Prepare(_split, new GenSRPipelineOptions
-        {
-            Device = ComputeDevice.Cpu, ModelDimension = 32, Layers = 1, PromptHistoryItems = 4, TitleTokens = 4, DenseDimension = 16,
-            CollaborativeTraining = new() { MaxEpochs = 5, EvaluateEvery = 5, Patience = 1 },
-        });
-        _prepared.Model.eval();
+        _split = LeaveOneOutSplit.Create(DemoDataset.Generate(new DemoDatasetOptions { Users = 150, Items = 100, Seed = 23 }));
+        _prepared = TinyModel.Prepare(_split, denseDimension: 16);
     }
 
     public void Dispose()

@@ -1,0 +1,23 @@
+using GenSR.Core.Data.Splits;
+using GenSR.Core.Runtime;
+using GenSR.Unify.Pipeline;
+
+namespace GenSR.Unify.Tests.GenSR;
+
+/// <summary>The tiny untrained model the serving, hosting and soak tests share: they check mechanics, not quality.</summary>
+internal static class TinyModel
+{
+    /// <summary>Prepares it on one torch thread, in eval mode: d_model 32, one layer, 4 prompt items and title tokens, a short
+    /// LightGCN run, and a dense head of <paramref name="denseDimension"/> (0: none).</summary>
+    public static GenSRPrepared Prepare(DatasetSplit split, int denseDimension = 0)
+    {
+        TorchRuntime.SetThreads(1);
+        var prepared = GenSRPipeline.Prepare(split, new GenSRPipelineOptions
+        {
+            Device = ComputeDevice.Cpu, ModelDimension = 32, Layers = 1, PromptHistoryItems = 4, TitleTokens = 4, DenseDimension = denseDimension,
+            CollaborativeTraining = new() { MaxEpochs = 5, EvaluateEvery = 5, Patience = 1 },
+        });
+        prepared.Model.eval();
+        return prepared;
+    }
+}
