@@ -56,14 +56,14 @@ public static class ExhaustiveSequenceScorer
                 var chunkTokens = tensor(tokens, count, length, device: decoder.Device).repeat(batch, 1);   // [B·n, L]
                 var chunkLive = tensor(live, count, length, device: decoder.Device).repeat(batch, 1);       // [B·n, L]
                 var total = zeros(batch * count, device: decoder.Device);
-                var last = full(batch * count, decoder.StartTokenId, dtype: ScalarType.Int64, device: decoder.Device);
+                var last = TensorScalarOps.Full([batch * count], decoder.StartTokenId, ScalarType.Int64, decoder.Device);
                 for (var t = 0; t < length; t++)
                 {
                     using var step = NewDisposeScope();
                     var target = chunkTokens.select(1, t);
                     var logProbs = decoder.Step(last);
                     var picked = logProbs.gather(1, target.unsqueeze(1)).squeeze(1).MaskedFill(chunkLive.select(1, t).logical_not(), 0.0);
-                    total = (total + picked).MoveToOuterDisposeScope();
+                    total = total.Plus(picked).MoveToOuterDisposeScope();
                     last = target.MoveToOuterDisposeScope();
                 }
                 sums = total.cpu().data<float>().ToArray();

@@ -53,9 +53,9 @@ public sealed class ReferenceStepDecoder : ICandidateStepDecoder
         var scale = 1.0 / Math.Sqrt(h);
         _queryTable = Keep(randn(options.QueryTableSize, h, generator: generator));
         _tokenEmbedding = Keep(randn(v, h, generator: generator));
-        _recurrence = Keep(randn(h, h, generator: generator) * scale);
-        _output = Keep(randn(h, v, generator: generator) * scale);
-        _bias = Keep(randn(v, generator: generator) * 0.5);
+        _recurrence = Keep(randn(h, h, generator: generator).MulScalar(scale));
+        _output = Keep(randn(h, v, generator: generator).MulScalar(scale));
+        _bias = Keep(randn(v, generator: generator).MulScalar(0.5));
         _queryIds = Keep(tensor(queryIds.Select(q => (long)q).ToArray()));
     }
 
@@ -98,8 +98,8 @@ public sealed class ReferenceStepDecoder : ICandidateStepDecoder
         Tensor logProbs, next;
         using (NewDisposeScope())
         {
-            next = state.matmul(_recurrence).add_(_tokenEmbedding.index_select(0, lastTokens)).tanh_().DetachFromDisposeScope();
-            var logits = next.Plus(_queries!).matmul(_output).add_(_bias).mul_(Options.LogitScale);
+            next = state.matmul(_recurrence).PlusInPlace(_tokenEmbedding.index_select(0, lastTokens)).tanh_().DetachFromDisposeScope();
+            var logits = next.Plus(_queries!).matmul(_output).PlusInPlace(_bias).With(Options.LogitScale, static (t, s) => t.mul_(s));
             logProbs = logits.log_softmax(1).MoveToOuterDisposeScope();
         }
         state.Dispose();

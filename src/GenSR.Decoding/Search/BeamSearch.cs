@@ -89,21 +89,21 @@ public sealed class BeamSearch
                 var candidateLogProbs = candidates.Tokens is { } listed ? logProbs.gather(1, listed) : logProbs; // [H, C]
                 if (candidates.Allowed is { } allowed) candidateLogProbs = candidateLogProbs.MaskedFill(allowed.logical_not(), double.NegativeInfinity);
                 var columns = candidateLogProbs.shape[1];
-                var lengths = state.Lengths + 1; // [H]
+                var lengths = state.Lengths.AddScalar(1L); // [H]
                 if (candidates.Finished is { } finished)
                 {
                     // A finished hypothesis has one candidate, itself: column 0, log-probability 0, no new token.
-                    using var stay = full(columns, float.NegativeInfinity, dtype: ScalarType.Float32, device: device);
-                    stay[0].fill_(0f);
+                    using var stay = TensorScalarOps.Full([columns], float.NegativeInfinity, ScalarType.Float32, device);
+                    stay[0].FillInPlace(0);
                     candidateLogProbs = where(finished.unsqueeze(1), stay.unsqueeze(0), candidateLogProbs);
-                    lengths = lengths - finished.to(ScalarType.Int64);
+                    lengths = lengths.Minus(finished.to(ScalarType.Int64));
                 }
 
-                var totals = state.Scores.unsqueeze(1) + candidateLogProbs;                                  // [H, C]
+                var totals = state.Scores.unsqueeze(1).Plus(candidateLogProbs);                             // [H, C]
                 var keys = normalize ? totals / lengths.unsqueeze(1).to(ScalarType.Float32) : totals;        // [H, C]
                 var (_, best) = keys.view(batch, beams * columns).topk(beams, dim: 1);                        // [B, K]
-                var parents = (best.div(columns, RoundingMode.floor) + queryBase).view(hypotheses);           // [H]
-                var chosenColumns = best.remainder(columns).view(hypotheses);                                 // [H]
+                var parents = best.With(columns, static (t, s) => t.div(s, RoundingMode.floor)).Plus(queryBase).view(hypotheses); // [H]
+                var chosenColumns = best.With(columns, static (t, s) => t.remainder(s)).view(hypotheses);     // [H]
                 var scores = totals.view(batch, beams * columns).gather(1, best).view(hypotheses);
                 var tokens = candidates.Tokens is { } listedTokens
                     ? listedTokens.view(batch, beams * columns).gather(1, best).view(hypotheses)
@@ -188,12 +188,12 @@ public sealed class BeamSearch
         {
             using var scope = NewDisposeScope();
             // Only beam 0 of each query is live at first: all beams start from the same prefix.
-            var scores = full(batch, beams, float.NegativeInfinity, dtype: ScalarType.Float32, device: device);
-            scores.select(1, 0).fill_(0f);
+            var scores = TensorScalarOps.Full([batch, beams], float.NegativeInfinity, ScalarType.Float32, device);
+            scores.select(1, 0).FillInPlace(0);
             var state = new SearchState(
                 scores.view(batch * beams),
                 zeros(batch * beams, dtype: ScalarType.Int64, device: device),
-                full(batch * beams, startToken, dtype: ScalarType.Int64, device: device),
+                TensorScalarOps.Full([batch * beams], startToken, ScalarType.Int64, device),
                 empty(batch * beams, 0, dtype: ScalarType.Int64, device: device));
             state.DetachAll();
             return state;

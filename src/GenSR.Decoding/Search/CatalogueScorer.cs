@@ -127,7 +127,7 @@ public sealed class CatalogueScorer
                 {
                     var previous = levels[d - 1].Decoded.Length;
                     var parents = tensor(level.DecodedParentRows, ScalarType.Int64, device);
-                    var offsets = arange(batch, ScalarType.Int64, device).MulScalar((long)previous).unsqueeze(1);
+                    var offsets = TensorScalarOps.Arange(batch, device).MulScalar((long)previous).unsqueeze(1);
                     decoder.Reorder(offsets.Plus(parents.unsqueeze(0)).flatten());
                     tokens = tensor(level.DecodedTokens, ScalarType.Int64, device).repeat(batch);
                 }

@@ -1,3 +1,4 @@
+using GenSR.Core.Runtime;
 using static TorchSharp.torch;
 
 namespace GenSR.Decoding.Search;
@@ -71,12 +72,12 @@ public sealed class FullVocabularyConstraint : IDecodingConstraint
             if (_finished is null || _endOfSequence is not { } eos) return;
             Tensor next;
             using (NewDisposeScope())
-                next = _finished.index_select(0, parentHypotheses).logical_or(columns.eq(eos)).DetachFromDisposeScope();
+                next = _finished.index_select(0, parentHypotheses).logical_or(columns.EqScalar(eos)).DetachFromDisposeScope();
             _finished.Dispose();
             _finished = next;
         }
 
-        public Tensor Items() => full(_hypotheses, -1L, dtype: ScalarType.Int64, device: _device);
+        public Tensor Items() => TensorScalarOps.Full([_hypotheses], -1L, ScalarType.Int64, _device);
 
         public void Dispose() => _finished?.Dispose();
     }

@@ -88,10 +88,10 @@ public sealed class TrieConstraint : IDecodingConstraint, IDisposable
         {
             var columns = Math.Max(1, _trie.Trie.MaxChildrenAtDepth(step));
             var (first, count) = Children(_nodes);
-            var offsets = arange(columns, dtype: ScalarType.Int64, device: _trie.Device).unsqueeze(0); // [1, C]
+            var offsets = TensorScalarOps.Arange(columns, _trie.Device).unsqueeze(0);                  // [1, C]
             var allowed = offsets.lt(count.unsqueeze(1));                                           // [H, C]
             var blocked = allowed.logical_not();
-            var children = (first.unsqueeze(1) + offsets).MaskedFill(blocked, 0L);                    // [H, C]
+            var children = first.unsqueeze(1).Plus(offsets).MaskedFill(blocked, 0L);                  // [H, C]
             var tokens = _trie.NodeTokens.index_select(0, children.flatten()).view(children.shape).to(ScalarType.Int64);
             return CandidateSet.Listed(tokens.MaskedFill(blocked, 0L), allowed, Finished(_nodes));
         }
@@ -105,7 +105,7 @@ public sealed class TrieConstraint : IDecodingConstraint, IDisposable
                 var (first, count) = Children(parents);
                 // Finished parents keep their node; a column beyond the children marks a dead hypothesis.
                 var stay = parents.MaskedFill(Finished(parents).logical_not(), (long)_trie.DeadNode);
-                next = where(columns.lt(count), first + columns, stay).DetachFromDisposeScope();
+                next = where(columns.lt(count), first.Plus(columns), stay).DetachFromDisposeScope();
             }
             _nodes.Dispose();
             _nodes = next;
@@ -118,8 +118,8 @@ public sealed class TrieConstraint : IDecodingConstraint, IDisposable
         private (Tensor First, Tensor Count) Children(Tensor nodes)
         {
             var first = _trie.ChildOffsets.index_select(0, nodes).to(ScalarType.Int64);
-            var end = _trie.ChildOffsets.index_select(0, nodes + 1).to(ScalarType.Int64);
-            return (first, end - first);
+            var end = _trie.ChildOffsets.index_select(0, nodes.AddScalar(1L)).to(ScalarType.Int64);
+            return (first, end.Minus(first));
         }
 
         private Tensor Finished(Tensor nodes) => _trie.NodeItems.index_select(0, nodes).GeScalar(0);

@@ -87,17 +87,17 @@ public sealed class CollaborativeTrainer : IDisposable
             var negatives = _sampler.Sample(users);
 
             var scores = _model.forward(users, stack(new[] { positives, negatives }, 1)); // [batch, 2]
-            var bpr = -nn.functional.logsigmoid(scores[.., 0] - scores[.., 1]).mean();
+            var bpr = -nn.functional.logsigmoid(scores[.., 0].Minus(scores[.., 1])).mean();
             var (egoUsers, egoItems) = _model.EgoEmbeddings;
-            var regularizer = (egoUsers.index_select(0, users).Squared().sum()
-                               + egoItems.index_select(0, positives).Squared().sum()
-                               + egoItems.index_select(0, negatives).Squared().sum()) * (0.5 / length);
-            var loss = bpr + regularizer * l2;
+            var regularizer = egoUsers.index_select(0, users).Squared().sum()
+                .Plus(egoItems.index_select(0, positives).Squared().sum())
+                .Plus(egoItems.index_select(0, negatives).Squared().sum()).MulScalar(0.5 / length);
+            var loss = bpr.Plus(regularizer.MulScalar(l2));
 
             _optimizer.zero_grad();
             loss.backward();
             _optimizer.step();
-            lossSum.add_(loss.detach().to(ScalarType.Float64) * length);
+            lossSum.PlusInPlace(loss.detach().to(ScalarType.Float64).MulScalar(length));
         }
         EpochsRun++;
         return lossSum.item<double>() / pairCount;

@@ -1,3 +1,4 @@
+using GenSR.Core.Runtime;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -105,9 +106,12 @@ public sealed class FullRankingEvaluator : IDisposable
             using var scope = NewDisposeScope();
             var scores = score(batch); // [batch, items]
             if (batch.MaskRows.shape[0] > 0)
-                scores.index_put_(float.NegativeInfinity, batch.MaskRows, batch.MaskItems);
+            {
+                using var excluded = float.NegativeInfinity.ToScalar();
+                scores.index_put_(excluded, batch.MaskRows, batch.MaskItems);
+            }
             var top = scores.topk(K, dim: 1).indexes;                                     // [batch, K]
-            hits.add_(top.eq(batch.Targets.unsqueeze(1)).any(1).sum());
+            hits.PlusInPlace(top.eq(batch.Targets.unsqueeze(1)).any(1).sum());
         }
         return (double)hits.item<long>() / EvaluatedUserCount;
     }

@@ -56,9 +56,9 @@ public sealed class LightGcn : CollaborativeModel
         for (var k = 0; k < _layers; k++)
         {
             layer = _adjacency.mm(layer);
-            sum = sum + layer;
+            sum = sum.Plus(layer);
         }
-        var final = sum / (_layers + 1);
+        var final = sum.DivScalar(_layers + 1);
         var users = final.narrow(0, 0, UserCount).MoveToOuterDisposeScope();
         var items = final.narrow(0, UserCount, ItemCount).MoveToOuterDisposeScope();
         return (users, items);

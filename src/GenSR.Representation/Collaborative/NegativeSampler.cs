@@ -1,3 +1,4 @@
+using GenSR.Core.Runtime;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -50,8 +51,8 @@ internal sealed class NegativeSampler : IDisposable
     public Tensor IsPositive(Tensor users, Tensor items)
     {
         using var scope = NewDisposeScope();
-        var keys = users * _itemCount + items;
-        var position = searchsorted(_sortedKeys, keys).clamp_max(Math.Max(0, _sortedKeys.shape[0] - 1));
+        var keys = users.MulScalar(_itemCount).Plus(items);
+        var position = searchsorted(_sortedKeys, keys).ClampMaxScalar(Math.Max(0, _sortedKeys.shape[0] - 1));
         return _sortedKeys.index_select(0, position.reshape(-1)).reshape(keys.shape).eq(keys).MoveToOuterDisposeScope();
     }
 

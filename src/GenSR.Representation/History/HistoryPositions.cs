@@ -1,3 +1,4 @@
+using GenSR.Core.Runtime;
 using static TorchSharp.torch;
 
 namespace GenSR.Representation.History;
@@ -13,7 +14,7 @@ internal static class HistoryPositions
     {
         using var scope = NewDisposeScope();
         var laterOrSame = mask.to(ScalarType.Int64).flip(1).cumsum(1).flip(1);
-        return (laterOrSame - 1).clamp_min(0).MoveToOuterDisposeScope();
+        return laterOrSame.AddScalar(-1L).ClampMinScalar(0L).MoveToOuterDisposeScope();
     }
 
     /// <summary>Index of each entry among the real entries of its row (last dimension): mask <c>[…, n]</c> → int64 <c>[…, n]</c>, padding 0.</summary>
@@ -21,6 +22,6 @@ internal static class HistoryPositions
     {
         using var scope = NewDisposeScope();
         var upToHere = mask.to(ScalarType.Int64).cumsum(-1);
-        return (upToHere - 1).clamp_min(0).MoveToOuterDisposeScope();
+        return upToHere.AddScalar(-1L).ClampMinScalar(0L).MoveToOuterDisposeScope();
     }
 }

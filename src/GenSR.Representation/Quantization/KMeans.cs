@@ -62,10 +62,10 @@ internal static class KMeans
             var length = Math.Min(chunk, n - start);
             var rows = points.narrow(0, start, length);
             var norms = pointNorms is null ? rows.Squared().sum(1, keepdim: true) : pointNorms.narrow(0, start, length);
-            var d = rows.mm(centroidsT).mul_(-2).add_(norms).add_(centroidNorms.unsqueeze(0)); // [rows, k]
+            var d = rows.mm(centroidsT).With(-2L, static (t, s) => t.mul_(s)).PlusInPlace(norms).PlusInPlace(centroidNorms.unsqueeze(0)); // [rows, k]
             var (min, argmin) = d.min(1);
             assignments.Add(argmin);
-            distances.Add(min.clamp_min(0));
+            distances.Add(min.ClampMinScalar(0L));
         }
         var a = assignments.Count == 1 ? assignments[0] : cat(assignments, 0);
         var dist = distances.Count == 1 ? distances[0] : cat(distances, 0);
@@ -83,7 +83,7 @@ internal static class KMeans
             if (c % 32 == 0) cancellationToken.ThrowIfCancellationRequested();
             // Sample ∝ D(x)²; the tiny floor keeps the draw defined (uniform) when every point coincides with a chosen one.
             using var step = NewDisposeScope();
-            var next = (nearest + 1e-30).multinomial(1, replacement: false, generator: generator);
+            var next = nearest.AddScalar(1e-30).multinomial(1, replacement: false, generator: generator);
             var updated = minimum(nearest, points.sub(points.index_select(0, next)).Squared().sum(1));
             nearest.Dispose();
             chosen.Add(next.MoveToOuterDisposeScope());
@@ -96,10 +96,11 @@ internal static class KMeans
     {
         using var scope = NewDisposeScope();
         var k = previous.shape[0];
-        var sums = zeros_like(previous).index_add_(0, assignments, points, 1);
+        using var one = 1.ToScalar();
+        var sums = zeros_like(previous).index_add_(0, assignments, points, one);
         var counts = assignments.bincount(null, k);
-        var updated = sums / counts.clamp_min(1).to(points.dtype).unsqueeze(1);
-        var empty = counts.eq(0);
+        var updated = sums / counts.ClampMinScalar(1L).to(points.dtype).unsqueeze(1);
+        var empty = counts.EqScalar(0);
         var emptyCount = empty.sum().item<long>();
         if (emptyCount > 0)
         {

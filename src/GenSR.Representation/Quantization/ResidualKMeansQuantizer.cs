@@ -97,7 +97,7 @@ public sealed class ResidualKMeansQuantizer : IItemQuantizer
                 var (centroids, assignments, _) = KMeans.Fit(residual, k, Options.MaxIterations, Options.Tolerance, generator, cancellationToken);
                 lastResidual = residual;
                 lastCentroids = centroids;
-                residual = residual - centroids.index_select(0, assignments);
+                residual = residual.Minus(centroids.index_select(0, assignments));
                 codeColumns.Add(assignments);
                 centroidLevels.Add(EmbeddingMatrix.FromTensor(centroids));
                 var counts = assignments.bincount(null, k).cpu().data<long>().ToArray();
@@ -136,7 +136,7 @@ public sealed class ResidualKMeansQuantizer : IItemQuantizer
         using var scope = NewDisposeScope();
         using var index = tensor(items.Select(i => (long)i).ToArray()).to(residuals.device);
         var rows = residuals.index_select(0, index);
-        var d = (rows.Squared().sum(1, keepdim: true) - 2 * rows.mm(centroids.t()) + centroids.Squared().sum(1).unsqueeze(0)).clamp_min(0);
+        var d = rows.Squared().sum(1, keepdim: true).Minus(rows.mm(centroids.t()).MulScalar(2L)).Plus(centroids.Squared().sum(1).unsqueeze(0)).ClampMinScalar(0L);
         using var cpu = d.to(ScalarType.Float64).cpu().contiguous();
         var flat = cpu.data<double>().ToArray();
         var k = (int)centroids.shape[0];

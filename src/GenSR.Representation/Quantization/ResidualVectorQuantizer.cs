@@ -45,12 +45,12 @@ internal sealed class ResidualVectorQuantizer : nn.Module<Tensor, (Tensor Quanti
             var weight = codebooks[l].weight!;
             var code = Nearest(residual.detach(), weight);
             var q = weight.index_select(0, code);
-            loss = loss + nn.functional.mse_loss(q, residual.detach()) + _beta * nn.functional.mse_loss(residual, q.detach());
-            quantized = quantized + q;
-            residual = residual - q.detach();
+            loss = loss.Plus(nn.functional.mse_loss(q, residual.detach())).Plus(nn.functional.mse_loss(residual, q.detach()).MulScalar(_beta));
+            quantized = quantized.Plus(q);
+            residual = residual.Minus(q.detach());
             codes.Add(code);
         }
-        var straightThrough = z + (quantized - z).detach();
+        var straightThrough = z.Plus(quantized.Minus(z).detach());
         return (straightThrough.MoveToOuterDisposeScope(), stack(codes, 1).MoveToOuterDisposeScope(), loss.MoveToOuterDisposeScope());
     }
 
@@ -68,8 +68,8 @@ internal sealed class ResidualVectorQuantizer : nn.Module<Tensor, (Tensor Quanti
             inputs.Add(residual);
             var code = Nearest(residual, weight);
             var q = weight.index_select(0, code);
-            quantized = quantized + q;
-            residual = residual - q;
+            quantized = quantized.Plus(q);
+            residual = residual.Minus(q);
             codes.Add(code);
         }
         return (stack(codes, 1), inputs, quantized);
@@ -85,7 +85,7 @@ internal sealed class ResidualVectorQuantizer : nn.Module<Tensor, (Tensor Quanti
         {
             var (centroids, assignments, _) = KMeans.Fit(residual, CodebookSize, iterations, 1e-4, generator, cancellationToken);
             codebooks[l].weight!.copy_(centroids);
-            residual = residual - centroids.index_select(0, assignments);
+            residual = residual.Minus(centroids.index_select(0, assignments));
         }
     }
 
@@ -109,7 +109,7 @@ internal sealed class ResidualVectorQuantizer : nn.Module<Tensor, (Tensor Quanti
                 weight.index_copy_(0, tensor(ids).to(weight.device), residual.index_select(0, rows));
                 total += ids.Length;
             }
-            residual = residual - weight.index_select(0, Nearest(residual, weight));
+            residual = residual.Minus(weight.index_select(0, Nearest(residual, weight)));
         }
         return total;
     }
@@ -117,7 +117,7 @@ internal sealed class ResidualVectorQuantizer : nn.Module<Tensor, (Tensor Quanti
     private static Tensor Nearest(Tensor residual, Tensor weight)
     {
         using var scope = NewDisposeScope();
-        var distances = residual.Squared().sum(1, keepdim: true) - 2 * residual.mm(weight.t()) + weight.Squared().sum(1).unsqueeze(0);
+        var distances = residual.Squared().sum(1, keepdim: true).Minus(residual.mm(weight.t()).MulScalar(2L)).Plus(weight.Squared().sum(1).unsqueeze(0));
         return distances.argmin(1).MoveToOuterDisposeScope();
     }
 }

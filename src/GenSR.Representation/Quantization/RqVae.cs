@@ -1,3 +1,4 @@
+using GenSR.Core.Runtime;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -72,7 +73,7 @@ internal sealed class RqVae : nn.Module<Tensor, (Tensor Reconstruction, Tensor C
             {
                 var weight = name.EndsWith(".bias", StringComparison.Ordinal) ? parameters[name[..^".bias".Length] + ".weight"] : parameter;
                 var bound = 1.0 / Math.Sqrt(weight.shape[1]);
-                values = rand(parameter.shape, ScalarType.Float32, CPU, generator: generator) * (2 * bound) - bound;
+                values = rand(parameter.shape, ScalarType.Float32, CPU, generator: generator).MulScalar(2 * bound).AddScalar(-bound);
             }
             parameter.copy_(values);
         }

@@ -106,15 +106,15 @@ public sealed class RqVaeQuantizer : IItemQuantizer
 
             var (reconstruction, codes, quantizationLoss) = model.forward(batch);
             var reconstructionLoss = nn.functional.mse_loss(reconstruction, batch);
-            var loss = reconstructionLoss + quantizationLoss;
+            var loss = reconstructionLoss.Plus(quantizationLoss);
             optimizer.zero_grad();
             loss.backward();
             optimizer.step();
 
             using (no_grad())
             {
-                for (var l = 0; l < levels; l++) usage[l].add_(codes[.., l].bincount(null, k));
-                lossSum.add_(stack(new[] { loss.detach(), reconstructionLoss.detach(), quantizationLoss.detach() }).to(ScalarType.Float64));
+                for (var l = 0; l < levels; l++) usage[l].PlusInPlace(codes[.., l].bincount(null, k));
+                lossSum.PlusInPlace(stack(new[] { loss.detach(), reconstructionLoss.detach(), quantizationLoss.detach() }).to(ScalarType.Float64));
             }
             batches++;
         }
@@ -153,10 +153,10 @@ public sealed class RqVaeQuantizer : IItemQuantizer
             lastInputs.Add(inputs[^1]);
             for (var l = 0; l < levels; l++)
             {
-                var after = l + 1 < levels ? inputs[l + 1] : inputs[l] - model.Quantizer.Codebook(l).index_select(0, codes[.., l]);
-                residualSquares[l].add_(after.Squared().sum().to(ScalarType.Float64));
+                var after = l + 1 < levels ? inputs[l + 1] : inputs[l].Minus(model.Quantizer.Codebook(l).index_select(0, codes[.., l]));
+                residualSquares[l].PlusInPlace(after.Squared().sum().to(ScalarType.Float64));
             }
-            reconstructionSquares.add_(model.Decode(quantized).sub(batch).Squared().sum().to(ScalarType.Float64));
+            reconstructionSquares.PlusInPlace(model.Decode(quantized).sub(batch).Squared().sum().to(ScalarType.Float64));
         }
         var allCodes = cat(codeChunks, 0);
         var squares = residualSquares.cpu().data<double>().ToArray();

@@ -29,7 +29,7 @@ public static class MutualInformationEstimator
             using var batch = builder.Build(requests.Skip(start).Take(batchSize).ToArray(), model.Device, withLabels: false);
             using var encoding = model.Encode(batch);
             var mask = encoding.AttentionMask.to(ScalarType.Float32).unsqueeze(-1);
-            var pooled = (encoding.Hidden.to(ScalarType.Float32) * mask).sum(1) / mask.sum(1).clamp_min(1);
+            var pooled = (encoding.Hidden.to(ScalarType.Float32) * mask).sum(1) / mask.sum(1).ClampMinScalar(1L);
             parts.Add(pooled.cpu().MoveToOuterDisposeScope());
         }
 
@@ -95,8 +95,8 @@ public static class MutualInformationEstimator
         var xs = Standardise(x.to(ScalarType.Float32).cpu().index_select(0, tensor(order)));
         var ys = Standardise(y.to(ScalarType.Float32).cpu().index_select(0, tensor(order)));
         using var generator = new Generator((ulong)options.Seed);
-        var w = new TorchSharp.Modules.Parameter(randn(xs.shape[1], options.CriticDimension, generator: generator) / Math.Sqrt(xs.shape[1]));
-        var v = new TorchSharp.Modules.Parameter(randn(ys.shape[1], options.CriticDimension, generator: generator) / Math.Sqrt(ys.shape[1]));
+        var w = new TorchSharp.Modules.Parameter(randn(xs.shape[1], options.CriticDimension, generator: generator).DivScalar(Math.Sqrt(xs.shape[1])));
+        var v = new TorchSharp.Modules.Parameter(randn(ys.shape[1], options.CriticDimension, generator: generator).DivScalar(Math.Sqrt(ys.shape[1])));
         using var optimizer = optim.Adam([w, v], options.LearningRate);
         for (var step = 0; step < options.Steps; step++)
         {
@@ -115,7 +115,7 @@ public static class MutualInformationEstimator
             for (var start = train; start + batch <= n; start += batch)
             {
                 using var evalScope = NewDisposeScope();
-                var rows = arange(start, start + batch, dtype: ScalarType.Int64);
+                var rows = TensorScalarOps.Arange(start, start + batch, xs.device);
                 total += InfoNce(xs.index_select(0, rows), ys.index_select(0, rows), w, v).item<float>();
                 batches++;
             }
@@ -128,7 +128,7 @@ public static class MutualInformationEstimator
     private static Tensor InfoNce(Tensor x, Tensor y, Tensor w, Tensor v)
     {
         var scores = x.matmul(w).matmul(y.matmul(v).t());
-        var labels = arange(x.shape[0], dtype: ScalarType.Int64);
+        var labels = TensorScalarOps.Arange(x.shape[0], x.device);
         return nn.functional.cross_entropy(scores, labels);
     }
 

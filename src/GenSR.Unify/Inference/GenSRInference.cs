@@ -1,3 +1,4 @@
+using GenSR.Core.Runtime;
 using GenSR.Decoding.Search;
 using GenSR.Decoding.Trie;
 using GenSR.Unify.Model;
@@ -79,8 +80,8 @@ public sealed class GenSRInference : IDisposable
             var mask = encoding.AttentionMask.index_select(0, owner);
             var logits = Model.Backbone.Decode(Model.Backbone.ShiftRight(labelTensor), hidden, mask);
             var logp = logits.to(ScalarType.Float32).log_softmax(-1);
-            var valid = labelTensor.ne(T5.T5ForConditionalGeneration.IgnoreLabel);
-            var picked = logp.gather(-1, labelTensor.clamp_min(0).unsqueeze(-1)).squeeze(-1) * valid.to(ScalarType.Float32);
+            var valid = labelTensor.NeScalar(T5.T5ForConditionalGeneration.IgnoreLabel);
+            var picked = logp.gather(-1, labelTensor.ClampMinScalar(0L).unsqueeze(-1)).squeeze(-1) * valid.to(ScalarType.Float32);
             var scores = picked.sum(1).cpu().data<float>().ToArray();
             var k = 0;
             for (var r = 0; r < counts.Length; r++)
@@ -157,7 +158,7 @@ public sealed class GenSRInference : IDisposable
         if (requests.Any(r => !r.IsPointwise)) throw new ArgumentException("Every pointwise request needs a candidate.", nameof(requests));
         return WithEncoding(requests, encoding =>
         {
-            var start = full(requests.Count, 1, Model.Config.Backbone.DecoderStartTokenId, dtype: ScalarType.Int64, device: Model.Device);
+            var start = TensorScalarOps.Full([requests.Count, 1], Model.Config.Backbone.DecoderStartTokenId, ScalarType.Int64, Model.Device);
             var logits = Model.Backbone.Decode(start, encoding.Hidden, encoding.AttentionMask).select(1, 0).to(ScalarType.Float32);
             var yesNo = logits.index_select(1, tensor(new long[] { Builder.Vocabulary.YesId, Builder.Vocabulary.NoId }, device: Model.Device));
             return yesNo.log_softmax(-1).select(1, 0).cpu().data<float>().ToArray();

@@ -28,8 +28,8 @@ public static class SymmetricInfoNce
         var na = nn.functional.normalize(a.to(ScalarType.Float32), p: 2, dim: 1);
         var nb = nn.functional.normalize(b.to(ScalarType.Float32), p: 2, dim: 1);
         var logits = na.matmul(nb.t()).DivScalar(temperature);
-        var labels = arange(a.shape[0], dtype: ScalarType.Int64, device: a.device);
-        var loss = (nn.functional.cross_entropy(logits, labels) + nn.functional.cross_entropy(logits.t(), labels)).DivScalar(2);
+        var labels = TensorScalarOps.Arange(a.shape[0], a.device);
+        var loss = nn.functional.cross_entropy(logits, labels).Plus(nn.functional.cross_entropy(logits.t(), labels)).DivScalar(2);
         return loss.MoveToOuterDisposeScope();
     }
 }

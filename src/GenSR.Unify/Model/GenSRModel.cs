@@ -235,7 +235,7 @@ public sealed class GenSRModel : nn.Module
         var prompt = batch.Prompt;
         var embeds = backbone.EmbedTokens(prompt.InputIds);
         var d = Config.Backbone.DModel;
-        var target = task_target.forward(batch.Tasks) + MeanEmbedding(batch.QueryIds, batch.QueryMask);
+        var target = task_target.forward(batch.Tasks).Plus(MeanEmbedding(batch.QueryIds, batch.QueryMask));
         Tensor? queryVector = null;
         if (query_proj is not null)
         {
@@ -243,7 +243,7 @@ public sealed class GenSRModel : nn.Module
             // Every row gets the projection (a learned "no query" vector where the input is zero); only search rows add it to the target.
             queryVector = query_proj.forward(raw.to(ScalarType.Float32));
             var isSearch = batch.Tasks.EqScalar((long)TaskKind.Search).to(queryVector.dtype).unsqueeze(-1);
-            target = target + queryVector * isSearch;
+            target = target.Plus(queryVector * isSearch);
         }
         Tensor? cfItem = null, semItem = null;
         if (batch.Pointwise)
@@ -251,14 +251,14 @@ public sealed class GenSRModel : nn.Module
             if (cf_item_proj is not null)
             {
                 cfItem = cf_item_proj.forward(_itemCollaborative.index_select(0, batch.Candidates));
-                target = target + cfItem;
+                target = target.Plus(cfItem);
             }
 
             if (sem_item_proj is not null)
             {
                 var titles = _itemTitleIds.index_select(0, batch.Candidates);
                 semItem = sem_item_proj.forward(MeanEmbedding(titles, titles.NeScalar(_padId)));
-                target = target + semItem;
+                target = target.Plus(semItem);
             }
         }
 

@@ -238,7 +238,7 @@ public static class GenSRPipeline
             var rows = Math.Min(centroids.Rows, identifiers.LevelSizes[level]);
             if (rows < 2) continue;
             var vectors = centroids.ToTensor().narrow(0, 0, rows);
-            vectors = vectors - vectors.mean([0], keepdim: true);
+            vectors = vectors.Minus(vectors.mean([0], keepdim: true));
             if (vectors.shape[1] > d)
             {
                 var (u, s, _) = linalg.svd(vectors, fullMatrices: false);
@@ -250,7 +250,7 @@ public static class GenSRPipeline
             vectors = vectors.matmul(rotation);
             var spread = vectors.std().item<float>();
             if (!(spread > 0)) continue;
-            vectors = vectors * (std / spread);
+            vectors = vectors.MulScalar(std / spread);
             var first = vocabulary.IdentifierOffset + identifiers.LevelOffset(level);
             weight.narrow(0, first, rows).copy_(vectors.to(weight.dtype, weight.device));
         }

@@ -1,3 +1,4 @@
+using GenSR.Core.Runtime;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -35,7 +36,7 @@ internal sealed class T5DecoderStack : nn.Module<Tensor, Tensor, Tensor, Tensor>
     {
         using var scope = NewDisposeScope();
         var length = inputEmbeddings.shape[1];
-        var selfBias = block[0].SelfAttention.Attention.ComputeBias(length, length, 0) + T5MaskBias.Causal(length, inputEmbeddings.device);
+        var selfBias = block[0].SelfAttention.Attention.ComputeBias(length, length, 0).Plus(T5MaskBias.Causal(length, inputEmbeddings.device));
         var crossMask = T5MaskBias.FromAttentionMask(encoderAttentionMask);
         var hidden = dropout.forward(inputEmbeddings);
         foreach (var b in block)

@@ -1,3 +1,4 @@
+using GenSR.Core.Runtime;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -33,7 +34,7 @@ internal sealed class T5EncoderStack : nn.Module<Tensor, Tensor, Tensor>
     {
         using var scope = NewDisposeScope();
         var length = inputEmbeddings.shape[1];
-        var bias = block[0].SelfAttention.Attention.ComputeBias(length, length, 0) + T5MaskBias.FromAttentionMask(attentionMask);
+        var bias = block[0].SelfAttention.Attention.ComputeBias(length, length, 0).Plus(T5MaskBias.FromAttentionMask(attentionMask));
         var hidden = dropout.forward(inputEmbeddings);
         foreach (var b in block) hidden = b.forward(hidden, bias);
         return dropout.forward(final_layer_norm.forward(hidden)).MoveToOuterDisposeScope();

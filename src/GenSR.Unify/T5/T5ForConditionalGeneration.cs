@@ -96,7 +96,7 @@ public sealed class T5ForConditionalGeneration : nn.Module<Tensor, Tensor, Tenso
                 _ => throw new InvalidOperationException($"No initialisation rule for parameter \"{name}\"."),
             };
             if (std is { } s) nn.init.normal_(p, 0, s, generator);
-            else p.fill_(f);
+            else p.FillInPlace(f);
         }
     }
 
@@ -178,7 +178,7 @@ public sealed class T5ForConditionalGeneration : nn.Module<Tensor, Tensor, Tenso
     {
         CheckRank(labels, 2, nameof(labels), "[batch, target length]");
         using var scope = NewDisposeScope();
-        var start = full(labels.shape[0], 1, Config.DecoderStartTokenId, ScalarType.Int64, labels.device);
+        var start = TensorScalarOps.Full([labels.shape[0], 1], Config.DecoderStartTokenId, ScalarType.Int64, labels.device);
         var shifted = cat([start, labels.narrow(1, 0, labels.shape[1] - 1).to(ScalarType.Int64)], 1);
         return shifted.MaskedFill(shifted.EqScalar(IgnoreLabel), Config.PadTokenId).MoveToOuterDisposeScope();
     }
@@ -218,7 +218,7 @@ public sealed class T5ForConditionalGeneration : nn.Module<Tensor, Tensor, Tenso
     internal Tensor ProjectToVocabulary(Tensor decoderHidden)
     {
         using var scope = NewDisposeScope();
-        var h = Config.ScalesDecoderOutputs ? decoderHidden * Math.Pow(Config.DModel, -0.5) : decoderHidden;
+        var h = Config.ScalesDecoderOutputs ? decoderHidden.MulScalar(Math.Pow(Config.DModel, -0.5)) : decoderHidden;
         var weight = lm_head is null ? shared.weight! : lm_head.Weight;
         return T5Linear.Project(h, weight, context).to(ScalarType.Float32).MoveToOuterDisposeScope();
     }
@@ -267,11 +267,11 @@ public sealed class T5ForConditionalGeneration : nn.Module<Tensor, Tensor, Tenso
                 // N(mean, 1e-9 · covariance) of the existing rows, keeping new tokens close to the centroid.
                 var weights = old.to(ScalarType.Float32);
                 var mean = weights.mean([0L]);
-                var centered = weights - mean;
-                var covariance = matmul(centered.t(), centered) / oldRows;
-                var (cholesky, info) = linalg.cholesky_ex(covariance * 1e-9);
+                var centered = weights.Minus(mean);
+                var covariance = matmul(centered.t(), centered).DivScalar(oldRows);
+                var (cholesky, info) = linalg.cholesky_ex(covariance.MulScalar(1e-9));
                 var sample = info.item<int>() == 0
-                    ? mean + matmul(randn([added, width], ScalarType.Float32, old.device, generator: generator), cholesky.t())
+                    ? mean.Plus(matmul(randn([added, width], ScalarType.Float32, old.device, generator: generator), cholesky.t()))
                     : mean.unsqueeze(0).expand(added, width);
                 target.copy_(sample);
             }
@@ -308,13 +308,14 @@ public sealed class T5ForConditionalGeneration : nn.Module<Tensor, Tensor, Tenso
         var encoded = EncodeTokens(inputIds, attentionMask);
         using var stepDecoder = CreateStepDecoder(encoded, attentionMask);
         stepDecoder.Start(1);
-        var tokens = full(inputIds.shape[0], Config.DecoderStartTokenId, ScalarType.Int64, Device);
+        var tokens = TensorScalarOps.Full([inputIds.shape[0]], Config.DecoderStartTokenId, ScalarType.Int64, Device);
         var sequence = new List<Tensor> { tokens };
         var finished = zeros(inputIds.shape[0], ScalarType.Bool, Device);
         for (var i = 0; i < maxNewTokens; i++)
         {
             var next = stepDecoder.Step(tokens).argmax(-1);
-            next = where(finished, full_like(next, Config.PadTokenId), next);
+            using (var pad = ((long)Config.PadTokenId).ToScalar())
+                next = where(finished, full_like(next, pad), next);
             sequence.Add(next);
             finished = finished.logical_or(next.EqScalar(Config.EosTokenId));
             tokens = next;

@@ -11,7 +11,7 @@ internal static class T5MaskBias
     {
         using var scope = NewDisposeScope();
         var allowed = attentionMask.to(ScalarType.Float32).unsqueeze(1).unsqueeze(1);
-        return ((1.0f - allowed) * float.MinValue).MoveToOuterDisposeScope();
+        return TensorScalarOps.ScalarMinus(1.0f, allowed).MulScalar(float.MinValue).MoveToOuterDisposeScope();
     }
 
     /// <summary>[1, 1, T, T] causal bias: query t may attend to keys 0..t.</summary>

@@ -21,22 +21,22 @@ internal static class T5RelativePosition
         if (bidirectional)
         {
             numBuckets /= 2;
-            buckets = relativePosition.gt(0).to(ScalarType.Int64) * numBuckets;
+            buckets = relativePosition.With(0L, static (t, s) => t.gt(s)).to(ScalarType.Int64).MulScalar((long)numBuckets);
             distance = relativePosition.abs();
         }
         else
         {
             buckets = zeros_like(relativePosition);
-            distance = -relativePosition.clamp_max(0);
+            distance = -relativePosition.ClampMaxScalar(0L);
         }
         var maxExact = numBuckets / 2;
-        var isSmall = distance.lt(maxExact);
-        var large = (distance.to(ScalarType.Float32) / maxExact).log()
-            .div(Math.Log((double)maxDistance / maxExact))
-            .mul(numBuckets - maxExact)
-            .to(ScalarType.Int64) + maxExact;
-        large = large.clamp_max(numBuckets - 1);
-        return (buckets + where(isSmall, distance, large)).MoveToOuterDisposeScope();
+        var isSmall = distance.With((long)maxExact, static (t, s) => t.lt(s));
+        var large = distance.to(ScalarType.Float32).DivScalar(maxExact).log()
+            .DivScalar(Math.Log((double)maxDistance / maxExact))
+            .MulScalar((long)(numBuckets - maxExact))
+            .to(ScalarType.Int64).AddScalar((long)maxExact);
+        large = large.ClampMaxScalar(numBuckets - 1);
+        return buckets.Plus(where(isSmall, distance, large)).MoveToOuterDisposeScope();
     }
 
     /// <summary>
@@ -48,6 +48,6 @@ internal static class T5RelativePosition
         using var scope = NewDisposeScope();
         var context = TensorScalarOps.Arange(queryOffset, queryOffset + queryLength, device).unsqueeze(1);
         var memory = TensorScalarOps.Arange(0, keyLength, device).unsqueeze(0);
-        return Bucket(memory - context, bidirectional, numBuckets, maxDistance).MoveToOuterDisposeScope();
+        return Bucket(memory.Minus(context), bidirectional, numBuckets, maxDistance).MoveToOuterDisposeScope();
     }
 }

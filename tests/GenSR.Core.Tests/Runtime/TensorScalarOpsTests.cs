@@ -54,6 +54,52 @@ public sealed class TensorScalarOpsTests
     }
 
     [Fact]
+    public void Integer_forms_keep_integer_tensors_integer_and_floating_forms_match_the_operators()
+    {
+        using var ids = tensor(new long[] { -2, 0, 5 });
+
+        using var shifted = ids.AddScalar(1L);
+        Assert.Equal(ScalarType.Int64, shifted.dtype);
+        Assert.Equal(new[] { -1L, 1L, 6L }, shifted.data<long>().ToArray());
+        using var floored = ids.ClampMinScalar(0L);
+        Assert.Equal(ScalarType.Int64, floored.dtype);
+        Assert.Equal(new[] { 0L, 0L, 5L }, floored.data<long>().ToArray());
+        using var capped = ids.ClampMaxScalar(1L);
+        Assert.Equal(new[] { -2L, 0L, 1L }, capped.data<long>().ToArray());
+        using var quotient = ids.With(2L, static (t, s) => t.div(s, RoundingMode.floor));
+        Assert.Equal(ScalarType.Int64, quotient.dtype);
+        Assert.Equal(new[] { -1L, 0L, 2L }, quotient.data<long>().ToArray());
+
+        using var x = tensor(new float[] { 0.25f, 1f, -3f });
+        using var oneMinus = TensorScalarOps.ScalarMinus(1.0, x);
+        using var expected = 1.0f - x;
+        Assert.Equal(expected.data<float>().ToArray(), oneMinus.data<float>().ToArray());
+        using var above = x.With(0.5, static (t, s) => t.gt(s));
+        Assert.Equal(new[] { false, true, false }, above.data<bool>().ToArray());
+    }
+
+    [Fact]
+    public void Full_fill_and_in_place_sum_give_the_values_and_types_asked_for()
+    {
+        using var starts = TensorScalarOps.Full([2, 3], 7L, ScalarType.Int64, CPU);
+        Assert.Equal(new long[] { 2, 3 }, starts.shape);
+        Assert.All(starts.data<long>().ToArray(), v => Assert.Equal(7L, v));
+        using var scores = TensorScalarOps.Full([3], float.NegativeInfinity, ScalarType.Float32, CPU);
+        Assert.Equal(ScalarType.Float32, scores.dtype);
+        scores[0].FillInPlace(0);
+        Assert.Equal(new[] { 0f, float.NegativeInfinity, float.NegativeInfinity }, scores.data<float>().ToArray());
+
+        using var total = zeros(2);
+        using var add = tensor(new float[] { 1f, 2f });
+        var same = total.PlusInPlace(add);
+        total.PlusInPlace(add);
+        Assert.Same(total, same);
+        Assert.Equal(new[] { 2f, 4f }, total.data<float>().ToArray());
+        using var range = TensorScalarOps.Arange(3, CPU);
+        Assert.Equal(new[] { 0L, 1L, 2L }, range.data<long>().ToArray());
+    }
+
+    [Fact]
     public void Plus_adds_two_tensors_with_broadcasting_like_the_operator()
     {
         using var a = tensor(new float[] { 1f, 2f, 3f, 4f }).reshape(2, 2);

@@ -133,7 +133,7 @@ public sealed class JointSearchRecModel : nn.Module<Tensor, Tensor, Tensor, Tens
             if (itemWords.dim() != 2 || itemWords.shape[0] != ItemCount)
                 throw new ArgumentException($"itemWords must be [{ItemCount}, words]; got [{string.Join(", ", itemWords.shape)}].", nameof(itemWords));
             var text = _itemTextProjection.forward(MeanWordEmbedding(itemWords));
-            table = table + nn.functional.pad(text, [0, 0, 1, 0]);
+            table = table.Plus(nn.functional.pad(text, [0, 0, 1, 0]));
         }
         return table.MoveToOuterDisposeScope();
     }
@@ -158,9 +158,9 @@ public sealed class JointSearchRecModel : nn.Module<Tensor, Tensor, Tensor, Tens
         var positions = TensorScalarOps.Arange(Options.MaxLength - length, Options.MaxLength, items.device).unsqueeze(0);
         var isSearch = tasks.EqScalar(SequenceIds.Task(GenSR.Core.Data.TaskKind.Search)).unsqueeze(-1).to(itemTable.dtype);
         var x = itemTable.index_select(0, items.view(-1)).view(batch, length, d)
-                + _taskEmbeddings.forward(tasks)
-                + _positionEmbeddings.forward(positions)
-                + _historyQueryProjection.forward(MeanWordEmbedding(historyQueryWords)) * isSearch;
+                .Plus(_taskEmbeddings.forward(tasks))
+                .Plus(_positionEmbeddings.forward(positions))
+                .Plus(_historyQueryProjection.forward(MeanWordEmbedding(historyQueryWords)) * isSearch);
         var timeline = items.NeScalar(0).unsqueeze(-1).to(x.dtype);
         x = _dropout.forward(_embeddingLayerNorm.forward(x)) * timeline;
         var allowed = AttentionMasks.CausalOverRealEvents(items);

@@ -88,7 +88,7 @@ public sealed class JointSearchRecSystem : ICatalogueScorer
             var states = model.forward(items, tasks, historyQueries, table);
             var d = Options.HiddenSize;
 
-            var real = targets.ge(0).nonzero().squeeze(1);
+            var real = targets.GeScalar(0).nonzero().squeeze(1);
             var recommendation = model.RecommendationVectors(states).view(-1, d).index_select(0, real);
             var loss = nn.functional.cross_entropy(recommendation.matmul(candidates.t()), targets.index_select(0, real), reduction: nn.Reduction.Sum);
             long targetCount = real.shape[0];
@@ -99,13 +99,13 @@ public sealed class JointSearchRecSystem : ICatalogueScorer
             {
                 var targetQueries = QueryTensor(queries, SequenceTensors.Rows(windows.TargetQueries, length, rows), rows.Length, length);
                 var targetTasks = SequenceTensors.Rows(windows.TargetTasks, length, rows, _device).view(-1);
-                var searchPositions = targetTasks.eq(searchTask).nonzero().squeeze(1);
+                var searchPositions = targetTasks.EqScalar(searchTask).nonzero().squeeze(1);
                 var search = model.SearchVectors(states, items, targetQueries).view(-1, d).index_select(0, searchPositions);
                 var searchLoss = nn.functional.cross_entropy(search.matmul(candidates.t()), targets.index_select(0, searchPositions), reduction: nn.Reduction.Sum);
-                loss = loss + searchLoss * Options.SearchLossWeight;
+                loss = loss.Plus(searchLoss.MulScalar(Options.SearchLossWeight));
                 targetCount += searchCount;
             }
-            return loss / Math.Max(1, targetCount);
+            return loss.DivScalar(Math.Max(1, targetCount));
         }
 
         double Validate() => context.SelectionScore(context.EvaluateValidation(this, split));

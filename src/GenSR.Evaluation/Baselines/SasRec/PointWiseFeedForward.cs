@@ -1,3 +1,4 @@
+using GenSR.Core.Runtime;
 using TorchSharp;
 using TorchSharp.Modules;
 using TorchSharp.Utils;
@@ -33,7 +34,7 @@ internal sealed class PointWiseFeedForward : nn.Module<Tensor, Tensor>
     {
         using var scope = NewDisposeScope();
         var inner = _dropout.forward(nn.functional.relu(_linear1.forward(input)));
-        var output = _dropout.forward(_linear2.forward(inner)) + input;
+        var output = _dropout.forward(_linear2.forward(inner)).Plus(input);
         return output.MoveToOuterDisposeScope();
     }
 }

@@ -98,7 +98,7 @@ public sealed class SasRecModel : nn.Module<Tensor, Tensor>
         using var scope = NewDisposeScope();
         var length = items.shape[1];
         var positions = TensorScalarOps.Arange(Options.MaxLength - length, Options.MaxLength, items.device).unsqueeze(0);
-        var sequence = _itemEmbedding.forward(items) * Math.Sqrt(Options.HiddenSize) + _positionEmbedding.forward(positions);
+        var sequence = _itemEmbedding.forward(items).MulScalar(Math.Sqrt(Options.HiddenSize)).Plus(_positionEmbedding.forward(positions));
         sequence = _embeddingDropout.forward(sequence);
         var timeline = items.NeScalar(0).unsqueeze(-1).to(sequence.dtype);
         sequence = sequence * timeline;

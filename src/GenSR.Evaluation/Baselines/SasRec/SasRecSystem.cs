@@ -114,7 +114,7 @@ public sealed class SasRecSystem : ICatalogueScorer
             var items = SequenceTensors.Rows(windows.InputItems, length, rows, device);
             var targets = SequenceTensors.Rows(windows.TargetItems, length, rows, device).view(-1);
             var states = model.forward(items);
-            var real = targets.ge(0).nonzero().squeeze(1);
+            var real = targets.GeScalar(0).nonzero().squeeze(1);
             var selected = states.view(-1, options.HiddenSize).index_select(0, real);
             var positives = targets.index_select(0, real);
             if (options.Loss == SasRecLoss.SoftmaxCrossEntropy)
@@ -124,7 +124,7 @@ public sealed class SasRecSystem : ICatalogueScorer
             var positiveLogits = (selected * weights.index_select(0, positives)).sum(-1);
             var negativeLogits = (selected * weights.index_select(0, negatives)).sum(-1);
             return nn.functional.binary_cross_entropy_with_logits(positiveLogits, ones_like(positiveLogits))
-                   + nn.functional.binary_cross_entropy_with_logits(negativeLogits, zeros_like(negativeLogits));
+                   .Plus(nn.functional.binary_cross_entropy_with_logits(negativeLogits, zeros_like(negativeLogits)));
         }
 
         double Validate() => context.SelectionScore(context.EvaluateValidation(this, split));

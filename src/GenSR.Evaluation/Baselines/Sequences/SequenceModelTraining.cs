@@ -59,7 +59,7 @@ internal static class SequenceModelTraining
                         if (options.GradientClip is { } clip) nn.utils.clip_grad_norm_(model.parameters(), clip);
                         optimizer.step();
                         // Accumulated on the device and read once per epoch: no host synchronisation per step.
-                        lossTotal.add_(loss.detach().to(ScalarType.Float64));
+                        lossTotal.PlusInPlace(loss.detach().to(ScalarType.Float64));
                         batches++;
                     }
                     lossSum = lossTotal.item<double>();

@@ -14,7 +14,7 @@ internal static class BertAttentionMask
     public static Tensor Additive(Tensor mask, ScalarType dtype)
     {
         using var scope = NewDisposeScope();
-        var real = mask.dtype == ScalarType.Bool ? mask : mask.ne(0);
+        var real = mask.dtype == ScalarType.Bool ? mask : mask.NeScalar(0);
         var bias = zeros(real.shape, dtype, real.device).MaskedFill(real.logical_not(), finfo(dtype).min);
         return bias.unsqueeze(1).unsqueeze(1).MoveToOuterDisposeScope();
     }

@@ -39,7 +39,7 @@ internal sealed class BertEmbeddings : nn.Module<Tensor, Tensor>
     {
         using var scope = NewDisposeScope();
         var length = inputIds.shape[1];
-        var positions = arange(length, ScalarType.Int64, inputIds.device).unsqueeze(0);
+        var positions = TensorScalarOps.Arange(length, inputIds.device).unsqueeze(0);
         var segments = zeros_like(inputIds);
         var sum = _wordEmbeddings.forward(inputIds).Plus(_positionEmbeddings.forward(positions)).Plus(_tokenTypeEmbeddings.forward(segments));
         return _dropout.forward(_layerNorm.forward(sum)).MoveToOuterDisposeScope();

@@ -139,7 +139,7 @@ public sealed class BertSentenceEncoder : ISemanticEncoder
         else
         {
             var weights = attentionMask.to(lastHiddenState.dtype).unsqueeze(-1);
-            pooled = (lastHiddenState * weights).sum(1) / weights.sum(1).clamp_min(1e-9);
+            pooled = (lastHiddenState * weights).sum(1) / weights.sum(1).ClampMinScalar(1e-9);
         }
         if (Options.Normalize) pooled = nn.functional.normalize(pooled, p: 2, dim: 1, eps: 1e-12);
         return pooled.contiguous().MoveToOuterDisposeScope();

@@ -131,7 +131,7 @@ public sealed class LsaTextEncoder : ISemanticEncoder
 
         // Fold-in projection V·S⁻¹; components at numerical zero (rank-deficient corpus) get a zero column rather than a huge one.
         var tolerance = values.numel() == 0 ? 0f : values[0].ToSingle() * Math.Max(n, words.Length) * 1.2e-7f;
-        var inverse = where(values.gt(tolerance), values.reciprocal(), zeros_like(values));
+        var inverse = where(values.With(tolerance, static (t, s) => t.gt(s)), values.reciprocal(), zeros_like(values));
         var projection = zeros([words.Length, options.Dimension], ScalarType.Float32, device);
         projection.narrow(1, 0, vectors.shape[1]).copy_(vectors * inverse.unsqueeze(0));
         var singular = values.cpu().data<float>().ToArray();

@@ -1,3 +1,4 @@
+using GenSR.Core.Runtime;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -63,7 +64,7 @@ internal static class RandomizedSvd
 
         var pivot = vectors.abs().argmax(0, keepdim: true);
         var signs = vectors.gather(0, pivot).sign();
-        signs = where(signs.eq(0), ones_like(signs), signs);
+        signs = where(signs.EqScalar(0), ones_like(signs), signs);
         vectors = vectors * signs;
         return (values.contiguous().MoveToOuterDisposeScope(), vectors.contiguous().MoveToOuterDisposeScope());
     }
