@@ -32,6 +32,8 @@ public sealed class NativeScalarAnalyzerTests
     [InlineData("var u = t.add(t);", "t.add(t)")]
     [InlineData("var u = t.add_(t);", "t.add_(t)")]
     [InlineData("var u = t.square();", "t.square()")]
+    [InlineData("using var o = optim.AdamW(new[] { new TorchSharp.Modules.Parameter(t) });", "optim.AdamW(new[] { new TorchSharp.Modules.Parameter(t) })")]
+    [InlineData("using var o = optim.Adam(new[] { new TorchSharp.Modules.Parameter(t) }, 0.1);", "optim.Adam(new[] { new TorchSharp.Modules.Parameter(t) }, 0.1)")]
     public async Task Members_that_pass_a_temporary_scalar_inside_TorchSharp_are_errors(string line, string site)
     {
         var diagnostics = await Analyze("var t = torch.zeros(3);\n" + line);

@@ -132,6 +132,12 @@ public sealed class NativeScalarAnalyzer : DiagnosticAnalyzer
                 TemporaryScalarMember, syntax.GetLocation(), method.ToDisplayString(),
                 "a TensorScalarOps helper (MulScalar, DivScalar, AddScalar, ...) or a held scalar"));
         }
+        else if (method.ContainingType.ToDisplayString() == "TorchSharp.torch.optim" && method.Name is "Adam" or "AdamW")
+        {
+            context.ReportDiagnostic(Diagnostic.Create(
+                TemporaryScalarMember, syntax.GetLocation(), method.ToDisplayString(),
+                "HeldScalarAdam / HeldScalarAdamW (the same update with every scalar held)"));
+        }
         else if (TemporaryScalarMembers.TryGetValue(key, out var replacement))
         {
             context.ReportDiagnostic(Diagnostic.Create(

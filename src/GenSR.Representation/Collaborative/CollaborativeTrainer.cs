@@ -53,7 +53,7 @@ public sealed class CollaborativeTrainer : IDisposable
         _sampler = new NegativeSampler(graph, Options.NegativeResamplingRounds, _generator, _device);
         if (validation is { EvaluableUserCount: > 0 })
             _evaluator = new FullRankingEvaluator(graph, validation, Options.RecallK, _device, Options.EvaluationBatchSize);
-        _optimizer = optim.Adam(model.parameters(), Options.LearningRate);
+        _optimizer = new HeldScalarAdam(model.parameters(), Options.LearningRate);
     }
 
     /// <summary>The optimisation settings.</summary>

@@ -52,7 +52,7 @@ public sealed class RqVaeQuantizer : IItemQuantizer
         using var model = new RqVae(embeddings.Dimension, Options, k, initGenerator);
         model.to(device);
         using var generator = new Generator(unchecked((ulong)(Options.Seed * 1_000_003L + 1)), device);
-        using var optimizer = optim.Adam(model.parameters(), Options.LearningRate);
+        using var optimizer = new HeldScalarAdam(model.parameters(), Options.LearningRate);
         var points = embeddings.ToTensor(device);
 
         var history = new List<QuantizerEpochStatistics>();

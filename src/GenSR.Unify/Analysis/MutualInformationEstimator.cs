@@ -97,7 +97,7 @@ public static class MutualInformationEstimator
         using var generator = new Generator((ulong)options.Seed);
         var w = new TorchSharp.Modules.Parameter(randn(xs.shape[1], options.CriticDimension, generator: generator).DivScalar(Math.Sqrt(xs.shape[1])));
         var v = new TorchSharp.Modules.Parameter(randn(ys.shape[1], options.CriticDimension, generator: generator).DivScalar(Math.Sqrt(ys.shape[1])));
-        using var optimizer = optim.Adam([w, v], options.LearningRate);
+        using var optimizer = new HeldScalarAdam([w, v], options.LearningRate);
         for (var step = 0; step < options.Steps; step++)
         {
             using var stepScope = NewDisposeScope();

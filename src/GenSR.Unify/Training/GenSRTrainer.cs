@@ -207,7 +207,8 @@ public sealed class GenSRTrainer
         TorchRuntime.Seed(Options.Seed);
         Model.UsePrecision(Options.Precision);
         var trainable = Model.parameters().Where(p => p.requires_grad).ToArray();
-        using var optimizer = optim.AdamW(
+        // TorchSharp's AdamW update with its scalars held during each native call (HeldScalarAdamW).
+        using var optimizer = new HeldScalarAdamW(
         [
             new AdamW.ParamGroup(trainable.Where(p => p.dim() >= 2), Options.LearningRate, 0.9, 0.999, 1e-8, Options.WeightDecay, false, false),
             new AdamW.ParamGroup(trainable.Where(p => p.dim() < 2), Options.LearningRate, 0.9, 0.999, 1e-8, 0.0, false, false),

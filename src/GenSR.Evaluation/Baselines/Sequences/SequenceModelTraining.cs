@@ -31,7 +31,7 @@ internal static class SequenceModelTraining
         var random = TorchRuntime.CreateRandom(context.Seed, stream: 17);
         var order = Enumerable.Range(0, windowCount).ToArray();
         var device = model.parameters().First().device;
-        using var optimizer = optim.Adam(model.parameters(), options.LearningRate, 0.9, options.Beta2, 1e-8, options.WeightDecay);
+        using var optimizer = new HeldScalarAdam(model.parameters(), options.LearningRate, 0.9, options.Beta2, 1e-8, options.WeightDecay);
         Dictionary<string, Tensor>? best = null;
         double? bestScore = null;
         var bestEpoch = 0;
