@@ -72,6 +72,7 @@ public static class EvaluationCommand
             var options = new BenchmarkOptions
             {
                 Protocols = settings.Protocols,
+                Tasks = settings.Tasks,
                 Seeds = Enumerable.Range(0, settings.SeedCount).Select(i => settings.Seed + i).ToArray(),
                 Device = settings.Device,
                 Ranking = new RankingOptions

@@ -1,4 +1,5 @@
 using System.Globalization;
+using GenSR.Core.Data;
 using GenSR.Core.Data.Loaders;
 using GenSR.Core.Metrics;
 using GenSR.Core.Runtime;
@@ -24,6 +25,8 @@ public static class EvaluationCommandLine
 
         evaluation
           --protocol <p>           full, sampled or both (default both)
+          --tasks <t>              recommendation, search or both (default: every task each system serves); a system
+                                   serving none of them is left out with a note
           --negatives <n>          negatives per case of the sampled protocol (default 99)
           --exclude-seen yes|no    full ranking ignores items the user saw before the target (default yes)
           --systems <list>         comma-separated, in report order (default popularity,category-popularity,bm25,sasrec,joint)
@@ -97,6 +100,7 @@ public static class EvaluationCommandLine
                 "--search-fraction" => settings with { SearchFraction = Fraction(arg, Value()) },
                 "--max-history" => settings with { MaxHistory = Integer(arg, Value(), 1, 10_000) },
                 "--protocol" => settings with { Protocols = ParseProtocols(Value()) },
+                "--tasks" => settings with { Tasks = ParseTasks(Value()) },
                 "--negatives" => settings with { Negatives = Integer(arg, Value(), 1, 1_000_000) },
                 "--exclude-seen" => settings with { ExcludeSeen = YesNo(arg, Value()) },
                 "--systems" => settings with { Systems = ParseSystems(Value()) },
@@ -158,6 +162,14 @@ public static class EvaluationCommandLine
         "sampled" => [EvaluationProtocol.Sampled],
         "both" => [EvaluationProtocol.FullRanking, EvaluationProtocol.Sampled],
         _ => throw new CommandLineException($"--protocol: unknown protocol \"{value}\"; expected full, sampled or both."),
+    };
+
+    private static IReadOnlyList<TaskKind>? ParseTasks(string value) => value.Trim().ToLowerInvariant() switch
+    {
+        "recommendation" => [TaskKind.Recommendation],
+        "search" => [TaskKind.Search],
+        "both" => null,
+        _ => throw new CommandLineException($"--tasks: unknown task \"{value}\"; expected recommendation, search or both."),
     };
 
     private static ComputeDevice ParseDevice(string value)

@@ -1,3 +1,4 @@
+using GenSR.Core.Data;
 using GenSR.Core.Data.Loaders;
 using GenSR.Core.Metrics;
 using GenSR.Core.Runtime;
@@ -24,6 +25,9 @@ public sealed record EvaluationSettings
 
     /// <summary>The protocols (<c>--protocol full|sampled|both</c>); default both.</summary>
     public IReadOnlyList<EvaluationProtocol> Protocols { get; init; } = [EvaluationProtocol.FullRanking, EvaluationProtocol.Sampled];
+
+    /// <summary>The tasks to evaluate (<c>--tasks recommendation|search|both</c>); <c>null</c> (default) for every task a system serves.</summary>
+    public IReadOnlyList<TaskKind>? Tasks { get; init; }
 
     /// <summary>The device (<c>--device</c>); default auto.</summary>
     public ComputeDevice Device { get; init; } = ComputeDevice.Auto;

@@ -1,3 +1,4 @@
+using GenSR.Core.Data;
 using GenSR.Core.Data.Splits;
 using GenSR.Core.Metrics;
 using GenSR.Core.Runtime;
@@ -22,6 +23,28 @@ public sealed record BenchmarkOptions
             field = distinct;
         }
     } = [EvaluationProtocol.FullRanking, EvaluationProtocol.Sampled];
+
+    /// <summary>
+    /// The tasks to evaluate, or <c>null</c> (default) for every task each system serves. A system serving none of them is
+    /// left out of the report with a note. Use <c>[TaskKind.Recommendation]</c> for data without queries.
+    /// </summary>
+    /// <exception cref="ArgumentException">The list is empty or holds an undefined value.</exception>
+    public IReadOnlyList<TaskKind>? Tasks
+    {
+        get;
+        init
+        {
+            if (value is null)
+            {
+                field = null;
+                return;
+            }
+            var distinct = value.Distinct().ToArray();
+            if (distinct.Length == 0) throw new ArgumentException("BenchmarkOptions.Tasks must hold at least one task, or be null for every task.", nameof(Tasks));
+            if (distinct.Any(t => !Enum.IsDefined(t))) throw new ArgumentException("BenchmarkOptions.Tasks holds an undefined task.", nameof(Tasks));
+            field = distinct;
+        }
+    }
 
     /// <summary>The seeds; every system is trained and evaluated once per seed. Default one seed, 42.</summary>
     /// <exception cref="ArgumentException">The list is empty or repeats a seed.</exception>

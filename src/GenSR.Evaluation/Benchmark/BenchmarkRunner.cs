@@ -63,9 +63,15 @@ public sealed class BenchmarkRunner
                 name ??= system.Name;
                 if (results.Any(r => r.Name == system.Name))
                     throw new InvalidOperationException($"Two systems are named \"{system.Name}\"; names must be unique in a report.");
-                tasks = ProtocolEvaluator.SupportedTasks(system);
-                if (tasks.Count == 0) throw new InvalidOperationException($"{system.Name} serves no task.");
-                runs.Add(RunOnce(system, split, device, seed, progress, cancellationToken));
+                var served = ProtocolEvaluator.SupportedTasks(system);
+                if (served.Count == 0) throw new InvalidOperationException($"{system.Name} serves no task.");
+                tasks = Options.Tasks is { } requested ? served.Where(requested.Contains).ToArray() : served;
+                if (tasks.Count == 0)
+                {
+                    notes.Add($"{system.Name} is left out: it serves {string.Join(" and ", served)}, and only {string.Join(" and ", Options.Tasks!)} was asked for.");
+                    break;
+                }
+                runs.Add(RunOnce(system, split, device, seed, tasks, progress, cancellationToken));
                 foreach (var protocol in Options.Protocols)
                     if (ProtocolEvaluator.MethodFor(system, protocol) is null)
                         notes.Add($"{system.Name} cannot be evaluated under {EvaluationReport.DescribeProtocol(protocol)}.");
@@ -76,7 +82,7 @@ public sealed class BenchmarkRunner
                     afterEachRun(Report([.. results, new SystemResult(name!, tasks, runs.ToArray())], [.. notes, partialNote]));
                 }
             }
-            results.Add(new SystemResult(name!, tasks, runs));
+            if (runs.Count > 0) results.Add(new SystemResult(name!, tasks, runs));
         }
 
         return Report(results, notes);
@@ -131,7 +137,7 @@ public sealed class BenchmarkRunner
     }
 
     private SystemRun RunOnce(IEvaluatedSystem system, DatasetSplit split, TorchSharp.torch.Device device, long seed,
-                              IProgress<BenchmarkProgress>? progress, CancellationToken cancellationToken)
+                              IReadOnlyList<TaskKind> tasks, IProgress<BenchmarkProgress>? progress, CancellationToken cancellationToken)
     {
         var name = system.Name;
         progress?.Report(new BenchmarkProgress(name, seed, "training"));
@@ -151,7 +157,7 @@ public sealed class BenchmarkRunner
         {
             var method = ProtocolEvaluator.MethodFor(system, protocol);
             if (method is null) continue;
-            var evaluation = ProtocolEvaluator.Evaluate(system, split, split.Test, protocol, Options.Ranking, null, cancellationToken);
+            var evaluation = ProtocolEvaluator.Evaluate(system, split, split.Test, protocol, Options.Ranking, tasks, cancellationToken);
             reports.Add(new EvaluationReport
             {
                 Dataset = split.Dataset.Name,

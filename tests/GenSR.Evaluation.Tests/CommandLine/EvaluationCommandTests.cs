@@ -1,3 +1,4 @@
+using GenSR.Core.Data;
 using GenSR.Core.Metrics;
 using GenSR.Core.Runtime;
 using GenSR.Evaluation.CommandLine;
@@ -18,6 +19,7 @@ public sealed class EvaluationCommandTests
     [Theory]
     [InlineData("--protocol", "fast", "--protocol: unknown protocol \"fast\"; expected full, sampled or both.")]
     [InlineData("--device", "tpu", "--device: unknown device \"tpu\"; expected auto, cpu or cuda.")]
+    [InlineData("--tasks", "ranking", "--tasks: unknown task \"ranking\"; expected recommendation, search or both.")]
     [InlineData("--seeds", "0", "--seeds: expected an integer in [1, 100], got \"0\".")]
     [InlineData("--format", "csv", "--format: unknown format \"csv\"; expected auto, amazon, movielens, jsonl.")]
     [InlineData("--systems", "popularity,gensr9", "--systems: unknown system \"gensr9\"")]
@@ -196,6 +198,11 @@ public sealed class EvaluationCommandTests
         Assert.Equal(["bm25", "popularity"], custom.Systems);
         Assert.Equal(3, custom.SeedCount);
         Assert.Equal(ComputeDevice.Cpu, custom.Device);
+        Assert.Null(custom.Tasks);
+
+        Assert.Equal([TaskKind.Recommendation], EvaluationCommandLine.Parse(["--demo", "--tasks", "recommendation"]).Tasks);
+        Assert.Equal([TaskKind.Search], EvaluationCommandLine.Parse(["--demo", "--tasks=Search"]).Tasks);
+        Assert.Null(EvaluationCommandLine.Parse(["--demo", "--tasks", "both"]).Tasks);
     }
 
     [Fact]

@@ -36,6 +36,36 @@ public sealed class BenchmarkReportTests
     }
 
     [Fact]
+    public void Asking_for_recommendation_only_ranks_no_search_case_and_leaves_out_a_search_only_system_with_a_note()
+    {
+        var data = new BenchmarkDataset(TestDatasets.SmallDemo.Dataset, "from the data");
+        var runner = new BenchmarkRunner(new BenchmarkOptions
+        {
+            Device = ComputeDevice.Cpu, Protocols = [EvaluationProtocol.FullRanking], Tasks = [TaskKind.Recommendation],
+        });
+
+        var report = runner.Run(data, [
+            new SystemDefinition("popularity", "most popular", () => new PopularitySystem()),
+            new SystemDefinition("bm25", "lexical", () => new Bm25System()),
+        ]);
+
+        var popularity = Assert.Single(report.Systems);
+        Assert.Equal("Popularity", popularity.Name);
+        Assert.Equal([TaskKind.Recommendation], popularity.Tasks);
+        var test = Assert.Single(Assert.Single(popularity.Runs).Reports);
+        Assert.Equal([TaskKind.Recommendation], test.Tasks.Select(t => t.Task));
+        Assert.Contains(report.Notes, n => n.StartsWith("BM25 is left out: it serves Search", StringComparison.Ordinal));
+        Assert.DoesNotContain("### Search", BenchmarkReportMarkdown.Render(report), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_task_list_must_not_be_empty()
+    {
+        var e = Assert.Throws<ArgumentException>(() => new BenchmarkOptions { Tasks = [] });
+        Assert.Contains("at least one task", e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void A_partial_report_follows_every_run_but_the_last_and_holds_the_runs_finished_so_far()
     {
         var data = new BenchmarkDataset(TestDatasets.SmallDemo.Dataset, "from the data");
