@@ -7,6 +7,7 @@ using GenSR.Core.Demo;
 using GenSR.Core.Runtime;
 using GenSR.Evaluation.Benchmark;
 using GenSR.Evaluation.Harness;
+using GenSR.Evaluation.Reports;
 
 namespace GenSR.Evaluation.CommandLine;
 
@@ -73,6 +74,7 @@ public static class EvaluationCommand
             {
                 Protocols = settings.Protocols,
                 Tasks = settings.Tasks,
+                Published = settings.PublishedFile is { } published ? PublishedResult.Load(published) : [],
                 Seeds = Enumerable.Range(0, settings.SeedCount).Select(i => settings.Seed + i).ToArray(),
                 Device = settings.Device,
                 Ranking = new RankingOptions
@@ -105,7 +107,7 @@ public static class EvaluationCommand
             error.WriteLine("cancelled.");
             return Cancelled;
         }
-        catch (DatasetFormatException e)
+        catch (Exception e) when (e is DatasetFormatException or InvalidDataException)
         {
             error.WriteLine($"error: {e.Message}");
             return RunFailed;

@@ -27,6 +27,8 @@ public static class EvaluationCommandLine
           --protocol <p>           full, sampled or both (default both)
           --tasks <t>              recommendation, search or both (default: every task each system serves); a system
                                    serving none of them is left out with a note
+          --published <file>       published figures to show beside the measured rows, labelled with their source
+                                   (a gensr-published-results JSON file, e.g. docs/results/published/amazon-beauty.json)
           --negatives <n>          negatives per case of the sampled protocol (default 99)
           --exclude-seen yes|no    full ranking ignores items the user saw before the target (default yes)
           --systems <list>         comma-separated, in report order (default popularity,category-popularity,bm25,sasrec,joint)
@@ -100,6 +102,7 @@ public static class EvaluationCommandLine
                 "--search-fraction" => settings with { SearchFraction = Fraction(arg, Value()) },
                 "--max-history" => settings with { MaxHistory = Integer(arg, Value(), 1, 10_000) },
                 "--protocol" => settings with { Protocols = ParseProtocols(Value()) },
+                "--published" => settings with { PublishedFile = NonEmpty(arg, Value()) },
                 "--tasks" => settings with { Tasks = ParseTasks(Value()) },
                 "--negatives" => settings with { Negatives = Integer(arg, Value(), 1, 1_000_000) },
                 "--exclude-seen" => settings with { ExcludeSeen = YesNo(arg, Value()) },
@@ -134,6 +137,8 @@ public static class EvaluationCommandLine
             throw new CommandLineException("give --data <folder> or --demo.");
         if (settings.DataFolder is not null && settings.Demo)
             throw new CommandLineException("give either --data or --demo, not both.");
+        if (settings.PublishedFile is not null && !File.Exists(settings.PublishedFile))
+            throw new CommandLineException($"--published: the file \"{settings.PublishedFile}\" does not exist.");
         if (settings.DataFolder is not null && !Directory.Exists(settings.DataFolder))
             throw new CommandLineException($"--data: the folder \"{settings.DataFolder}\" does not exist.");
         if (settings.Demo && settings.Format is not null)

@@ -29,6 +29,9 @@ public sealed record EvaluationSettings
     /// <summary>The tasks to evaluate (<c>--tasks recommendation|search|both</c>); <c>null</c> (default) for every task a system serves.</summary>
     public IReadOnlyList<TaskKind>? Tasks { get; init; }
 
+    /// <summary>A published-results file whose rows the report shows beside the measured ones (<c>--published</c>); default none.</summary>
+    public string? PublishedFile { get; init; }
+
     /// <summary>The device (<c>--device</c>); default auto.</summary>
     public ComputeDevice Device { get; init; } = ComputeDevice.Auto;
 

@@ -3,6 +3,7 @@ using GenSR.Core.Data.Splits;
 using GenSR.Core.Metrics;
 using GenSR.Core.Runtime;
 using GenSR.Evaluation.Harness;
+using GenSR.Evaluation.Reports;
 
 namespace GenSR.Evaluation.Benchmark;
 
@@ -45,6 +46,14 @@ public sealed record BenchmarkOptions
             field = distinct;
         }
     }
+
+    /// <summary>Published figures to show beside the measured rows (see <see cref="PublishedResult"/>); default none.</summary>
+    /// <exception cref="ArgumentNullException">The value is <c>null</c>.</exception>
+    public IReadOnlyList<PublishedResult> Published
+    {
+        get;
+        init => field = value?.ToArray() ?? throw new ArgumentNullException(nameof(Published), "BenchmarkOptions.Published must not be null.");
+    } = [];
 
     /// <summary>The seeds; every system is trained and evaluated once per seed. Default one seed, 42.</summary>
     /// <exception cref="ArgumentException">The list is empty or repeats a seed.</exception>

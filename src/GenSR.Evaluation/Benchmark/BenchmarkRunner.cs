@@ -115,6 +115,7 @@ public sealed class BenchmarkRunner
             Systems = results,
             CommandLine = commandLine,
             Notes = notes.Distinct().ToArray(),
+            Published = Options.Published,
         };
     }
 

@@ -60,6 +60,9 @@ public sealed class BenchmarkReport
     /// <summary>Free-text notes for the reader (e.g. dataset warnings, systems without a protocol).</summary>
     public IReadOnlyList<string> Notes { get; init; } = [];
 
+    /// <summary>Published figures shown beside the measured rows, labelled with their source (see <see cref="PublishedResult"/>).</summary>
+    public IReadOnlyList<PublishedResult> Published { get; init; } = [];
+
     /// <summary>When the report was made (UTC).</summary>
     public DateTimeOffset Created { get; init; } = DateTimeOffset.UtcNow;
 
@@ -162,6 +165,8 @@ public sealed class BenchmarkReport
                 ? string.Join("\n", reports.Select(r => r.CommandLine).OfType<string>().Distinct())
                 : null,
             Notes = reports.SelectMany(r => r.Notes).Distinct().ToArray(),
+            Published = reports.SelectMany(r => r.Published)
+                .DistinctBy(p => (p.System, p.Source, p.Protocol, p.Task)).ToArray(),
         };
 
         static void Same(bool same, string what, int index)

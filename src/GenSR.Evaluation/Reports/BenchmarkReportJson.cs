@@ -91,6 +91,7 @@ internal static class BenchmarkReportJson
             }).ToArray()),
             ["notes"] = new JsonArray(report.Notes.Select(n => (JsonNode?)JsonValue.Create(n)).ToArray()),
             ["systems"] = systems,
+            ["published"] = new JsonArray(report.Published.Select(p => (JsonNode)p.ToJson()).ToArray()),
         };
     }
 
@@ -156,6 +157,10 @@ internal static class BenchmarkReportJson
             Systems = systems,
             CommandLine = OptionalString(root, "commandLine", source),
             Notes = Array(root, "notes", source).Select((x, i) => Value<string>(x, $"{source}, notes[{i}]", "a string")).ToArray(),
+            // Optional: reports written before published rows existed have none.
+            Published = root["published"] is null
+                ? []
+                : Array(root, "published", source).Select((p, i) => PublishedResult.FromJson(p, $"{source}, published[{i}]")).ToArray(),
             Created = DateTimeOffset.TryParse(created, CultureInfo.InvariantCulture, DateTimeStyles.RoundtripKind, out var c)
                 ? c
                 : throw new InvalidDataException($"{source}: \"created\" must be an ISO 8601 time, got \"{created}\"."),

@@ -44,6 +44,7 @@ internal static class BenchmarkReportMarkdown
                     .Select(system => (system.Name, Values: columns.Select(c => system.Summarize(protocol, task, c)).ToArray()))
                     .Where(row => row.Values.Any(v => v is not null))
                     .ToArray();
+                var published = report.Published.Where(p => p.Protocol == protocol && p.Task == task).ToArray();
                 if (rows.Length == 0) continue;
                 sb.AppendLine(Invariant($"### {task} ({report.TestCases:N0} test cases)"));
                 sb.AppendLine();
@@ -68,7 +69,20 @@ internal static class BenchmarkReportMarkdown
                     }
                     sb.AppendLine();
                 }
+                // Published rows: the papers' own figures, never rerun and never marked best.
+                foreach (var p in published)
+                {
+                    sb.Append("| ").Append(p.System).Append(" (published: ").Append(p.Source).Append(") |");
+                    foreach (var c in columns)
+                        sb.Append(' ').Append(p.Metrics.TryGetValue(c, out var x) ? x.ToString("F4", CultureInfo.InvariantCulture) : "–").Append(" |");
+                    sb.AppendLine();
+                }
                 sb.AppendLine();
+                if (published.Length > 0)
+                {
+                    sb.AppendLine("Rows marked *published* are the cited papers' figures for the same data and protocol, copied as published (not rerun here); bold marks the best measured row.");
+                    sb.AppendLine();
+                }
             }
         }
 
