@@ -77,6 +77,13 @@ public static class SystemRegistry
                 x => x with { Pipeline = x.Pipeline with { IdentifierSource = IdentifierSource.Semantic } }),
             GenSR(settings, "gensr-codebook-init", "GenSR, identifier embeddings from codebooks", "identifier-token embeddings start from the quantiser's codebook vectors",
                 x => x with { Pipeline = x.Pipeline with { InitializeIdentifierEmbeddings = true } }),
+            GenSR(settings, "tiger", "TIGER (library parts)",
+                "TIGER from the library's parts: RQ-VAE identifiers of the item text vectors (use --item-encoder minilm), 4 + 4 T5, 20-item prompt, next-item generation only, beam search",
+                x => x with
+                {
+                    Pipeline = GenSRPipelineOptions.Tiger(x.Pipeline) with { PromptHistoryItems = Math.Min(20, settings.MaxHistory) },
+                    Training = GenSRTrainingOptions.Tiger(x.Training),
+                }),
             GenSR(settings, "gensr-ids-collaborative", "GenSR, collaborative identifiers", "identifiers quantised from the LightGCN vectors only",
                 x => x with { Pipeline = x.Pipeline with { IdentifierSource = IdentifierSource.Collaborative } }),
         ];

@@ -47,7 +47,8 @@ public sealed record BenchmarkOptions
         }
     }
 
-    /// <summary>Published figures to show beside the measured rows (see <see cref="PublishedResult"/>); default none.</summary>
+    /// <summary>Published figures to show beside the measured rows (see <see cref="PublishedResult"/>); only those of the
+    /// evaluated dataset appear, the others are named in a note. Default none.</summary>
     /// <exception cref="ArgumentNullException">The value is <c>null</c>.</exception>
     public IReadOnlyList<PublishedResult> Published
     {

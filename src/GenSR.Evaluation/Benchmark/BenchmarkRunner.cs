@@ -49,6 +49,8 @@ public sealed class BenchmarkRunner
 
         var results = new List<SystemResult>();
         var notes = new List<string>();
+        foreach (var group in Options.Published.Where(p => !SameDataset(p, data)).GroupBy(p => p.Dataset))
+            notes.Add($"{group.Count()} published row(s) for {group.Key} are not shown: this report is on {data.Dataset.Name}.");
         var totalRuns = systems.Count * Options.Seeds.Count;
         var finishedRuns = 0;
         foreach (var definition in systems)
@@ -115,9 +117,12 @@ public sealed class BenchmarkRunner
             Systems = results,
             CommandLine = commandLine,
             Notes = notes.Distinct().ToArray(),
-            Published = Options.Published,
+            Published = Options.Published.Where(p => SameDataset(p, data)).ToArray(),
         };
     }
+
+    private static bool SameDataset(PublishedResult result, BenchmarkDataset data) =>
+        string.Equals(result.Dataset, data.Dataset.Name, StringComparison.OrdinalIgnoreCase);
 
     /// <summary>Fails before any training when some test case cannot get the sampled protocol's negatives.</summary>
     private void CheckSampledCandidatesSuffice(DatasetSplit split)

@@ -10,18 +10,20 @@ namespace GenSR.Evaluation.Reports;
 /// A figure from a paper, shown in a report beside the measured rows and labelled as published with its source; never
 /// rerun, never bolded as best.
 /// </summary>
+/// <param name="Dataset">The dataset the figures are for, as the loader names it (e.g. <c>Beauty</c> for
+/// <c>Beauty.inter.json</c>); a report shows only the rows of its own dataset.</param>
 /// <param name="System">The method as the paper names it, e.g. <c>TIGER</c>.</param>
 /// <param name="Source">Where the numbers come from, e.g. <c>Rajput et al., NeurIPS 2023, Table 1</c>.</param>
 /// <param name="Protocol">The protocol the paper used (it must match the report's for the row to appear).</param>
 /// <param name="Task">The task.</param>
 /// <param name="Metrics">Metric name (<c>Recall@10</c>, <c>NDCG@10</c>, ...) → value; metrics the paper does not give are absent.</param>
-public sealed record PublishedResult(string System, string Source, EvaluationProtocol Protocol, TaskKind Task,
+public sealed record PublishedResult(string Dataset, string System, string Source, EvaluationProtocol Protocol, TaskKind Task,
                                      IReadOnlyDictionary<string, double> Metrics)
 {
     private const string FormatName = "gensr-published-results";
 
     /// <summary>Reads a published-results file: <c>{"format": "gensr-published-results", "version": 1, "results": [...]}</c>,
-    /// each result <c>{"system", "source", "protocol": "FullRanking"|"Sampled", "task": "Recommendation"|"Search", "metrics": {name: value}}</c>.</summary>
+    /// each result <c>{"dataset", "system", "source", "protocol": "FullRanking"|"Sampled", "task": "Recommendation"|"Search", "metrics": {name: value}}</c>.</summary>
     /// <param name="path">The file.</param>
     /// <returns>The results in file order.</returns>
     /// <exception cref="InvalidDataException">The file is not such a file; the message names the file, the result and what was expected.</exception>
@@ -56,6 +58,7 @@ public sealed record PublishedResult(string System, string Source, EvaluationPro
         foreach (var (name, value) in Metrics) metrics[name] = value;
         return new JsonObject
         {
+            ["dataset"] = Dataset,
             ["system"] = System,
             ["source"] = Source,
             ["protocol"] = Protocol.ToString(),
@@ -67,6 +70,7 @@ public sealed record PublishedResult(string System, string Source, EvaluationPro
     internal static PublishedResult FromJson(JsonNode? node, string at)
     {
         if (node is not JsonObject o) throw new InvalidDataException($"{at}: expected an object.");
+        var dataset = Text(o, "dataset", at);
         var system = Text(o, "system", at);
         var source = Text(o, "source", at);
         var protocol = Choice<EvaluationProtocol>(o, "protocol", at);
@@ -81,7 +85,7 @@ public sealed record PublishedResult(string System, string Source, EvaluationPro
                 throw new InvalidDataException($"{at}: metric \"{name}\" must be a number in [0, 1].");
             metrics[name] = x;
         }
-        return new PublishedResult(system, source, protocol, task, metrics);
+        return new PublishedResult(dataset, system, source, protocol, task, metrics);
     }
 
     // Recall@K, NDCG@K or MRR@K with K ≥ 1, as TaskMetrics.NameOf writes them.

@@ -81,17 +81,22 @@ public static class GenSRPipeline
 
         // 3. Identifiers.
         var quantizer = ResidualKMeansQuantizer.Create(options.Quantizer with { Device = representationDevice, Seed = options.Seed });
+        IItemQuantizer chosen = options.RqVae is { } rqVae
+            ? RqVaeQuantizer.Create(rqVae with { Device = representationDevice, Seed = options.Seed })
+            : quantizer;
         var quantization = options.IdentifierSource switch
         {
-            IdentifierSource.Semantic => quantizer.Quantize(semantic, cancellationToken: cancellationToken),
-            IdentifierSource.Collaborative => quantizer.Quantize(collaborative.ItemEmbeddings, cancellationToken: cancellationToken),
-            IdentifierSource.Fused => quantizer.Quantize(ItemEmbeddings.Fuse(collaborative.ItemEmbeddings, semantic), cancellationToken: cancellationToken),
+            IdentifierSource.Semantic => chosen.Quantize(semantic, cancellationToken: cancellationToken),
+            IdentifierSource.Collaborative => chosen.Quantize(collaborative.ItemEmbeddings, cancellationToken: cancellationToken),
+            IdentifierSource.Fused => chosen.Quantize(ItemEmbeddings.Fuse(collaborative.ItemEmbeddings, semantic), cancellationToken: cancellationToken),
+            IdentifierSource.TextFirst when options.RqVae is not null =>
+                throw new ArgumentException("Text-first identifiers are made by residual k-means; leave GenSRPipelineOptions.RqVae null for them.", nameof(options)),
             IdentifierSource.TextFirst => quantizer.QuantizeTextFirst(semantic, collaborative.ItemEmbeddings, cancellationToken: cancellationToken),
             _ => throw new ArgumentOutOfRangeException(nameof(options), options.IdentifierSource, "Unknown identifier source."),
         };
         var identifiers = quantization.Identifiers;
         progress?.Report(new GenSRPipelineProgress("identifiers",
-            $"{options.IdentifierSource} identifiers: levels [{string.Join(" × ", identifiers.LevelSizes)}], raw collision rate {quantization.RawCollisions}"));
+            $"{options.IdentifierSource} identifiers ({(options.RqVae is null ? "residual k-means" : "RQ-VAE")}): levels [{string.Join(" × ", identifiers.LevelSizes)}], raw collision rate {quantization.RawCollisions}"));
         elapsed["identifiers"] = clock.Elapsed;
         clock.Restart();
 
@@ -158,7 +163,9 @@ public static class GenSRPipeline
                                             options.QueryEncoder);
         elapsed["model"] = clock.Elapsed;
         progress?.Report(new GenSRPipelineProgress("model", $"{model.parameters().Sum(p => p.numel()):N0} parameters on {device}"));
-        var newItems = options.IdentifierSource == IdentifierSource.TextFirst
+        // Text-first and RQ-VAE identifiers cannot place a new item: the first mixes two spaces, the second's codebooks are
+        // in the encoder's latent space.
+        var newItems = options.IdentifierSource == IdentifierSource.TextFirst || options.RqVae is not null
             ? null
             : new NewItemIndex(options.IdentifierSource, quantization.Codebooks, semantic.Vectors, (ISemanticEncoder?)fittedLsa ?? options.ItemEncoder,
                                fittedLsa is null ? semantic.Label : "lsa", fittedLsa is null ? options.ItemEncoderFields : ItemTextFields.Default, ownsEncoder: fittedLsa is not null,

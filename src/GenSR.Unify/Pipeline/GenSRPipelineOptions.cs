@@ -52,6 +52,14 @@ public sealed record GenSRPipelineOptions
     /// 500-item catalogue gets 15 codes per level): small codebooks keep the identifier tree learnable.</summary>
     public ResidualKMeansOptions Quantizer { get; init => field = value ?? throw new ArgumentNullException(nameof(Quantizer)); } = new() { MinItemsPerCode = 32 };
 
+    /// <summary>
+    /// RQ-VAE options (TIGER's quantiser: an MLP encoder, residual codebooks trained with straight-through gradients, an
+    /// MLP decoder), or null (default) for residual k-means with <see cref="Quantizer"/>. Not with
+    /// <see cref="IdentifierSource.TextFirst"/>. A model with RQ-VAE identifiers cannot add items after training (the
+    /// codebooks live in the encoder's latent space), so <see cref="GenSRPrepared.NewItems"/> is null.
+    /// </summary>
+    public RqVaeOptions? RqVae { get; init; }
+
     /// <summary>Width of the backbone (d_model; heads of 32). Default 128; a multiple of 32.</summary>
     public int ModelDimension { get; init => field = value is >= 32 and <= 4096 && value % 32 == 0 ? value : throw new ArgumentOutOfRangeException(nameof(ModelDimension), value, "GenSRPipelineOptions.ModelDimension must be a multiple of 32 in [32, 4096]."); } = 128;
 
@@ -75,6 +83,31 @@ public sealed record GenSRPipelineOptions
     {
         ArgumentNullException.ThrowIfNull(options);
         return options with { ModelDimension = 128, Layers = 4, FeedForwardDimension = 1024, Heads = 6, HeadDimension = 64, Dropout = 0.1 };
+    }
+
+    /// <summary>
+    /// TIGER (Rajput et al., NeurIPS 2023) from the library's parts: semantic identifiers from the item text vectors
+    /// (<see cref="ItemEncoder"/>: give the pretrained sentence encoder; LSA otherwise), quantised by RQ-VAE with 3 levels
+    /// of up to 256 codes and a fourth level appended for collisions (§3.1); TIGER's backbone
+    /// (<see cref="TigerSizedBackbone"/>); the 20 most recent items in the prompt (§4.1); no collaborative or semantic
+    /// history view and no dense head, so the model is a plain sequence-to-sequence recommender over identifiers. Train
+    /// it with <see cref="Training.GenSRTrainingOptions.Tiger"/>. The rest of <paramref name="options"/> (device, seed,
+    /// encoders) is kept.
+    /// </summary>
+    /// <param name="options">The options to start from.</param>
+    /// <returns>The TIGER configuration.</returns>
+    public static GenSRPipelineOptions Tiger(GenSRPipelineOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        return TigerSizedBackbone(options) with
+        {
+            IdentifierSource = IdentifierSource.Semantic,
+            RqVae = new RqVaeOptions { Levels = 3, CodebookSize = 256, Collisions = CollisionStrategy.AppendLevel, Seed = options.Seed },
+            PromptHistoryItems = 20,
+            UseCollaborativeView = false,
+            UseSemanticView = false,
+            DenseDimension = 0,
+        };
     }
 
     /// <summary>Dropout of the backbone and the two history encoders. Default 0.1; in [0, 1).</summary>

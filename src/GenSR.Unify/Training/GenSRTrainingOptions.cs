@@ -13,6 +13,29 @@ namespace GenSR.Unify.Training;
 public sealed record GenSRTrainingOptions
 {
     /// <summary>
+    /// TIGER's training from the library's parts: next-item generation only (no search, indexing, pointwise or dense rows,
+    /// no contrastive loss between views, which a TIGER configuration does not have), warm-up then inverse-square-root
+    /// decay as in TIGER (Rajput et al., NeurIPS 2023, §4.1). Learning rate, batch size and budgets are kept from
+    /// <paramref name="options"/>: TIGER's own (Adagrad, 0.01, batch 256, 200k steps) suit a GPU budget, not this
+    /// optimiser's defaults.
+    /// </summary>
+    /// <param name="options">The options to start from.</param>
+    /// <returns>The TIGER training options.</returns>
+    public static GenSRTrainingOptions Tiger(GenSRTrainingOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        return options with
+        {
+            Tasks = [TaskKind.Recommendation],
+            IndexingFraction = 0,
+            PointwiseFraction = 0,
+            DenseWeight = 0,
+            ContrastiveWeight = 0,
+            Schedule = LearningRateSchedule.InverseSquareRoot,
+        };
+    }
+
+    /// <summary>
     /// Most passes over the training rows. Default 100; 1 … 10,000. It is a cap, not a schedule length: training normally
     /// ends by early stopping (<see cref="Patience"/>) or a budget (<see cref="MaxSteps"/>, <see cref="MaxDuration"/>),
     /// and only <see cref="LearningRateSchedule.Linear"/> decays over it.

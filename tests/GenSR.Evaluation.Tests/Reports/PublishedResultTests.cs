@@ -11,9 +11,9 @@ public sealed class PublishedResultTests
 {
     private const string File = """
         {"format": "gensr-published-results", "version": 1, "results": [
-          {"system": "TIGER", "source": "Paper A, Table 1", "protocol": "FullRanking", "task": "Recommendation",
+          {"dataset": "demo", "system": "TIGER", "source": "Paper A, Table 1", "protocol": "FullRanking", "task": "Recommendation",
            "metrics": {"Recall@10": 0.9999, "NDCG@10": 0.0384}},
-          {"system": "Other", "source": "Paper B", "protocol": "Sampled", "task": "Recommendation", "metrics": {"NDCG@10": 0.5}}
+          {"dataset": "Demo", "system": "Other", "source": "Paper B", "protocol": "Sampled", "task": "Recommendation", "metrics": {"NDCG@10": 0.5}}
         ]}
         """;
 
@@ -37,6 +37,23 @@ public sealed class PublishedResultTests
         Assert.Equal(["TIGER", "Other"], merged.Published.Select(p => p.System));
     }
 
+    [Fact]
+    public void Rows_of_another_dataset_are_not_shown_and_a_note_says_so()
+    {
+        var beauty = PublishedResult.Load(Path.Combine(RepositoryRoot(), "docs", "results", "published", "amazon-beauty.json"));
+        var runner = new BenchmarkRunner(new BenchmarkOptions
+        {
+            Device = ComputeDevice.Cpu, Protocols = [EvaluationProtocol.FullRanking], Tasks = [TaskKind.Recommendation], Published = beauty,
+        });
+
+        var report = runner.Run(new BenchmarkDataset(TestDatasets.SmallDemo.Dataset, "from the data"),
+                                [new SystemDefinition("popularity", "", () => new PopularitySystem())]);
+
+        Assert.Empty(report.Published);
+        Assert.Contains("4 published row(s) for Beauty are not shown: this report is on demo.", report.Notes);
+        Assert.DoesNotContain("(published:", report.ToMarkdown());
+    }
+
     private static BenchmarkReport Run(long seed)
     {
         var runner = new BenchmarkRunner(new BenchmarkOptions
@@ -51,13 +68,13 @@ public sealed class PublishedResultTests
     [Theory]
     [InlineData("""{"format": "x", "version": 1, "results": []}""", "published.json: expected a JSON object with \"format\": \"gensr-published-results\".")]
     [InlineData("""{"format": "gensr-published-results", "version": 2, "results": []}""", "published.json: expected \"version\": 1.")]
-    [InlineData("""{"format": "gensr-published-results", "version": 1, "results": [{"system": "T", "source": "S", "protocol": "Full", "task": "Recommendation", "metrics": {"NDCG@10": 0.1}}]}""",
+    [InlineData("""{"format": "gensr-published-results", "version": 1, "results": [{"dataset": "demo", "system": "T", "source": "S", "protocol": "Full", "task": "Recommendation", "metrics": {"NDCG@10": 0.1}}]}""",
                 "published.json, results[0]: \"protocol\" is \"Full\"; expected one of FullRanking, Sampled.")]
-    [InlineData("""{"format": "gensr-published-results", "version": 1, "results": [{"system": "T", "source": "S", "protocol": "Sampled", "task": "Recommendation", "metrics": {"HR@10": 0.1}}]}""",
+    [InlineData("""{"format": "gensr-published-results", "version": 1, "results": [{"dataset": "demo", "system": "T", "source": "S", "protocol": "Sampled", "task": "Recommendation", "metrics": {"HR@10": 0.1}}]}""",
                 "published.json, results[0]: \"HR@10\" is not a metric name; expected Recall@K, NDCG@K or MRR@K.")]
-    [InlineData("""{"format": "gensr-published-results", "version": 1, "results": [{"system": "T", "source": "S", "protocol": "Sampled", "task": "Recommendation", "metrics": {"NDCG@10": 3.84}}]}""",
+    [InlineData("""{"format": "gensr-published-results", "version": 1, "results": [{"dataset": "demo", "system": "T", "source": "S", "protocol": "Sampled", "task": "Recommendation", "metrics": {"NDCG@10": 3.84}}]}""",
                 "published.json, results[0]: metric \"NDCG@10\" must be a number in [0, 1].")]
-    [InlineData("""{"format": "gensr-published-results", "version": 1, "results": [{"system": "", "source": "S", "protocol": "Sampled", "task": "Search", "metrics": {"NDCG@10": 0.1}}]}""",
+    [InlineData("""{"format": "gensr-published-results", "version": 1, "results": [{"dataset": "demo", "system": "", "source": "S", "protocol": "Sampled", "task": "Search", "metrics": {"NDCG@10": 0.1}}]}""",
                 "published.json, results[0]: \"system\" must be a non-empty string.")]
     public void A_bad_file_is_refused_naming_the_file_the_result_and_what_was_expected(string json, string message)
     {
