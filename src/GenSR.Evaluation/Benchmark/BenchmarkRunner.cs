@@ -49,6 +49,10 @@ public sealed class BenchmarkRunner
 
         var results = new List<SystemResult>();
         var notes = new List<string>();
+        var withoutQuery = split.Test.Count(c => !c.HasQuery);
+        if (withoutQuery > 0)
+            notes.Add(string.Create(CultureInfo.InvariantCulture,
+                $"{withoutQuery} test case(s) have a target item without any words, so no query: they are evaluated in recommendation only."));
         foreach (var group in Options.Published.Where(p => !SameDataset(p, data)).GroupBy(p => p.Dataset))
             notes.Add($"{group.Count()} published row(s) for {group.Key} are not shown: this report is on {data.Dataset.Name}.");
         var totalRuns = systems.Count * Options.Seeds.Count;

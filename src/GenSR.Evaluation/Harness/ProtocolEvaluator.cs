@@ -87,12 +87,17 @@ public static class ProtocolEvaluator
         var accumulator = new MetricsAccumulator(options.Cutoffs);
         var catalogSize = split.Dataset.Catalog.Count;
         var sampler = new SampledCandidates(catalogSize, options.Sampled);
+        var evaluated = new List<TaskKind>();
         foreach (var task in tasks)
         {
-            for (var start = 0; start < cases.Count; start += options.BatchSize)
+            // A case whose target item has no words has no query: it is a recommendation case only.
+            var taskCases = task == TaskKind.Search && cases.Any(c => !c.HasQuery) ? cases.Where(c => c.HasQuery).ToArray() : cases;
+            if (taskCases.Count == 0) continue;
+            evaluated.Add(task);
+            for (var start = 0; start < taskCases.Count; start += options.BatchSize)
             {
                 cancellationToken.ThrowIfCancellationRequested();
-                var batch = Slice(cases, start, Math.Min(options.BatchSize, cases.Count - start));
+                var batch = Slice(taskCases, start, Math.Min(options.BatchSize, taskCases.Count - start));
                 var ranks = method switch
                 {
                     RankingMethod.CatalogueScores => RankByCatalogueScores((ICatalogueScorer)system, split, task, batch, options),
@@ -102,7 +107,7 @@ public static class ProtocolEvaluator
                 accumulator.Add(task, ranks);
             }
         }
-        var metrics = tasks.Select(accumulator.Compute).ToArray();
+        var metrics = evaluated.Select(accumulator.Compute).ToArray();
         return new ProtocolEvaluation(protocol, method, metrics, options.Describe(protocol, catalogSize), clock.Elapsed);
     }
 

@@ -391,7 +391,10 @@ public sealed class GenSRTrainer
         var acc = new MetricsAccumulator();
         foreach (var task in Options.Tasks)
         {
-            acc.Add(task, GenSREvaluator.RankFull(inference, cases, task, Options.ValidationBeams, 64, excludeSeen: true, split: split, cancellationToken: cancellationToken));
+            // Search leaves out cases without a query (a target item without any words).
+            var taskCases = task == TaskKind.Search ? cases.Where(c => c.HasQuery).ToArray() : cases;
+            if (taskCases.Count == 0) continue;
+            acc.Add(task, GenSREvaluator.RankFull(inference, taskCases, task, Options.ValidationBeams, 64, excludeSeen: true, split: split, cancellationToken: cancellationToken));
             result[task.ToString()] = acc.Compute(task).Get(RankingMetric.Ndcg, 10);
         }
 

@@ -15,6 +15,23 @@ public sealed class ProtocolEvaluatorTests
         Items, [0, 1, 2, 3, 4], [10, 11, 12], [20, 21, 22, 23], [30, 31, 32, 33, 34, 35], [40, 41]);
 
     [Fact]
+    public void A_target_item_without_any_words_is_a_recommendation_case_only_and_search_ranks_the_others()
+    {
+        // Item 4 has no title, brand, description or category: the first user's test target (4) has no query.
+        var catalog = new ItemCatalog(TestDatasets.Catalogue(Items).Select(i => i.Id == 4 ? i with { Title = "", Categories = [] } : i));
+        var split = LeaveOneOutSplit.Create(TestDatasets.WithHistories(catalog, [0, 1, 2, 3, 4], [10, 11, 12], [20, 21, 22, 23]));
+        Assert.Equal([false, true, true], split.Test.Select(c => c.HasQuery));
+        var oracle = new FunctionScorer("oracle", Items, (c, i) => i == c.TargetItemId ? 1 : 0);
+
+        var result = ProtocolEvaluator.Evaluate(oracle, split, split.Test, EvaluationProtocol.FullRanking, new RankingOptions());
+
+        Assert.Equal(5, oracle.CasesSeen.Count); // three cases for recommendation, two for search
+        Assert.Single(oracle.CasesSeen, c => c.UserId == 0);
+        Assert.Equal(1.0, result.Tasks.Single(t => t.Task == TaskKind.Search)["NDCG@10"]);
+        Assert.Equal(1.0, result.Tasks.Single(t => t.Task == TaskKind.Recommendation)["NDCG@10"]);
+    }
+
+    [Fact]
     public void Each_capability_maps_to_the_protocols_it_can_serve()
     {
         var scorer = new FunctionScorer("scores", Items, (_, i) => i);
