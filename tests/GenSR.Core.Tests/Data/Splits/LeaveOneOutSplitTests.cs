@@ -16,14 +16,16 @@ public sealed class LeaveOneOutSplitTests
         new("t", new ItemCatalog(Items), histories.Select((_, u) => new User(u, $"u{u}")).ToArray(), histories);
 
     [Fact]
-    public void A_target_item_without_any_text_is_named_when_the_split_is_made()
+    public void A_target_item_without_any_text_makes_a_case_without_a_query_for_recommendation_only()
     {
         Item[] items = [.. Items, new(3, "blank", "", "", "", [])];
         var dataset = new SrDataset("t", new ItemCatalog(items), [new User(0, "u0")],
             [[SrEvent.Recommendation(0, 0, 1), SrEvent.Recommendation(0, 1, 2), SrEvent.Recommendation(0, 3, 3)]]);
-        var e = Assert.Throws<InvalidDataException>(() => LeaveOneOutSplit.Create(dataset));
-        Assert.Contains("key \"blank\"", e.Message);
-        Assert.Contains("test target", e.Message);
+        var test = Assert.Single(LeaveOneOutSplit.Create(dataset).Test);
+        Assert.Equal(3, test.TargetItemId);
+        Assert.False(test.HasQuery);
+        Assert.Equal("", test.Query);
+        Assert.True(Assert.Single(LeaveOneOutSplit.Create(dataset).Validation).HasQuery);
         // As a history item it is harmless.
         var fine = new SrDataset("t", new ItemCatalog(items), [new User(0, "u0")],
             [[SrEvent.Recommendation(0, 3, 1), SrEvent.Recommendation(0, 1, 2), SrEvent.Recommendation(0, 0, 3)]]);
