@@ -70,6 +70,7 @@ public static class EvaluationCommand
                 : settings.Format is { } format
                     ? DatasetLoader.Load(settings.DataFolder!, format, cancellationToken)
                     : DatasetLoader.Load(settings.DataFolder!, cancellationToken);
+            if (settings.MaxUsers is { } maxUsers && maxUsers < dataset.Users.Count) dataset = SampleUsers(dataset, maxUsers);
             var options = new BenchmarkOptions
             {
                 Protocols = settings.Protocols,
@@ -206,5 +207,19 @@ public static class EvaluationCommand
             }
             output.WriteLine($"[{value.System} seed {value.Seed}] {value.Message}");
         }
+    }
+
+    /// <summary>
+    /// A seeded sample of <paramref name="count"/> users with their whole histories and the whole catalogue, named as a
+    /// sample so that no report passes it off as the full dataset.
+    /// </summary>
+    private static SrDataset SampleUsers(SrDataset dataset, int count)
+    {
+        var random = new Random(42);
+        var chosen = Enumerable.Range(0, dataset.Users.Count).OrderBy(_ => random.Next()).Take(count).Order().ToArray();
+        var users = chosen.Select((u, i) => new User(i, dataset.Users[u].Key)).ToArray();
+        var histories = chosen.Select((u, i) => (IReadOnlyList<SrEvent>)dataset.Histories[u].Select(e => e with { UserId = i }).ToArray()).ToArray();
+        var name = string.Create(CultureInfo.InvariantCulture, $"{dataset.Name} (sample of {count:N0} of {dataset.Users.Count:N0} users, seed 42)");
+        return new SrDataset(name, dataset.Catalog, users, histories, dataset.Warnings);
     }
 }

@@ -27,6 +27,8 @@ public static class EvaluationCommandLine
           --protocol <p>           full, sampled or both (default both)
           --tasks <t>              recommendation, search or both (default: every task each system serves); a system
                                    serving none of them is left out with a note
+          --max-users <n>          a seeded sample of n users (seed 42) with their whole histories, for a quick run on a
+                                   large dataset; the report names the sample (published rows are then not shown)
           --published <file>       published figures to show beside the measured rows, labelled with their source
                                    (a gensr-published-results JSON file, e.g. docs/results/published/amazon-beauty.json)
           --negatives <n>          negatives per case of the sampled protocol (default 99)
@@ -102,6 +104,7 @@ public static class EvaluationCommandLine
                 "--search-fraction" => settings with { SearchFraction = Fraction(arg, Value()) },
                 "--max-history" => settings with { MaxHistory = Integer(arg, Value(), 1, 10_000) },
                 "--protocol" => settings with { Protocols = ParseProtocols(Value()) },
+                "--max-users" => settings with { MaxUsers = Integer(arg, Value(), 1, int.MaxValue) },
                 "--published" => settings with { PublishedFile = NonEmpty(arg, Value()) },
                 "--tasks" => settings with { Tasks = ParseTasks(Value()) },
                 "--negatives" => settings with { Negatives = Integer(arg, Value(), 1, 1_000_000) },

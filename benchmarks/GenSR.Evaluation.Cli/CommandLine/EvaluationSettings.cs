@@ -32,6 +32,9 @@ public sealed record EvaluationSettings
     /// <summary>A published-results file whose rows the report shows beside the measured ones (<c>--published</c>); default none.</summary>
     public string? PublishedFile { get; init; }
 
+    /// <summary>Evaluate a seeded sample of this many users (<c>--max-users</c>; seed 42); <c>null</c> (default) for all.</summary>
+    public int? MaxUsers { get; init; }
+
     /// <summary>The device (<c>--device</c>); default auto.</summary>
     public ComputeDevice Device { get; init; } = ComputeDevice.Auto;
 

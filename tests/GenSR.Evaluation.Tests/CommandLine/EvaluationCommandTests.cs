@@ -19,6 +19,7 @@ public sealed class EvaluationCommandTests
     [Theory]
     [InlineData("--protocol", "fast", "--protocol: unknown protocol \"fast\"; expected full, sampled or both.")]
     [InlineData("--device", "tpu", "--device: unknown device \"tpu\"; expected auto, cpu or cuda.")]
+    [InlineData("--max-users", "0", "--max-users: expected an integer in [1, 2147483647], got \"0\".")]
     [InlineData("--tasks", "ranking", "--tasks: unknown task \"ranking\"; expected recommendation, search or both.")]
     [InlineData("--seeds", "0", "--seeds: expected an integer in [1, 100], got \"0\".")]
     [InlineData("--format", "csv", "--format: unknown format \"csv\"; expected auto, amazon, movielens, jsonl.")]
@@ -227,6 +228,35 @@ public sealed class EvaluationCommandTests
         finally
         {
             if (Directory.Exists(folder)) Directory.Delete(folder, recursive: true);
+        }
+    }
+
+    [Fact]
+    public void A_user_sample_is_evaluated_and_named_as_a_sample_so_published_rows_of_the_full_data_stay_out()
+    {
+        var root = Directory.CreateTempSubdirectory("gensr-sample-");
+        try
+        {
+            var published = Path.Combine(root.FullName, "published.json");
+            File.WriteAllText(published, """
+                {"format": "gensr-published-results", "version": 1, "results": [{"dataset": "demo", "system": "Paper", "source": "S",
+                 "protocol": "FullRanking", "task": "Recommendation", "metrics": {"NDCG@10": 0.5}}]}
+                """);
+            var folder = Path.Combine(root.FullName, "out");
+
+            var (code, _, error) = Run("--demo", "--demo-users", "200", "--demo-items", "100", "--max-users", "50", "--systems", "popularity",
+                                       "--protocol", "full", "--tasks", "recommendation", "--published", published, "--out", folder);
+
+            Assert.True(code == EvaluationCommand.Success, error);
+            var report = BenchmarkReport.Load(Path.Combine(folder, BenchmarkReport.JsonFileName));
+            Assert.Equal("demo (sample of 50 of 200 users, seed 42)", report.Dataset);
+            Assert.Equal(50, report.Statistics.Users);
+            Assert.Empty(report.Published);
+            Assert.Contains(report.Notes, n => n.StartsWith("1 published row(s) for demo are not shown", StringComparison.Ordinal));
+        }
+        finally
+        {
+            root.Delete(recursive: true);
         }
     }
 
