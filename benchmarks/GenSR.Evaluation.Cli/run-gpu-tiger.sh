@@ -5,23 +5,12 @@
 # Prepare from the repository root on the development machine:
 #   ../shared/gpu/pack.sh benchmarks/GenSR.Evaluation.Cli/GenSR.Evaluation.Cli.csproj
 #   mkdir -p .gpu/data && cp -r ../shared/datasets/amazon-beauty .gpu/data/   # transient, git-ignored; never committed
-#   cp benchmarks/GenSR.Evaluation.Cli/run-gpu-tiger.sh .gpu/
+#   cp benchmarks/GenSR.Evaluation.Cli/run-gpu-tiger.sh benchmarks/GenSR.Evaluation.Cli/gpu-run-common.sh .gpu/
 # then on the GPU machine, from the repository root: bash .gpu/run-gpu-tiger.sh
 # GENSR_TIGER_MINUTES (default 3) is TIGER's training budget, GENSR_GENSR_MINUTES (default 1.5) GenSR's.
 set -uo pipefail
-out=${OUT:-$PWD/gpu-tiger}
-mkdir -p "$out/reports"
-log="$out/log.txt"
-{ nvidia-smi -L; date; } >> "$log" 2>&1
-# LightGCN and the quantizers on the CPU (16 cores there), the sequence models on the GPU.
-export GENSR_REPRESENTATION_DEVICE=cpu
-run() {
-  local name=$1 limit=$2; shift 2
-  echo "=== $name start $(date +%T) limit ${limit}s: $*" >> "$log"
-  timeout "$limit" bash .gpu/run.sh GenSR.Evaluation.Cli.dll "$@" --device cuda --quiet --out "$out/reports/$name" >> "$log" 2>&1
-  echo "=== $name rc $? end $(date +%T)" >> "$log"
-  tar czf "$out/reports.tar.gz" -C "$out" reports
-}
+GENSR_GPU_OUT_NAME=gpu-tiger
+source "$(dirname "$0")/gpu-run-common.sh"
 data=$PWD/.gpu/data/amazon-beauty
 common=(--data "$data" --format amazon --tasks recommendation --protocol full --published docs/results/published/amazon-beauty.json)
 # TIGER: RQ-VAE identifiers of the MiniLM item vectors, 4 + 4 T5, next-item generation, beam search; no search events.
