@@ -44,12 +44,20 @@ for project in $projects; do
   [ -f "$nupkg" ] || { fail "$id: $nupkg was not produced"; continue; }
   [ -f "$snupkg" ] || fail "$id: no symbol package $snupkg"
   files=$(unzip -Z1 "$nupkg")
-  for expected in "lib/net10.0/$id.dll" "lib/net10.0/$id.xml" "README.md" "icon.png"; do
+  # Every package targets .NET 8 (LTS) and .NET 10.
+  for tfm in net8.0 net10.0; do
+    for expected in "lib/$tfm/$id.dll" "lib/$tfm/$id.xml"; do
+      grep -qx "$expected" <<<"$files" || fail "$id: $expected is missing from the package"
+    done
+  done
+  for expected in "README.md" "icon.png"; do
     grep -qx "$expected" <<<"$files" || fail "$id: $expected is missing from the package"
   done
   if [ -f "$snupkg" ]; then
     symbols=$(unzip -Z1 "$snupkg")
-    grep -qx "lib/net10.0/$id.pdb" <<<"$symbols" || fail "$id: the symbol package has no lib/net10.0/$id.pdb"
+    for tfm in net8.0 net10.0; do
+      grep -qx "lib/$tfm/$id.pdb" <<<"$symbols" || fail "$id: the symbol package has no lib/$tfm/$id.pdb"
+    done
   fi
   nuspec=$(unzip -p "$nupkg" "$id.nuspec")
   grep -q '<license type="expression">MIT</license>' <<<"$nuspec" || fail "$id: no MIT licence expression"
@@ -59,7 +67,8 @@ for project in $projects; do
   grep -q '<tags>[^<]' <<<"$nuspec" || fail "$id: no tags"
   grep -q '<icon>icon.png</icon>' <<<"$nuspec" || fail "$id: the nuspec names no icon"
   grep -q '<releaseNotes>[^<]' <<<"$nuspec" || fail "$id: no release notes"
-  dependencies=$(grep -o '<dependency id="[^"]*" version="[^"]*"' <<<"$nuspec" | sed 's/<dependency id="\([^"]*\)" version="\([^"]*\)"/\1 \2/' || true)
+  # One line per dependency: the net8.0 and net10.0 groups list the same ones.
+  dependencies=$(grep -o '<dependency id="[^"]*" version="[^"]*"' <<<"$nuspec" | sed 's/<dependency id="\([^"]*\)" version="\([^"]*\)"/\1 \2/' | sort -u || true)
   while read -r dep depVersion; do
     [ -n "$dep" ] || continue
     case "$dep" in

@@ -5,6 +5,9 @@
 // prints the reason and exits with code 1. Run it with `bash samples/consumer/run.sh`.
 using System.Diagnostics;
 using System.Globalization;
+using System.Reflection;
+using System.Runtime.InteropServices;
+using System.Runtime.Versioning;
 using GenSR.ConsumerCheck;
 using GenSR.Core.Data;
 using GenSR.Core.Data.Splits;
@@ -58,6 +61,12 @@ static void Run(ComputeDevice deviceChoice, string workspace)
     TorchRuntime.Seed(seed);
     var device = TorchRuntime.Resolve(deviceChoice);
     Step.Say($"device {device.type}, GenSR.Unify {typeof(GenSRPipeline).Assembly.GetName().Version}, TorchSharp {typeof(torch).Assembly.GetName().Version}");
+    // The packages carry a net8.0 and a net10.0 build; the one loaded must match the runtime this check runs on.
+    var runtimeMajor = Environment.Version.Major;
+    var libraryTarget = typeof(GenSRPipeline).Assembly.GetCustomAttribute<TargetFrameworkAttribute>()?.FrameworkName ?? "unknown";
+    Step.Say($"runtime {RuntimeInformation.FrameworkDescription}, GenSR.Unify built for {libraryTarget}");
+    Step.Require(libraryTarget == $".NETCoreApp,Version=v{runtimeMajor}.0",
+        $"the GenSR.Unify build loaded ({libraryTarget}) is not the package's build for .NET {runtimeMajor}");
 
     // Data: a small embedded demo shop, split leave-one-out.
     var dataset = DemoDataset.Generate(new DemoDatasetOptions { Users = 300, Items = 150, MinEventsPerUser = 12, MaxEventsPerUser = 16 });

@@ -152,7 +152,7 @@ public static class ItemEmbeddingsFile
     private static string Sha256(string path)
     {
         using var fs = File.OpenRead(path);
-        return Convert.ToHexStringLower(SHA256.HashData(fs));
+        return Convert.ToHexString(SHA256.HashData(fs)).ToLowerInvariant();
     }
 
     private static string ReadString(JsonObject manifest, string name, string source)

@@ -21,7 +21,7 @@ internal sealed class RqVae : nn.Module<Tensor, (Tensor Reconstruction, Tensor C
     {
         var widths = new[] { inputDim }.Concat(options.HiddenSizes).Append(options.LatentDim).ToArray();
         encoder = Mlp(widths);
-        decoder = Mlp(widths.Reverse().ToArray());
+        decoder = Mlp(Enumerable.Reverse(widths).ToArray());
         quantizer = new ResidualVectorQuantizer(options.Levels, codebookSize, options.LatentDim, options.CommitmentWeight);
         RegisterComponents();
         InitializeWeights(generator);

@@ -88,7 +88,7 @@ internal static class TextLines
         var bytes = line.GetBuffer().AsSpan(0, (int)line.Length);
         if (skipBom && bytes.StartsWith((ReadOnlySpan<byte>)[0xEF, 0xBB, 0xBF]))
             bytes = bytes[3..];
-        if (bytes.EndsWith((byte)'\r'))
+        if (bytes.Length > 0 && bytes[^1] == (byte)'\r')
             bytes = bytes[..^1];
         try
         {

@@ -35,7 +35,7 @@ public sealed class LsaTextEncoder : ISemanticEncoder
 
     private readonly string[] _words;
     private readonly Dictionary<string, int> _vocabulary;
-    private readonly Dictionary<string, int>.AlternateLookup<ReadOnlySpan<char>> _vocabularyLookup;
+    private readonly StringSpanLookup<int> _vocabularyLookup;
     private readonly float[] _idf;
     private readonly float[] _singularValues;
     private readonly Tensor _projection;
@@ -48,7 +48,7 @@ public sealed class LsaTextEncoder : ISemanticEncoder
         _words = words;
         _vocabulary = new Dictionary<string, int>(words.Length, StringComparer.Ordinal);
         for (var i = 0; i < words.Length; i++) _vocabulary.Add(words[i], i);
-        _vocabularyLookup = _vocabulary.GetAlternateLookup<ReadOnlySpan<char>>();
+        _vocabularyLookup = new StringSpanLookup<int>(_vocabulary);
         _idf = idf;
         _projection = projection;
         _singularValues = singularValues;
@@ -122,7 +122,7 @@ public sealed class LsaTextEncoder : ISemanticEncoder
         for (var i = 0; i < words.Length; i++) vocabulary.Add(words[i], i);
 
         using var scope = NewDisposeScope();
-        var rows = Weigh(tokenizer, vocabulary.GetAlternateLookup<ReadOnlySpan<char>>(), idf, corpus, 0, n, cancellationToken,
+        var rows = Weigh(tokenizer, new StringSpanLookup<int>(vocabulary), idf, corpus, 0, n, cancellationToken,
                          done => progress?.Report(new LsaFitProgress("weighting", done, n)));
         var x = rows.ToSparse(words.Length, device, transpose: false);
         var xt = rows.ToSparse(words.Length, device, transpose: true);
@@ -297,7 +297,7 @@ public sealed class LsaTextEncoder : ISemanticEncoder
                                                                               IProgress<LsaFitProgress>? progress, CancellationToken cancellationToken)
     {
         var df = new Dictionary<string, int>(StringComparer.Ordinal);
-        var lookup = df.GetAlternateLookup<ReadOnlySpan<char>>();
+        var lookup = new StringSpanLookup<int>(df);
         var inDocument = new HashSet<string>(ReferenceEqualityComparer.Instance);
         var reportEvery = Math.Max(1, corpus.Count / 100);
         for (var d = 0; d < corpus.Count; d++)
@@ -307,7 +307,7 @@ public sealed class LsaTextEncoder : ISemanticEncoder
             var words = tokenizer.Words(corpus[d]);
             while (words.MoveNext())
             {
-                if (!lookup.TryGetValue(words.Current, out var key, out _))
+                if (!lookup.TryGetKey(words.Current, out var key))
                 {
                     key = words.Current.ToString();
                     df.Add(key, 0);
@@ -331,7 +331,7 @@ public sealed class LsaTextEncoder : ISemanticEncoder
     }
 
     /// <summary>TF-IDF rows (sublinear tf, smoothed idf, L2-normalised) of <c>texts[start .. start + count)</c> as COO triplets.</summary>
-    private static SparseRows Weigh(LsaWordTokenizer tokenizer, Dictionary<string, int>.AlternateLookup<ReadOnlySpan<char>> vocabulary, float[] idf,
+    private static SparseRows Weigh(LsaWordTokenizer tokenizer, StringSpanLookup<int> vocabulary, float[] idf,
                                     IReadOnlyList<string> texts, int start, int count, CancellationToken cancellationToken, Action<int>? onProgress)
     {
         var rowIndex = new List<long>(count * 8);

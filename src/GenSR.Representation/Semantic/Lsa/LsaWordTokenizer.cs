@@ -7,19 +7,20 @@ namespace GenSR.Representation.Semantic;
 /// </summary>
 internal sealed class LsaWordTokenizer
 {
-    private readonly HashSet<string> _stopWords;
-    private readonly HashSet<string>.AlternateLookup<ReadOnlySpan<char>> _stopWordLookup;
+    private readonly Dictionary<string, bool> _stopWords;
+    private readonly StringSpanLookup<bool> _stopWordLookup;
 
     public LsaWordTokenizer(IEnumerable<string> stopWords, int minTokenLength)
     {
-        _stopWords = new HashSet<string>(stopWords.Select(w => w.ToLowerInvariant()), StringComparer.Ordinal);
-        _stopWordLookup = _stopWords.GetAlternateLookup<ReadOnlySpan<char>>();
+        _stopWords = new Dictionary<string, bool>(StringComparer.Ordinal);
+        foreach (var word in stopWords) _stopWords[word.ToLowerInvariant()] = true;
+        _stopWordLookup = new StringSpanLookup<bool>(_stopWords);
         MinTokenLength = minTokenLength;
     }
 
     public int MinTokenLength { get; }
 
-    public IReadOnlyCollection<string> StopWords => _stopWords;
+    public IReadOnlyCollection<string> StopWords => _stopWords.Keys;
 
     /// <summary>Enumerates the words of <paramref name="text"/>; each <see cref="WordEnumerator.Current"/> is valid until the next move.</summary>
     public WordEnumerator Words(string text) => new(this, text);
@@ -33,7 +34,7 @@ internal sealed class LsaWordTokenizer
         return result;
     }
 
-    private bool IsStopWord(ReadOnlySpan<char> word) => _stopWordLookup.Contains(word);
+    private bool IsStopWord(ReadOnlySpan<char> word) => _stopWordLookup.TryGetValue(word, out _);
 
     /// <summary>Enumerator over the words of one text.</summary>
     public ref struct WordEnumerator
