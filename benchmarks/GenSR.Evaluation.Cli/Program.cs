@@ -1,6 +1,6 @@
 using GenSR.Evaluation.CommandLine;
 
-// The evaluation console: see EvaluationCommandLine.Usage and docs/evaluation.md.
+// The evaluation console: see --help (EvaluationCommandLine) and docs/evaluation.md.
 using var cancellation = new CancellationTokenSource();
 Console.CancelKeyPress += (_, e) =>
 {

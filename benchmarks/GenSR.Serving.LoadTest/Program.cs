@@ -5,6 +5,7 @@ using GenSR.Core.Data.Splits;
 using GenSR.Core.Demo;
 using GenSR.Core.Runtime;
 using GenSR.Serving;
+using GenSR.Serving.LoadTest;
 using GenSR.Unify.Checkpoints;
 using GenSR.Unify.Inference;
 using GenSR.Unify.Pipeline;
@@ -15,21 +16,12 @@ using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 
-// Usage: GenSR.Serving.LoadTest [--model toy|large] [--clients 32] [--requests 2000] [--batching on|off|both] [--folder <dir>]
-//   toy:   the serving sample's demo model (150 items, d_model 64, 1 + 1 layers), trained briefly;
-//   large: an untrained model of 8.9M parameters (d_model 256, d_ff 1024, 4 + 4 layers) over a 5,000-item demo catalogue.
-// Each client sends --requests /recommend calls (a history of 5 random items, k = 10) one after another.
-string Arg(string name, string fallback) { var i = Array.IndexOf(args, name); return i >= 0 && i + 1 < args.Length ? args[i + 1] : fallback; }
-var model = Arg("--model", "toy");
-var clients = int.Parse(Arg("--clients", "32"), CultureInfo.InvariantCulture);
-var requests = int.Parse(Arg("--requests", "2000"), CultureInfo.InvariantCulture);
-var batching = Arg("--batching", "both");
-var folder = Path.GetFullPath(Arg("--folder", Path.Combine("artifacts", "load-test-" + model)));
-if (model is not ("toy" or "large") || clients < 1 || requests < 1 || batching is not ("on" or "off" or "both"))
-{
-    Console.Error.WriteLine("usage: GenSR.Serving.LoadTest [--model toy|large] [--clients n] [--requests n] [--batching on|off|both] [--folder dir]");
-    return 2;
-}
+// GenSR.Serving.LoadTest [--model toy|large] [--clients 32] [--requests 2000] [--batching on|off|both] [--folder <dir>]
+// (LoadTestCommandLine; --help describes the options). Each client sends --requests /recommend calls one after another.
+if (LoadTestCommandLine.Parse(args, Console.Out, Console.Error, out var exitCode) is not { } options)
+    return exitCode;
+var (model, clients, requests, batching) = (options.Model, options.Clients, options.Requests, options.Batching);
+var folder = Path.GetFullPath(options.CheckpointFolder);
 
 TorchRuntime.SetThreads(1);
 if (model == "toy") ServingApp.PrepareDemoCheckpoint(folder);

@@ -4,61 +4,24 @@ using GenSR.Core.Data;
 using GenSR.Core.Data.Loaders;
 using GenSR.Core.Data.Queries;
 using GenSR.Core.Demo;
+using GenSR.DatasetStats;
 
 // Loads one or more datasets (or the embedded demo) and prints one line of statistics per dataset, then the
 // loader's warnings. Datasets without search events get synthesised queries first (category-path protocol).
-// Exit code: 0 when every dataset loaded, 1 when one failed, 2 on a command-line error.
+// Exit code: 0 when every dataset loaded (and after --help), 1 when one failed, 2 on a command-line error
+// (see DatasetStatsCommandLine).
 
-const string Usage = """
-    usage: GenSR.DatasetStats --data <folder> [--data <folder> ...] [--format auto|amazon|movielens|jsonl]
-           GenSR.DatasetStats --demo
-    """;
-
-var folders = new List<string>();
-DatasetFormat? format = null;
-var demo = false;
-for (var i = 0; i < args.Length; i++)
-{
-    switch (args[i])
-    {
-        case "--data" when i + 1 < args.Length:
-            folders.Add(args[++i]);
-            break;
-        case "--format" when i + 1 < args.Length:
-            var name = args[++i];
-            if (!string.Equals(name, "auto", StringComparison.OrdinalIgnoreCase))
-            {
-                try
-                {
-                    format = DatasetFormat.Parse(name);
-                }
-                catch (ArgumentException ex)
-                {
-                    return CommandLineError(ex.Message.Replace($" (Parameter '{ex.ParamName}')", string.Empty, StringComparison.Ordinal));
-                }
-            }
-            break;
-        case "--demo":
-            demo = true;
-            break;
-        case "-h" or "--help":
-            Console.WriteLine(Usage);
-            return 0;
-        default:
-            return CommandLineError($"unknown or incomplete argument \"{args[i]}\".");
-    }
-}
-if (folders.Count == 0 && !demo)
-    return CommandLineError("give --data <folder> or --demo.");
+if (DatasetStatsCommandLine.Parse(args, Console.Out, Console.Error, out var exitCode) is not { } options)
+    return exitCode;
 
 var failed = false;
-if (demo)
+if (options.Demo)
     failed |= !Report("demo", "demo", () => DemoDataset.Generate(new DemoDatasetOptions()));
-foreach (var folder in folders)
+foreach (var folder in options.Folders)
 {
     failed |= !Report(folder, null, () =>
     {
-        var detected = format ?? DatasetLoader.DetectFormat(folder);
+        var detected = options.Format ?? DatasetLoader.DetectFormat(folder);
         return DatasetLoader.Load(folder, detected);
     });
 }
@@ -101,11 +64,4 @@ static bool Report(string source, string? label, Func<SrDataset> load)
         Console.Error.WriteLine($"error: {source}: {ex.Message}");
         return false;
     }
-}
-
-static int CommandLineError(string message)
-{
-    Console.Error.WriteLine($"error: {message}");
-    Console.Error.WriteLine(Usage);
-    return 2;
 }

@@ -17,22 +17,8 @@ using GenSR.Unify.Training;
 using GenSR.Representation.SentenceEncoders;
 using Spectre.Console;
 
-QuickstartOptions options;
-try
-{
-    options = QuickstartOptions.Parse(args);
-}
-catch (HelpRequestedException)
-{
-    Console.WriteLine(QuickstartOptions.Usage);
-    return 0;
-}
-catch (ArgumentException e)
-{
-    Console.Error.WriteLine($"error: {e.Message}");
-    Console.Error.WriteLine(QuickstartOptions.Usage);
-    return 2;
-}
+if (QuickstartCommandLine.Parse(args, Console.Out, Console.Error, out var exitCode) is not { } options)
+    return exitCode;
 
 var total = Stopwatch.StartNew();
 var interactive = AnsiConsole.Profile.Capabilities.Interactive;

@@ -4,73 +4,42 @@ using GenSR.Representation.Embeddings;
 
 namespace GenSR.Quickstart;
 
-/// <summary>Command-line options of the quickstart.</summary>
+/// <summary>Command-line options of the quickstart (see <see cref="QuickstartCommandLine"/>); the initial values are the defaults.</summary>
 internal sealed record QuickstartOptions
 {
+    /// <summary>The dataset folder (<c>--data</c>); <c>null</c> for the embedded demo dataset.</summary>
     public string? Data { get; init; }
+
+    /// <summary>The dataset format (<c>--format</c>); <c>null</c> detects it from the folder's files.</summary>
     public DatasetFormat? Format { get; init; }
+
+    /// <summary>The device (<c>--device</c>).</summary>
     public ComputeDevice Device { get; init; } = ComputeDevice.Auto;
+
+    /// <summary>Maximum training epochs (<c>--epochs</c>).</summary>
     public int Epochs { get; init; } = 3;
+
+    /// <summary>Where the checkpoint, report and plot go (<c>--out</c>).</summary>
     public string Out { get; init; } = Path.Combine("artifacts", "quickstart");
+
+    /// <summary>The seed (<c>--seed</c>).</summary>
     public long Seed { get; init; } = 42;
+
+    /// <summary>Evaluate on the first n test users only (<c>--eval-cases</c>); <c>null</c> for all.</summary>
     public int? EvaluationCases { get; init; }
+
+    /// <summary>CPU threads for torch (<c>--threads</c>); <c>null</c> for half the cores, at least 1.</summary>
     public int? Threads { get; init; }
+
+    /// <summary>The backbone width (<c>--model-dim</c>), a multiple of 32.</summary>
     public int ModelDimension { get; init; } = 64;
+
+    /// <summary>The item vectors identifiers are built from (<c>--identifiers</c>).</summary>
     public IdentifierSource Identifiers { get; init; } = IdentifierSource.Fused;
+
+    /// <summary>Recent history items written into the prompt (<c>--prompt-items</c>).</summary>
     public int PromptHistoryItems { get; init; } = 8;
+
+    /// <summary>The text encoder (<c>--text-encoder</c>): <c>lsa</c>, <c>minilm</c> or <c>arctic</c>.</summary>
     public string TextEncoder { get; init; } = "minilm";
-
-    public const string Usage = """
-        usage: dotnet run --project samples/GenSR.Quickstart -c Release [-- options]
-          --data <folder>        a dataset folder (default: the embedded demo dataset)
-          --format <f>           amazon | movielens | jsonl (default: detected from the folder)
-          --device <d>           auto | cpu | cuda (default auto)
-          --epochs <n>           maximum training epochs (default 3)
-          --out <folder>         where the checkpoint, report and plot go (default artifacts/quickstart)
-          --seed <n>             seed (default 42)
-          --eval-cases <n>       evaluate on the first n test users only (default: all)
-          --threads <n>          CPU threads for torch (default: half the cores, at least 1)
-          --identifiers <s>      semantic | collaborative | fused (default fused)
-          --model-dim <n>        backbone width, a multiple of 32 (default 64)
-          --prompt-items <n>     recent history items written into the prompt (default 8)
-          --text-encoder <e>     lsa | minilm | arctic: item vectors for identifiers, and with a pretrained
-                                 encoder also query vectors (default minilm, from its NuGet package)
-        """;
-
-    public static QuickstartOptions Parse(string[] args)
-    {
-        var o = new QuickstartOptions();
-        for (var i = 0; i < args.Length; i++)
-        {
-            string Value() => i + 1 < args.Length ? args[++i] : throw new ArgumentException($"Option {args[i]} needs a value.");
-            int Positive(string name, string text) => int.TryParse(text, out var n) && n >= 1 ? n : throw new ArgumentException($"{name} must be a positive integer; got \"{text}\".");
-            o = args[i] switch
-            {
-                "--data" => o with { Data = Value() },
-                "--format" => o with { Format = DatasetFormat.Parse(Value()) },
-                "--device" => o with { Device = TorchRuntime.Parse(Value()) },
-                "--epochs" => o with { Epochs = Positive("--epochs", Value()) },
-                "--out" => o with { Out = Value() },
-                "--seed" => o with { Seed = long.TryParse(Value(), out var s) ? s : throw new ArgumentException($"--seed must be an integer; got \"{args[i]}\".") },
-                "--eval-cases" => o with { EvaluationCases = Positive("--eval-cases", Value()) },
-                "--threads" => o with { Threads = Positive("--threads", Value()) },
-                "--identifiers" => o with { Identifiers = Enum.TryParse<IdentifierSource>(Value(), ignoreCase: true, out var source) ? source : throw new ArgumentException($"--identifiers must be semantic, collaborative or fused; got \"{args[i]}\".") },
-                "--model-dim" => o with { ModelDimension = Positive("--model-dim", Value()) },
-                "--prompt-items" => o with { PromptHistoryItems = Positive("--prompt-items", Value()) },
-                "--text-encoder" => o with
-                {
-                    TextEncoder = Value().ToLowerInvariant() is "lsa" or "minilm" or "arctic" ? args[i].ToLowerInvariant()
-                        : throw new ArgumentException($"--text-encoder must be lsa, minilm or arctic; got \"{args[i]}\"."),
-                },
-                "-h" or "--help" => throw new HelpRequestedException(),
-                _ => throw new ArgumentException($"Unknown option \"{args[i]}\"."),
-            };
-        }
-
-        if (o.Data is not null && !Directory.Exists(o.Data)) throw new ArgumentException($"--data: folder \"{o.Data}\" does not exist.");
-        return o;
-    }
 }
-
-/// <summary>Thrown by <see cref="QuickstartOptions.Parse"/> for --help.</summary>
-internal sealed class HelpRequestedException : Exception;

@@ -1,3 +1,4 @@
+using System.CommandLine;
 using System.Globalization;
 using GenSR.Core.Data;
 using GenSR.Core.Data.Loaders;
@@ -37,25 +38,39 @@ public static class EvaluationCommand
         ArgumentNullException.ThrowIfNull(args);
         ArgumentNullException.ThrowIfNull(output);
         ArgumentNullException.ThrowIfNull(error);
-        if (args.Count > 0 && args[0] == "merge")
-            return Merge(args, output, error);
-        EvaluationSettings settings;
+        var commandLine = new EvaluationCommandLine();
+        commandLine.Root.SetAction(result => Evaluate(commandLine.Settings(result), args, output, error, cancellationToken));
+        commandLine.Merge.SetAction(result => Merge(result.GetValue(commandLine.MergeReports)!, result.GetValue(commandLine.MergeOutput)!, output, error));
+        var parsed = commandLine.Root.Parse(args);
+        var errors = commandLine.Errors(parsed);
+        if (errors.Count > 0) return CommandLineError(errors, error);
+        // Help goes to the output; the actions report their own failures, and Ctrl+C is the caller's token.
+        return parsed.Invoke(new InvocationConfiguration
+        {
+            Output = output,
+            Error = error,
+            EnableDefaultExceptionHandler = false,
+            ProcessTerminationTimeout = null,
+        });
+    }
+
+    private static int CommandLineError(IEnumerable<string> messages, TextWriter error)
+    {
+        foreach (var message in messages) error.WriteLine($"error: {message}");
+        error.WriteLine(EvaluationCommandLine.Usage);
+        return UsageError;
+    }
+
+    private static int Evaluate(EvaluationSettings settings, IReadOnlyList<string> args, TextWriter output, TextWriter error, CancellationToken cancellationToken)
+    {
         IReadOnlyList<SystemDefinition> systems;
         try
         {
-            settings = EvaluationCommandLine.Parse(args);
-            if (settings.Help)
-            {
-                output.WriteLine(EvaluationCommandLine.Usage);
-                return Success;
-            }
             systems = SystemRegistry.Select(settings);
         }
         catch (CommandLineException e)
         {
-            error.WriteLine($"error: {e.Message}");
-            error.WriteLine(EvaluationCommandLine.Usage);
-            return UsageError;
+            return CommandLineError([e.Message], error);
         }
 
         try
@@ -121,28 +136,8 @@ public static class EvaluationCommand
     }
 
     /// <summary><c>merge a/report.json b/report.json ... --out folder</c>: writes one report from the given ones.</summary>
-    private static int Merge(IReadOnlyList<string> args, TextWriter output, TextWriter error)
+    private static int Merge(IReadOnlyList<string> inputs, string folder, TextWriter output, TextWriter error)
     {
-        var inputs = new List<string>();
-        string? folder = null;
-        for (var i = 1; i < args.Count; i++)
-        {
-            if (args[i] == "--out" && i + 1 < args.Count) folder = args[++i];
-            else if (args[i].StartsWith("--out=", StringComparison.Ordinal)) folder = args[i]["--out=".Length..];
-            else if (args[i].StartsWith("--", StringComparison.Ordinal))
-            {
-                error.WriteLine($"error: merge takes report files and --out <folder>, not \"{args[i]}\".");
-                error.WriteLine(EvaluationCommandLine.Usage);
-                return UsageError;
-            }
-            else inputs.Add(args[i]);
-        }
-        if (inputs.Count < 2 || folder is null)
-        {
-            error.WriteLine("error: merge needs at least two report.json files and --out <folder>.");
-            error.WriteLine(EvaluationCommandLine.Usage);
-            return UsageError;
-        }
         try
         {
             var reports = new List<Reports.BenchmarkReport>();

@@ -1,3 +1,6 @@
+using System.CommandLine;
+using System.CommandLine.Help;
+using System.CommandLine.Parsing;
 using System.Globalization;
 using GenSR.Core.Data;
 using GenSR.Core.Data.Loaders;
@@ -6,149 +9,308 @@ using GenSR.Core.Runtime;
 
 namespace GenSR.Evaluation.CommandLine;
 
-/// <summary>Parses the evaluation console's arguments into <see cref="EvaluationSettings"/>, with errors that name the option and what it accepts.</summary>
-public static class EvaluationCommandLine
+/// <summary>
+/// The evaluation console's command line (System.CommandLine): the evaluation options on the root command and the
+/// <c>merge</c> subcommand; <c>--help</c> lists every option with its default and the values it accepts. Errors name the
+/// option and what it accepts.
+/// </summary>
+public sealed class EvaluationCommandLine
 {
-    /// <summary>The usage text.</summary>
+    /// <summary>The program name shown in help and usage.</summary>
+    public const string ProgramName = "GenSR.Evaluation.Cli";
+
+    /// <summary>The short usage written under a command-line error; <c>--help</c> lists every option.</summary>
     public static string Usage { get; } = """
         usage: GenSR.Evaluation.Cli (--data <folder> [--format auto|amazon|movielens|jsonl] | --demo) [options]
-               GenSR.Evaluation.Cli merge <report.json> <report.json> ... --out <folder>
-                 one report from runs of the same comparison made separately (e.g. one seed each)
-
-        data
-          --data <folder>          dataset folder (Amazon *.inter.json + *.item.json, MovieLens u.data + u.item, or events.jsonl)
-          --format <name>          auto (default: from the folder's files), amazon, movielens or jsonl
-          --demo                   the embedded demo dataset instead of --data
-          --demo-users <n>         demo users (default 1000); --demo-items <n> demo items (default 500)
-          --search-fraction <x>    share of events made search events when the data has no queries, in [0, 1] (default 0.5)
-          --max-history <n>        most recent events kept as history, in [1, 10000] (default 20)
-
-        evaluation
-          --protocol <p>           full, sampled or both (default both)
-          --tasks <t>              recommendation, search or both (default: every task each system serves); a system
-                                   serving none of them is left out with a note
-          --max-users <n>          a seeded sample of n users (seed 42) with their whole histories, for a quick run on a
-                                   large dataset; the report names the sample (published rows are then not shown)
-          --published <file>       published figures to show beside the measured rows, labelled with their source
-                                   (a gensr-published-results JSON file, e.g. docs/results/published/amazon-beauty.json)
-          --negatives <n>          negatives per case of the sampled protocol (default 99)
-          --exclude-seen yes|no    full ranking ignores items the user saw before the target (default yes)
-          --systems <list>         comma-separated, in report order (default popularity,category-popularity,bm25,sasrec,joint)
-          --seeds <n>              runs per system with seeds --seed, --seed + 1, ... (default 1); --seed <s> (default 42)
-          --max-epochs <n>         epoch limit of the trained baselines; --patience <n> early-stopping patience
-          --learning-rate <x>      GenSR's peak learning rate, in (0, 1] (default: the library's, 1e-3)
-          --pointwise-fraction <x> share of GenSR's training examples also trained as Yes/No rows, in [0, 1] (default 0;
-                                   gensr-pointwise 0.5)
-          --indexing-fraction <x>  GenSR indexing rows (item text -> identifier) per item and epoch, in [0, 10] (default 1)
-          --backbone <b>           GenSR's backbone: default (2 + 2 layers, d_model 128) or tiger (4 + 4, d_ff 1024, 6 heads)
-          --bucket-by-length yes|no  GenSR batches rows of similar history length (default no)
-          --item-categories yes|no GenSR's item tokens (semantic view, dense head) start with the category words; the cap on
-                                   item tokens rises from 10 to 20 (demo: 6 to 12) (default no)
-          --item-encoder <e>       GenSR's semantic item vectors for identifiers: lsa (default), minilm or arctic
-          --query-vectors <e>      GenSR reads pretrained query vectors: none (default), minilm or arctic (with its query
-                                   prefix); the dense head's item side uses the same encoder's item vectors
-          --semantic-view <v>      what GenSR's semantic history view reads: titles (title tokens, default), vectors (one
-                                   frozen item vector per history item: the query encoder's, else the identifiers'
-                                   semantic vectors) or off
-          --max-steps <n>          GenSR step budget per model (default none)
-          --max-minutes <x>        GenSR training-time budget per model in minutes (default none); the best validated
-                                   weights are kept when a budget ends
-          --conflict-every <n>     probe GenSR's gradient conflict between the tasks every n steps (default never);
-          --conflict-dense-mix <x> with the dense head's loss mixed in at weight x in [0, 1] (default 0)
-
-        runtime and output
-          --device <d>             auto (default), cpu or cuda
-          --threads <n>            CPU threads for torch (default: torch's choice)
-          --out <folder>           where report.md and report.json go (default evaluation-results)
-          --quiet                  no per-epoch progress
-          --help                   this text
+               GenSR.Evaluation.Cli merge <report.json> <report.json>... --out <folder>
+        GenSR.Evaluation.Cli --help lists every option, its default and the values it accepts.
         """;
 
-    /// <summary>Parses <paramref name="args"/>.</summary>
+    private readonly List<Func<ParseResult, EvaluationSettings, EvaluationSettings>> _appliers = [];
+
+    private readonly Option<bool> _demo;
+    private readonly Option _data;
+    private readonly Option<Parsed<DatasetFormat?>> _format;
+    private readonly Option _demoUsers;
+    private readonly Option _demoItems;
+
+    // The messages of this class's command validators, told apart from the parser's own errors on a command.
+    private readonly HashSet<string> _commandErrors = new(StringComparer.Ordinal);
+
+    /// <summary>Builds the commands and their options.</summary>
+    public EvaluationCommandLine()
+    {
+        Root = new RootCommand("Evaluates recommendation and search systems on one dataset under the full-ranking and sampled " +
+                               "protocols, and writes report.md and report.json (see docs/evaluation.md).")
+        {
+            HelpName = ProgramName,
+        };
+        // No --version: the console's version is the repository's, and a report records the command line, not a version.
+        Root.Options.Remove(Root.Options.Single(o => o is VersionOption));
+
+        // data
+        var data = Add("--data", "folder", "dataset folder (Amazon *.inter.json + *.item.json, MovieLens u.data + u.item, or events.jsonl)",
+            (o, v) => Directory.Exists(NonEmpty(o, v)) ? v : throw new CommandLineException($"{o}: the folder \"{v}\" does not exist."),
+            (s, v) => s with { DataFolder = v });
+        var format = Add("--format", "auto|amazon|movielens|jsonl", "auto (default: from the folder's files), amazon, movielens or jsonl",
+            (_, v) => ParseFormat(v), (s, v) => s with { Format = v });
+        var demo = Flag("--demo", "the embedded demo dataset instead of --data", (s, v) => s with { Demo = v });
+        var demoUsers = Add("--demo-users", "n", "demo users, in [1, 1000000] (default 1000)",
+            (o, v) => (int?)Integer(o, v, 1, 1_000_000), (s, v) => s with { DemoUsers = v });
+        var demoItems = Add("--demo-items", "n", "demo items, in [100, 100000] (default 500)",
+            (o, v) => (int?)Integer(o, v, 100, 100_000), (s, v) => s with { DemoItems = v });
+        Add("--search-fraction", "x", "share of events made search events when the data has no queries, in [0, 1] (default 0.5)",
+            Fraction, (s, v) => s with { SearchFraction = v });
+        Add("--max-history", "n", "most recent events kept as history, in [1, 10000] (default 20)",
+            (o, v) => Integer(o, v, 1, 10_000), (s, v) => s with { MaxHistory = v });
+
+        // evaluation
+        Add("--protocol", "full|sampled|both", "full, sampled or both (default both)", (_, v) => ParseProtocols(v), (s, v) => s with { Protocols = v });
+        Add("--tasks", "recommendation|search|both", "recommendation, search or both (default: every task each system serves); a system " +
+                                                     "serving none of them is left out with a note",
+            (_, v) => ParseTasks(v), (s, v) => s with { Tasks = v });
+        Add("--max-users", "n", "a seeded sample of n users (seed 42) with their whole histories, for a quick run on a large dataset; " +
+                                "the report names the sample (published rows are then not shown)",
+            (o, v) => (int?)Integer(o, v, 1, int.MaxValue), (s, v) => s with { MaxUsers = v });
+        Add("--published", "file", "published figures to show beside the measured rows, labelled with their source (a " +
+                                   "gensr-published-results JSON file, e.g. docs/results/published/amazon-beauty.json)",
+            (o, v) => File.Exists(NonEmpty(o, v, "a file path")) ? v : throw new CommandLineException($"{o}: the file \"{v}\" does not exist."),
+            (s, v) => s with { PublishedFile = v });
+        Add("--negatives", "n", "negatives per case of the sampled protocol, in [1, 1000000] (default 99)",
+            (o, v) => Integer(o, v, 1, 1_000_000), (s, v) => s with { Negatives = v });
+        Add("--exclude-seen", "yes|no", "full ranking ignores items the user saw before the target (default yes)",
+            YesNo, (s, v) => s with { ExcludeSeen = v == YesNoValue.Yes });
+        Add("--systems", "list", "comma-separated, in report order (default " + string.Join(',', SystemRegistry.DefaultKeys) + ")",
+            (_, v) => ParseSystems(v), (s, v) => s with { Systems = v });
+        Add("--seeds", "n", "runs per system with seeds --seed, --seed + 1, ..., in [1, 100] (default 1)",
+            (o, v) => Integer(o, v, 1, 100), (s, v) => s with { SeedCount = v });
+        Add("--seed", "s", "the first seed (default 42)", LongInteger, (s, v) => s with { Seed = v });
+        Add("--max-epochs", "n", "epoch limit of the trained baselines, in [1, 1000] (default: each system's)",
+            (o, v) => (int?)Integer(o, v, 1, 1000), (s, v) => s with { MaxEpochs = v });
+        Add("--patience", "n", "early-stopping patience of the trained baselines, in [1, 1000] (default: each system's)",
+            (o, v) => (int?)Integer(o, v, 1, 1000), (s, v) => s with { Patience = v });
+        Add("--learning-rate", "x", "GenSR's peak learning rate, in (0, 1] (default: the library's, 1e-3)",
+            (o, v) => (double?)Rate(o, v), (s, v) => s with { LearningRate = v });
+        Add("--pointwise-fraction", "x", "share of GenSR's training examples also trained as Yes/No rows, in [0, 1] (default 0; " +
+                                         "gensr-pointwise 0.5)",
+            (o, v) => (double?)Fraction(o, v), (s, v) => s with { PointwiseFraction = v });
+        Add("--indexing-fraction", "x", "GenSR indexing rows (item text -> identifier) per item and epoch, in [0, 10] (default 1)",
+            (o, v) => (double?)Bounded(o, v, 0, 10), (s, v) => s with { IndexingFraction = v });
+        Add("--backbone", "default|tiger", "GenSR's backbone: default (2 + 2 layers, d_model 128) or tiger (4 + 4, d_ff 1024, 6 heads)",
+            (_, v) => ParseBackbone(v), (s, v) => s with { Backbone = v });
+        Add("--bucket-by-length", "yes|no", "GenSR batches rows of similar history length (default no)",
+            YesNo, (s, v) => s with { BucketByLength = v == YesNoValue.Yes });
+        Add("--item-categories", "yes|no", "GenSR's item tokens (semantic view, dense head) start with the category words; the cap on " +
+                                           "item tokens rises from 10 to 20 (demo: 6 to 12) (default no)",
+            YesNo, (s, v) => s with { ItemCategories = v == YesNoValue.Yes });
+        Add("--item-encoder", "lsa|minilm|arctic", "GenSR's semantic item vectors for identifiers: lsa (default), minilm or arctic",
+            (o, v) => ParseEncoder(o, v, "lsa"), (s, v) => s with { ItemEncoder = v });
+        Add("--query-vectors", "none|minilm|arctic", "GenSR reads pretrained query vectors: none (default), minilm or arctic (with its " +
+                                                     "query prefix); the dense head's item side uses the same encoder's item vectors",
+            (o, v) => ParseEncoder(o, v, "none"), (s, v) => s with { QueryVectors = v });
+        Add("--semantic-view", "titles|vectors|off", "what GenSR's semantic history view reads: titles (title tokens, default), vectors " +
+                                                     "(one frozen item vector per history item: the query encoder's, else the identifiers' " +
+                                                     "semantic vectors) or off",
+            (_, v) => ParseSemanticView(v), (s, v) => s with { SemanticView = v });
+        Add("--max-steps", "n", "GenSR step budget per model, at least 1 (default none)",
+            (o, v) => (int?)Integer(o, v, 1, int.MaxValue), (s, v) => s with { MaxSteps = v });
+        Add("--max-minutes", "x", "GenSR training-time budget per model in minutes, in [0.01, 100000] (default none); the best " +
+                                  "validated weights are kept when a budget ends",
+            (o, v) => (double?)Bounded(o, v, 0.01, 100_000), (s, v) => s with { MaxMinutes = v });
+        Add("--conflict-every", "n", "probe GenSR's gradient conflict between the tasks every n steps (default never)",
+            (o, v) => (int?)Integer(o, v, 1, int.MaxValue), (s, v) => s with { ConflictEvery = v });
+        Add("--conflict-dense-mix", "x", "the probe's dense-head loss mixed in at weight x, in [0, 1] (default 0)",
+            (o, v) => (double?)Fraction(o, v), (s, v) => s with { ConflictDenseMix = v });
+
+        // runtime and output
+        Add("--device", "auto|cpu|cuda", "auto (default), cpu or cuda", (_, v) => ParseDevice(v), (s, v) => s with { Device = v });
+        Add("--threads", "n", "CPU threads for torch, in [0, 1024] (default: torch's choice)",
+            (o, v) => Integer(o, v, 0, 1024), (s, v) => s with { Threads = v });
+        Add("--out", "folder", "where report.md and report.json go (default evaluation-results)",
+            (o, v) => NonEmpty(o, v), (s, v) => s with { OutputFolder = v });
+        Flag("--quiet", "no per-epoch progress", (s, v) => s with { Quiet = v });
+
+        _demo = demo;
+        _data = data;
+        _format = format;
+        _demoUsers = demoUsers;
+        _demoItems = demoItems;
+
+        MergeReports = new Argument<string[]>("report.json")
+        {
+            Description = "the reports to merge: runs of the same comparison (dataset, protocols, systems) made separately, e.g. one seed each",
+            Arity = ArgumentArity.OneOrMore,
+        };
+        MergeOutput = new Option<string>("--out")
+        {
+            Description = "where the merged report.md and report.json go",
+            HelpName = "folder",
+            Required = true,
+        };
+        Merge = new Command("merge", "writes one report from runs of the same comparison made separately (e.g. one seed each)")
+        {
+            MergeReports,
+            MergeOutput,
+        };
+        Merge.Validators.Add(result =>
+        {
+            var reports = result.GetResult(MergeReports)?.Tokens ?? [];
+            // An unknown option would otherwise be taken for a report file.
+            foreach (var token in reports.Where(t => t.Value.StartsWith('-')))
+                Refuse(result, $"merge takes report files and --out <folder>, not \"{token.Value}\".");
+            if (reports.Count < 2) Refuse(result, "merge needs at least two report.json files and --out <folder>.");
+        });
+        Root.Add(Merge);
+    }
+
+    /// <summary>The root command: the evaluation run and its options; <see cref="Merge"/> is its subcommand.</summary>
+    public RootCommand Root { get; }
+
+    /// <summary>The <c>merge</c> subcommand.</summary>
+    public Command Merge { get; }
+
+    /// <summary>The report files <c>merge</c> reads.</summary>
+    public Argument<string[]> MergeReports { get; }
+
+    /// <summary>The folder <c>merge</c> writes the merged report to (<c>--out</c>).</summary>
+    public Option<string> MergeOutput { get; }
+
+    /// <summary>Parses <paramref name="args"/> as an evaluation run.</summary>
     /// <param name="args">The arguments; each option takes its value as the next argument or after <c>=</c>.</param>
-    /// <returns>The settings.</returns>
-    /// <exception cref="CommandLineException">An option is unknown, repeated, missing its value or has a bad value; or neither/both of --data and --demo.</exception>
+    /// <returns>The settings; <see cref="EvaluationSettings.Help"/> when only help was asked for.</returns>
+    /// <exception cref="CommandLineException">An option is unknown, repeated, missing its value or has a bad value; neither/both of
+    /// --data and --demo; or the arguments are a <c>merge</c> (see <see cref="EvaluationCommand.Run"/>).</exception>
     public static EvaluationSettings Parse(IReadOnlyList<string> args)
     {
         ArgumentNullException.ThrowIfNull(args);
-        var settings = new EvaluationSettings();
-        var seen = new HashSet<string>(StringComparer.Ordinal);
-        for (var i = 0; i < args.Count; i++)
+        var commandLine = new EvaluationCommandLine();
+        // Without an action the parser would report the missing command rather than the options.
+        commandLine.Root.SetAction(_ => { });
+        commandLine.Merge.SetAction(_ => { });
+        var result = commandLine.Root.Parse(args);
+        var errors = commandLine.Errors(result);
+        if (errors.Count > 0) throw new CommandLineException(string.Join(Environment.NewLine, errors));
+        if (result.Action is HelpAction) return new EvaluationSettings { Help = true };
+        if (result.CommandResult.Command != commandLine.Root)
+            throw new CommandLineException("merge is no evaluation run: EvaluationCommand.Run runs it.");
+        return commandLine.Settings(result);
+    }
+
+    /// <summary>The settings of a parse of the root command without errors.</summary>
+    /// <param name="result">The parse result.</param>
+    /// <returns>The settings: <see cref="EvaluationSettings"/>'s defaults, with every option given applied.</returns>
+    public EvaluationSettings Settings(ParseResult result)
+    {
+        ArgumentNullException.ThrowIfNull(result);
+        return _appliers.Aggregate(new EvaluationSettings(), (settings, apply) => apply(result, settings));
+    }
+
+    /// <summary>
+    /// The errors of a parse, one message each, naming the option: an unknown option, a missing value, an option given twice,
+    /// a bad value or a contradiction between options. Empty when help was asked for.
+    /// </summary>
+    /// <param name="result">The parse result.</param>
+    /// <returns>The messages, without the leading "error: ".</returns>
+    public IReadOnlyList<string> Errors(ParseResult result)
+    {
+        ArgumentNullException.ThrowIfNull(result);
+        if (result.Action is HelpAction) return [];
+        var messages = new List<string>();
+        // An unknown option's value is unmatched too: name only the unknown options when there are any.
+        var unmatched = result.UnmatchedTokens;
+        var unknownOptions = unmatched.Where(t => t.StartsWith('-')).ToArray();
+        foreach (var token in unknownOptions.Length > 0 ? unknownOptions : unmatched)
+            messages.Add(token.StartsWith('-') ? $"unknown option \"{token}\"; see --help." : $"unexpected argument \"{token}\"; see --help.");
+
+        var named = new HashSet<Option>();
+        foreach (var option in result.CommandResult.Command.Options)
+            if (result.GetResult(option) is { IdentifierTokenCount: > 1 } && named.Add(option))
+                messages.Add($"{option.Name} is given twice.");
+        foreach (var error in result.Errors)
         {
-            var arg = args[i];
-            string? inlineValue = null;
-            var equals = arg.IndexOf('=', StringComparison.Ordinal);
-            if (arg.StartsWith("--", StringComparison.Ordinal) && equals > 0)
+            switch (error.SymbolResult)
             {
-                inlineValue = arg[(equals + 1)..];
-                arg = arg[..equals];
+                case OptionResult o when named.Contains(o.Option):
+                    break;
+                case OptionResult { Tokens.Count: 0 } o when o.Option.Arity.MinimumNumberOfValues > 0:
+                    named.Add(o.Option);
+                    messages.Add($"{o.Option.Name} needs a value.");
+                    break;
+                // The parser's "unrecognized" error for each unmatched token, already named above.
+                case CommandResult when !_commandErrors.Contains(error.Message) && unmatched.Any(t => error.Message.Contains(t, StringComparison.Ordinal)):
+                    break;
+                default:
+                    messages.Add(error.Message);
+                    break;
             }
-            if (!seen.Add(arg))
-                throw new CommandLineException($"{arg} is given twice.");
-
-            string Value()
-            {
-                if (inlineValue is not null) return inlineValue;
-                if (i + 1 >= args.Count || args[i + 1].StartsWith("--", StringComparison.Ordinal))
-                    throw new CommandLineException($"{arg} needs a value.");
-                return args[++i];
-            }
-
-            settings = arg switch
-            {
-                "--data" => settings with { DataFolder = Value() },
-                "--format" => settings with { Format = ParseFormat(Value()) },
-                "--demo" => settings with { Demo = Flag(arg, inlineValue) },
-                "--demo-users" => settings with { DemoUsers = Integer(arg, Value(), 1, 1_000_000) },
-                "--demo-items" => settings with { DemoItems = Integer(arg, Value(), 100, 100_000) },
-                "--search-fraction" => settings with { SearchFraction = Fraction(arg, Value()) },
-                "--max-history" => settings with { MaxHistory = Integer(arg, Value(), 1, 10_000) },
-                "--protocol" => settings with { Protocols = ParseProtocols(Value()) },
-                "--max-users" => settings with { MaxUsers = Integer(arg, Value(), 1, int.MaxValue) },
-                "--published" => settings with { PublishedFile = NonEmpty(arg, Value()) },
-                "--tasks" => settings with { Tasks = ParseTasks(Value()) },
-                "--negatives" => settings with { Negatives = Integer(arg, Value(), 1, 1_000_000) },
-                "--exclude-seen" => settings with { ExcludeSeen = YesNo(arg, Value()) },
-                "--systems" => settings with { Systems = ParseSystems(Value()) },
-                "--seeds" => settings with { SeedCount = Integer(arg, Value(), 1, 100) },
-                "--seed" => settings with { Seed = LongInteger(arg, Value()) },
-                "--max-epochs" => settings with { MaxEpochs = Integer(arg, Value(), 1, 1000) },
-                "--patience" => settings with { Patience = Integer(arg, Value(), 1, 1000) },
-                "--learning-rate" => settings with { LearningRate = Rate(arg, Value()) },
-                "--pointwise-fraction" => settings with { PointwiseFraction = Fraction(arg, Value()) },
-                "--indexing-fraction" => settings with { IndexingFraction = Bounded(arg, Value(), 0, 10) },
-                "--backbone" => settings with { Backbone = ParseBackbone(Value()) },
-                "--max-steps" => settings with { MaxSteps = Integer(arg, Value(), 1, int.MaxValue) },
-                "--bucket-by-length" => settings with { BucketByLength = YesNo(arg, Value()) },
-                "--item-categories" => settings with { ItemCategories = YesNo(arg, Value()) },
-                "--item-encoder" => settings with { ItemEncoder = ParseEncoder(arg, Value(), "lsa") },
-                "--query-vectors" => settings with { QueryVectors = ParseEncoder(arg, Value(), "none") },
-                "--semantic-view" => settings with { SemanticView = ParseSemanticView(Value()) },
-                "--max-minutes" => settings with { MaxMinutes = Bounded(arg, Value(), 0.01, 100_000) },
-                "--conflict-every" => settings with { ConflictEvery = Integer(arg, Value(), 1, int.MaxValue) },
-                "--conflict-dense-mix" => settings with { ConflictDenseMix = Fraction(arg, Value()) },
-                "--device" => settings with { Device = ParseDevice(Value()) },
-                "--threads" => settings with { Threads = Integer(arg, Value(), 0, 1024) },
-                "--out" => settings with { OutputFolder = NonEmpty(arg, Value()) },
-                "--quiet" => settings with { Quiet = Flag(arg, inlineValue) },
-                "--help" or "-h" => settings with { Help = true },
-                _ => throw new CommandLineException($"unknown option \"{args[i]}\"; see --help."),
-            };
         }
-        if (settings.Help) return settings;
-        if (settings.DataFolder is null && !settings.Demo)
-            throw new CommandLineException("give --data <folder> or --demo.");
-        if (settings.DataFolder is not null && settings.Demo)
-            throw new CommandLineException("give either --data or --demo, not both.");
-        if (settings.PublishedFile is not null && !File.Exists(settings.PublishedFile))
-            throw new CommandLineException($"--published: the file \"{settings.PublishedFile}\" does not exist.");
-        if (settings.DataFolder is not null && !Directory.Exists(settings.DataFolder))
-            throw new CommandLineException($"--data: the folder \"{settings.DataFolder}\" does not exist.");
-        if (settings.Demo && settings.Format is not null)
-            throw new CommandLineException("--format applies to --data, not to --demo.");
-        if (!settings.Demo && (settings.DemoUsers is not null || settings.DemoItems is not null))
-            throw new CommandLineException("--demo-users and --demo-items apply to --demo only.");
-        return settings;
+        // As before System.CommandLine: the options' combination is judged once each option is right on its own.
+        if (messages.Count == 0 && result.CommandResult.Command == Root) messages.AddRange(Contradictions(result));
+        return messages;
+    }
+
+    private IEnumerable<string> Contradictions(ParseResult result)
+    {
+        var withDemo = Given(result, _demo) && result.GetValue(_demo);
+        var withData = Given(result, _data);
+        if (!withData && !withDemo) yield return "give --data <folder> or --demo.";
+        if (withData && withDemo) yield return "give either --data or --demo, not both.";
+        // --format auto is what leaving --format out means, so it is no contradiction to --demo.
+        if (withDemo && result.GetValue(_format)?.Value is not null) yield return "--format applies to --data, not to --demo.";
+        if (!withDemo && (Given(result, _demoUsers) || Given(result, _demoItems))) yield return "--demo-users and --demo-items apply to --demo only.";
+    }
+
+    private static bool Given(ParseResult result, Option option) => result.GetResult(option) is { Implicit: false };
+
+    private void Refuse(CommandResult result, string message)
+    {
+        _commandErrors.Add(message);
+        result.AddError(message);
+    }
+
+    /// <summary>An option with one value: <paramref name="parse"/> reads it (throwing <see cref="CommandLineException"/> for a
+    /// bad one) and <paramref name="apply"/> sets it on the settings when the option is given.</summary>
+    private Option<Parsed<T>> Add<T>(string name, string valueName, string description, Func<string, string, T> parse,
+                                     Func<EvaluationSettings, T, EvaluationSettings> apply)
+    {
+        var option = new Option<Parsed<T>>(name)
+        {
+            Description = description,
+            HelpName = valueName,
+            CustomParser = result =>
+            {
+                // No value or several values are the parser's own errors (see Errors).
+                if (result.Tokens.Count != 1) return default!;
+                try
+                {
+                    return new Parsed<T>(parse(name, result.Tokens[0].Value));
+                }
+                catch (CommandLineException e)
+                {
+                    result.AddError(e.Message);
+                    return default!;
+                }
+            },
+        };
+        Root.Add(option);
+        // Options left out keep EvaluationSettings' defaults, the one place they are written.
+        _appliers.Add((result, settings) => Given(result, option) ? apply(settings, result.GetValue(option)!.Value) : settings);
+        return option;
+    }
+
+    /// <summary>
+    /// A value as the parser holds it: never null itself, since the parser cannot convert a null from a custom parser into a
+    /// nullable value type (and "--format auto" or "--tasks both" parse to null).
+    /// </summary>
+    private sealed record Parsed<T>(T Value);
+
+    /// <summary>A switch: given alone it is on; <c>--name=false</c> turns it off.</summary>
+    private Option<bool> Flag(string name, string description, Func<EvaluationSettings, bool, EvaluationSettings> apply)
+    {
+        var option = new Option<bool>(name) { Description = description };
+        Root.Add(option);
+        _appliers.Add((result, settings) => Given(result, option) ? apply(settings, result.GetValue(option)) : settings);
+        return option;
     }
 
     private static DatasetFormat? ParseFormat(string value)
@@ -249,16 +411,20 @@ public static class EvaluationCommandLine
             ? x
             : throw new CommandLineException($"{option}: expected a number in (0, 1], got \"{value}\".");
 
-    private static bool YesNo(string option, string value) => value.Trim().ToLowerInvariant() switch
+    // Not bool: the parser gives a bool option only the values true and false, and these options take yes and no.
+    private enum YesNoValue
     {
-        "yes" or "true" or "on" => true,
-        "no" or "false" or "off" => false,
+        No,
+        Yes,
+    }
+
+    private static YesNoValue YesNo(string option, string value) => value.Trim().ToLowerInvariant() switch
+    {
+        "yes" or "true" or "on" => YesNoValue.Yes,
+        "no" or "false" or "off" => YesNoValue.No,
         _ => throw new CommandLineException($"{option}: expected yes or no, got \"{value}\"."),
     };
 
-    private static bool Flag(string option, string? inlineValue) =>
-        inlineValue is null || YesNo(option, inlineValue);
-
-    private static string NonEmpty(string option, string value) =>
-        string.IsNullOrWhiteSpace(value) ? throw new CommandLineException($"{option}: expected a folder path, got an empty value.") : value;
+    private static string NonEmpty(string option, string value, string what = "a folder path") =>
+        string.IsNullOrWhiteSpace(value) ? throw new CommandLineException($"{option}: expected {what}, got an empty value.") : value;
 }

@@ -5,7 +5,7 @@ using GenSR.Core.Runtime;
 
 namespace GenSR.Evaluation.CommandLine;
 
-/// <summary>The parsed command line of the evaluation console (see <see cref="EvaluationCommandLine.Usage"/>).</summary>
+/// <summary>The parsed command line of the evaluation console (see <see cref="EvaluationCommandLine"/>; defaults are the initial values here).</summary>
 public sealed record EvaluationSettings
 {
     /// <summary>The dataset folder (<c>--data</c>), or <c>null</c> with <see cref="Demo"/>.</summary>
