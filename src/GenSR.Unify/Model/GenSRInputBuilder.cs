@@ -109,121 +109,136 @@ public sealed class GenSRInputBuilder
             throw new InvalidOperationException($"The model reads {Config.QueryVectorDimension}-d query vectors; give the input builder its query encoder (GenSRInputBuilder.WithQueryEncoder, or the pipeline's QueryEncoder option).");
         var pointwise = requests[0].IsPointwise;
         var batch = requests.Count;
-        var prompts = new RenderedPrompt[batch];
-        var histories = new SrEvent[batch][];
-        var queries = new int[batch][];
-        var candidates = new long[batch];
-        var tasks = new long[batch];
-        var labels = withLabels ? new int[batch][] : null;
-        var targetItems = withLabels && !pointwise ? new long[batch] : null;
-        for (var b = 0; b < batch; b++)
-        {
-            var r = requests[b] ?? throw new ArgumentException($"Request {b} is null.", nameof(requests));
-            if (r.IsPointwise != pointwise)
-                throw new ArgumentException($"Request {b} is {(r.IsPointwise ? "pointwise" : "generative")} but request 0 is not; a batch needs one mode.", nameof(requests));
-            if (r.Task is not (TaskKind.Recommendation or TaskKind.Search))
-                throw new ArgumentException($"Request {b} has task {r.Task}; expected Recommendation or Search.", nameof(requests));
-            if (r.History is null) throw new ArgumentException($"Request {b} has a null history.", nameof(requests));
-            var query = r.Task == TaskKind.Search ? r.Query : null;
-            if (r.Task == TaskKind.Search && string.IsNullOrWhiteSpace(query))
-                throw new ArgumentException($"Request {b} is a search request without a query.", nameof(requests));
-            var start = Math.Max(0, r.History.Count - Config.MaxHistory);
-            var history = new SrEvent[r.History.Count - start];
-            for (var i = 0; i < history.Length; i++)
-            {
-                history[i] = r.History[start + i];
-                CheckItem(history[i].ItemId, $"request {b} history event {start + i} item");
-                if (history[i].Task is not (TaskKind.Recommendation or TaskKind.Search))
-                    throw new ArgumentException($"Request {b} history event {start + i} has task value {(int)history[i].Task}; expected Recommendation or Search.", nameof(requests));
-            }
-            histories[b] = history;
-            tasks[b] = (long)r.Task;
-            var queryTokens = query is null ? [] : Vocabulary.EncodeText(query);
-            queries[b] = queryTokens.Length > Config.QueryTokens ? queryTokens[..Config.QueryTokens] : queryTokens;
+        var rows = new Row[batch];
+        for (var b = 0; b < batch; b++) rows[b] = PrepareRow(requests[b], b, pointwise, withLabels);
 
-            string? candidateText = null;
-            if (pointwise)
-            {
-                var c = r.Candidate!.Value;
-                CheckItem(c, $"request {b} candidate");
-                candidates[b] = c;
-                candidateText = string.IsNullOrWhiteSpace(_titles[c]) ? "item" : _titles[c];
-            }
-
-            var promptItems = history.Length <= PromptHistoryItems ? history : history[(history.Length - PromptHistoryItems)..];
-            var historyTokens = new IReadOnlyList<int>[promptItems.Length];
-            for (var i = 0; i < promptItems.Length; i++) historyTokens[i] = _identifierTokens[promptItems[i].ItemId];
-            prompts[b] = Renderer.Render(GenSRPromptTemplates.For(r.Task, pointwise, Config.HasQueryVectors), PromptValues.Create(historyTokens, query, candidateText));
-
-            if (labels is not null)
-            {
-                if (pointwise)
-                {
-                    if (r.Label is null) throw new ArgumentException($"Pointwise training request {b} has no label.", nameof(requests));
-                    labels[b] = [r.Label.Value ? Vocabulary.YesId : Vocabulary.NoId, Vocabulary.EosId];
-                }
-                else
-                {
-                    if (r.TargetItem is null) throw new ArgumentException($"Generative training request {b} has no target item.", nameof(requests));
-                    CheckItem(r.TargetItem.Value, $"request {b} target item");
-                    labels[b] = TargetTokens(r.TargetItem.Value);
-                    targetItems![b] = r.TargetItem.Value;
-                }
-            }
-        }
-
-        var hist = Math.Max(1, histories.Max(h => h.Length));
-        var items = new long[batch * hist];
-        var mask = new bool[batch * hist];
-        var histTasks = new long[batch * hist];
-        for (var b = 0; b < batch; b++)
-        {
-            var h = histories[b];
-            for (var i = 0; i < h.Length; i++)
-            {
-                items[b * hist + i] = h[i].ItemId;
-                mask[b * hist + i] = true;
-                histTasks[b * hist + i] = (long)h[i].Task;
-            }
-        }
-
-        var q = Math.Max(1, queries.Max(x => x.Length));
-        var queryIds = new long[batch * q];
-        var queryMask = new bool[batch * q];
-        Array.Fill(queryIds, Vocabulary.PadId);
-        for (var b = 0; b < batch; b++)
-            for (var i = 0; i < queries[b].Length; i++)
-            {
-                queryIds[b * q + i] = queries[b][i];
-                queryMask[b * q + i] = true;
-            }
-
-        long[]? labelValues = null;
-        var labelLength = 0;
-        if (labels is not null)
-        {
-            labelLength = labels.Max(l => l.Length);
-            labelValues = new long[batch * labelLength];
-            Array.Fill(labelValues, T5.T5ForConditionalGeneration.IgnoreLabel);
-            for (var b = 0; b < batch; b++)
-                for (var i = 0; i < labels[b].Length; i++) labelValues[b * labelLength + i] = labels[b][i];
-        }
-
+        var (items, mask, histTasks, hist) = PadHistories(rows);
+        var (queryIds, queryMask, q) = PadQueries(rows);
+        var (labelValues, labelLength) = withLabels ? PadLabels(rows) : (null, 0);
+        var targetItems = withLabels && !pointwise ? rows.Select(r => r.TargetItem).ToArray() : null;
         var queryVectors = Config.HasQueryVectors ? QueryVectors(requests) : null;
-        var prompt = PromptBatch.Collate(prompts, Vocabulary, device);
+        var prompt = PromptBatch.Collate(rows.Select(r => r.Prompt).ToArray(), Vocabulary, device);
         return new GenSRBatch(
             prompt,
             tensor(items, batch, hist, dtype: ScalarType.Int64, device: device),
             tensor(mask, batch, hist, device: device),
             tensor(histTasks, batch, hist, dtype: ScalarType.Int64, device: device),
-            tensor(tasks, dtype: ScalarType.Int64, device: device),
+            tensor(rows.Select(r => r.Task).ToArray(), dtype: ScalarType.Int64, device: device),
             tensor(queryIds, batch, q, dtype: ScalarType.Int64, device: device),
             tensor(queryMask, batch, q, device: device),
-            tensor(candidates, dtype: ScalarType.Int64, device: device),
+            tensor(rows.Select(r => r.Candidate).ToArray(), dtype: ScalarType.Int64, device: device),
             pointwise,
             labelValues is null ? null : tensor(labelValues, batch, labelLength, dtype: ScalarType.Int64, device: device),
             targetItems is null ? null : tensor(targetItems, dtype: ScalarType.Int64, device: device),
             queryVectors is null ? null : tensor(queryVectors, batch, Config.QueryVectorDimension, device: device));
+    }
+
+    /// <summary>One request checked and turned into its prompt, truncated history, query tokens and label.</summary>
+    private readonly record struct Row(RenderedPrompt Prompt, SrEvent[] History, int[] Query, long Task, long Candidate, int[]? Label, long TargetItem);
+
+    private Row PrepareRow(GenSRRequest? r, int b, bool pointwise, bool withLabels)
+    {
+        if (r is null) throw new ArgumentException($"Request {b} is null.", "requests");
+        if (r.IsPointwise != pointwise)
+            throw new ArgumentException($"Request {b} is {(r.IsPointwise ? "pointwise" : "generative")} but request 0 is not; a batch needs one mode.", "requests");
+        if (r.Task is not (TaskKind.Recommendation or TaskKind.Search))
+            throw new ArgumentException($"Request {b} has task {r.Task}; expected Recommendation or Search.", "requests");
+        if (r.History is null) throw new ArgumentException($"Request {b} has a null history.", "requests");
+        var query = r.Task == TaskKind.Search ? r.Query : null;
+        if (r.Task == TaskKind.Search && string.IsNullOrWhiteSpace(query))
+            throw new ArgumentException($"Request {b} is a search request without a query.", "requests");
+        var start = Math.Max(0, r.History.Count - Config.MaxHistory);
+        var history = new SrEvent[r.History.Count - start];
+        for (var i = 0; i < history.Length; i++)
+        {
+            history[i] = r.History[start + i];
+            CheckItem(history[i].ItemId, $"request {b} history event {start + i} item");
+            if (history[i].Task is not (TaskKind.Recommendation or TaskKind.Search))
+                throw new ArgumentException($"Request {b} history event {start + i} has task value {(int)history[i].Task}; expected Recommendation or Search.", "requests");
+        }
+        var queryTokens = query is null ? [] : Vocabulary.EncodeText(query);
+        if (queryTokens.Length > Config.QueryTokens) queryTokens = queryTokens[..Config.QueryTokens];
+
+        long candidate = 0;
+        string? candidateText = null;
+        if (pointwise)
+        {
+            var c = r.Candidate!.Value;
+            CheckItem(c, $"request {b} candidate");
+            candidate = c;
+            candidateText = string.IsNullOrWhiteSpace(_titles[c]) ? "item" : _titles[c];
+        }
+
+        var promptItems = history.Length <= PromptHistoryItems ? history : history[(history.Length - PromptHistoryItems)..];
+        var historyTokens = new IReadOnlyList<int>[promptItems.Length];
+        for (var i = 0; i < promptItems.Length; i++) historyTokens[i] = _identifierTokens[promptItems[i].ItemId];
+        var prompt = Renderer.Render(GenSRPromptTemplates.For(r.Task, pointwise, Config.HasQueryVectors), PromptValues.Create(historyTokens, query, candidateText));
+
+        int[]? label = null;
+        long targetItem = 0;
+        if (withLabels)
+        {
+            if (pointwise)
+            {
+                if (r.Label is null) throw new ArgumentException($"Pointwise training request {b} has no label.", "requests");
+                label = [r.Label.Value ? Vocabulary.YesId : Vocabulary.NoId, Vocabulary.EosId];
+            }
+            else
+            {
+                if (r.TargetItem is null) throw new ArgumentException($"Generative training request {b} has no target item.", "requests");
+                CheckItem(r.TargetItem.Value, $"request {b} target item");
+                label = TargetTokens(r.TargetItem.Value);
+                targetItem = r.TargetItem.Value;
+            }
+        }
+        return new Row(prompt, history, queryTokens, (long)r.Task, candidate, label, targetItem);
+    }
+
+    /// <summary>History item ids, mask and event tasks, row-major <c>[batch, longest history]</c> (at least one column).</summary>
+    private static (long[] Items, bool[] Mask, long[] Tasks, int Length) PadHistories(Row[] rows)
+    {
+        var hist = Math.Max(1, rows.Max(r => r.History.Length));
+        var items = new long[rows.Length * hist];
+        var mask = new bool[rows.Length * hist];
+        var tasks = new long[rows.Length * hist];
+        for (var b = 0; b < rows.Length; b++)
+        {
+            var h = rows[b].History;
+            for (var i = 0; i < h.Length; i++)
+            {
+                items[b * hist + i] = h[i].ItemId;
+                mask[b * hist + i] = true;
+                tasks[b * hist + i] = (long)h[i].Task;
+            }
+        }
+        return (items, mask, tasks, hist);
+    }
+
+    /// <summary>Query token ids (padded with the pad id) and mask, row-major <c>[batch, longest query]</c> (at least one column).</summary>
+    private (long[] Ids, bool[] Mask, int Length) PadQueries(Row[] rows)
+    {
+        var q = Math.Max(1, rows.Max(r => r.Query.Length));
+        var ids = new long[rows.Length * q];
+        var mask = new bool[rows.Length * q];
+        Array.Fill(ids, Vocabulary.PadId);
+        for (var b = 0; b < rows.Length; b++)
+            for (var i = 0; i < rows[b].Query.Length; i++)
+            {
+                ids[b * q + i] = rows[b].Query[i];
+                mask[b * q + i] = true;
+            }
+        return (ids, mask, q);
+    }
+
+    /// <summary>Label token ids, row-major <c>[batch, longest label]</c>, padded with the ignored label.</summary>
+    private static (long[]? Values, int Length) PadLabels(Row[] rows)
+    {
+        var length = rows.Max(r => r.Label!.Length);
+        var values = new long[rows.Length * length];
+        Array.Fill(values, T5.T5ForConditionalGeneration.IgnoreLabel);
+        for (var b = 0; b < rows.Length; b++)
+            for (var i = 0; i < rows[b].Label!.Length; i++) values[b * length + i] = rows[b].Label![i];
+        return (values, length);
     }
 
     /// <summary>The query vectors of a batch, row-major <c>[batch, width]</c>: zeros for recommendation rows.</summary>
