@@ -31,7 +31,7 @@ internal static class TypedJson
         }
         catch (JsonException e)
         {
-            throw Explain(e, typeInfo, source);
+            throw Explain(e, typeInfo, source, StartsWithObject(utf8));
         }
     }
 
@@ -46,7 +46,7 @@ internal static class TypedJson
         }
         catch (JsonException e)
         {
-            throw Explain(e, typeInfo, source);
+            throw Explain(e, typeInfo, source, isObject: true);
         }
     }
 
@@ -54,12 +54,13 @@ internal static class TypedJson
     /// <param name="value">The value.</param>
     /// <param name="typeInfo">Its generated metadata.</param>
     /// <param name="relaxedEscaping">Keep <c>'</c>, <c>+</c> and non-ASCII letters as they are (files for people), instead of <c>\uXXXX</c>.</param>
-    public static string Write<T>(T value, JsonTypeInfo<T> typeInfo, bool relaxedEscaping = false)
+    /// <param name="indented">Indent (files for people) or write compactly (large machine files).</param>
+    public static string Write<T>(T value, JsonTypeInfo<T> typeInfo, bool relaxedEscaping = false, bool indented = true)
     {
         var buffer = new ArrayBufferWriter<byte>();
         using (var writer = new Utf8JsonWriter(buffer, new JsonWriterOptions
         {
-            Indented = true,
+            Indented = indented,
             Encoder = relaxedEscaping ? JavaScriptEncoder.UnsafeRelaxedJsonEscaping : null,
         }))
             JsonSerializer.Serialize(writer, value, typeInfo);
@@ -70,17 +71,26 @@ internal static class TypedJson
     /// The serializer's error in the file's terms: a syntax error stays "not valid JSON"; a value of the wrong type names
     /// the field by its path (<c>systems[2].runs[0].seed</c>) and the kind of value its type expects.
     /// </summary>
-    public static InvalidDataException Explain(JsonException e, JsonTypeInfo root, string source)
+    public static InvalidDataException Explain(JsonException e, JsonTypeInfo root, string source, bool isObject = false)
     {
         // The reader's own exception comes wrapped: the text is not JSON at all.
         if (e.InnerException is JsonException) return new InvalidDataException($"{source}: not valid JSON ({e.Message}).", e);
         var path = e.Path ?? "$";
         var field = path.StartsWith("$.", StringComparison.Ordinal) ? path[2..] : path.TrimStart('$');
-        if (field.Length == 0) return new InvalidDataException($"{source}: expected a JSON object.", e);
+        // At the root of an object the problem is not the value's kind (e.g. a key given twice): the serializer's words say what.
+        if (field.Length == 0)
+            return new InvalidDataException(isObject ? $"{source}: {e.Message}" : $"{source}: expected a JSON object.", e);
         var expected = Expected(root, path);
         return expected is null
             ? new InvalidDataException($"{source}: {field}: {e.Message}", e)
             : new InvalidDataException($"{source}: {field}: expected {expected}.", e);
+    }
+
+    private static bool StartsWithObject(ReadOnlySpan<byte> utf8)
+    {
+        var reader = new Utf8JsonReader(utf8);
+        try { return reader.Read() && reader.TokenType == JsonTokenType.StartObject; }
+        catch (JsonException) { return false; }
     }
 
     // Follows the path through the generated metadata to the field's type.
