@@ -3,6 +3,7 @@ using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using GenSR.Core.Data;
+using GenSR.Core.Serialization;
 
 namespace GenSR.Core.Metrics;
 
@@ -115,33 +116,11 @@ public sealed class EvaluationReport
     public override string ToString() => ToMarkdown();
 
     /// <summary>The report as a versioned JSON object (for embedding in a larger document).</summary>
-    public JsonObject ToJson()
-    {
-        var tasks = new JsonArray();
-        foreach (var t in Tasks)
-        {
-            var values = new JsonObject();
-            foreach (var name in t.Names) values[name] = t.Values[name];
-            tasks.Add(new JsonObject { ["task"] = t.Task.ToString(), ["cases"] = t.Cases, ["metrics"] = values });
-        }
-        var extra = new JsonObject();
-        foreach (var (key, value) in Extra) extra[key] = value;
-        return new JsonObject
-        {
-            ["format"] = FormatName,
-            ["version"] = FormatVersion,
-            ["dataset"] = Dataset,
-            ["protocol"] = Protocol.ToString(),
-            ["protocolDetails"] = ProtocolDetails,
-            ["system"] = SystemName,
-            ["tasks"] = tasks,
-            ["notes"] = new JsonArray(Notes.Select(n => (JsonNode?)JsonValue.Create(n)).ToArray()),
-            ["extra"] = extra,
-        };
-    }
+    public JsonObject ToJson() =>
+        JsonSerializer.SerializeToNode(EvaluationReportJson.ToDto(this), CoreJsonContext.Default.EvaluationReportDto)!.AsObject();
 
     /// <summary>The report as indented JSON text.</summary>
-    public string ToJsonString() => ToJson().ToJsonString(new JsonSerializerOptions { WriteIndented = true });
+    public string ToJsonString() => TypedJson.Write(EvaluationReportJson.ToDto(this), CoreJsonContext.Default.EvaluationReportDto);
 
     /// <summary>Writes the report as JSON to <paramref name="path"/> (temporary file, then rename).</summary>
     public void Save(string path)
@@ -162,81 +141,21 @@ public sealed class EvaluationReport
     /// <exception cref="InvalidDataException">The text is not a report of a supported version; the message names the problem.</exception>
     public static EvaluationReport Parse(string json, string source = "evaluation report")
     {
-        JsonNode? node;
-        try { node = JsonNode.Parse(json); }
-        catch (JsonException e) { throw new InvalidDataException($"{source}: not valid JSON ({e.Message}).", e); }
-        return FromJson(node, source);
+        ArgumentNullException.ThrowIfNull(json);
+        var utf8 = TypedJson.Utf8(json);
+        // Format and version first: a file of another kind or a newer version is named as such, not by its first odd field.
+        var header = TypedJson.ReadHeader(utf8, source);
+        EvaluationReportJson.CheckHeader(header.FormatName, header.VersionNumber, source);
+        return EvaluationReportJson.FromDto(TypedJson.Deserialize(utf8, CoreJsonContext.Default.EvaluationReportDto, source), source);
     }
 
     /// <summary>Reads a report from a JSON node written by <see cref="ToJson"/>.</summary>
     /// <exception cref="InvalidDataException">The node is not a report of a supported version; the message names the problem.</exception>
     public static EvaluationReport FromJson(JsonNode? node, string source = "evaluation report")
     {
-        if (node is not JsonObject obj) throw new InvalidDataException($"{source}: expected a JSON object.");
-        if (GetString(obj, "format", source, required: false) != FormatName)
-            throw new InvalidDataException($"{source}: expected \"format\": \"{FormatName}\".");
-        var version = obj["version"] is JsonValue v && v.TryGetValue<int>(out var ver) ? ver : -1;
-        if (version != FormatVersion)
-            throw new InvalidDataException($"{source}: version {version} is not supported (expected {FormatVersion}).");
-        try
-        {
-            var protocolText = GetString(obj, "protocol", source)!;
-            if (!Enum.TryParse<EvaluationProtocol>(protocolText, ignoreCase: false, out var protocol) || !Enum.IsDefined(protocol))
-                throw new InvalidDataException($"{source}: \"protocol\" must be FullRanking or Sampled, got \"{protocolText}\".");
-
-            var tasks = new List<TaskMetrics>();
-            var tasksNode = obj["tasks"] as JsonArray ?? throw new InvalidDataException($"{source}: \"tasks\" must be an array.");
-            for (var i = 0; i < tasksNode.Count; i++)
-            {
-                var where = $"{source}, tasks[{i}]";
-                var t = tasksNode[i] as JsonObject ?? throw new InvalidDataException($"{where}: expected an object.");
-                var taskText = GetString(t, "task", where)!;
-                if (!Enum.TryParse<TaskKind>(taskText, ignoreCase: false, out var task) || !Enum.IsDefined(task))
-                    throw new InvalidDataException($"{where}: \"task\" must be Recommendation or Search, got \"{taskText}\".");
-                var cases = t["cases"] is JsonValue cv && cv.TryGetValue<long>(out var c)
-                    ? c
-                    : throw new InvalidDataException($"{where}: \"cases\" must be an integer.");
-                var metrics = t["metrics"] as JsonObject ?? throw new InvalidDataException($"{where}: \"metrics\" must be an object.");
-                var values = metrics.Select(kv => new KeyValuePair<string, double>(kv.Key,
-                    kv.Value is JsonValue mv && mv.TryGetValue<double>(out var d)
-                        ? d
-                        : throw new InvalidDataException($"{where}: metric \"{kv.Key}\" must be a number."))).ToList();
-                tasks.Add(new TaskMetrics(task, cases, values));
-            }
-
-            var notes = obj["notes"] is null
-                ? []
-                : (obj["notes"] as JsonArray ?? throw new InvalidDataException($"{source}: \"notes\" must be an array of strings."))
-                    .Select((n, i) => n is JsonValue nv && nv.TryGetValue<string>(out var s) ? s : throw new InvalidDataException($"{source}: notes[{i}] must be a string."))
-                    .ToArray();
-            var extra = new Dictionary<string, string>(StringComparer.Ordinal);
-            if (obj["extra"] is not null)
-                foreach (var (key, value) in obj["extra"] as JsonObject ?? throw new InvalidDataException($"{source}: \"extra\" must be an object."))
-                    extra[key] = value is JsonValue ev && ev.TryGetValue<string>(out var s) ? s : throw new InvalidDataException($"{source}: extra \"{key}\" must be a string.");
-
-            return new EvaluationReport
-            {
-                Dataset = GetString(obj, "dataset", source)!,
-                Protocol = protocol,
-                SystemName = GetString(obj, "system", source)!,
-                ProtocolDetails = GetString(obj, "protocolDetails", source, required: false),
-                Tasks = tasks,
-                Notes = notes,
-                Extra = extra,
-            };
-        }
-        catch (ArgumentException e)
-        {
-            throw new InvalidDataException($"{source}: {e.Message}", e);
-        }
-    }
-
-    private static string? GetString(JsonObject obj, string name, string source, bool required = true)
-    {
-        var node = obj[name];
-        if (node is null)
-            return required ? throw new InvalidDataException($"{source}: \"{name}\" is missing.") : null;
-        return node is JsonValue v && v.TryGetValue<string>(out var s) ? s : throw new InvalidDataException($"{source}: \"{name}\" must be a string.");
+        var header = TypedJson.Deserialize(node, CoreJsonContext.Default.JsonFileHeader, source);
+        EvaluationReportJson.CheckHeader(header.FormatName, header.VersionNumber, source);
+        return EvaluationReportJson.FromDto(TypedJson.Deserialize(node, CoreJsonContext.Default.EvaluationReportDto, source), source);
     }
 
     private static string RequireText(string value, string name) =>

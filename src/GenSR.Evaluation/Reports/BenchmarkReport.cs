@@ -1,5 +1,3 @@
-using System.Text.Encodings.Web;
-using System.Text.Json;
 using GenSR.Core.Data;
 using GenSR.Core.Metrics;
 
@@ -70,12 +68,10 @@ public sealed class BenchmarkReport
     public string ToMarkdown() => BenchmarkReportMarkdown.Render(this);
 
     /// <summary>The report as indented, versioned JSON.</summary>
-    public string ToJsonString() => BenchmarkReportJson.Write(this).ToJsonString(new JsonSerializerOptions
-    {
-        WriteIndented = true,
-        // A file for people as well as programs: keep ', + and non-ASCII letters readable instead of \uXXXX escapes.
-        Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
-    });
+    public string ToJsonString() => BenchmarkReportJson.Write(this);
+
+    // Set when read from a file without "published" (written before published rows existed), so saving it keeps that shape.
+    internal bool WrittenWithoutPublished { get; init; }
 
     /// <summary>Writes <see cref="MarkdownFileName"/> and <see cref="JsonFileName"/> into <paramref name="folder"/> (created when missing; each file via a temporary file and a rename).</summary>
     /// <param name="folder">The output folder.</param>

@@ -1,8 +1,7 @@
 using System.Globalization;
-using System.Text.Json;
-using System.Text.Json.Nodes;
 using GenSR.Core.Data;
 using GenSR.Core.Metrics;
+using GenSR.Core.Serialization;
 using GenSR.Evaluation.Harness;
 
 namespace GenSR.Evaluation.Reports;
@@ -12,158 +11,161 @@ internal static class BenchmarkReportJson
 {
     private const string FormatName = "gensr-benchmark-report";
 
-    public static JsonObject Write(BenchmarkReport report)
+    public static string Write(BenchmarkReport report) =>
+        // A file for people as well as programs: keep ', + and non-ASCII letters readable instead of \uXXXX escapes.
+        TypedJson.Write(ToDto(report), ReportsJsonContext.Default.BenchmarkReportDto, relaxedEscaping: true);
+
+    public static BenchmarkReportDto ToDto(BenchmarkReport report)
     {
         var s = report.Statistics;
-        var systems = new JsonArray();
-        foreach (var system in report.Systems)
+        return new BenchmarkReportDto
         {
-            var runs = new JsonArray();
-            foreach (var run in system.Runs)
+            Format = FormatName,
+            Version = BenchmarkReport.FormatVersion,
+            Created = report.Created.ToString("O", CultureInfo.InvariantCulture),
+            CommandLine = report.CommandLine,
+            Dataset = new BenchmarkDatasetDto
             {
-                runs.Add(new JsonObject
+                Name = report.Dataset,
+                Users = s.Users,
+                Items = s.Items,
+                Events = s.Events,
+                SearchEvents = s.SearchEvents,
+                AverageHistoryLength = s.AverageHistoryLength,
+                ItemsWithEmptyTitle = s.ItemsWithEmptyTitle,
+                Queries = report.Queries,
+            },
+            Split = new BenchmarkSplitDto { Description = report.Split, ValidationCases = report.ValidationCases, TestCases = report.TestCases },
+            Device = report.Device,
+            Seeds = report.Seeds.Select(x => (long?)x).ToList(),
+            Cutoffs = report.Cutoffs.Select(x => (int?)x).ToList(),
+            Protocols = report.Protocols.Select(p => (BenchmarkProtocolDto?)new BenchmarkProtocolDto { Protocol = p.Key.ToString(), Description = p.Value }).ToList(),
+            Notes = report.Notes.ToList<string?>(),
+            Systems = report.Systems.Select(system => (BenchmarkSystemDto?)new BenchmarkSystemDto
+            {
+                Name = system.Name,
+                Tasks = system.Tasks.Select(t => (string?)t.ToString()).ToList(),
+                Runs = system.Runs.Select(run => (BenchmarkRunDto?)new BenchmarkRunDto
                 {
-                    ["seed"] = run.Seed,
-                    ["trainingSeconds"] = Math.Round(run.TrainingSeconds, 3),
-                    ["evaluationSeconds"] = Math.Round(run.EvaluationSeconds, 3),
-                    ["training"] = new JsonObject
+                    Seed = run.Seed,
+                    TrainingSeconds = Math.Round(run.TrainingSeconds, 3),
+                    EvaluationSeconds = Math.Round(run.EvaluationSeconds, 3),
+                    Training = new BenchmarkTrainingDto
                     {
-                        ["epochs"] = run.Training.Epochs,
-                        ["selectedEpoch"] = run.Training.SelectedEpoch,
-                        ["validationScore"] = run.Training.ValidationScore,
-                        ["validationMetric"] = run.Training.ValidationMetric,
-                        ["stoppedEarly"] = run.Training.StoppedEarly,
-                        ["note"] = run.Training.Note,
+                        Epochs = run.Training.Epochs,
+                        SelectedEpoch = run.Training.SelectedEpoch,
+                        ValidationScore = run.Training.ValidationScore,
+                        ValidationMetric = run.Training.ValidationMetric,
+                        StoppedEarly = run.Training.StoppedEarly,
+                        Note = run.Training.Note,
                     },
-                    ["reports"] = new JsonArray(run.Reports.Select(r => (JsonNode)r.ToJson()).ToArray()),
-                });
-            }
-            // The summary is derived from the runs; it is written for readers and recomputed on load.
-            var summary = new JsonArray();
-            foreach (var protocol in system.Protocols)
-                foreach (var task in system.Tasks)
-                {
-                    var metrics = new JsonObject();
-                    foreach (var name in MetricNames(report.Cutoffs))
-                        if (system.Summarize(protocol, task, name) is { } m)
-                            metrics[name] = new JsonObject { ["mean"] = m.Mean, ["std"] = m.StandardDeviation, ["runs"] = m.Runs };
-                    if (metrics.Count > 0)
-                        summary.Add(new JsonObject { ["protocol"] = protocol.ToString(), ["task"] = task.ToString(), ["metrics"] = metrics });
-                }
-            systems.Add(new JsonObject
-            {
-                ["name"] = system.Name,
-                ["tasks"] = new JsonArray(system.Tasks.Select(t => (JsonNode?)JsonValue.Create(t.ToString())).ToArray()),
-                ["runs"] = runs,
-                ["summary"] = summary,
-            });
-        }
-        return new JsonObject
-        {
-            ["format"] = FormatName,
-            ["version"] = BenchmarkReport.FormatVersion,
-            ["created"] = report.Created.ToString("O", CultureInfo.InvariantCulture),
-            ["commandLine"] = report.CommandLine,
-            ["dataset"] = new JsonObject
-            {
-                ["name"] = report.Dataset,
-                ["users"] = s.Users,
-                ["items"] = s.Items,
-                ["events"] = s.Events,
-                ["searchEvents"] = s.SearchEvents,
-                ["averageHistoryLength"] = s.AverageHistoryLength,
-                ["itemsWithEmptyTitle"] = s.ItemsWithEmptyTitle,
-                ["queries"] = report.Queries,
-            },
-            ["split"] = new JsonObject
-            {
-                ["description"] = report.Split,
-                ["validationCases"] = report.ValidationCases,
-                ["testCases"] = report.TestCases,
-            },
-            ["device"] = report.Device,
-            ["seeds"] = new JsonArray(report.Seeds.Select(x => (JsonNode?)JsonValue.Create(x)).ToArray()),
-            ["cutoffs"] = new JsonArray(report.Cutoffs.Select(x => (JsonNode?)JsonValue.Create(x)).ToArray()),
-            ["protocols"] = new JsonArray(report.Protocols.Select(p => (JsonNode)new JsonObject
-            {
-                ["protocol"] = p.Key.ToString(),
-                ["description"] = p.Value,
-            }).ToArray()),
-            ["notes"] = new JsonArray(report.Notes.Select(n => (JsonNode?)JsonValue.Create(n)).ToArray()),
-            ["systems"] = systems,
-            ["published"] = new JsonArray(report.Published.Select(p => (JsonNode)p.ToJson()).ToArray()),
+                    Reports = run.Reports.Select(r => (EvaluationReportDto?)EvaluationReportJson.ToDto(r)).ToList(),
+                }).ToList(),
+                Summary = Summarize(system, report.Cutoffs),
+            }).ToList(),
+            // A report read from a file without published rows is written back without them, so loading and saving changes nothing.
+            Published = report.Published.Count == 0 && report.WrittenWithoutPublished
+                ? null
+                : report.Published.Select(p => (PublishedResultDto?)p.ToDto()).ToList(),
         };
+    }
+
+    // The summary is derived from the runs; it is written for readers and recomputed on load.
+    private static List<BenchmarkSummaryDto> Summarize(SystemResult system, IReadOnlyList<int> cutoffs)
+    {
+        var summary = new List<BenchmarkSummaryDto>();
+        foreach (var protocol in system.Protocols)
+            foreach (var task in system.Tasks)
+            {
+                var metrics = new Dictionary<string, BenchmarkMetricSummaryDto>(StringComparer.Ordinal);
+                foreach (var name in MetricNames(cutoffs))
+                    if (system.Summarize(protocol, task, name) is { } m)
+                        metrics[name] = new BenchmarkMetricSummaryDto { Mean = m.Mean, Std = m.StandardDeviation, Runs = m.Runs };
+                if (metrics.Count > 0)
+                    summary.Add(new BenchmarkSummaryDto { Protocol = protocol.ToString(), Task = task.ToString(), Metrics = metrics });
+            }
+        return summary;
     }
 
     public static BenchmarkReport Read(string json, string source)
     {
-        JsonNode? node;
-        try { node = JsonNode.Parse(json); }
-        catch (JsonException e) { throw new InvalidDataException($"{source}: not valid JSON ({e.Message}).", e); }
-        if (node is not JsonObject root) throw new InvalidDataException($"{source}: expected a JSON object.");
-        if (root["format"] is not JsonValue f || !f.TryGetValue<string>(out var format) || format != FormatName)
-            throw new InvalidDataException($"{source}: expected \"format\": \"{FormatName}\".");
-        var version = Int(root, "version", source);
+        ArgumentNullException.ThrowIfNull(json);
+        var utf8 = TypedJson.Utf8(json);
+        // Format and version first: another kind of file or a newer version is named as such, not by its first odd field.
+        var header = TypedJson.ReadHeader(utf8, source);
+        if (header.FormatName != FormatName) throw new InvalidDataException($"{source}: expected \"format\": \"{FormatName}\".");
+        if (header.VersionNumber is not { } version) throw new InvalidDataException($"{source}: version: expected an integer.");
         if (version != BenchmarkReport.FormatVersion)
             throw new InvalidDataException($"{source}: version {version} is not supported (expected {BenchmarkReport.FormatVersion}).");
+        return FromDto(TypedJson.Deserialize(utf8, ReportsJsonContext.Default.BenchmarkReportDto, source), source);
+    }
 
-        var dataset = Object(root, "dataset", source);
-        var where = $"{source}, dataset";
-        var statistics = new DatasetStatistics(Int(dataset, "users", where), Int(dataset, "items", where), Int(dataset, "events", where),
-                                               Int(dataset, "searchEvents", where), Double(dataset, "averageHistoryLength", where),
-                                               Int(dataset, "itemsWithEmptyTitle", where));
-        var split = Object(root, "split", source);
-        var protocols = Array(root, "protocols", source).Select((p, i) =>
+    private static BenchmarkReport FromDto(BenchmarkReportDto root, string source)
+    {
+        var dataset = Need(root.Dataset, source, "dataset", "an object");
+        var statistics = new DatasetStatistics(
+            Need(dataset.Users, source, "dataset.users", "an integer"), Need(dataset.Items, source, "dataset.items", "an integer"),
+            Need(dataset.Events, source, "dataset.events", "an integer"), Need(dataset.SearchEvents, source, "dataset.searchEvents", "an integer"),
+            Need(dataset.AverageHistoryLength, source, "dataset.averageHistoryLength", "a number"),
+            Need(dataset.ItemsWithEmptyTitle, source, "dataset.itemsWithEmptyTitle", "an integer"));
+        var split = Need(root.Split, source, "split", "an object");
+
+        var protocols = Need(root.Protocols, source, "protocols", "an array").Select((p, i) =>
         {
-            var at = $"{source}, protocols[{i}]";
-            var o = p as JsonObject ?? throw new InvalidDataException($"{at}: expected an object.");
-            return new KeyValuePair<EvaluationProtocol, string>(Enum<EvaluationProtocol>(o, "protocol", at), String(o, "description", at));
+            var at = $"protocols[{i}]";
+            var o = Need(p, source, at, "an object");
+            return new KeyValuePair<EvaluationProtocol, string>(
+                ParseEnum<EvaluationProtocol>(o.Protocol, source, $"{at}.protocol"), Need(o.Description, source, $"{at}.description", "a string"));
         }).ToArray();
 
-        var systems = Array(root, "systems", source).Select((node, i) =>
+        var systems = Need(root.Systems, source, "systems", "an array").Select((s, i) =>
         {
-            var at = $"{source}, systems[{i}]";
-            var o = node as JsonObject ?? throw new InvalidDataException($"{at}: expected an object.");
-            var tasks = Array(o, "tasks", at).Select((t, j) => ParseEnum<TaskKind>(t, $"{at}, tasks[{j}]")).ToArray();
-            var runs = Array(o, "runs", at).Select((r, j) =>
+            var at = $"systems[{i}]";
+            var system = Need(s, source, at, "an object");
+            var tasks = Need(system.Tasks, source, $"{at}.tasks", "an array")
+                .Select((t, j) => ParseEnum<TaskKind>(t, source, $"{at}.tasks[{j}]")).ToArray();
+            var runs = Need(system.Runs, source, $"{at}.runs", "an array").Select((r, j) =>
             {
-                var runAt = $"{at}, runs[{j}]";
-                var run = r as JsonObject ?? throw new InvalidDataException($"{runAt}: expected an object.");
-                var training = Object(run, "training", runAt);
-                var trainingAt = $"{runAt}, training";
+                var runAt = $"{at}.runs[{j}]";
+                var run = Need(r, source, runAt, "an object");
+                var training = Need(run.Training, source, $"{runAt}.training", "an object");
+                var trainingAt = $"{runAt}.training";
                 var result = new SystemTrainingResult(
-                    Int(training, "epochs", trainingAt), Int(training, "selectedEpoch", trainingAt),
-                    OptionalDouble(training, "validationScore", trainingAt), OptionalString(training, "validationMetric", trainingAt),
-                    Bool(training, "stoppedEarly", trainingAt)) { Note = OptionalString(training, "note", trainingAt) };
-                var reports = Array(run, "reports", runAt).Select((e, k) => EvaluationReport.FromJson(e, $"{runAt}, reports[{k}]")).ToArray();
-                return new SystemRun(Long(run, "seed", runAt), result, Double(run, "trainingSeconds", runAt), Double(run, "evaluationSeconds", runAt), reports);
+                    Need(training.Epochs, source, $"{trainingAt}.epochs", "an integer"),
+                    Need(training.SelectedEpoch, source, $"{trainingAt}.selectedEpoch", "an integer"),
+                    training.ValidationScore, training.ValidationMetric,
+                    Need(training.StoppedEarly, source, $"{trainingAt}.stoppedEarly", "true or false")) { Note = training.Note };
+                var reports = Need(run.Reports, source, $"{runAt}.reports", "an array")
+                    .Select((e, k) => EvaluationReportJson.FromDto(e, $"{source}: {runAt}.reports[{k}]")).ToArray();
+                return new SystemRun(Need(run.Seed, source, $"{runAt}.seed", "an integer"), result,
+                                     Need(run.TrainingSeconds, source, $"{runAt}.trainingSeconds", "a number"),
+                                     Need(run.EvaluationSeconds, source, $"{runAt}.evaluationSeconds", "a number"), reports);
             }).ToArray();
-            return new SystemResult(String(o, "name", at), tasks, runs);
+            return new SystemResult(Need(system.Name, source, $"{at}.name", "a string"), tasks, runs);
         }).ToArray();
 
-        var created = String(root, "created", source);
+        var created = Need(root.Created, source, "created", "a string");
         return new BenchmarkReport
         {
-            Dataset = String(dataset, "name", where),
+            Dataset = Need(dataset.Name, source, "dataset.name", "a string"),
             Statistics = statistics,
-            Queries = String(dataset, "queries", where),
-            Split = String(split, "description", $"{source}, split"),
-            ValidationCases = Int(split, "validationCases", $"{source}, split"),
-            TestCases = Int(split, "testCases", $"{source}, split"),
-            Device = String(root, "device", source),
-            Seeds = Array(root, "seeds", source).Select((x, i) => Value<long>(x, $"{source}, seeds[{i}]", "an integer")).ToArray(),
-            Cutoffs = Array(root, "cutoffs", source).Select((x, i) => Value<int>(x, $"{source}, cutoffs[{i}]", "an integer")).ToArray(),
+            Queries = Need(dataset.Queries, source, "dataset.queries", "a string"),
+            Split = Need(split.Description, source, "split.description", "a string"),
+            ValidationCases = Need(split.ValidationCases, source, "split.validationCases", "an integer"),
+            TestCases = Need(split.TestCases, source, "split.testCases", "an integer"),
+            Device = Need(root.Device, source, "device", "a string"),
+            Seeds = Need(root.Seeds, source, "seeds", "an array").Select((x, i) => Need(x, source, $"seeds[{i}]", "an integer")).ToArray(),
+            Cutoffs = Need(root.Cutoffs, source, "cutoffs", "an array").Select((x, i) => Need(x, source, $"cutoffs[{i}]", "an integer")).ToArray(),
             Protocols = protocols,
             Systems = systems,
-            CommandLine = OptionalString(root, "commandLine", source),
-            Notes = Array(root, "notes", source).Select((x, i) => Value<string>(x, $"{source}, notes[{i}]", "a string")).ToArray(),
+            CommandLine = root.CommandLine,
+            Notes = Need(root.Notes, source, "notes", "an array").Select((x, i) => Need(x, source, $"notes[{i}]", "a string")).ToArray(),
             // Optional: reports written before published rows existed have none.
-            Published = root["published"] is null
-                ? []
-                : Array(root, "published", source).Select((p, i) => PublishedResult.FromJson(p, $"{source}, published[{i}]")).ToArray(),
+            Published = (root.Published ?? []).Select((p, i) => PublishedResult.FromDto(p, $"{source}: published[{i}]")).ToArray(),
+            WrittenWithoutPublished = root.Published is null,
             Created = DateTimeOffset.TryParse(created, CultureInfo.InvariantCulture, DateTimeStyles.RoundtripKind, out var c)
                 ? c
-                : throw new InvalidDataException($"{source}: \"created\" must be an ISO 8601 time, got \"{created}\"."),
+                : throw new InvalidDataException($"{source}: created: expected an ISO 8601 time, got \"{created}\"."),
         };
     }
 
@@ -171,36 +173,17 @@ internal static class BenchmarkReportJson
     public static IEnumerable<string> MetricNames(IEnumerable<int> cutoffs) =>
         cutoffs.SelectMany(k => new[] { RankingMetric.Recall, RankingMetric.Ndcg, RankingMetric.Mrr }.Select(m => TaskMetrics.NameOf(m, k)));
 
-    private static JsonObject Object(JsonObject o, string name, string at) =>
-        o[name] as JsonObject ?? throw new InvalidDataException($"{at}: \"{name}\" must be an object.");
+    private static T Need<T>(T? value, string source, string path, string what) where T : class =>
+        value ?? throw new InvalidDataException($"{source}: {path}: expected {what}.");
 
-    private static JsonArray Array(JsonObject o, string name, string at) =>
-        o[name] as JsonArray ?? throw new InvalidDataException($"{at}: \"{name}\" must be an array.");
+    private static T Need<T>(T? value, string source, string path, string what) where T : struct =>
+        value ?? throw new InvalidDataException($"{source}: {path}: expected {what}.");
 
-    private static T Value<T>(JsonNode? node, string at, string what) =>
-        node is JsonValue v && v.TryGetValue<T>(out var value) ? value : throw new InvalidDataException($"{at}: expected {what}.");
-
-    private static string String(JsonObject o, string name, string at) => Value<string>(o[name], $"{at}, \"{name}\"", "a string");
-
-    private static string? OptionalString(JsonObject o, string name, string at) => o[name] is null ? null : String(o, name, at);
-
-    private static int Int(JsonObject o, string name, string at) => Value<int>(o[name], $"{at}, \"{name}\"", "an integer");
-
-    private static long Long(JsonObject o, string name, string at) => Value<long>(o[name], $"{at}, \"{name}\"", "an integer");
-
-    private static double Double(JsonObject o, string name, string at) => Value<double>(o[name], $"{at}, \"{name}\"", "a number");
-
-    private static double? OptionalDouble(JsonObject o, string name, string at) => o[name] is null ? null : Double(o, name, at);
-
-    private static bool Bool(JsonObject o, string name, string at) => Value<bool>(o[name], $"{at}, \"{name}\"", "true or false");
-
-    private static T Enum<T>(JsonObject o, string name, string at) where T : struct, System.Enum => ParseEnum<T>(o[name], $"{at}, \"{name}\"");
-
-    private static T ParseEnum<T>(JsonNode? node, string at) where T : struct, System.Enum
+    private static T ParseEnum<T>(string? text, string source, string path) where T : struct, Enum
     {
-        var text = Value<string>(node, at, "a string");
-        return System.Enum.TryParse<T>(text, ignoreCase: false, out var value) && System.Enum.IsDefined(value)
-            ? value
-            : throw new InvalidDataException($"{at}: \"{text}\" is not one of {string.Join(", ", System.Enum.GetNames<T>())}.");
+        var value = Need(text, source, path, "a string");
+        return Enum.TryParse<T>(value, ignoreCase: false, out var parsed) && Enum.IsDefined(parsed)
+            ? parsed
+            : throw new InvalidDataException($"{source}: {path}: \"{value}\" is not one of {string.Join(", ", Enum.GetNames<T>())}.");
     }
 }

@@ -1,8 +1,7 @@
 using System.Globalization;
-using System.Text.Json;
-using System.Text.Json.Nodes;
 using GenSR.Core.Data;
 using GenSR.Core.Metrics;
+using GenSR.Core.Serialization;
 
 namespace GenSR.Evaluation.Reports;
 
@@ -41,47 +40,51 @@ public sealed record PublishedResult(string Dataset, string System, string Sourc
     /// <exception cref="InvalidDataException">The text is not a published-results file.</exception>
     public static IReadOnlyList<PublishedResult> Parse(string json, string source)
     {
-        JsonNode? node;
-        try { node = JsonNode.Parse(json); }
-        catch (JsonException e) { throw new InvalidDataException($"{source}: not valid JSON ({e.Message}).", e); }
-        if (node is not JsonObject root || root["format"]?.GetValueKind() != JsonValueKind.String || root["format"]!.GetValue<string>() != FormatName)
+        ArgumentNullException.ThrowIfNull(json);
+        var utf8 = TypedJson.Utf8(json);
+        // Format and version first: another kind of file or a newer version is named as such, not by its first odd field.
+        var header = TypedJson.ReadHeader(utf8, source);
+        if (header.FormatName != FormatName)
             throw new InvalidDataException($"{source}: expected a JSON object with \"format\": \"{FormatName}\".");
-        if (root["version"] is not JsonValue v || !v.TryGetValue<int>(out var version) || version != 1)
-            throw new InvalidDataException($"{source}: expected \"version\": 1.");
-        if (root["results"] is not JsonArray results) throw new InvalidDataException($"{source}: \"results\" must be an array.");
-        return results.Select((r, i) => FromJson(r, $"{source}, results[{i}]")).ToArray();
+        if (header.VersionNumber != 1) throw new InvalidDataException($"{source}: expected \"version\": 1.");
+        var file = TypedJson.Deserialize(utf8, ReportsJsonContext.Default.PublishedResultsFileDto, source);
+        if (file.Results is not { } results) throw new InvalidDataException($"{source}: \"results\" must be an array.");
+        return results.Select((r, i) => FromDto(r, $"{source}, results[{i}]")).ToArray();
     }
 
-    internal JsonObject ToJson()
+    // The file form of Load's input, so a file read and written again can be compared with the original.
+    internal static string Write(IEnumerable<PublishedResult> results) => TypedJson.Write(new PublishedResultsFileDto
     {
-        var metrics = new JsonObject();
-        foreach (var (name, value) in Metrics) metrics[name] = value;
-        return new JsonObject
-        {
-            ["dataset"] = Dataset,
-            ["system"] = System,
-            ["source"] = Source,
-            ["protocol"] = Protocol.ToString(),
-            ["task"] = Task.ToString(),
-            ["metrics"] = metrics,
-        };
-    }
+        Format = FormatName,
+        Version = 1,
+        Results = results.Select(r => (PublishedResultDto?)r.ToDto()).ToList(),
+    }, ReportsJsonContext.Default.PublishedResultsFileDto, relaxedEscaping: true);
 
-    internal static PublishedResult FromJson(JsonNode? node, string at)
+    internal PublishedResultDto ToDto() => new()
     {
-        if (node is not JsonObject o) throw new InvalidDataException($"{at}: expected an object.");
-        var dataset = Text(o, "dataset", at);
-        var system = Text(o, "system", at);
-        var source = Text(o, "source", at);
-        var protocol = Choice<EvaluationProtocol>(o, "protocol", at);
-        var task = Choice<TaskKind>(o, "task", at);
-        if (o["metrics"] is not JsonObject m || m.Count == 0) throw new InvalidDataException($"{at}: \"metrics\" must be an object with at least one metric.");
+        Dataset = Dataset,
+        System = System,
+        Source = Source,
+        Protocol = Protocol.ToString(),
+        Task = Task.ToString(),
+        Metrics = new Dictionary<string, double>(Metrics, StringComparer.Ordinal),
+    };
+
+    internal static PublishedResult FromDto(PublishedResultDto? o, string at)
+    {
+        if (o is null) throw new InvalidDataException($"{at}: expected an object.");
+        var dataset = Text(o.Dataset, "dataset", at);
+        var system = Text(o.System, "system", at);
+        var source = Text(o.Source, "source", at);
+        var protocol = Choice<EvaluationProtocol>(o.Protocol, "protocol", at);
+        var task = Choice<TaskKind>(o.Task, "task", at);
+        if (o.Metrics is not { Count: > 0 } m) throw new InvalidDataException($"{at}: \"metrics\" must be an object with at least one metric.");
         var metrics = new Dictionary<string, double>(StringComparer.Ordinal);
-        foreach (var (name, value) in m)
+        foreach (var (name, x) in m)
         {
             if (!IsMetricName(name))
                 throw new InvalidDataException($"{at}: \"{name}\" is not a metric name; expected Recall@K, NDCG@K or MRR@K.");
-            if (value is not JsonValue number || !number.TryGetValue<double>(out var x) || !double.IsFinite(x) || x is < 0 or > 1)
+            if (!double.IsFinite(x) || x is < 0 or > 1)
                 throw new InvalidDataException($"{at}: metric \"{name}\" must be a number in [0, 1].");
             metrics[name] = x;
         }
@@ -97,16 +100,16 @@ public sealed record PublishedResult(string Dataset, string System, string Sourc
                && int.TryParse(name[(at + 1)..], NumberStyles.None, CultureInfo.InvariantCulture, out var k) && k >= 1;
     }
 
-    private static string Text(JsonObject o, string name, string at) =>
-        o[name] is JsonValue v && v.TryGetValue<string>(out var s) && !string.IsNullOrWhiteSpace(s)
-            ? s
+    private static string Text(string? value, string name, string at) =>
+        !string.IsNullOrWhiteSpace(value)
+            ? value
             : throw new InvalidDataException($"{at}: \"{name}\" must be a non-empty string.");
 
-    private static T Choice<T>(JsonObject o, string name, string at) where T : struct, Enum
+    private static T Choice<T>(string? value, string name, string at) where T : struct, Enum
     {
-        var text = Text(o, name, at);
-        return Enum.TryParse<T>(text, ignoreCase: false, out var value) && Enum.IsDefined(value)
-            ? value
+        var text = Text(value, name, at);
+        return Enum.TryParse<T>(text, ignoreCase: false, out var parsed) && Enum.IsDefined(parsed)
+            ? parsed
             : throw new InvalidDataException(string.Create(CultureInfo.InvariantCulture,
                 $"{at}: \"{name}\" is \"{text}\"; expected one of {string.Join(", ", Enum.GetNames<T>())}."));
     }

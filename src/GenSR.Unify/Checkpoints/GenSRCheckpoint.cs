@@ -139,40 +139,40 @@ public sealed class GenSRCheckpoint : IDisposable
             }
             var weightsHash = Sha256(Path.Combine(temp, WeightsFileName));
 
-            JsonObject vocabulary;
+            CheckpointVocabularyDto vocabulary;
             switch (builder.Vocabulary)
             {
                 case CompactGpt2Vocabulary compact:
-                    vocabulary = new JsonObject { ["kind"] = "compact-gpt2", ["data"] = compact.ToJson() };
+                    vocabulary = new CheckpointVocabularyDto { Kind = "compact-gpt2", Data = compact.ToJson() };
                     break;
                 case PretrainedTokenizerVocabulary { SentencePieceModel: { } spiece } pretrained:
                     File.WriteAllBytes(Path.Combine(temp, SentencePieceFileName), spiece);
-                    vocabulary = new JsonObject
+                    vocabulary = new CheckpointVocabularyDto
                     {
-                        ["kind"] = "sentencepiece",
-                        ["identifier_token_count"] = pretrained.IdentifierTokenCount,
-                        ["base_vocabulary_size"] = pretrained.BaseVocabularySize,
+                        Kind = "sentencepiece",
+                        IdentifierTokenCount = pretrained.IdentifierTokenCount,
+                        BaseVocabularySize = pretrained.BaseVocabularySize,
                     };
                     break;
                 default:
                     throw new NotSupportedException($"Saving a {builder.Vocabulary.GetType().Name} is not supported; use CompactGpt2Vocabulary or a vocabulary from PretrainedTokenizerVocabulary.FromSentencePiece.");
             }
 
-            var manifest = new JsonObject
+            var manifest = new CheckpointManifestDto
             {
-                ["format"] = "gensr-checkpoint",
-                ["format_version"] = FormatVersion,
-                ["library_version"] = LibraryVersion,
-                ["model"] = model.Config.ToJson(),
-                ["prompt_history_items"] = builder.PromptHistoryItems,
-                ["vocabulary"] = vocabulary,
-                ["identifiers"] = builder.Identifiers.ToJson(),
-                ["item_keys"] = new JsonArray(itemKeys.Select(k => (JsonNode?)JsonValue.Create(k)).ToArray()),
-                ["item_titles"] = new JsonArray(builder.Titles.Select(t => (JsonNode?)JsonValue.Create(t)).ToArray()),
-                ["extra"] = extra?.DeepClone(),
-                ["weights_sha256"] = weightsHash,
+                Format = "gensr-checkpoint",
+                FormatVersion = FormatVersion,
+                LibraryVersion = LibraryVersion,
+                Model = model.Config.ToJson(),
+                PromptHistoryItems = builder.PromptHistoryItems,
+                Vocabulary = vocabulary,
+                Identifiers = builder.Identifiers.ToJson(),
+                ItemKeys = itemKeys.ToList<string?>(),
+                ItemTitles = builder.Titles.ToList<string?>(),
+                Extra = (JsonObject?)extra?.DeepClone(),
+                WeightsSha256 = weightsHash,
             };
-            WriteDurably(Path.Combine(temp, ManifestFileName), manifest.ToJsonString(new JsonSerializerOptions { WriteIndented = false }));
+            WriteDurably(Path.Combine(temp, ManifestFileName), TypedJson.Write(manifest, CheckpointJsonContext.Default.CheckpointManifestDto, indented: false));
             if (sidecarFiles is not null)
                 foreach (var (name, write) in sidecarFiles) write(Path.Combine(temp, name));
 
@@ -441,46 +441,34 @@ public sealed class GenSRCheckpoint : IDisposable
         var weightsPath = Path.Combine(folder, WeightsFileName);
         if (!File.Exists(manifestPath)) throw new FileNotFoundException($"\"{folder}\" is not a GenSR checkpoint: {ManifestFileName} is missing.", manifestPath);
         if (!File.Exists(weightsPath)) throw new FileNotFoundException($"\"{folder}\" is not a complete GenSR checkpoint: {WeightsFileName} is missing.", weightsPath);
-        JsonObject manifest;
-        try
-        {
-            manifest = JsonNode.Parse(ReadManifest(manifestPath)) as JsonObject ?? throw new InvalidDataException($"{manifestPath}: expected a JSON object.");
-            _ = manifest.Count; // materialises the properties, where a repeated key is found
-        }
-        catch (JsonException e)
-        {
-            throw new InvalidDataException($"{manifestPath}: malformed JSON ({e.Message}).", e);
-        }
-        catch (ArgumentException e)
-        {
-            throw new InvalidDataException($"{manifestPath}: a key appears twice ({e.Message}).", e);
-        }
-
-        if ((string?)manifest["format"] != "gensr-checkpoint")
+        var utf8 = TypedJson.Utf8(ReadManifest(manifestPath));
+        // Format and version first: another kind of file or a newer version is named as such, not by its first odd field.
+        var header = ReadManifestPart(() => TypedJson.Deserialize(utf8, CheckpointJsonContext.Default.CheckpointHeaderDto, manifestPath), manifestPath);
+        if (header.FormatName != "gensr-checkpoint")
             throw new InvalidDataException($"{manifestPath}: \"format\" must be \"gensr-checkpoint\".");
-        var version = manifest["format_version"] is JsonValue v && v.TryGetValue<int>(out var fv) ? fv : -1;
+        var version = header.FormatVersionNumber ?? -1;
         if (version != FormatVersion)
             throw new InvalidDataException($"{manifestPath}: format_version {version} is not supported (this library reads version {FormatVersion}).");
+        var manifest = ReadManifestPart(() => Deserialize(utf8, manifestPath), manifestPath);
 
-        if (manifest["weights_sha256"] is JsonValue hashValue)
+        if (manifest.WeightsSha256 is { } recorded)
         {
-            var recorded = hashValue.TryGetValue<string>(out var h) ? h : throw new InvalidDataException($"{manifestPath}: \"weights_sha256\" must be a string.");
             var actual = Sha256(weightsPath);
             if (!string.Equals(recorded, actual, StringComparison.OrdinalIgnoreCase))
                 throw new InvalidDataException($"{weightsPath}: SHA-256 {actual} does not match the manifest's {recorded}; the weights were changed or damaged after saving.");
         }
 
-        var config = GenSRModelConfig.FromJson(manifest["model"], $"{manifestPath} \"model\"");
-        var identifiers = IdentifierTable.FromJson(manifest["identifiers"], $"{manifestPath} \"identifiers\"");
-        var vocabulary = ReadVocabulary(manifest["vocabulary"] as JsonObject, folder, manifestPath);
-        var keys = ReadStrings(manifest["item_keys"], config.ItemCount, manifestPath, "item_keys");
+        var config = GenSRModelConfig.FromJson(manifest.Model, $"{manifestPath} \"model\"");
+        var identifiers = IdentifierTable.FromJson(manifest.Identifiers, $"{manifestPath} \"identifiers\"");
+        var vocabulary = ReadVocabulary(manifest.Vocabulary, folder, manifestPath);
+        var keys = ReadStrings(manifest.ItemKeys, config.ItemCount, manifestPath, "item_keys");
         var firstOfKey = new Dictionary<string, int>(StringComparer.Ordinal);
         for (var i = 0; i < keys.Length; i++)
             if (!firstOfKey.TryAdd(keys[i], i))
                 throw new InvalidDataException($"{manifestPath}: \"item_keys\"[{i}] (\"{keys[i]}\") repeats \"item_keys\"[{firstOfKey[keys[i]]}]; item keys must be unique.");
-        var titles = ReadStrings(manifest["item_titles"], config.ItemCount, manifestPath, "item_titles");
-        var promptItems = manifest["prompt_history_items"] is JsonValue p && p.TryGetValue<int>(out var pi) ? pi
-            : throw new InvalidDataException($"{manifestPath}: \"prompt_history_items\" must be an integer.");
+        var titles = ReadStrings(manifest.ItemTitles, config.ItemCount, manifestPath, "item_titles");
+        var promptItems = manifest.PromptHistoryItems
+            ?? throw new InvalidDataException($"{manifestPath}: \"prompt_history_items\" must be an integer.");
         GenSRInputBuilder builder;
         try
         {
@@ -527,7 +515,7 @@ public sealed class GenSRCheckpoint : IDisposable
                 throw;
             }
 
-            return new GenSRCheckpoint(model, builder, keys, manifest["extra"] as JsonObject) { NewItems = newItems };
+            return new GenSRCheckpoint(model, builder, keys, manifest.Extra) { NewItems = newItems };
         }
         finally
         {
@@ -587,31 +575,44 @@ public sealed class GenSRCheckpoint : IDisposable
         return t;
     }
 
-    private static ModelVocabulary ReadVocabulary(JsonObject? node, string folder, string manifestPath)
+    private static ModelVocabulary ReadVocabulary(CheckpointVocabularyDto? node, string folder, string manifestPath)
     {
         if (node is null) throw new InvalidDataException($"{manifestPath}: \"vocabulary\" must be an object.");
-        switch ((string?)node["kind"])
+        switch (node.Kind)
         {
             case "compact-gpt2":
-                return CompactGpt2Vocabulary.FromJson(node["data"], $"{manifestPath} \"vocabulary\"");
+                return CompactGpt2Vocabulary.FromJson(node.Data, $"{manifestPath} \"vocabulary\"");
             case "sentencepiece":
                 var path = Path.Combine(folder, SentencePieceFileName);
                 if (!File.Exists(path)) throw new FileNotFoundException($"{manifestPath}: the vocabulary is SentencePiece but {SentencePieceFileName} is missing.", path);
-                var count = node["identifier_token_count"] is JsonValue c && c.TryGetValue<int>(out var ci) ? ci : throw new InvalidDataException($"{manifestPath}: \"vocabulary.identifier_token_count\" must be an integer.");
-                var baseSize = node["base_vocabulary_size"] is JsonValue b && b.TryGetValue<int>(out var bi) ? bi : throw new InvalidDataException($"{manifestPath}: \"vocabulary.base_vocabulary_size\" must be an integer.");
+                var count = node.IdentifierTokenCount ?? throw new InvalidDataException($"{manifestPath}: \"vocabulary.identifier_token_count\" must be an integer.");
+                var baseSize = node.BaseVocabularySize ?? throw new InvalidDataException($"{manifestPath}: \"vocabulary.base_vocabulary_size\" must be an integer.");
                 return PretrainedTokenizerVocabulary.FromSentencePiece(path, count, baseSize);
             default:
                 throw new InvalidDataException($"{manifestPath}: \"vocabulary.kind\" must be \"compact-gpt2\" or \"sentencepiece\".");
         }
     }
 
-    private static string[] ReadStrings(JsonNode? node, int count, string manifestPath, string name)
+    private static string[] ReadStrings(List<string?>? list, int count, string manifestPath, string name)
     {
-        if (node is not JsonArray array || array.Count != count)
+        if (list is null || list.Count != count)
             throw new InvalidDataException($"{manifestPath}: \"{name}\" must be an array of {count} strings.");
         var result = new string[count];
         for (var i = 0; i < count; i++)
-            result[i] = array[i] is JsonValue s && s.TryGetValue<string>(out var text) ? text : throw new InvalidDataException($"{manifestPath}: \"{name}\"[{i}] must be a string.");
+            result[i] = list[i] ?? throw new InvalidDataException($"{manifestPath}: \"{name}\"[{i}] must be a string.");
         return result;
+    }
+
+    private static CheckpointManifestDto Deserialize(byte[] utf8, string manifestPath) =>
+        TypedJson.Deserialize(utf8, CheckpointJsonContext.Default.CheckpointManifestDto, manifestPath);
+
+    // The manifest's syntax errors keep their wording ("malformed JSON"); the rest name the field.
+    private static T ReadManifestPart<T>(Func<T> read, string manifestPath)
+    {
+        try { return read(); }
+        catch (InvalidDataException e) when (e.InnerException is JsonException { InnerException: JsonException } syntax)
+        {
+            throw new InvalidDataException($"{manifestPath}: malformed JSON ({syntax.Message}).", syntax);
+        }
     }
 }

@@ -83,6 +83,44 @@ public class EvaluationReportTests
         Assert.Contains(expected, e.Message);
     }
 
+    [Theory]
+    [InlineData("{\"format\":\"gensr-evaluation-report\",\"version\":1,\"dataset\":\"d\",\"protocol\":\"Sampled\",\"system\":\"x\",\"tasks\":[{\"task\":\"Search\",\"cases\":\"3\",\"metrics\":{}}]}",
+                "run-7.json: tasks[0].cases: expected an integer.")]
+    [InlineData("{\"format\":\"gensr-evaluation-report\",\"version\":1,\"dataset\":\"d\",\"protocol\":\"Sampled\",\"system\":\"x\",\"tasks\":[{\"task\":\"Search\",\"cases\":3,\"metrics\":{\"NDCG@5\":\"high\"}}]}",
+                "run-7.json: tasks[0].metrics.NDCG@5: expected a number.")]
+    [InlineData("{\"format\":\"gensr-evaluation-report\",\"version\":1,\"dataset\":\"d\",\"protocol\":\"Sampled\",\"system\":\"x\",\"tasks\":{}}",
+                "run-7.json: tasks: expected an array.")]
+    [InlineData("{\"format\":\"gensr-evaluation-report\",\"version\":2,\"dataset\":7,\"tasks\":{}}",
+                "run-7.json: version 2 is not supported (expected 1).")]
+    public void A_field_of_the_wrong_type_is_named_by_its_path_after_the_format_and_version(string json, string expected)
+    {
+        var e = Assert.Throws<InvalidDataException>(() => EvaluationReport.Parse(json, "run-7.json"));
+        Assert.Equal(expected, e.Message);
+    }
+
+    [Fact]
+    public void A_metric_given_twice_is_refused()
+    {
+        const string json = "{\"format\":\"gensr-evaluation-report\",\"version\":1,\"dataset\":\"d\",\"protocol\":\"Sampled\",\"system\":\"x\",\"tasks\":[{\"task\":\"Search\",\"cases\":3,\"metrics\":{\"NDCG@5\":0.1,\"NDCG@5\":0.2}}]}";
+
+        var e = Assert.Throws<InvalidDataException>(() => EvaluationReport.Parse(json, "run-7.json"));
+        Assert.StartsWith("run-7.json: tasks[0].metrics", e.Message);
+    }
+
+    [Fact]
+    public void The_json_object_and_the_text_hold_the_same_document_and_the_object_reads_back()
+    {
+        var report = Sample();
+
+        var node = report.ToJson();
+
+        Assert.True(System.Text.Json.Nodes.JsonNode.DeepEquals(System.Text.Json.Nodes.JsonNode.Parse(report.ToJsonString()), node));
+        Assert.Equal(["format", "version", "dataset", "protocol", "protocolDetails", "system", "tasks", "notes", "extra"], node.Select(p => p.Key));
+        Assert.Equal(report.ToJsonString(), EvaluationReport.FromJson(node, "node").ToJsonString());
+        var e = Assert.Throws<InvalidDataException>(() => EvaluationReport.FromJson(new System.Text.Json.Nodes.JsonArray(), "node"));
+        Assert.Equal("node: expected a JSON object.", e.Message);
+    }
+
     [Fact]
     public void Required_text_and_unique_tasks_are_validated()
     {

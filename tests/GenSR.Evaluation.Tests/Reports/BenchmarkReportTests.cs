@@ -147,6 +147,46 @@ public sealed class BenchmarkReportTests
     }
 
     [Fact]
+    public void A_bad_field_is_named_by_its_path_and_what_was_expected()
+    {
+        string Edit(Action<System.Text.Json.Nodes.JsonObject> change)
+        {
+            var root = System.Text.Json.Nodes.JsonNode.Parse(TwoSeeds.Value.ToJsonString())!.AsObject();
+            change(root);
+            return root.ToJsonString();
+        }
+        string Error(string json) => Assert.Throws<InvalidDataException>(() => BenchmarkReport.Parse(json, "report.json")).Message;
+
+        Assert.Equal("report.json: systems[1].runs[0].seed: expected an integer.",
+                     Error(Edit(r => r["systems"]![1]!["runs"]![0]!["seed"] = "one")));
+        Assert.Equal("report.json: systems[0].runs[1].training.stoppedEarly: expected true or false.",
+                     Error(Edit(r => r["systems"]![0]!["runs"]![1]!["training"]!.AsObject().Remove("stoppedEarly"))));
+        Assert.Equal("report.json: systems[0].tasks[0]: \"Ranking\" is not one of Recommendation, Search.",
+                     Error(Edit(r => r["systems"]![0]!["tasks"]![0] = "Ranking")));
+        Assert.Equal("report.json: systems[0].runs[0].reports[1]: \"dataset\" is missing.",
+                     Error(Edit(r => r["systems"]![0]!["runs"]![0]!["reports"]![1]!.AsObject().Remove("dataset"))));
+        Assert.Equal("report.json: cutoffs[2]: expected an integer.", Error(Edit(r => r["cutoffs"]![2] = 2.5)));
+        Assert.Equal("report.json: version 2 is not supported (expected 1).",
+                     Error(Edit(r => { r["version"] = 2; r["systems"] = "not checked before the version"; })));
+        Assert.StartsWith("report.json: not valid JSON", Error("{\"format\": "), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_report_without_published_rows_is_written_back_without_them_and_a_new_one_lists_none()
+    {
+        var json = TwoSeeds.Value.ToJsonString();
+        Assert.Contains("\"published\": []", json, StringComparison.Ordinal);
+        var root = System.Text.Json.Nodes.JsonNode.Parse(json)!.AsObject();
+        root.Remove("published");
+
+        var reloaded = BenchmarkReport.Parse(root.ToJsonString());
+
+        Assert.Empty(reloaded.Published);
+        Assert.True(System.Text.Json.Nodes.JsonNode.DeepEquals(root, System.Text.Json.Nodes.JsonNode.Parse(reloaded.ToJsonString())));
+        Assert.Contains("\"published\": []", BenchmarkReport.Merge([reloaded]).ToJsonString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Summaries_use_the_sample_standard_deviation()
     {
         var summary = MetricSummary.Of([0.1, 0.3]);

@@ -1,0 +1,32 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using GenSR.Core.Metrics;
+
+namespace GenSR.Core.Serialization;
+
+/// <summary>Generated serialization metadata for GenSR.Core's JSON files, so reading and writing them needs no reflection.</summary>
+[JsonSourceGenerationOptions(
+    PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase,
+    // A metric or key given twice is a broken file, not something to settle by keeping the last value.
+    AllowDuplicateProperties = false)]
+[JsonSerializable(typeof(JsonFileHeader))]
+[JsonSerializable(typeof(EvaluationReportDto))]
+internal sealed partial class CoreJsonContext : JsonSerializerContext;
+
+/// <summary>The <c>format</c> and <c>version</c> every versioned file starts with, read untyped so any value can be reported.</summary>
+internal sealed record JsonFileHeader
+{
+    /// <summary>The format name, when present.</summary>
+    public JsonElement? Format { get; init; }
+
+    /// <summary>The format version, when present.</summary>
+    public JsonElement? Version { get; init; }
+
+    /// <summary>The format name when it is a string, else <c>null</c>.</summary>
+    [JsonIgnore]
+    public string? FormatName => Format is { ValueKind: JsonValueKind.String } f ? f.GetString() : null;
+
+    /// <summary>The version when it is an integer, else <c>null</c>.</summary>
+    [JsonIgnore]
+    public int? VersionNumber => Version is { ValueKind: JsonValueKind.Number } v && v.TryGetInt32(out var n) ? n : null;
+}

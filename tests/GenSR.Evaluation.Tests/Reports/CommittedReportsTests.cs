@@ -1,0 +1,74 @@
+using System.Text.Json.Nodes;
+using GenSR.Core.Metrics;
+using GenSR.Evaluation.Reports;
+
+namespace GenSR.Evaluation.Tests.Reports;
+
+/// <summary>Every report and published-results file in the repository loads, and writing it again gives the same JSON document.</summary>
+public sealed class CommittedReportsTests
+{
+    public static TheoryData<string> Reports() => Files("report.json");
+
+    public static TheoryData<string> PublishedFiles() => Files(Path.Combine("published", "*.json"));
+
+    [Theory]
+    [MemberData(nameof(Reports))]
+    public void A_committed_benchmark_report_loads_and_saves_to_the_same_document(string relativePath)
+    {
+        var path = Path.Combine(RepositoryRoot(), relativePath);
+        var original = JsonNode.Parse(File.ReadAllText(path));
+
+        var written = JsonNode.Parse(BenchmarkReport.Load(path).ToJsonString());
+
+        AssertSameDocument(original, written, relativePath);
+    }
+
+    [Theory]
+    [MemberData(nameof(Reports))]
+    public void Each_evaluation_report_inside_a_committed_report_reads_and_writes_back_the_same(string relativePath)
+    {
+        var root = JsonNode.Parse(File.ReadAllText(Path.Combine(RepositoryRoot(), relativePath)))!;
+        var reports = root["systems"]!.AsArray().SelectMany(s => s!["runs"]!.AsArray()).SelectMany(r => r!["reports"]!.AsArray()).ToList();
+
+        Assert.NotEmpty(reports);
+        foreach (var node in reports)
+        {
+            var report = EvaluationReport.FromJson(node, relativePath);
+            AssertSameDocument(node, report.ToJson(), relativePath);
+            AssertSameDocument(node, JsonNode.Parse(report.ToJsonString()), relativePath);
+        }
+    }
+
+    [Theory]
+    [MemberData(nameof(PublishedFiles))]
+    public void A_committed_published_results_file_loads_and_writes_to_the_same_document(string relativePath)
+    {
+        var path = Path.Combine(RepositoryRoot(), relativePath);
+
+        var written = JsonNode.Parse(PublishedResult.Write(PublishedResult.Load(path)));
+
+        AssertSameDocument(JsonNode.Parse(File.ReadAllText(path)), written, relativePath);
+    }
+
+    private static void AssertSameDocument(JsonNode? expected, JsonNode? actual, string what) =>
+        Assert.True(JsonNode.DeepEquals(expected, actual), $"{what}: the document written differs from the one read.");
+
+    private static TheoryData<string> Files(string pattern)
+    {
+        var results = Path.Combine(RepositoryRoot(), "docs", "results");
+        var folder = Path.Combine(results, Path.GetDirectoryName(pattern) ?? "");
+        var files = Directory.GetFiles(folder, Path.GetFileName(pattern), SearchOption.AllDirectories)
+            .Select(f => Path.GetRelativePath(RepositoryRoot(), f).Replace('\\', '/'))
+            .Order(StringComparer.Ordinal)
+            .ToArray();
+        Assert.NotEmpty(files);
+        return new TheoryData<string>(files);
+    }
+
+    private static string RepositoryRoot()
+    {
+        var dir = new DirectoryInfo(AppContext.BaseDirectory);
+        while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "GenSR.sln"))) dir = dir.Parent;
+        return dir?.FullName ?? throw new InvalidOperationException("GenSR.sln not found above the test binaries.");
+    }
+}
