@@ -2,7 +2,7 @@ using GenSR.Serving.LoadTest;
 
 namespace GenSR.Serving.Tests;
 
-/// <summary>The command line of benchmarks/GenSR.Serving.LoadTest.</summary>
+/// <summary>The command line of tools/GenSR.Serving.LoadTest.</summary>
 public sealed class LoadTestCommandLineTests
 {
     private static (LoadTestOptions? Options, int Code, string Output, string Error) Parse(params string[] args)

@@ -3,7 +3,7 @@
 # that references the GenSR packages from that local feed, not the projects, and trains and recommends for a few
 # seconds, once on .NET 10 and once on .NET 8. Exits non-zero when the packages are missing, the build fails or any check of the run fails.
 #
-# Usage: bash samples/consumer/run.sh [--version-suffix SUFFIX] [-- program arguments, e.g. --device cuda --threads 0]
+# Usage: bash eng/consumer/run.sh [--version-suffix SUFFIX] [-- program arguments, e.g. --device cuda --threads 0]
 #   Without GenSR_VERSION_SUFFIX/--version-suffix it consumes version VersionPrefix (0.1.0), as eng/pack.sh packs by default.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
@@ -23,16 +23,16 @@ if ! compgen -G "$root/artifacts/packages/GenSR.Core.*.nupkg" >/dev/null; then
   echo "consumer: no GenSR packages in artifacts/packages; run 'bash eng/pack.sh' first" >&2
   exit 1
 fi
-project=samples/consumer/GenSR.ConsumerCheck/GenSR.ConsumerCheck.csproj
+project=eng/consumer/GenSR.ConsumerCheck/GenSR.ConsumerCheck.csproj
 props=(-p:Configuration=Release)
 [ -n "$suffix" ] && props+=("-p:VersionSuffix=$suffix")
 # --force: restore again even when nothing in the project changed, so the packages just packed are the ones used.
 dotnet restore "$project" --force "${props[@]}"
 dotnet build "$project" --no-restore -f net10.0 "${props[@]}" -nologo -clp:NoSummary
 echo "consumer: .NET 10"
-dotnet "$root/samples/consumer/GenSR.ConsumerCheck/bin/Release/net10.0/GenSR.ConsumerCheck.dll" "$@"
+dotnet "$root/eng/consumer/GenSR.ConsumerCheck/bin/Release/net10.0/GenSR.ConsumerCheck.dll" "$@"
 # The net8.0 build, self-contained on the .NET 8 runtime pack (this machine's shared runtime is .NET 10 only), so the
 # packages' net8.0 libraries run on .NET 8 itself.
 dotnet build "$project" -f net8.0 -r linux-x64 --self-contained "${props[@]}" -nologo -clp:NoSummary
 echo "consumer: .NET 8"
-"$root/samples/consumer/GenSR.ConsumerCheck/bin/Release/net8.0/linux-x64/GenSR.ConsumerCheck" "$@"
+"$root/eng/consumer/GenSR.ConsumerCheck/bin/Release/net8.0/linux-x64/GenSR.ConsumerCheck" "$@"

@@ -2,7 +2,7 @@
 // (artifacts/packages), the way an application outside this repository uses them: the pipeline prepares
 // representations, identifiers and the unified model, the trainer trains it briefly, a checkpoint is saved and loaded
 // back into the recommender facade, which then recommends and searches. Every step checks its own outcome; any failure
-// prints the reason and exits with code 1. Run it with `bash samples/consumer/run.sh`.
+// prints the reason and exits with code 1. Run it with `bash eng/consumer/run.sh`.
 using System.Diagnostics;
 using System.Globalization;
 using System.Reflection;

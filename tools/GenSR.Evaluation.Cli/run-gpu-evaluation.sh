@@ -2,9 +2,9 @@
 # Runs GenSR on the two shared datasets on a CUDA machine without a .NET SDK (the device tool), one harness process per
 # (dataset, system) under its own time limit, and packs every report into $OUT/reports.tar.gz (+ $OUT/log.txt).
 # Prepare from the repository root on the development machine:
-#   ../shared/gpu/pack.sh benchmarks/GenSR.Evaluation.Cli/GenSR.Evaluation.Cli.csproj
+#   ../shared/gpu/pack.sh tools/GenSR.Evaluation.Cli/GenSR.Evaluation.Cli.csproj
 #   mkdir -p .gpu/data && cp -r ../shared/datasets/amazon-scientific ../shared/datasets/ml-100k .gpu/data/   # transient, git-ignored
-#   cp benchmarks/GenSR.Evaluation.Cli/run-gpu-evaluation.sh benchmarks/GenSR.Evaluation.Cli/gpu-run-common.sh .gpu/
+#   cp tools/GenSR.Evaluation.Cli/run-gpu-evaluation.sh tools/GenSR.Evaluation.Cli/gpu-run-common.sh .gpu/
 # then on the GPU machine, from the repository root: bash .gpu/run-gpu-evaluation.sh
 set -uo pipefail
 GENSR_GPU_OUT_NAME=gpu-evaluation

@@ -3,9 +3,9 @@
 # harness's SASRec and unified GenSR on amazon-beauty, recommendation only, full ranking, leave-one-out, with the
 # published rows beside them; every report packed into $OUT/reports.tar.gz (+ $OUT/log.txt).
 # Prepare from the repository root on the development machine:
-#   ../shared/gpu/pack.sh benchmarks/GenSR.Evaluation.Cli/GenSR.Evaluation.Cli.csproj
+#   ../shared/gpu/pack.sh tools/GenSR.Evaluation.Cli/GenSR.Evaluation.Cli.csproj
 #   mkdir -p .gpu/data && cp -r ../shared/datasets/amazon-beauty .gpu/data/   # transient, git-ignored; never committed
-#   cp benchmarks/GenSR.Evaluation.Cli/run-gpu-tiger.sh benchmarks/GenSR.Evaluation.Cli/gpu-run-common.sh .gpu/
+#   cp tools/GenSR.Evaluation.Cli/run-gpu-tiger.sh tools/GenSR.Evaluation.Cli/gpu-run-common.sh .gpu/
 # then on the GPU machine, from the repository root: bash .gpu/run-gpu-tiger.sh
 # GENSR_TIGER_MINUTES (default 3) is TIGER's training budget, GENSR_GENSR_MINUTES (default 1.5) GenSR's.
 set -uo pipefail
