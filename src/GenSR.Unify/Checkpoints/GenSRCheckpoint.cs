@@ -496,7 +496,7 @@ public sealed class GenSRCheckpoint : IDisposable
             try
             {
                 LoadState(model, tensors, folder);
-                if (device is not null && device.type != DeviceType.CPU) model.MoveTo(device);
+                if (device is not null && device.type != DeviceType.CPU) model.to(device);
             }
             catch
             {

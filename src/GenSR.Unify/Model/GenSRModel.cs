@@ -177,15 +177,34 @@ public sealed class GenSRModel : nn.Module
             _itemTextVectors = itemTextVectors.to(ScalarType.Float32).detach().clone();
             register_buffer(ItemTextVectorsName, _itemTextVectors);
         }
-        if (device is not null && device.type != DeviceType.CPU) MoveTo(device);
+        if (device is not null && device.type != DeviceType.CPU) this.to(device);
     }
 
-    /// <summary>Moves parameters and buffers to <paramref name="device"/> (use this rather than <c>to()</c>, which would leave the item tables behind).</summary>
-    public void MoveTo(Device device)
+    // to() replaces the registered buffers with moved or converted copies; the fields that cache the item tables are
+    // pointed at the new ones, so that to() moves the whole model (as TorchSharp's own modules do by overriding _to).
+
+    /// <inheritdoc/>
+    protected override nn.Module _to(Device device, ScalarType dtype, bool non_blocking)
     {
-        ArgumentNullException.ThrowIfNull(device);
-        this.to(device);
+        var result = base._to(device, dtype, non_blocking);
         RefreshBuffers();
+        return result;
+    }
+
+    /// <inheritdoc/>
+    protected override nn.Module _to(DeviceType deviceType, int deviceIndex, bool non_blocking)
+    {
+        var result = base._to(deviceType, deviceIndex, non_blocking);
+        RefreshBuffers();
+        return result;
+    }
+
+    /// <inheritdoc/>
+    protected override nn.Module _to(ScalarType dtype, bool non_blocking)
+    {
+        var result = base._to(dtype, non_blocking);
+        RefreshBuffers();
+        return result;
     }
 
     /// <summary>Name of the frozen CF item-embedding buffer.</summary>
@@ -443,7 +462,7 @@ public sealed class GenSRModel : nn.Module
             try
             {
                 foreach (var (name, target) in model.state_dict()) target.copy_(replaced[name]);
-                if (Device.type != DeviceType.CPU) model.MoveTo(Device);
+                if (Device.type != DeviceType.CPU) model.to(Device);
                 model.eval();
                 return model;
             }

@@ -158,7 +158,7 @@ public static class GenSRPipeline
         }
 
         if (options.InitializeIdentifierEmbeddings) InitializeIdentifierEmbeddings(model, quantization, vocabulary, options.Seed);
-        if (device.type != DeviceType.CPU) model.MoveTo(device);
+        if (device.type != DeviceType.CPU) model.to(device);
         var builder = new GenSRInputBuilder(config, vocabulary, identifiers, catalog.Select(i => i.Title).ToArray(), Math.Min(options.PromptHistoryItems, config.MaxHistory),
                                             options.QueryEncoder);
         elapsed["model"] = clock.Elapsed;

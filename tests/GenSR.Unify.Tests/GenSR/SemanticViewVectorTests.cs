@@ -9,6 +9,7 @@ using GenSR.Unify.Model;
 using GenSR.Unify.Pipeline;
 using GenSR.Unify.T5;
 using GenSR.Unify.Training;
+using TorchSharp;
 using static TorchSharp.torch;
 
 namespace GenSR.Unify.Tests.GenSR;
@@ -45,6 +46,25 @@ public sealed class SemanticViewVectorTests(ItemVectorViewFixture fixture) : ICl
 {
     private IReadOnlyList<GenSRRequest> Requests(int count) =>
         fixture.Split.Validation.Take(count).SelectMany(c => new[] { new GenSRRequest(c.History, TaskKind.Recommendation), new GenSRRequest(c.History, TaskKind.Search, c.Query) }).ToArray();
+
+    [Fact]
+    public void To_converts_the_item_tables_with_the_rest_of_the_model()
+    {
+        var model = fixture.Prepared.Model;
+        Tensor Registered() => model.named_buffers().Single(b => b.name == GenSRModel.ItemTextVectorsName).buffer;
+        try
+        {
+            model.to(ScalarType.Float64);
+            Assert.Equal(ScalarType.Float64, model.ItemTextVectors!.dtype);
+            Assert.Equal(Registered().Handle, model.ItemTextVectors.Handle);
+        }
+        finally
+        {
+            model.to(ScalarType.Float32);
+        }
+        Assert.Equal(ScalarType.Float32, model.ItemTextVectors!.dtype);
+        Assert.Equal(Registered().Handle, model.ItemTextVectors.Handle);
+    }
 
     [Fact]
     public void The_pipeline_gives_the_view_the_identifiers_semantic_vectors_and_one_position_per_item()
