@@ -82,7 +82,7 @@ var pipelineOptions = new GenSRPipelineOptions
 GenSRPrepared prepared = null!;
 AnsiConsole.Status().Start("Preparing representations…", ctx =>
 {
-    prepared = GenSRPipeline.Prepare(split, pipelineOptions, new SyncProgress<GenSRPipelineProgress>(p =>
+    prepared = GenSRPipeline.Prepare(split, pipelineOptions, new SynchronousProgress<GenSRPipelineProgress>(p =>
     {
         if (p.Stage != "collaborative" || p.Detail.StartsWith("LightGCN", StringComparison.Ordinal))
             AnsiConsole.MarkupLine($"  [grey]{Markup.Escape(p.Stage)}:[/] {Markup.Escape(p.Detail)}");
@@ -121,7 +121,7 @@ try
         {
             var bar = ctx.AddTask("training");
             var lastValidation = "";
-            training = trainer.Train(split, new SyncProgress<TrainingProgress>(p =>
+            training = trainer.Train(split, new SynchronousProgress<TrainingProgress>(p =>
             {
                 bar.MaxValue = p.TotalSteps;
                 bar.Value = p.Step;
@@ -244,12 +244,6 @@ using (var recommender = GenSRRecommender.Load(checkpoint, options.Device, query
 
 AnsiConsole.MarkupLine($"Checkpoint: {Markup.Escape(checkpoint)}; report: {Markup.Escape(Path.Combine(options.Out, "report.md"))}; plot: {Markup.Escape(plot)}; total {total.Elapsed.TotalSeconds:F0} s.");
 return 0;
-
-/// <summary>An <see cref="IProgress{T}"/> that reports on the calling thread (Spectre's display is thread-safe; ordering matters here).</summary>
-internal sealed class SyncProgress<T>(Action<T> report) : IProgress<T>
-{
-    public void Report(T value) => report(value);
-}
 
 internal static partial class Program
 {

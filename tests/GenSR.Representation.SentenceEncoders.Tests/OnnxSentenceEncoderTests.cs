@@ -1,5 +1,6 @@
 using GenSR.Representation.Semantic;
 using GenSR.Representation.SentenceEncoders;
+using GenSR.Core.Runtime;
 
 namespace GenSR.Representation.SentenceEncoders.Tests;
 
@@ -128,7 +129,7 @@ public sealed class OnnxSentenceEncoderTests(SentenceEncoderFixture models) : IC
     {
         var reports = new List<SemanticEncodingProgress>();
         var texts = Enumerable.Range(0, 70).Select(i => $"item {i}").ToArray();
-        using (models.MiniLM.Encode(texts, new SynchronousProgress(reports.Add))) { }
+        using (models.MiniLM.Encode(texts, new SynchronousProgress<SemanticEncodingProgress>(reports.Add))) { }
         Assert.Equal(3, reports.Count); // batches of 32
         Assert.Equal(new SemanticEncodingProgress(70, 70), reports[^1]);
         using var cancelled = new CancellationTokenSource();
@@ -190,10 +191,5 @@ public sealed class OnnxSentenceEncoderTests(SentenceEncoderFixture models) : IC
         Assert.Throws<ArgumentOutOfRangeException>(() => new OnnxSentenceEncoderOptions { Threads = 0 });
         Assert.Throws<ArgumentNullException>(() => new OnnxSentenceEncoderOptions { TextPrefix = null! });
         Assert.Throws<ArgumentOutOfRangeException>(() => OnnxSentenceEncoder.Create((PretrainedSentenceModel)7));
-    }
-
-    private sealed class SynchronousProgress(Action<SemanticEncodingProgress> report) : IProgress<SemanticEncodingProgress>
-    {
-        public void Report(SemanticEncodingProgress value) => report(value);
     }
 }

@@ -200,10 +200,4 @@ public sealed class BenchmarkRunner
         RankingMethod.CatalogueScoresAtCandidates => "catalogue scores read at the sampled candidates",
         _ => method.ToString(),
     };
-
-    /// <summary>Reports on the calling thread (unlike <see cref="Progress{T}"/>, which posts to a synchronisation context).</summary>
-    private sealed class SynchronousProgress<T>(Action<T> report) : IProgress<T>
-    {
-        public void Report(T value) => report(value);
-    }
 }

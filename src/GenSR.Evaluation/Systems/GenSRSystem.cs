@@ -126,7 +126,7 @@ public sealed class GenSRSystem : ITopKGenerator, ICandidateScorer, ICatalogueSc
             var started = DateTime.UtcNow;
             double? bestScore = null;
             var bestEpoch = 0;
-            var result = trainer.Train(split, context.Progress is null ? null : new ForwardProgress(p =>
+            var result = trainer.Train(split, context.Progress is null ? null : new SynchronousProgress<TrainingProgress>(p =>
             {
                 // One line per validation (the per-step reports would flood the console).
                 if (p.ValidationNdcg10 is not double score) return;
@@ -353,9 +353,4 @@ public sealed class GenSRSystem : ITopKGenerator, ICandidateScorer, ICatalogueSc
 
     private GenSRInference For(TaskKind task) =>
         _models.TryGetValue(task, out var m) ? m.Inference : throw new InvalidOperationException($"{Name} has not been trained for {task}.");
-
-    private sealed class ForwardProgress(Action<TrainingProgress> report) : IProgress<TrainingProgress>
-    {
-        public void Report(TrainingProgress value) => report(value);
-    }
 }

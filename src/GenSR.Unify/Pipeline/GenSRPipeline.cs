@@ -48,7 +48,7 @@ public static class GenSRPipeline
         using (var trainer = new CollaborativeTrainer(lightGcn, graph, new ValidationTargets(targets, catalog.Count), options.CollaborativeTraining with { Seed = options.Seed }))
         {
             collaborative = trainer.Train(
-                progress is null ? null : new InlineProgress<CollaborativeTrainingProgress>(p => progress.Report(new GenSRPipelineProgress("collaborative", p.ToString() ?? ""))),
+                progress is null ? null : new SynchronousProgress<CollaborativeTrainingProgress>(p => progress.Report(new GenSRPipelineProgress("collaborative", p.ToString() ?? ""))),
                 cancellationToken);
         }
 
@@ -63,7 +63,7 @@ public static class GenSRPipeline
         {
             var name = encoder.GetType().Name;
             using var encoded = encoder.EncodeItems(catalog, options.ItemEncoderFields,
-                progress is null ? null : new InlineProgress<SemanticEncodingProgress>(p => progress.Report(new GenSRPipelineProgress("semantic", $"{name}: {p.Encoded}/{p.Total} items"))),
+                progress is null ? null : new SynchronousProgress<SemanticEncodingProgress>(p => progress.Report(new GenSRPipelineProgress("semantic", $"{name}: {p.Encoded}/{p.Total} items"))),
                 cancellationToken);
             semantic = new ItemEmbeddings(EmbeddingMatrix.FromTensor(encoded), IdentifierSource.Semantic, name);
         }
@@ -261,10 +261,5 @@ public static class GenSRPipeline
             var first = vocabulary.IdentifierOffset + identifiers.LevelOffset(level);
             weight.narrow(0, first, rows).copy_(vectors.to(weight.dtype, weight.device));
         }
-    }
-
-    private sealed class InlineProgress<T>(Action<T> report) : IProgress<T>
-    {
-        public void Report(T value) => report(value);
     }
 }

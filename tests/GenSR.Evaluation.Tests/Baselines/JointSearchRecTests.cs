@@ -12,7 +12,7 @@ public sealed class JointSearchRecTests
     public void The_joint_model_learns_both_tasks_and_beats_popularity_on_validation()
     {
         var split = TestDatasets.SmallDemo;
-        var progress = new SynchronousProgress<SystemTrainingProgress>();
+        var progress = new RecordingProgress<SystemTrainingProgress>();
         var context = new EvaluationContext(CPU, 11, progress: progress);
         using var joint = new JointSearchRecSystem(new JointModelOptions { Training = new SequenceTrainingOptions { MaxEpochs = 10, BatchSize = 32, LearningRate = 2e-3 } });
 

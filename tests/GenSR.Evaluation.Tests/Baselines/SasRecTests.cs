@@ -13,7 +13,7 @@ public sealed class SasRecTests
     public void SASRec_learns_the_demo_sequences_and_beats_popularity_on_validation()
     {
         var split = TestDatasets.SmallDemo;
-        var progress = new SynchronousProgress<SystemTrainingProgress>();
+        var progress = new RecordingProgress<SystemTrainingProgress>();
         var context = new EvaluationContext(CPU, 7, progress: progress);
         using var sasrec = new SasRecSystem(new SasRecOptions { Training = new SequenceTrainingOptions { MaxEpochs = 12, BatchSize = 32 } });
 
@@ -31,7 +31,7 @@ public sealed class SasRecTests
     [Fact]
     public void The_paper_objective_with_sampled_negatives_also_lowers_its_loss()
     {
-        var progress = new SynchronousProgress<SystemTrainingProgress>();
+        var progress = new RecordingProgress<SystemTrainingProgress>();
         using var sasrec = new SasRecSystem(new SasRecOptions
         {
             Loss = SasRecLoss.BinaryCrossEntropy,

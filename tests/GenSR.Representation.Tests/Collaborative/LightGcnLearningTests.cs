@@ -87,9 +87,3 @@ public sealed class LightGcnLearningTests
         Assert.Equal(Run(), Run());
     }
 }
-
-/// <summary>An <see cref="IProgress{T}"/> that reports on the calling thread (Progress&lt;T&gt; posts to the thread pool).</summary>
-internal sealed class SynchronousProgress<T>(Action<T> report) : IProgress<T>
-{
-    public void Report(T value) => report(value);
-}

@@ -129,7 +129,7 @@ public sealed class ResidualKMeansQuantizerTests
     {
         var embeddings = ClusteredVectors.Create(items: 200, dimension: 4, clusters: 4);
         var reports = new List<QuantizationProgress>();
-        ResidualKMeansQuantizer.Create(Small).Quantize(embeddings, new Collaborative.SynchronousProgress<QuantizationProgress>(reports.Add));
+        ResidualKMeansQuantizer.Create(Small).Quantize(embeddings, new SynchronousProgress<QuantizationProgress>(reports.Add));
         Assert.Equal(new[] { 1, 2, 3 }, reports.Select(r => r.Step));
 
         using var cancelled = new CancellationTokenSource();

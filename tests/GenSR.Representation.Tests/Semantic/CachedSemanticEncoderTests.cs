@@ -1,5 +1,6 @@
 using GenSR.Representation.Semantic;
 using static TorchSharp.torch;
+using GenSR.Core.Runtime;
 
 namespace GenSR.Representation.Tests.Semantic;
 

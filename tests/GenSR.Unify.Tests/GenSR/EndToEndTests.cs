@@ -4,6 +4,7 @@ using GenSR.Unify.Checkpoints;
 using GenSR.Unify.Evaluation;
 using GenSR.Unify.Inference;
 using GenSR.Unify.Training;
+using GenSR.Core.Runtime;
 
 namespace GenSR.Unify.Tests.GenSR;
 
@@ -202,7 +203,7 @@ public sealed class EndToEndTests(TrainedDemoFixture fixture) : IClassFixture<Tr
         using var cancel = new CancellationTokenSource();
         var trainer = new GenSRTrainer(checkpoint.Model, checkpoint.Builder, checkpoint.ItemKeys, fixture.Options with { CheckpointFolder = null, GradientConflictEvery = 0 });
         var steps = 0;
-        Assert.ThrowsAny<OperationCanceledException>(() => trainer.Train(fixture.Split, new InlineProgress(p => { if (++steps == 2) cancel.Cancel(); }), cancel.Token));
+        Assert.ThrowsAny<OperationCanceledException>(() => trainer.Train(fixture.Split, new SynchronousProgress<TrainingProgress>(p => { if (++steps == 2) cancel.Cancel(); }), cancel.Token));
         Assert.Equal(2, steps);
     }
 }

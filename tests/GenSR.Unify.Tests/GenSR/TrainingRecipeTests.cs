@@ -254,7 +254,7 @@ public sealed class TrainingRecipeTests(SmallModelFixture fixture) : IClassFixtu
         };
         var steps = 0;
         Assert.ThrowsAny<OperationCanceledException>(() =>
-            trainer.Train(fixture.Split, new InlineProgress(_ => { if (++steps == 5) cancel.Cancel(); }), cancel.Token));
+            trainer.Train(fixture.Split, new SynchronousProgress<TrainingProgress>(_ => { if (++steps == 5) cancel.Cancel(); }), cancel.Token));
         Assert.Equal([2, 4], validations.Select(v => v.Step));
         Assert.NotNull(bestWeights);
         foreach (var (name, value) in fixture.Prepared.Model.state_dict())

@@ -1,7 +1,7 @@
 namespace GenSR.Evaluation.Tests.Baselines;
 
 /// <summary>Collects progress reports on the reporting thread.</summary>
-internal sealed class SynchronousProgress<T> : IProgress<T>
+internal sealed class RecordingProgress<T> : IProgress<T>
 {
     public List<T> Reports { get; } = [];
 
