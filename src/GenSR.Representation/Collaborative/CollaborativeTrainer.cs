@@ -137,58 +137,37 @@ public sealed class CollaborativeTrainer : IDisposable
         var clock = Stopwatch.StartNew();
         var losses = new List<double>();
         var validations = new List<CollaborativeValidationPoint>();
-        double? best = null;
         var bestEpoch = 0;
-        var sinceBest = 0;
         var stoppedEarly = false;
-        Tensor? bestUsers = null, bestItems = null;
-        try
+        using var best = new BestWeights(Options.Patience);
+        for (var epoch = 1; epoch <= Options.MaxEpochs; epoch++)
         {
-            for (var epoch = 1; epoch <= Options.MaxEpochs; epoch++)
-            {
-                var epochStart = clock.Elapsed;
-                var loss = RunEpoch(cancellationToken);
-                losses.Add(loss);
-                var pairsPerSecond = _graph.PairCount / Math.Max(1e-9, (clock.Elapsed - epochStart).TotalSeconds);
+            var epochStart = clock.Elapsed;
+            var loss = RunEpoch(cancellationToken);
+            losses.Add(loss);
+            var pairsPerSecond = _graph.PairCount / Math.Max(1e-9, (clock.Elapsed - epochStart).TotalSeconds);
 
-                double? recall = null;
-                if (_evaluator is not null && (epoch % Options.EvaluateEvery == 0 || epoch == Options.MaxEpochs))
+            double? recall = null;
+            if (_evaluator is not null && (epoch % Options.EvaluateEvery == 0 || epoch == Options.MaxEpochs))
+            {
+                recall = Evaluate();
+                validations.Add(new CollaborativeValidationPoint(epoch, recall.Value));
+                switch (best.Observe(recall.Value, EgoWeights))
                 {
-                    recall = Evaluate();
-                    validations.Add(new CollaborativeValidationPoint(epoch, recall.Value));
-                    if (best is null || recall.Value > best.Value)
-                    {
-                        best = recall;
+                    case ValidationOutcome.Improved:
                         bestEpoch = epoch;
-                        sinceBest = 0;
-                        Snapshot(ref bestUsers, ref bestItems);
-                    }
-                    else if (++sinceBest >= Options.Patience)
-                    {
+                        break;
+                    case ValidationOutcome.PatienceExhausted:
                         stoppedEarly = true;
-                    }
+                        break;
                 }
-                progress?.Report(new CollaborativeTrainingProgress(epoch, Options.MaxEpochs, loss, recall, best, bestEpoch, pairsPerSecond, clock.Elapsed));
-                if (stoppedEarly) break;
             }
+            progress?.Report(new CollaborativeTrainingProgress(epoch, Options.MaxEpochs, loss, recall, best.Score, bestEpoch, pairsPerSecond, clock.Elapsed));
+            if (stoppedEarly) break;
+        }
 
-            if (bestUsers is not null && bestItems is not null)
-            {
-                using var noGrad = no_grad();
-                var (egoUsers, egoItems) = _model.EgoEmbeddings;
-                egoUsers.copy_(bestUsers);
-                egoItems.copy_(bestItems);
-            }
-            else
-            {
-                bestEpoch = EpochsRun;
-            }
-        }
-        finally
-        {
-            bestUsers?.Dispose();
-            bestItems?.Dispose();
-        }
+        if (best.HasWeights) best.Restore(EgoWeights());
+        else bestEpoch = EpochsRun;
 
         _model.eval();
         EmbeddingMatrix userMatrix, itemMatrix;
@@ -202,17 +181,14 @@ public sealed class CollaborativeTrainer : IDisposable
         var history = new CollaborativeTrainingHistory(losses, validations, _evaluator?.K ?? Options.RecallK);
         return new CollaborativeTrainingResult(
             new ItemEmbeddings(itemMatrix, IdentifierSource.Collaborative, _model.Label), userMatrix, history,
-            bestEpoch, best, losses.Count, stoppedEarly, clock.Elapsed);
+            bestEpoch, best.Score, losses.Count, stoppedEarly, clock.Elapsed);
     }
 
-    private void Snapshot(ref Tensor? users, ref Tensor? items)
+    /// <summary>The trained tensors whose best values early stopping keeps: the users' and items' layer-0 embeddings.</summary>
+    private IEnumerable<(string Name, Tensor Tensor)> EgoWeights()
     {
-        using var noGrad = no_grad();
-        var (egoUsers, egoItems) = _model.EgoEmbeddings;
-        users?.Dispose();
-        items?.Dispose();
-        users = egoUsers.detach().clone().DetachFromDisposeScope();
-        items = egoItems.detach().clone().DetachFromDisposeScope();
+        var (users, items) = _model.EgoEmbeddings;
+        return [("users", users), ("items", items)];
     }
 
     private Tensor ToDevice(long[] values)

@@ -225,17 +225,19 @@ public sealed class GenSRTrainer
         var step = 0;
         var startEpoch = 1;
         var skipBatches = 0;
-        var best = double.NegativeInfinity;
+        var bestScore = double.NegativeInfinity;
         var bestStep = 0;
         var bestEpoch = 0;
         var badValidations = 0;
         if (Options.ResumeFrom is { } resume)
-            (step, startEpoch, skipBatches, best, bestStep, badValidations) = Resume(resume, optimizer);
+            (step, startEpoch, skipBatches, bestScore, bestStep, badValidations) = Resume(resume, optimizer);
+        // The best validated weights, kept in host memory; a resumed run continues the saved run's patience count.
+        using var best = new BestWeights(Options.Patience, bestScore, badValidations);
+        double BestScore() => best.Score ?? double.NegativeInfinity;
 
         _logger.LogInformation("GenSR training: {Examples} training examples, {Validation} validation cases, {Steps} steps planned ({StepsPerEpoch} per epoch), learning rate {LearningRate}, on {Device}.",
             split.TrainingExamples.Count, validation.Count, plannedSteps, stepsPerEpoch, Options.LearningRate, Model.Device);
         if (Model.Device.type == DeviceType.CPU && TorchRuntime.ThreadAdvice() is { } advice) _logger.LogWarning("{Advice}", advice);
-        Dictionary<string, Tensor>? bestWeights = null;
         var stop = (TrainingStopReason?)null;
         var epoch = startEpoch;
         using var inference = new GenSRInference(Model, Builder);
@@ -284,8 +286,8 @@ public sealed class GenSRTrainer
                         (bestStep, bestEpoch) = (step, epoch);
                         if (Options.CheckpointFolder is { } folder)
                         {
-                            GenSRCheckpoint.Save(Path.Combine(folder, "best"), Model, Builder, ItemKeys, State(step, epoch, b + 1, best, bestStep, 0), NewItems?.SidecarFiles());
-                            GenSRCheckpoint.Save(Path.Combine(folder, "last"), Model, Builder, ItemKeys, State(step, epoch, b + 1, best, bestStep, 0),
+                            GenSRCheckpoint.Save(Path.Combine(folder, "best"), Model, Builder, ItemKeys, State(step, epoch, b + 1, BestScore(), bestStep, 0), NewItems?.SidecarFiles());
+                            GenSRCheckpoint.Save(Path.Combine(folder, "last"), Model, Builder, ItemKeys, State(step, epoch, b + 1, BestScore(), bestStep, 0),
                                 new Dictionary<string, Action<string>>(NewItems?.SidecarFiles() ?? new Dictionary<string, Action<string>>())
                                 {
                                     [OptimizerFileName] = path => optimizer.save_state_dict(path),
@@ -297,27 +299,23 @@ public sealed class GenSRTrainer
                         var byTask = RunValidation(inference, validation, split, cancellationToken);
                         var score = byTask.Values.Average();
                         _logger.LogInformation("GenSR validation at step {Step} (epoch {Epoch}): NDCG@10 {Score:F4} ({ByTask}); best before {Best:F4}; loss {Loss:F4}.",
-                            step, epoch, score, string.Join(", ", byTask.Select(kv => $"{kv.Key} {kv.Value:F4}")), best, lmLoss);
+                            step, epoch, score, string.Join(", ", byTask.Select(kv => $"{kv.Key} {kv.Value:F4}")), BestScore(), lmLoss);
                         report = report with { ValidationNdcg10 = score, ValidationByTask = byTask };
-                        if (score > best)
+                        switch (best.Observe(score, () => BestWeights.Of(Model)))
                         {
-                            best = score;
-                            bestStep = step;
-                            bestEpoch = epoch;
-                            badValidations = 0;
-                            DisposeAll(bestWeights);
-                            bestWeights = Model.state_dict().ToDictionary(kv => kv.Key, kv => kv.Value.detach().cpu().clone());
-                            if (Options.CheckpointFolder is { } folder)
-                                GenSRCheckpoint.Save(Path.Combine(folder, "best"), Model, Builder, ItemKeys, State(step, epoch, b + 1, best, bestStep, badValidations),
-                                    NewItems?.SidecarFiles());
-                        }
-                        else if (++badValidations >= Options.Patience)
-                        {
-                            stop ??= TrainingStopReason.EarlyStopping;
+                            case ValidationOutcome.Improved:
+                                (bestStep, bestEpoch) = (step, epoch);
+                                if (Options.CheckpointFolder is { } folder)
+                                    GenSRCheckpoint.Save(Path.Combine(folder, "best"), Model, Builder, ItemKeys, State(step, epoch, b + 1, BestScore(), bestStep, 0),
+                                        NewItems?.SidecarFiles());
+                                break;
+                            case ValidationOutcome.PatienceExhausted:
+                                stop ??= TrainingStopReason.EarlyStopping;
+                                break;
                         }
 
                         if (Options.CheckpointFolder is { } last)
-                            GenSRCheckpoint.Save(Path.Combine(last, "last"), Model, Builder, ItemKeys, State(step, epoch, b + 1, best, bestStep, badValidations),
+                            GenSRCheckpoint.Save(Path.Combine(last, "last"), Model, Builder, ItemKeys, State(step, epoch, b + 1, BestScore(), bestStep, best.BadValidations),
                                 new Dictionary<string, Action<string>>(NewItems?.SidecarFiles() ?? new Dictionary<string, Action<string>>())
                                 {
                                     [OptimizerFileName] = path => optimizer.save_state_dict(path),
@@ -333,19 +331,13 @@ public sealed class GenSRTrainer
         finally
         {
             // The best validated weights go back into the model however the run ends, cancellation included.
-            if (bestWeights is not null)
-            {
-                using var noGrad = no_grad();
-                foreach (var (name, target) in Model.state_dict()) target.copy_(bestWeights[name]);
-            }
-
-            DisposeAll(bestWeights);
+            best.Restore(BestWeights.Of(Model));
             Model.eval();
         }
 
         var reason = stop ?? TrainingStopReason.EpochLimit;
         _logger.LogInformation("GenSR training ended after {Steps} steps ({Reason}) in {Elapsed}; kept the weights of step {BestStep}.", step, reason, clock.Elapsed, bestStep);
-        return new GenSRTrainingResult(step, Math.Min(epoch, Options.Epochs), best, bestStep, reason == TrainingStopReason.EarlyStopping, history, clock.Elapsed)
+        return new GenSRTrainingResult(step, Math.Min(epoch, Options.Epochs), BestScore(), bestStep, reason == TrainingStopReason.EarlyStopping, history, clock.Elapsed)
         {
             StopReason = reason,
             BestEpoch = bestEpoch,
@@ -476,11 +468,5 @@ public sealed class GenSRTrainer
             var j = random.Next(i + 1);
             (list[i], list[j]) = (list[j], list[i]);
         }
-    }
-
-    private static void DisposeAll(Dictionary<string, Tensor>? tensors)
-    {
-        if (tensors is null) return;
-        foreach (var t in tensors.Values) t.Dispose();
     }
 }

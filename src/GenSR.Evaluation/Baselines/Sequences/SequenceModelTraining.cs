@@ -32,83 +32,53 @@ internal static class SequenceModelTraining
         var order = Enumerable.Range(0, windowCount).ToArray();
         var device = model.parameters().First().device;
         using var optimizer = new HeldScalarAdam(model.parameters(), options.LearningRate, 0.9, options.Beta2, 1e-8, options.WeightDecay);
-        Dictionary<string, Tensor>? best = null;
-        double? bestScore = null;
+        using var best = new BestWeights(options.Patience);
         var bestEpoch = 0;
-        var sinceBest = 0;
         var stoppedEarly = false;
         var epochs = 0;
-        try
+        for (var epoch = 1; epoch <= options.MaxEpochs; epoch++)
         {
-            for (var epoch = 1; epoch <= options.MaxEpochs; epoch++)
+            model.train();
+            random.Shuffle(order);
+            double lossSum = 0;
+            var batches = 0;
+            using (var lossTotal = zeros(1, ScalarType.Float64, device))
             {
-                model.train();
-                random.Shuffle(order);
-                double lossSum = 0;
-                var batches = 0;
-                using (var lossTotal = zeros(1, ScalarType.Float64, device))
+                for (var start = 0; start < windowCount; start += options.BatchSize)
                 {
-                    for (var start = 0; start < windowCount; start += options.BatchSize)
-                    {
-                        context.CancellationToken.ThrowIfCancellationRequested();
-                        using var scope = NewDisposeScope();
-                        var indices = order.AsSpan(start, Math.Min(options.BatchSize, windowCount - start)).ToArray();
-                        var loss = computeLoss(indices);
-                        optimizer.zero_grad();
-                        loss.backward();
-                        if (options.GradientClip is { } clip) nn.utils.clip_grad_norm_(model.parameters(), clip);
-                        optimizer.step();
-                        // Accumulated on the device and read once per epoch: no host synchronisation per step.
-                        lossTotal.PlusInPlace(loss.detach().to(ScalarType.Float64));
-                        batches++;
-                    }
-                    lossSum = lossTotal.item<double>();
+                    context.CancellationToken.ThrowIfCancellationRequested();
+                    using var scope = NewDisposeScope();
+                    var indices = order.AsSpan(start, Math.Min(options.BatchSize, windowCount - start)).ToArray();
+                    var loss = computeLoss(indices);
+                    optimizer.zero_grad();
+                    loss.backward();
+                    if (options.GradientClip is { } clip) nn.utils.clip_grad_norm_(model.parameters(), clip);
+                    optimizer.step();
+                    // Accumulated on the device and read once per epoch: no host synchronisation per step.
+                    lossTotal.PlusInPlace(loss.detach().to(ScalarType.Float64));
+                    batches++;
                 }
-                epochs = epoch;
-
-                model.eval();
-                var score = validate();
-                if (bestScore is null || score > bestScore.Value)
-                {
-                    bestScore = score;
-                    bestEpoch = epoch;
-                    sinceBest = 0;
-                    Snapshot(model, ref best);
-                }
-                else if (++sinceBest >= options.Patience)
-                {
-                    stoppedEarly = true;
-                }
-                context.Progress?.Report(new SystemTrainingProgress(systemName, epoch, options.MaxEpochs, lossSum / Math.Max(1, batches),
-                                                                    score, bestScore, bestEpoch, clock.Elapsed));
-                if (stoppedEarly) break;
+                lossSum = lossTotal.item<double>();
             }
-            if (best is not null) Restore(model, best);
+            epochs = epoch;
+
+            model.eval();
+            var score = validate();
+            switch (best.Observe(score, () => BestWeights.Of(model)))
+            {
+                case ValidationOutcome.Improved:
+                    bestEpoch = epoch;
+                    break;
+                case ValidationOutcome.PatienceExhausted:
+                    stoppedEarly = true;
+                    break;
+            }
+            context.Progress?.Report(new SystemTrainingProgress(systemName, epoch, options.MaxEpochs, lossSum / Math.Max(1, batches),
+                                                                score, best.Score, bestEpoch, clock.Elapsed));
+            if (stoppedEarly) break;
         }
-        finally
-        {
-            if (best is not null)
-                foreach (var t in best.Values) t.Dispose();
-        }
+        best.Restore(BestWeights.Of(model));
         model.eval();
-        return new SystemTrainingResult(epochs, bestEpoch, bestScore, context.SelectionMetric, stoppedEarly);
-    }
-
-    private static void Snapshot(nn.Module model, ref Dictionary<string, Tensor>? best)
-    {
-        using var noGrad = no_grad();
-        if (best is not null)
-            foreach (var t in best.Values) t.Dispose();
-        var current = model.state_dict();
-        // The detached views are temporaries of this scope; only the clones outlive it.
-        using var scope = NewDisposeScope();
-        best = current.ToDictionary(kv => kv.Key, kv => kv.Value.detach().clone().DetachFromDisposeScope());
-    }
-
-    private static void Restore(nn.Module model, Dictionary<string, Tensor> best)
-    {
-        using var noGrad = no_grad();
-        foreach (var (name, tensor) in model.state_dict())
-            tensor.copy_(best[name]);
+        return new SystemTrainingResult(epochs, bestEpoch, best.Score, context.SelectionMetric, stoppedEarly);
     }
 }
