@@ -163,7 +163,7 @@ public sealed class AmazonDatasetLoader : IDatasetLoader
                 return new RawCategories(null, sawStrings ? flat : firstPath ?? []);
             default:
                 throw new DatasetFormatException(path, location,
-                    $"field \"categories\" is {JsonFieldReader.Describe(value.ValueKind)} ({JsonFieldReader.Shorten(value.GetRawText())}); expected a string, an array of strings or an array of arrays of strings.");
+                    $"field \"categories\" is {JsonFieldReader.Describe(value.ValueKind)} ({JsonFieldReader.Shorten(value)}); expected a string, an array of strings or an array of arrays of strings.");
         }
     }
 
@@ -197,7 +197,7 @@ public sealed class AmazonDatasetLoader : IDatasetLoader
                 throw new DatasetFormatException(path, location, "the user key appears twice; expected each user once.");
             if (sequence.ValueKind != JsonValueKind.Array)
                 throw new DatasetFormatException(path, location,
-                    $"the record is {JsonFieldReader.Describe(sequence.ValueKind)} ({JsonFieldReader.Shorten(sequence.GetRawText())}); expected a list of item keys.");
+                    $"the record is {JsonFieldReader.Describe(sequence.ValueKind)} ({JsonFieldReader.Shorten(sequence)}); expected a list of item keys.");
             var userId = assembler.GetOrAddUser(userKey);
             var history = new SrEvent[sequence.GetArrayLength()];
             var position = 0;

@@ -138,7 +138,7 @@ internal static class JsonFieldReader
                 return number.ToString(CultureInfo.InvariantCulture);
             default:
                 throw new DatasetFormatException(path, location,
-                    $"{what} is {Describe(value.ValueKind)} ({Shorten(value.GetRawText())}); expected a string or an integer key.");
+                    $"{what} is {Describe(value.ValueKind)} ({Shorten(value)}); expected a string or an integer key.");
         }
     }
 
@@ -149,7 +149,7 @@ internal static class JsonFieldReader
             return null;
         if (value.ValueKind != JsonValueKind.String)
             throw new DatasetFormatException(path, location,
-                $"field \"{field}\" is {Describe(value.ValueKind)} ({Shorten(value.GetRawText())}); expected a string.");
+                $"field \"{field}\" is {Describe(value.ValueKind)} ({Shorten(value)}); expected a string.");
         return JsonFieldReader.Text(value, path, location);
     }
 
@@ -178,7 +178,7 @@ internal static class JsonFieldReader
             return string.Join(" ", parts);
         }
         throw new DatasetFormatException(path, location,
-            $"field \"{field}\" is {Describe(value.ValueKind)} ({Shorten(value.GetRawText())}); expected a string or an array of strings.");
+            $"field \"{field}\" is {Describe(value.ValueKind)} ({Shorten(value)}); expected a string or an array of strings.");
     }
 
     /// <summary>An optional integer field: missing or <c>null</c> gives <c>null</c>.</summary>
@@ -189,11 +189,25 @@ internal static class JsonFieldReader
         if (value.ValueKind == JsonValueKind.Number && value.TryGetInt64(out var number))
             return number;
         throw new DatasetFormatException(path, location,
-            $"field \"{field}\" is {Describe(value.ValueKind)} ({Shorten(value.GetRawText())}); expected an integer (seconds since 1970-01-01 UTC).");
+            $"field \"{field}\" is {Describe(value.ValueKind)} ({Shorten(value)}); expected an integer (seconds since 1970-01-01 UTC).");
     }
 
     /// <summary>A short excerpt of a raw value for messages.</summary>
     public static string Shorten(string raw) => raw.Length <= 40 ? raw : raw[..37] + "...";
+
+    /// <summary>The value's JSON text, shortened for a message; the reader checks string contents for UTF-8 only when
+    /// they are read, so a value holding invalid UTF-8 is described instead of quoted.</summary>
+    public static string Shorten(JsonElement value)
+    {
+        try
+        {
+            return Shorten(value.GetRawText());
+        }
+        catch (InvalidOperationException)
+        {
+            return "text that is not valid UTF-8";
+        }
+    }
 
     /// <summary>The first sentence of a System.Text.Json message, without its path and position.</summary>
     public static string FirstSentence(string message)

@@ -92,7 +92,7 @@ public sealed class JsonLinesDatasetLoader : IDatasetLoader
             return JsonFieldReader.Text(value, path, location).Split('>', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);
         if (value.ValueKind != JsonValueKind.Array)
             throw new DatasetFormatException(path, location,
-                $"field \"categories\" is {JsonFieldReader.Describe(value.ValueKind)} ({JsonFieldReader.Shorten(value.GetRawText())}); expected an array of strings or a string \"A > B\".");
+                $"field \"categories\" is {JsonFieldReader.Describe(value.ValueKind)} ({JsonFieldReader.Shorten(value)}); expected an array of strings or a string \"A > B\".");
         var segments = new List<string>();
         var index = 0;
         foreach (var element in value.EnumerateArray())

@@ -94,6 +94,21 @@ public sealed class AmazonDatasetLoaderTests
     }
 
     [Fact]
+    public void A_record_of_the_wrong_kind_holding_invalid_utf8_is_refused_with_a_dataset_error()
+    {
+        // Found by the mutation property: the message quoted the value's raw text, which System.Text.Json only checks
+        // for UTF-8 when it is read, so the loader threw InvalidOperationException instead of naming the record.
+        using var folder = new TempDatasetFolder();
+        folder.Write("X.item.json", """{"a": {"title": "A"}}""");
+        folder.WriteBytes("X.inter.json", [.. "{\"u\": \"x"u8.ToArray(), 0xDD, .. "y\"}"u8.ToArray()]);
+
+        var error = Assert.Throws<DatasetFormatException>(() => new AmazonDatasetLoader().Load(folder.Path));
+        Assert.Contains("record \"u\"", error.Message);
+        Assert.Contains("not valid UTF-8", error.Message);
+        Assert.Contains("expected a list of item keys", error.Message);
+    }
+
+    [Fact]
     public void Empty_and_missing_titles_are_tolerated_and_reported()
     {
         using var folder = new TempDatasetFolder();
