@@ -38,11 +38,11 @@ public abstract class DecodingBeamSearchBenchmarkBase
     {
         var device = BenchmarkEnvironment.Device();
         BenchmarkEnvironment.ApplyThreads();
-        _trie = DecodingCatalogue.Trie(DecodingCatalogue.RandomTable(ItemCount));
+        _trie = DecodingCatalog.Trie(DecodingCatalog.RandomTable(ItemCount));
         _constraint = new TrieConstraint(_trie, device);
         _decoder = new ReferenceStepDecoder(
             Enumerable.Range(0, Queries).ToArray(),
-            new ReferenceDecoderOptions { VocabularySize = DecodingCatalogue.VocabularySize, HiddenSize = HiddenSize, QueryTableSize = Queries, Seed = 5 },
+            new ReferenceDecoderOptions { VocabularySize = DecodingCatalog.VocabularySize, HiddenSize = HiddenSize, QueryTableSize = Queries, Seed = 5 },
             device);
         _search = new BeamSearch(new BeamSearchOptions { Beams = Beams });
         Console.WriteLine($"// device {device}, {get_num_threads()} torch threads, trie: {_trie.NodeCount:N0} nodes, " +

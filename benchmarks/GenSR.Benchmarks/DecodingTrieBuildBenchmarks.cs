@@ -30,20 +30,20 @@ public class DecodingTrieBuildBenchmarks
     [GlobalSetup]
     public void Setup()
     {
-        _table = DecodingCatalogue.RandomTable(Items);
+        _table = DecodingCatalog.RandomTable(Items);
         _device = BenchmarkEnvironment.Device();
         BenchmarkEnvironment.ApplyThreads();
     }
 
     /// <summary>Host build: sort, breadth-first numbering, CSR arrays.</summary>
     [Benchmark(Baseline = true)]
-    public PrefixTrie Build() => DecodingCatalogue.Trie(_table);
+    public PrefixTrie Build() => DecodingCatalog.Trie(_table);
 
     /// <summary>Host build and upload to the device (waits for the copy to land).</summary>
     [Benchmark]
     public long BuildAndUpload()
     {
-        using var onDevice = DecodingCatalogue.Trie(_table).ToDevice(_device);
+        using var onDevice = DecodingCatalog.Trie(_table).ToDevice(_device);
         BenchmarkEnvironment.Synchronize(_device);
         return onDevice.Bytes;
     }
@@ -75,7 +75,7 @@ public class DecodingTrieBuildBenchmarks
             var items = (int)benchmarkCase.Parameters["Items"];
             lock (Built)
             {
-                if (!Built.TryGetValue(items, out var trie)) Built[items] = trie = DecodingCatalogue.Trie(DecodingCatalogue.RandomTable(items));
+                if (!Built.TryGetValue(items, out var trie)) Built[items] = trie = DecodingCatalog.Trie(DecodingCatalog.RandomTable(items));
                 return perItem ? trie.BytesPerItem.ToString("F1") : (trie.Bytes / 1e6).ToString("F1");
             }
         }

@@ -83,15 +83,15 @@ public class T5BeamSearchBenchmarks
         _device = BenchmarkEnvironment.Device();
         BenchmarkEnvironment.ApplyThreads();
         TorchRuntime.Seed(3);
-        _trie = DecodingCatalogue.Trie(DecodingCatalogue.RandomTable(Items));
+        _trie = DecodingCatalog.Trie(DecodingCatalog.RandomTable(Items));
         _constraint = new TrieConstraint(_trie, _device);
         // No end-of-sequence tracking in the baseline: the leanest plain search, so the ratio errs against the trie.
         _fullVocabulary = new FullVocabularyConstraint(_trie.Depth);
         _search = new BeamSearch(new BeamSearchOptions { Beams = Beams });
-        _model = new T5ForConditionalGeneration(T5Config.Small(DecodingCatalogue.VocabularySize)).to(_device);
+        _model = new T5ForConditionalGeneration(T5Config.Small(DecodingCatalog.VocabularySize)).to(_device);
         _model.UsePrecision(Precision);
         _model.eval();
-        _inputIds = randint(DecodingCatalogue.SpecialTokens, DecodingCatalogue.TokenOffset, [Batch, InputTokens], ScalarType.Int64, _device);
+        _inputIds = randint(DecodingCatalog.SpecialTokens, DecodingCatalog.TokenOffset, [Batch, InputTokens], ScalarType.Int64, _device);
         _attentionMask = ones([Batch, InputTokens], ScalarType.Int64, _device);
         Console.WriteLine($"// device {_device}, {get_num_threads()} torch threads, {Items:N0} items, trie {_trie.NodeCount:N0} nodes, " +
                           $"{_constraint.DeviceTrie.Bytes / 1e6:F1} MB on the device, batch {Batch} x {InputTokens} tokens, {Beams} beams, {Precision}");

@@ -34,7 +34,7 @@ public static class DemoDataset
         options ??= new DemoDatasetOptions();
         options.Validate();
         var random = new Random(options.Seed);
-        var (items, products) = DemoCatalogueGenerator.Generate(options.Items, random);
+        var (items, products) = DemoCatalogGenerator.Generate(options.Items, random);
         var simulator = new DemoUserSimulator(products);
         var keyWidth = Math.Max(4, options.Users.ToString(CultureInfo.InvariantCulture).Length);
         var users = new User[options.Users];

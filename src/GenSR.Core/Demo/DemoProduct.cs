@@ -2,7 +2,7 @@ namespace GenSR.Core.Demo;
 
 /// <summary>The latent facts behind one demo item, used to simulate users and queries.</summary>
 /// <param name="ItemId">Dense item id.</param>
-/// <param name="Leaf">Index of the item's leaf in <see cref="DemoCatalogueBlueprint.Leaves"/>.</param>
+/// <param name="Leaf">Index of the item's leaf in <see cref="DemoCatalogBlueprint.Leaves"/>.</param>
 /// <param name="Brand">Brand or publisher.</param>
 /// <param name="Tier">Price tier: 0 budget, 1 standard, 2 premium.</param>
 /// <param name="Attributes">The attributes named in the title.</param>

@@ -19,7 +19,7 @@ internal sealed class DemoUserSimulator
     private static readonly double[] TierShares = [0.3, 0.45, 0.25];
 
     private readonly IReadOnlyList<DemoProduct> _products;
-    private readonly IReadOnlyList<DemoLeaf> _leaves = DemoCatalogueBlueprint.Leaves;
+    private readonly IReadOnlyList<DemoLeaf> _leaves = DemoCatalogBlueprint.Leaves;
     private readonly int[][] _itemsByLeaf;
     private readonly int[][] _leavesByGroup;
     private readonly double[] _groupWeights;
@@ -79,7 +79,7 @@ internal sealed class DemoUserSimulator
         }
         var brands = new Dictionary<string, string>(StringComparer.Ordinal);
         // Uniform, unlike brand market shares, so that popularity alone cannot tell a user's favourite.
-        foreach (var (department, list) in DemoCatalogueBlueprint.BrandsByDepartment)
+        foreach (var (department, list) in DemoCatalogBlueprint.BrandsByDepartment)
             brands[department] = list[random.Next(list.Length)];
         return new Preferences(groups, brands, DemoSampling.Pick(TierShares, random));
     }

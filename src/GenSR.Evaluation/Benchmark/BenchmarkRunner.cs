@@ -194,10 +194,10 @@ public sealed class BenchmarkRunner
 
     private static string Describe(RankingMethod method) => method switch
     {
-        RankingMethod.CatalogueScores => "a score for every catalogue item",
+        RankingMethod.CatalogScores => "a score for every catalogue item",
         RankingMethod.GeneratedList => "generated top-K lists (a target not generated counts as not found)",
         RankingMethod.CandidateScores => "scores of the sampled candidates",
-        RankingMethod.CatalogueScoresAtCandidates => "catalogue scores read at the sampled candidates",
+        RankingMethod.CatalogScoresAtCandidates => "catalogue scores read at the sampled candidates",
         _ => method.ToString(),
     };
 }

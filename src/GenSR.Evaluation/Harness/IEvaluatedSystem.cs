@@ -8,7 +8,7 @@ namespace GenSR.Evaluation.Harness;
 /// <see cref="DatasetSplit"/> and then ranks the split's test cases. How it ranks is declared by the capability
 /// interfaces it implements, which also decide the protocols it can be evaluated under:
 /// <list type="bullet">
-/// <item><see cref="ICatalogueScorer"/>: one score per catalogue item and case (full ranking; sampled ranking by reading
+/// <item><see cref="ICatalogScorer"/>: one score per catalogue item and case (full ranking; sampled ranking by reading
 /// the candidates' scores);</item>
 /// <item><see cref="ITopKGenerator"/>: a generated top-K item list per case (generative retrieval; full ranking only);</item>
 /// <item><see cref="ICandidateScorer"/>: scores for a given candidate list per case (the sampled protocol, e.g. a

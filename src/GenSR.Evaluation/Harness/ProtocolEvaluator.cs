@@ -33,15 +33,15 @@ public static class ProtocolEvaluator
         {
             EvaluationProtocol.FullRanking => system switch
             {
-                ICatalogueScorer { RanksByCatalogueScores: true } => RankingMethod.CatalogueScores,
+                ICatalogScorer { RanksByCatalogScores: true } => RankingMethod.CatalogScores,
                 ITopKGenerator => RankingMethod.GeneratedList,
-                ICatalogueScorer => RankingMethod.CatalogueScores,
+                ICatalogScorer => RankingMethod.CatalogScores,
                 _ => null,
             },
             EvaluationProtocol.Sampled => system switch
             {
                 ICandidateScorer => RankingMethod.CandidateScores,
-                ICatalogueScorer => RankingMethod.CatalogueScoresAtCandidates,
+                ICatalogScorer => RankingMethod.CatalogScoresAtCandidates,
                 _ => null,
             },
             _ => throw new ArgumentOutOfRangeException(nameof(protocol), protocol, "Expected FullRanking or Sampled."),
@@ -100,7 +100,7 @@ public static class ProtocolEvaluator
                 var batch = Slice(taskCases, start, Math.Min(options.BatchSize, taskCases.Count - start));
                 var ranks = method switch
                 {
-                    RankingMethod.CatalogueScores => RankByCatalogueScores((ICatalogueScorer)system, split, task, batch, options),
+                    RankingMethod.CatalogScores => RankByCatalogScores((ICatalogScorer)system, split, task, batch, options),
                     RankingMethod.GeneratedList => RankByGeneratedLists((ITopKGenerator)system, split, task, batch, options),
                     _ => RankSampled(system, method, split, task, batch, sampler),
                 };
@@ -111,11 +111,11 @@ public static class ProtocolEvaluator
         return new ProtocolEvaluation(protocol, method, metrics, options.Describe(protocol, catalogSize), clock.Elapsed);
     }
 
-    private static int[] RankByCatalogueScores(ICatalogueScorer system, DatasetSplit split, TaskKind task, IReadOnlyList<EvaluationCase> batch, RankingOptions options)
+    private static int[] RankByCatalogScores(ICatalogScorer system, DatasetSplit split, TaskKind task, IReadOnlyList<EvaluationCase> batch, RankingOptions options)
     {
         var catalogSize = split.Dataset.Catalog.Count;
         var scores = new float[batch.Count * catalogSize];
-        system.ScoreCatalogue(task, batch, scores);
+        system.ScoreCatalog(task, batch, scores);
         var targets = batch.Select(c => c.TargetItemId).ToArray();
         IReadOnlyList<IReadOnlyList<int>>? excluded = options.ExcludeSeenItemsInFullRanking
             ? batch.Select(c => (IReadOnlyList<int>)split.GetItemsSeenBefore(c).ToArray()).ToArray()
@@ -197,7 +197,7 @@ public static class ProtocolEvaluator
         {
             var catalogSize = split.Dataset.Catalog.Count;
             var all = new float[batch.Count * catalogSize];
-            ((ICatalogueScorer)system).ScoreCatalogue(task, batch, all);
+            ((ICatalogScorer)system).ScoreCatalog(task, batch, all);
             for (var i = 0; i < candidates.Length; i++)
                 scores[i] = all[(i / width) * catalogSize + candidates[i]];
         }

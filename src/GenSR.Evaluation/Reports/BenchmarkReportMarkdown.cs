@@ -121,13 +121,15 @@ internal static class BenchmarkReportMarkdown
     private static string ShortName(EvaluationProtocol protocol) => protocol == EvaluationProtocol.FullRanking ? "full" : "sampled";
 
     private static string Method(EvaluationReport report) =>
-        report.Extra.TryGetValue(Benchmark.BenchmarkRunner.RankingMethodKey, out var text) && Enum.TryParse<Harness.RankingMethod>(text, out var method)
+        report.Extra.TryGetValue(Benchmark.BenchmarkRunner.RankingMethodKey, out var text)
+            // Reports written before the identifiers took one spelling name the methods "Catalogue…".
+            && Enum.TryParse<Harness.RankingMethod>(text.Replace("Catalogue", "Catalog", StringComparison.Ordinal), out var method)
             ? method switch
             {
-                Harness.RankingMethod.CatalogueScores => "catalogue scores",
+                Harness.RankingMethod.CatalogScores => "catalogue scores",
                 Harness.RankingMethod.GeneratedList => "generated lists",
                 Harness.RankingMethod.CandidateScores => "candidate scores",
-                Harness.RankingMethod.CatalogueScoresAtCandidates => "catalogue scores at the candidates",
+                Harness.RankingMethod.CatalogScoresAtCandidates => "catalogue scores at the candidates",
                 _ => text,
             }
             : "–";

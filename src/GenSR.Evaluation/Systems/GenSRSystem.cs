@@ -15,7 +15,7 @@ namespace GenSR.Evaluation.Systems;
 /// score sampled candidates by the log-probability of their identifiers; the pointwise variant scores sampled
 /// candidates by P(Yes). Training selects the best step on validation NDCG@10 (full ranking, generative) only.
 /// </summary>
-public sealed class GenSRSystem : ITopKGenerator, ICandidateScorer, ICatalogueScorer
+public sealed class GenSRSystem : ITopKGenerator, ICandidateScorer, ICatalogScorer
 {
     private const int Chunk = 64;
     private int inferenceRows = 256;
@@ -27,7 +27,7 @@ public sealed class GenSRSystem : ITopKGenerator, ICandidateScorer, ICatalogueSc
     private readonly List<string> _statistics = [];
     private readonly Dictionary<TaskKind, double> _fusionWeights = [];
     // While fusion weights are swept on validation, each batch's score parts are computed once and re-used for every weight.
-    private Dictionary<(TaskKind, EvaluationCase, int), CatalogueScores>? _partsCache;
+    private Dictionary<(TaskKind, EvaluationCase, int), CatalogScores>? _partsCache;
     // After training, each case's final catalogue scores are kept (within a memory bound) so that the sampled protocol
     // reads the rows full ranking computed instead of scoring the catalogue again.
     private readonly Dictionary<(TaskKind, EvaluationCase), float[]> _rowCache = [];
@@ -170,13 +170,13 @@ public sealed class GenSRSystem : ITopKGenerator, ICandidateScorer, ICatalogueSc
     };
 
     /// <inheritdoc />
-    public bool RanksByCatalogueScores => _options.Ranking != GenSRRankingMode.BeamSearch && !_options.Pointwise;
+    public bool RanksByCatalogScores => _options.Ranking != GenSRRankingMode.BeamSearch && !_options.Pointwise;
 
     /// <inheritdoc />
-    public void ScoreCatalogue(TaskKind task, IReadOnlyList<EvaluationCase> cases, Span<float> scores)
+    public void ScoreCatalog(TaskKind task, IReadOnlyList<EvaluationCase> cases, Span<float> scores)
     {
         ArgumentNullException.ThrowIfNull(cases);
-        if (!RanksByCatalogueScores) throw new NotSupportedException($"{Name} ranks by {(_options.Pointwise ? "P(Yes) of candidates" : "beam search")}, not catalogue scores.");
+        if (!RanksByCatalogScores) throw new NotSupportedException($"{Name} ranks by {(_options.Pointwise ? "P(Yes) of candidates" : "beam search")}, not catalogue scores.");
         var items = For(task).Model.Config.ItemCount;
         for (var start = 0; start < cases.Count; start += Chunk)
         {
@@ -255,18 +255,18 @@ public sealed class GenSRSystem : ITopKGenerator, ICandidateScorer, ICatalogueSc
         _ => $"exact generative likelihood ({_options.Normalization.ToString().ToLowerInvariant()} normalisation) + w · dense, w per task on validation",
     };
 
-    private CatalogueScores Parts(TaskKind task, EvaluationCase[] chunk)
+    private CatalogScores Parts(TaskKind task, EvaluationCase[] chunk)
     {
         var key = (task, chunk[0], chunk.Length);
         if (_partsCache is not null && _partsCache.TryGetValue(key, out var cached)) return cached;
         var generative = _options.Ranking is GenSRRankingMode.Exact or GenSRRankingMode.Fused;
         var dense = _options.Ranking is GenSRRankingMode.Dense or GenSRRankingMode.Fused;
-        var parts = For(task).ScoreCatalogue(chunk.Select(c => Request(c, task)).ToArray(), generative, dense, _options.Normalization);
+        var parts = For(task).ScoreCatalog(chunk.Select(c => Request(c, task)).ToArray(), generative, dense, _options.Normalization);
         if (_partsCache is not null) _partsCache[key] = parts;
         return parts;
     }
 
-    private float[] Fuse(TaskKind task, CatalogueScores parts) => parts.For(_options.Ranking, FusionWeight(task));
+    private float[] Fuse(TaskKind task, CatalogScores parts) => parts.For(_options.Ranking, FusionWeight(task));
 
     /// <summary>Identifier and representation statistics of each trained model, in words (filled by <see cref="Train"/>).</summary>
     public IReadOnlyList<string> Statistics => _statistics;
@@ -300,7 +300,7 @@ public sealed class GenSRSystem : ITopKGenerator, ICandidateScorer, ICatalogueSc
     {
         ArgumentNullException.ThrowIfNull(cases);
         var inference = For(task);
-        if (RanksByCatalogueScores)
+        if (RanksByCatalogScores)
         {
             // The same scores as full ranking, read at the candidates.
             var items = inference.Model.Config.ItemCount;

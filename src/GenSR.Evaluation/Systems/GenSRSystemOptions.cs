@@ -16,7 +16,7 @@ namespace GenSR.Evaluation.Systems;
 /// <see cref="GenSRRankingMode.Fused"/> need a dense head (<see cref="GenSRPipelineOptions.DenseDimension"/>).</param>
 /// <param name="Normalization">How exact generative scores normalise each step.</param>
 public sealed record GenSRSystemOptions(string Name, GenSRPipelineOptions Pipeline, GenSRTrainingOptions Training, bool Pointwise = false, bool SeparateTasks = false,
-                                        GenSRRankingMode Ranking = GenSRRankingMode.BeamSearch, CatalogueNormalization Normalization = CatalogueNormalization.Trie)
+                                        GenSRRankingMode Ranking = GenSRRankingMode.BeamSearch, CatalogNormalization Normalization = CatalogNormalization.Trie)
 {
     /// <summary>
     /// The dense weights <c>w</c> tried on validation by <see cref="GenSRRankingMode.Fused"/> (score = generative + w · dense):

@@ -16,7 +16,7 @@ public sealed class GenSRInference : IDisposable
 {
     private readonly object _gate = new();
     private readonly TrieConstraint _constraint;
-    private readonly Dictionary<CatalogueNormalization, CatalogueScorer> _scorers = [];
+    private readonly Dictionary<CatalogNormalization, CatalogScorer> _scorers = [];
     private bool _disposed;
 
     /// <summary>Creates the inference helper; builds the identifier trie (with eos) on the model's device.</summary>
@@ -92,17 +92,17 @@ public sealed class GenSRInference : IDisposable
 
     /// <summary>
     /// Scores every catalogue item for each request, without a beam: the exact generative log-likelihood of each item's
-    /// identifier (<see cref="CatalogueScorer"/>, shared prefixes decoded once) and, when the model has a dense head, the
+    /// identifier (<see cref="CatalogScorer"/>, shared prefixes decoded once) and, when the model has a dense head, the
     /// dense score. Each request is encoded once for both.
     /// </summary>
     /// <param name="requests">Generative requests.</param>
     /// <param name="generative">Compute the generative scores.</param>
     /// <param name="dense">Compute the dense scores (requires a dense head).</param>
-    /// <param name="normalization">How the generative steps are normalised (<see cref="CatalogueNormalization"/>).</param>
+    /// <param name="normalization">How the generative steps are normalised (<see cref="CatalogNormalization"/>).</param>
     /// <param name="cancellationToken">Checked between chunks of requests.</param>
     /// <exception cref="InvalidOperationException">Dense scores were asked of a model without a dense head.</exception>
-    public CatalogueScores ScoreCatalogue(IReadOnlyList<GenSRRequest> requests, bool generative = true, bool dense = true,
-                                          CatalogueNormalization normalization = CatalogueNormalization.Trie, CancellationToken cancellationToken = default)
+    public CatalogScores ScoreCatalog(IReadOnlyList<GenSRRequest> requests, bool generative = true, bool dense = true,
+                                          CatalogNormalization normalization = CatalogNormalization.Trie, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(requests);
         if (requests.Any(r => r is null || r.IsPointwise)) throw new ArgumentException("Catalogue scoring takes generative requests (no candidate).", nameof(requests));
@@ -113,7 +113,7 @@ public sealed class GenSRInference : IDisposable
         var scorer = generative ? Scorer(normalization) : null;
         // With trie normalisation the T5 decoder projects onto each node's children only (MaxChildren output rows of d_model).
         var vocabulary = Model.Config.Backbone.VocabSize;
-        var perRow = normalization == CatalogueNormalization.Trie && scorer is not null ? Math.Min(vocabulary, scorer.MaxChildren * Model.Config.Backbone.DModel) : vocabulary;
+        var perRow = normalization == CatalogNormalization.Trie && scorer is not null ? Math.Min(vocabulary, scorer.MaxChildren * Model.Config.Backbone.DModel) : vocabulary;
         var perCall = scorer?.QueriesPerCall(perRow) ?? 256;
         perCall = Math.Min(perCall, 256);
         for (var start = 0; start < requests.Count; start += perCall)
@@ -139,14 +139,14 @@ public sealed class GenSRInference : IDisposable
             });
         }
 
-        return new CatalogueScores(requests.Count, items, generativeScores, denseScores);
+        return new CatalogScores(requests.Count, items, generativeScores, denseScores);
     }
 
-    private CatalogueScorer Scorer(CatalogueNormalization normalization)
+    private CatalogScorer Scorer(CatalogNormalization normalization)
     {
         lock (_gate)
         {
-            if (!_scorers.TryGetValue(normalization, out var scorer)) _scorers[normalization] = scorer = new CatalogueScorer(Trie, normalization);
+            if (!_scorers.TryGetValue(normalization, out var scorer)) _scorers[normalization] = scorer = new CatalogScorer(Trie, normalization);
             return scorer;
         }
     }

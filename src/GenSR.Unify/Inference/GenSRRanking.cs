@@ -8,7 +8,7 @@ public enum GenSRRankingMode
     /// <summary>Trie-constrained beam search (the default): fast, but an item outside the beams is never returned.</summary>
     BeamSearch = 0,
 
-    /// <summary>The exact generative log-likelihood of every item's identifier (<see cref="CatalogueScorer"/>).</summary>
+    /// <summary>The exact generative log-likelihood of every item's identifier (<see cref="CatalogScorer"/>).</summary>
     Exact = 1,
 
     /// <summary>The dense head's score of every item (needs a model with a dense head).</summary>
@@ -31,8 +31,8 @@ public sealed record GenSRRankingOptions
     /// <summary>Weight w of the dense score in <see cref="GenSRRankingMode.Fused"/> (score = generative + w · dense). Default 1; finite, ≥ 0.</summary>
     public double DenseWeight { get; init => field = double.IsFinite(value) && value >= 0 ? value : throw new ArgumentOutOfRangeException(nameof(DenseWeight), value, "GenSRRankingOptions.DenseWeight must be finite and non-negative."); } = 1;
 
-    /// <summary>How exact generative scores normalise each step. Default <see cref="CatalogueNormalization.Trie"/>.</summary>
-    public CatalogueNormalization Normalization { get; init; } = CatalogueNormalization.Trie;
+    /// <summary>How exact generative scores normalise each step. Default <see cref="CatalogNormalization.Trie"/>.</summary>
+    public CatalogNormalization Normalization { get; init; } = CatalogNormalization.Trie;
 
     /// <summary>Never return an item that is in the request's history (items already seen). Default false.</summary>
     public bool ExcludeHistory { get; init; }
@@ -47,5 +47,5 @@ public sealed record GenSRRankingOptions
     public bool Restricts => ExcludeHistory || ExcludedItems is { Count: > 0 } || AllowedItems is not null;
 
     /// <summary>Whether the mode scores the whole catalogue (every mode but beam search).</summary>
-    public bool ScoresCatalogue => Mode != GenSRRankingMode.BeamSearch;
+    public bool ScoresCatalog => Mode != GenSRRankingMode.BeamSearch;
 }

@@ -153,7 +153,7 @@ public sealed class GenSRRecommender : IGenSRRecommender, IDisposable
         set
         {
             ArgumentNullException.ThrowIfNull(value);
-            if (!value.ScoresCatalogue) throw new ArgumentException("ServingRanking must score the whole catalogue (Exact, Dense or Fused), so that filters apply inside the ranking.", nameof(value));
+            if (!value.ScoresCatalog) throw new ArgumentException("ServingRanking must score the whole catalogue (Exact, Dense or Fused), so that filters apply inside the ranking.", nameof(value));
             if (value.Restricts) throw new ArgumentException("ServingRanking takes no exclusions or allow-lists; give them per call as an ItemFilter.", nameof(value));
             if (value.Mode != GenSRRankingMode.Exact && !Read(() => _inference.Model.Config.HasDenseHead))
                 throw new ArgumentException($"The {value.Mode} mode needs a model with a dense head (GenSRModelConfig.DenseDimension is 0).", nameof(value));
@@ -209,7 +209,7 @@ public sealed class GenSRRecommender : IGenSRRecommender, IDisposable
                 var request = requests[start + r];
                 chunk[r] = new GenSRRequest(ResolveHistory(request.History), request.Task, request.Task == TaskKind.Search ? request.Query : null);
             }
-            var scores = CatalogueScores(chunk, ranking);
+            var scores = CatalogScores(chunk, ranking);
             for (var r = 0; r < count; r++)
             {
                 var request = requests[start + r];
@@ -374,8 +374,8 @@ public sealed class GenSRRecommender : IGenSRRecommender, IDisposable
         else if (scoring == CandidateScoring.Ranking)
         {
             ranking ??= new GenSRRankingOptions { Mode = GenSRRankingMode.Exact };
-            if (!ranking.ScoresCatalogue) throw new ArgumentException("CandidateScoring.Ranking reads catalogue scores: choose the Exact, Dense or Fused mode.", nameof(ranking));
-            var all = CatalogueScores([new GenSRRequest(history, task, query)], ranking);
+            if (!ranking.ScoresCatalog) throw new ArgumentException("CandidateScoring.Ranking reads catalogue scores: choose the Exact, Dense or Fused mode.", nameof(ranking));
+            var all = CatalogScores([new GenSRRequest(history, task, query)], ranking);
             for (var i = 0; i < candidates.Count; i++) scores[i] = all[candidates[i]];
         }
         else
@@ -537,7 +537,7 @@ public sealed class GenSRRecommender : IGenSRRecommender, IDisposable
         if (k < 1) throw new ArgumentOutOfRangeException(nameof(k), k, "k must be at least 1.");
         if (k > ItemCount) throw new ArgumentOutOfRangeException(nameof(k), k, $"k must not exceed the catalogue size ({ItemCount}).");
         ranking ??= new GenSRRankingOptions();
-        if (!ranking.ScoresCatalogue)
+        if (!ranking.ScoresCatalog)
         {
             if (ranking.Restricts)
                 throw new ArgumentException("Exclusions and allow-lists apply inside the ranking, which needs a mode that scores the whole catalogue (Exact, Dense or Fused); beam search cannot honour them.", nameof(ranking));
@@ -552,7 +552,7 @@ public sealed class GenSRRecommender : IGenSRRecommender, IDisposable
         for (var start = 0; start < requests.Length; start += MaxBatch)
         {
             var chunk = requests.AsSpan(start, Math.Min(MaxBatch, requests.Length - start)).ToArray();
-            var scores = CatalogueScores(chunk, ranking);
+            var scores = CatalogScores(chunk, ranking);
             for (var r = 0; r < chunk.Length; r++)
             {
                 var row = scores.AsSpan(r * ItemCount, ItemCount).ToArray();
@@ -568,13 +568,13 @@ public sealed class GenSRRecommender : IGenSRRecommender, IDisposable
         return results;
     }
 
-    private float[] CatalogueScores(GenSRRequest[] requests, GenSRRankingOptions ranking)
+    private float[] CatalogScores(GenSRRequest[] requests, GenSRRankingOptions ranking)
     {
         var generative = ranking.Mode is GenSRRankingMode.Exact || (ranking.Mode == GenSRRankingMode.Fused);
         var dense = ranking.Mode is GenSRRankingMode.Dense || (ranking.Mode == GenSRRankingMode.Fused && ranking.DenseWeight > 0);
         if (ranking.Mode == GenSRRankingMode.Fused && !_inference.Model.Config.HasDenseHead)
             throw new InvalidOperationException("Fused ranking needs a model with a dense head (GenSRModelConfig.DenseDimension is 0).");
-        var parts = _inference.ScoreCatalogue(requests, generative, dense, ranking.Normalization);
+        var parts = _inference.ScoreCatalog(requests, generative, dense, ranking.Normalization);
         return parts.For(ranking.Mode, ranking.DenseWeight);
     }
 

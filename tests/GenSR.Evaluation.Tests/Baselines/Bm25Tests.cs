@@ -10,7 +10,7 @@ namespace GenSR.Evaluation.Tests.Baselines;
 
 public sealed class Bm25Tests
 {
-    private static readonly ItemCatalog Catalogue = new(
+    private static readonly ItemCatalog Catalog = new(
     [
         new Item(0, "a", "Red Wool Scarf", "", "Cosy", ["Clothing", "Scarves"]),
         new Item(1, "b", "Blue Cotton Shirt", "", "Cosy", ["Clothing", "Shirts"]),
@@ -21,8 +21,8 @@ public sealed class Bm25Tests
 
     private static float[] Scores(string query)
     {
-        var index = new Bm25Index(Catalogue.Select(TextWords.OfItem).ToArray());
-        var scores = new float[Catalogue.Count];
+        var index = new Bm25Index(Catalog.Select(TextWords.OfItem).ToArray());
+        var scores = new float[Catalog.Count];
         index.Score(TextWords.Split(query), scores);
         return scores;
     }
@@ -73,7 +73,7 @@ public sealed class Bm25Tests
     {
         var users = new[] { new User(0, "u") };
         var history = new[] { SrEvent.Recommendation(0, 4), SrEvent.Recommendation(0, 1), SrEvent.Search(0, 0, "red wool scarf") };
-        var split = LeaveOneOutSplit.Create(new SrDataset("shop", Catalogue, users, [history]));
+        var split = LeaveOneOutSplit.Create(new SrDataset("shop", Catalog, users, [history]));
         using var bm25 = new Bm25System();
         bm25.Train(split, new EvaluationContext(torch.CPU, 1));
 

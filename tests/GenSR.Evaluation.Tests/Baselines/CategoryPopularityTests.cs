@@ -29,7 +29,7 @@ public sealed class CategoryPopularityTests
         using var system = new CategoryPopularitySystem();
         system.Train(Split(), new EvaluationContext(torch.CPU, 1));
         var scores = new float[Catalogue.Count];
-        system.ScoreCatalogue(task, [c], scores);
+        system.ScoreCatalog(task, [c], scores);
         return scores;
     }
 

@@ -42,7 +42,7 @@ public sealed class DenseRetrievalTests
         using var system = new DenseRetrievalSystem("dense", () => new WordEncoder(), fields: ItemTextFields.Title, historyItems: 2);
         system.Train(LeaveOneOutSplit.Create(TestDatasets.WithHistories(Catalogue, [0, 1, 2], [1, 2, 3])), new EvaluationContext(torch.CPU, 1));
         var scores = new float[Catalogue.Count];
-        system.ScoreCatalogue(task, [c], scores);
+        system.ScoreCatalog(task, [c], scores);
         return scores;
     }
 
@@ -74,7 +74,7 @@ public sealed class DenseRetrievalTests
         Assert.Equal(created + 1, WordEncoder.Created);
         Assert.Equal(disposed + 1, WordEncoder.Disposed);
         using var untrained = new DenseRetrievalSystem("dense", () => new WordEncoder());
-        Assert.Throws<InvalidOperationException>(() => untrained.ScoreCatalogue(TaskKind.Search, [], []));
+        Assert.Throws<InvalidOperationException>(() => untrained.ScoreCatalog(TaskKind.Search, [], []));
     }
 
     private sealed class FloatTolerance(float tolerance) : IEqualityComparer<float>

@@ -38,13 +38,13 @@ public sealed class JointSearchRecTests
         var scores = new float[split.Test.Count * 40];
 
         joint.Train(split, context);
-        joint.ScoreCatalogue(TaskKind.Search, split.Test, scores);
+        joint.ScoreCatalog(TaskKind.Search, split.Test, scores);
         var afterFirst = Live();
         joint.Train(split, context);
         for (var i = 0; i < 3; i++)
         {
-            joint.ScoreCatalogue(TaskKind.Search, split.Test, scores);
-            joint.ScoreCatalogue(TaskKind.Recommendation, split.Test, scores);
+            joint.ScoreCatalog(TaskKind.Search, split.Test, scores);
+            joint.ScoreCatalog(TaskKind.Recommendation, split.Test, scores);
         }
 
         Assert.Equal(afterFirst, Live());
@@ -61,7 +61,7 @@ public sealed class JointSearchRecTests
             using var joint = new JointSearchRecSystem(options);
             joint.Train(split, new EvaluationContext(CPU, seed));
             var scores = new float[split.Test.Count * 40];
-            joint.ScoreCatalogue(TaskKind.Recommendation, split.Test, scores);
+            joint.ScoreCatalog(TaskKind.Recommendation, split.Test, scores);
             return scores;
         }
 

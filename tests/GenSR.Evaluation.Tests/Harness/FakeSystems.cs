@@ -21,9 +21,9 @@ internal abstract class FakeSystem(string name) : IEvaluatedSystem
 }
 
 /// <summary>Scores every item with a function of (case, item).</summary>
-internal sealed class FunctionScorer(string name, int catalogSize, Func<EvaluationCase, int, float> score) : FakeSystem(name), ICatalogueScorer
+internal sealed class FunctionScorer(string name, int catalogSize, Func<EvaluationCase, int, float> score) : FakeSystem(name), ICatalogScorer
 {
-    public void ScoreCatalogue(TaskKind task, IReadOnlyList<EvaluationCase> cases, Span<float> scores)
+    public void ScoreCatalog(TaskKind task, IReadOnlyList<EvaluationCase> cases, Span<float> scores)
     {
         CasesSeen.AddRange(cases);
         for (var row = 0; row < cases.Count; row++)

@@ -38,8 +38,8 @@ public sealed class ProtocolEvaluatorTests
         var pointwise = new CandidateFunctionScorer("pointwise", (_, i) => i);
         var generator = new ListGenerator("generator", _ => []);
 
-        Assert.Equal(RankingMethod.CatalogueScores, ProtocolEvaluator.MethodFor(scorer, EvaluationProtocol.FullRanking));
-        Assert.Equal(RankingMethod.CatalogueScoresAtCandidates, ProtocolEvaluator.MethodFor(scorer, EvaluationProtocol.Sampled));
+        Assert.Equal(RankingMethod.CatalogScores, ProtocolEvaluator.MethodFor(scorer, EvaluationProtocol.FullRanking));
+        Assert.Equal(RankingMethod.CatalogScoresAtCandidates, ProtocolEvaluator.MethodFor(scorer, EvaluationProtocol.Sampled));
         Assert.Null(ProtocolEvaluator.MethodFor(pointwise, EvaluationProtocol.FullRanking));
         Assert.Equal(RankingMethod.CandidateScores, ProtocolEvaluator.MethodFor(pointwise, EvaluationProtocol.Sampled));
         Assert.Equal(RankingMethod.GeneratedList, ProtocolEvaluator.MethodFor(generator, EvaluationProtocol.FullRanking));
@@ -90,7 +90,7 @@ public sealed class ProtocolEvaluatorTests
         var options = new RankingOptions { Sampled = new SampledCandidatesOptions { NegativeCount = 49, Seed = 3 } };
 
         var fromCandidates = ProtocolEvaluator.Evaluate(pointwise, Split, Split.Test, EvaluationProtocol.Sampled, options);
-        var fromCatalogue = ProtocolEvaluator.Evaluate(scorer, Split, Split.Test, EvaluationProtocol.Sampled, options);
+        var fromCatalog = ProtocolEvaluator.Evaluate(scorer, Split, Split.Test, EvaluationProtocol.Sampled, options);
 
         var cases = pointwise.CasesSeen;
         Assert.Equal(2 * Split.Test.Count, pointwise.Rows.Count);
@@ -106,7 +106,7 @@ public sealed class ProtocolEvaluatorTests
         Assert.True(pointwise.Rows.Select((row, r) => Array.IndexOf(row, cases[r].TargetItemId)).Distinct().Count() > 1);
         // Reading catalogue scores at the candidates gives the same ranking as scoring the candidates themselves.
         for (var t = 0; t < fromCandidates.Tasks.Count; t++)
-            Assert.Equal(fromCandidates.Tasks[t].Values, fromCatalogue.Tasks[t].Values);
+            Assert.Equal(fromCandidates.Tasks[t].Values, fromCatalog.Tasks[t].Values);
     }
 
     [Fact]

@@ -23,6 +23,18 @@ public sealed class CommittedReportsTests
         AssertSameDocument(original, written, relativePath);
     }
 
+    [Fact]
+    public void A_report_written_before_the_ranking_methods_were_renamed_still_names_its_methods()
+    {
+        // The file stores "CatalogueScores" and "CatalogueScoresAtCandidates"; the enum members are now spelt "Catalog…".
+        var path = Path.Combine(RepositoryRoot(), "docs", "results", "category-popularity-demo", "report.json");
+        Assert.Contains("\"CatalogueScoresAtCandidates\"", File.ReadAllText(path));
+
+        var markdown = BenchmarkReport.Load(path).ToMarkdown();
+
+        Assert.Contains("| Popularity | Recommendation, Search | full: catalogue scores; sampled: catalogue scores at the candidates |", markdown);
+    }
+
     [Theory]
     [MemberData(nameof(Reports))]
     public void Each_evaluation_report_inside_a_committed_report_reads_and_writes_back_the_same(string relativePath)

@@ -49,7 +49,7 @@ public sealed class GenSRSystemTests
 }
 
 /// <summary>GenSR ranked from catalogue scores in the harness: exact, dense and fused, with the dense weight chosen on validation.</summary>
-public sealed class GenSRCatalogueRankingTests
+public sealed class GenSRCatalogRankingTests
 {
     private static readonly DatasetSplit Split = LeaveOneOutSplit.Create(DemoDataset.Generate(new DemoDatasetOptions { Users = 120, Items = 100, Seed = 5 }));
 
@@ -70,7 +70,7 @@ public sealed class GenSRCatalogueRankingTests
         {
             var weights = weight is { } w ? new Dictionary<TaskKind, double> { [TaskKind.Recommendation] = w, [TaskKind.Search] = w } : null;
             using var system = GenSRSystem.FromTrained("GenSR", model, prepared.Builder, ranking: ranking, denseWeights: weights);
-            Assert.Equal(RankingMethod.CatalogueScores, ProtocolEvaluator.MethodFor(system, EvaluationProtocol.FullRanking));
+            Assert.Equal(RankingMethod.CatalogScores, ProtocolEvaluator.MethodFor(system, EvaluationProtocol.FullRanking));
             return ProtocolEvaluator.Evaluate(system, Split, Split.Validation, EvaluationProtocol.FullRanking, full);
         }
 

@@ -117,7 +117,7 @@ public sealed class QueryVectorTests(QueryVectorFixture fixture) : IClassFixture
         var prepared = fixture.Prepared;
         var search = fixture.Requests(1).Where(r => r.Task == TaskKind.Search).ToArray();
         using var inference = new GenSRInference(prepared.Model, prepared.Builder);
-        var original = inference.ScoreCatalogue(search, generative: false).Dense!;
+        var original = inference.ScoreCatalog(search, generative: false).Dense!;
         // The same tokens, a different vector: a builder whose encoder answers with the vector of another text.
         var shifted = new GenSRInputBuilder(prepared.Model.Config, prepared.Builder.Vocabulary, prepared.Builder.Identifiers, prepared.Builder.Titles,
                                             prepared.Builder.PromptHistoryItems, new ShiftedEncoder(fixture.Encoder));
@@ -130,7 +130,7 @@ public sealed class QueryVectorTests(QueryVectorFixture fixture) : IClassFixture
             Assert.NotEqual(e1.QueryVector!.data<float>().ToArray(), e2.QueryVector!.data<float>().ToArray());
             Assert.NotEqual(prepared.Model.DenseUser(e1).data<float>().ToArray(), prepared.Model.DenseUser(e2).data<float>().ToArray());
         }
-        Assert.NotEqual(original, shiftedInference.ScoreCatalogue(search, generative: false).Dense!);
+        Assert.NotEqual(original, shiftedInference.ScoreCatalog(search, generative: false).Dense!);
 
         var trainer = new GenSRTrainer(prepared.Model, prepared.Builder, prepared.ItemKeys, new GenSRTrainingOptions { IndexingFraction = 0 });
         var rows = trainer.PlanEpoch(fixture.Split, 1).SelectMany(b => b).Take(32).ToArray();
@@ -151,7 +151,7 @@ public sealed class QueryVectorTests(QueryVectorFixture fixture) : IClassFixture
         {
             var requests = fixture.Requests(2);
             using var inference = new GenSRInference(fixture.Prepared.Model, fixture.Prepared.Builder);
-            var original = inference.ScoreCatalogue(requests, generative: false).Dense!;
+            var original = inference.ScoreCatalog(requests, generative: false).Dense!;
             GenSRCheckpoint.Save(folder, fixture.Prepared.Model, fixture.Prepared.Builder, fixture.Prepared.ItemKeys);
 
             using (var withoutEncoder = GenSRCheckpoint.Load(folder))
@@ -163,7 +163,7 @@ public sealed class QueryVectorTests(QueryVectorFixture fixture) : IClassFixture
 
             using var loaded = GenSRCheckpoint.Load(folder, queryEncoder: fixture.Encoder);
             using var loadedInference = new GenSRInference(loaded.Model, loaded.Builder);
-            Assert.Equal(original, loadedInference.ScoreCatalogue(requests, generative: false).Dense!);
+            Assert.Equal(original, loadedInference.ScoreCatalog(requests, generative: false).Dense!);
             Assert.Throws<ArgumentException>(() => loaded.Builder.WithQueryEncoder(new WideEncoder()));
         }
         finally

@@ -129,12 +129,12 @@ public sealed class SemanticViewVectorTests(ItemVectorViewFixture fixture) : ICl
             fixture.Prepared.Model.eval();
             var requests = Requests(3);
             using var inference = new GenSRInference(fixture.Prepared.Model, fixture.Prepared.Builder);
-            var original = inference.ScoreCatalogue(requests, generative: true, dense: false).Generative!;
+            var original = inference.ScoreCatalog(requests, generative: true, dense: false).Generative!;
             GenSRCheckpoint.Save(folder, fixture.Prepared.Model, fixture.Prepared.Builder, fixture.Prepared.ItemKeys);
             using var loaded = GenSRCheckpoint.Load(folder);
             Assert.Equal(fixture.Prepared.Model.Config, loaded.Model.Config);
             using var loadedInference = new GenSRInference(loaded.Model, loaded.Builder);
-            Assert.Equal(original, loadedInference.ScoreCatalogue(requests, generative: true, dense: false).Generative!);
+            Assert.Equal(original, loadedInference.ScoreCatalog(requests, generative: true, dense: false).Generative!);
         }
         finally
         {

@@ -10,7 +10,7 @@ namespace GenSR.Evaluation.Baselines.Bm25;
 /// search baseline. Serves the search task only; the history is not used. Items that share no word with the query score
 /// 0 and tie (ties count against the target).
 /// </summary>
-public sealed class Bm25System : ICatalogueScorer
+public sealed class Bm25System : ICatalogScorer
 {
     private Bm25Index? _index;
 
@@ -43,7 +43,7 @@ public sealed class Bm25System : ICatalogueScorer
     }
 
     /// <inheritdoc />
-    public void ScoreCatalogue(TaskKind task, IReadOnlyList<EvaluationCase> cases, Span<float> scores)
+    public void ScoreCatalog(TaskKind task, IReadOnlyList<EvaluationCase> cases, Span<float> scores)
     {
         ArgumentNullException.ThrowIfNull(cases);
         var index = _index ?? throw new InvalidOperationException("BM25 has not been trained (indexed).");

@@ -13,7 +13,7 @@ namespace GenSR.Evaluation.Baselines.Dense;
 /// (the most recent <see cref="HistoryItems"/>) and each item's vector. The baseline a team would deploy with an
 /// off-the-shelf embedding model.
 /// </summary>
-public sealed class DenseRetrievalSystem : ICatalogueScorer
+public sealed class DenseRetrievalSystem : ICatalogScorer
 {
     private readonly Func<ISemanticEncoder> _itemEncoder;
     private readonly Func<ISemanticEncoder>? _queryEncoder;
@@ -76,7 +76,7 @@ public sealed class DenseRetrievalSystem : ICatalogueScorer
     }
 
     /// <inheritdoc />
-    public void ScoreCatalogue(TaskKind task, IReadOnlyList<EvaluationCase> cases, Span<float> scores)
+    public void ScoreCatalog(TaskKind task, IReadOnlyList<EvaluationCase> cases, Span<float> scores)
     {
         ArgumentNullException.ThrowIfNull(cases);
         var items = _items ?? throw new InvalidOperationException($"{Name} has not been trained (the catalogue is not encoded).");

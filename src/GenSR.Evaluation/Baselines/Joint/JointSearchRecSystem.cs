@@ -15,7 +15,7 @@ namespace GenSR.Evaluation.Baselines.Joint;
 /// before it, and every training search event is also a search target with its query. Early-stopped on the mean of
 /// validation NDCG@10 over both tasks under full ranking.
 /// </summary>
-public sealed class JointSearchRecSystem : ICatalogueScorer
+public sealed class JointSearchRecSystem : ICatalogScorer
 {
     private JointSearchRecModel? _model;
     private Tensor? _itemWords;
@@ -114,7 +114,7 @@ public sealed class JointSearchRecSystem : ICatalogueScorer
     }
 
     /// <inheritdoc />
-    public void ScoreCatalogue(TaskKind task, IReadOnlyList<EvaluationCase> cases, Span<float> scores)
+    public void ScoreCatalog(TaskKind task, IReadOnlyList<EvaluationCase> cases, Span<float> scores)
     {
         ArgumentNullException.ThrowIfNull(cases);
         var model = Model;

@@ -14,7 +14,7 @@ namespace GenSR.Evaluation.Baselines.Popularity;
 /// category), so under the synthesised-query protocol this ranks the target's own category first. It needs no training
 /// beyond counting, and it is the floor a learned model must clear on such data.
 /// </summary>
-public sealed class CategoryPopularitySystem : ICatalogueScorer
+public sealed class CategoryPopularitySystem : ICatalogScorer
 {
     private readonly CategoryQuerySynthesizer _synthesizer = new();
     private float[]? _popularity;
@@ -43,7 +43,7 @@ public sealed class CategoryPopularitySystem : ICatalogueScorer
     }
 
     /// <inheritdoc />
-    public void ScoreCatalogue(TaskKind task, IReadOnlyList<EvaluationCase> cases, Span<float> scores)
+    public void ScoreCatalog(TaskKind task, IReadOnlyList<EvaluationCase> cases, Span<float> scores)
     {
         ArgumentNullException.ThrowIfNull(cases);
         var popularity = _popularity ?? throw new InvalidOperationException("Category popularity has not been trained.");

@@ -8,7 +8,7 @@ namespace GenSR.Evaluation.Baselines.Popularity;
 /// The most-popular baseline: every case gets the same ranking, items ordered by how often they occur in the training
 /// part (validation and test events are not counted). Serves both tasks (ignoring the query in search).
 /// </summary>
-public sealed class PopularitySystem : ICatalogueScorer
+public sealed class PopularitySystem : ICatalogScorer
 {
     private float[]? _counts;
 
@@ -34,7 +34,7 @@ public sealed class PopularitySystem : ICatalogueScorer
     }
 
     /// <inheritdoc />
-    public void ScoreCatalogue(TaskKind task, IReadOnlyList<EvaluationCase> cases, Span<float> scores)
+    public void ScoreCatalog(TaskKind task, IReadOnlyList<EvaluationCase> cases, Span<float> scores)
     {
         ArgumentNullException.ThrowIfNull(cases);
         var counts = _counts ?? throw new InvalidOperationException("Popularity has not been trained.");

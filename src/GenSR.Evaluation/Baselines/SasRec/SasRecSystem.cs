@@ -14,7 +14,7 @@ namespace GenSR.Evaluation.Baselines.SasRec;
 /// training part (search and recommendation events alike, task ignored), early-stopped on validation NDCG@10 under full
 /// ranking (optionally choosing the dropout rate the same way), then scores the whole catalogue from the last history state.
 /// </summary>
-public sealed class SasRecSystem : ICatalogueScorer
+public sealed class SasRecSystem : ICatalogScorer
 {
     private SasRecModel? _model;
     private Device? _device;
@@ -134,7 +134,7 @@ public sealed class SasRecSystem : ICatalogueScorer
     }
 
     /// <inheritdoc />
-    public void ScoreCatalogue(TaskKind task, IReadOnlyList<EvaluationCase> cases, Span<float> scores)
+    public void ScoreCatalog(TaskKind task, IReadOnlyList<EvaluationCase> cases, Span<float> scores)
     {
         ArgumentNullException.ThrowIfNull(cases);
         var model = Model;

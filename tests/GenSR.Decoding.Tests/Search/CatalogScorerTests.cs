@@ -8,7 +8,7 @@ using static TorchSharp.torch;
 
 namespace GenSR.Decoding.Tests.Search;
 
-public sealed class CatalogueScorerTests
+public sealed class CatalogScorerTests
 {
     private const float Tolerance = 1e-4f;
 
@@ -18,7 +18,7 @@ public sealed class CatalogueScorerTests
         {
             using var decoder = scenario.Decoder();
             var exact = ExhaustiveSequenceScorer.Score(decoder, scenario.AllSequences());
-            var scores = Score(scenario, decoder, CatalogueNormalization.Vocabulary);
+            var scores = Score(scenario, decoder, CatalogNormalization.Vocabulary);
             for (var q = 0; q < scenario.Queries; q++)
                 for (var i = 0; i < scenario.Table.ItemCount; i++)
                     Assert.True(Math.Abs(exact[q, i] - scores[q, i]) < Tolerance, $"{scenario}: query {q}, item {i}: {scores[q, i]}, exactly {exact[q, i]}");
@@ -30,7 +30,7 @@ public sealed class CatalogueScorerTests
         {
             using var decoder = scenario.Decoder();
             var expected = ConstrainedReference(scenario, decoder);
-            var scores = Score(scenario, decoder, CatalogueNormalization.Trie);
+            var scores = Score(scenario, decoder, CatalogNormalization.Trie);
             for (var q = 0; q < scenario.Queries; q++)
             {
                 var total = 0.0;
@@ -46,14 +46,14 @@ public sealed class CatalogueScorerTests
 
     [Property(MaxTest = 30)]
     public Property Several_passes_over_groups_of_subtrees_give_the_same_scores_as_one() =>
-        Prop.ForAll(Scenarios.Arbitrary(), Gen.Elements(CatalogueNormalization.Vocabulary, CatalogueNormalization.Trie).ToArbitrary(), (scenario, normalization) =>
+        Prop.ForAll(Scenarios.Arbitrary(), Gen.Elements(CatalogNormalization.Vocabulary, CatalogNormalization.Trie).ToArbitrary(), (scenario, normalization) =>
         {
             using var decoder = scenario.Decoder();
-            var one = new CatalogueScorer(scenario.Trie, normalization);
-            var many = new CatalogueScorer(scenario.Trie, normalization, maxRowsPerStep: 1);
+            var one = new CatalogScorer(scenario.Trie, normalization);
+            var many = new CatalogScorer(scenario.Trie, normalization, maxRowsPerStep: 1);
             Assert.Equal(1, one.Passes);
             // Every first-level node with a decoded node below it starts a pass of its own.
-            if (normalization == CatalogueNormalization.Vocabulary && scenario.WithEndOfSequence) Assert.Equal(scenario.Trie.ChildCount(0), many.Passes);
+            if (normalization == CatalogNormalization.Vocabulary && scenario.WithEndOfSequence) Assert.Equal(scenario.Trie.ChildCount(0), many.Passes);
             using var a = one.Score(decoder);
             using var b = many.Score(decoder);
             var (x, y) = (a.data<float>().ToArray(), b.data<float>().ToArray());
@@ -65,7 +65,7 @@ public sealed class CatalogueScorerTests
         Prop.ForAll(Scenarios.Arbitrary(), scenario =>
         {
             using var decoder = scenario.Decoder();
-            var scorer = new CatalogueScorer(scenario.Trie, CatalogueNormalization.Trie);
+            var scorer = new CatalogScorer(scenario.Trie, CatalogNormalization.Trie);
             using var candidates = scorer.Score(decoder);                              // ICandidateStepDecoder path
             using var full = scorer.Score(new PlainStepDecoder(decoder));             // Step + gather path
             var (x, y) = (candidates.data<float>().ToArray(), full.data<float>().ToArray());
@@ -76,8 +76,8 @@ public sealed class CatalogueScorerTests
     public Property Trie_normalisation_decodes_no_more_rows_than_vocabulary_normalisation() =>
         Prop.ForAll(Scenarios.Arbitrary(), scenario =>
         {
-            var vocabulary = new CatalogueScorer(scenario.Trie, CatalogueNormalization.Vocabulary);
-            var trie = new CatalogueScorer(scenario.Trie, CatalogueNormalization.Trie);
+            var vocabulary = new CatalogScorer(scenario.Trie, CatalogNormalization.Vocabulary);
+            var trie = new CatalogScorer(scenario.Trie, CatalogNormalization.Trie);
             var inner = Enumerable.Range(0, scenario.Trie.NodeCount).Count(n => scenario.Trie.ChildCount(n) > 0);
             Assert.Equal(inner, vocabulary.RowsPerQuery);
             Assert.True(trie.RowsPerQuery <= vocabulary.RowsPerQuery);
@@ -89,7 +89,7 @@ public sealed class CatalogueScorerTests
         // One item: every step has one valid token, so its constrained likelihood is 1 and nothing is decoded.
         var scenario = new SearchScenario([3, 3], 1, false, true, 2, 1, BeamScoring.SumLogProb, 7);
         using var decoder = scenario.Decoder();
-        var scorer = new CatalogueScorer(scenario.Trie, CatalogueNormalization.Trie);
+        var scorer = new CatalogScorer(scenario.Trie, CatalogNormalization.Trie);
         Assert.Equal(0, scorer.RowsPerQuery);
         using var scores = scorer.Score(decoder);
         Assert.Equal(new long[] { 2, 1 }, scores.shape);
@@ -102,7 +102,7 @@ public sealed class CatalogueScorerTests
     {
         var scenario = new SearchScenario([4, 3, 2], 20, false, true, 3, 4, BeamScoring.SumLogProb, 11);
         using var decoder = scenario.Decoder();
-        using var _ = new CatalogueScorer(scenario.Trie).Score(decoder);
+        using var _ = new CatalogScorer(scenario.Trie).Score(decoder);
         Assert.Equal(scenario.Trie.Depth, decoder.StepCount);
     }
 
@@ -111,7 +111,7 @@ public sealed class CatalogueScorerTests
     {
         var scenario = new SearchScenario([4, 3], 10, false, true, 1, 4, BeamScoring.SumLogProb, 3);
         using var decoder = new ReferenceStepDecoder([1], scenario.DecoderOptions with { VocabularySize = 4 });
-        var error = Assert.Throws<ArgumentException>(() => new CatalogueScorer(scenario.Trie).Score(decoder));
+        var error = Assert.Throws<ArgumentException>(() => new CatalogScorer(scenario.Trie).Score(decoder));
         Assert.Contains("vocabulary", error.Message);
     }
 
@@ -119,14 +119,14 @@ public sealed class CatalogueScorerTests
     public void Queries_per_call_follows_the_budget()
     {
         var scenario = new SearchScenario([4, 3], 10, false, true, 1, 4, BeamScoring.SumLogProb, 3);
-        var scorer = new CatalogueScorer(scenario.Trie);
+        var scorer = new CatalogScorer(scenario.Trie);
         Assert.Equal(1, scorer.QueriesPerCall(1000, floatBudget: 1));
         Assert.Equal(8, scorer.QueriesPerCall(1000, floatBudget: 8L * scorer.MaxWidth * 1000));
     }
 
-    private static float[,] Score(SearchScenario scenario, ReferenceStepDecoder decoder, CatalogueNormalization normalization)
+    private static float[,] Score(SearchScenario scenario, ReferenceStepDecoder decoder, CatalogNormalization normalization)
     {
-        using var scores = new CatalogueScorer(scenario.Trie, normalization).Score(decoder);
+        using var scores = new CatalogScorer(scenario.Trie, normalization).Score(decoder);
         Assert.Equal(new long[] { scenario.Queries, scenario.Table.ItemCount }, scores.shape);
         var flat = scores.data<float>().ToArray();
         var result = new float[scenario.Queries, scenario.Table.ItemCount];

@@ -1,7 +1,7 @@
 namespace GenSR.Decoding.Search;
 
-/// <summary>How <see cref="CatalogueScorer"/> normalises each decoding step of an identifier.</summary>
-public enum CatalogueNormalization
+/// <summary>How <see cref="CatalogScorer"/> normalises each decoding step of an identifier.</summary>
+public enum CatalogNormalization
 {
     /// <summary>
     /// The model's own likelihood: every step is the decoder's log-softmax over the whole vocabulary, so an item's score

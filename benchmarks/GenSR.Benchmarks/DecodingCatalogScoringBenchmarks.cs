@@ -7,7 +7,7 @@ using static TorchSharp.torch;
 namespace GenSR.Benchmarks;
 
 /// <summary>
-/// Exact scores of the whole catalogue (<see cref="CatalogueScorer"/>, both normalisations) against trie-constrained beam
+/// Exact scores of the whole catalogue (<see cref="CatalogScorer"/>, both normalisations) against trie-constrained beam
 /// search with 20 beams, for a batch of queries, at 10k, 100k and 1M items with the reference decoder (hidden 256) over
 /// the shared decoding vocabulary (5,123 tokens, random 4 × 256 identifiers + eos). The Ratio column is relative to beam
 /// search. Memory: the setup prints each scorer's decoded rows per query, its widest step and the floats one call holds
@@ -15,14 +15,14 @@ namespace GenSR.Benchmarks;
 /// column counts managed memory only.
 /// </summary>
 [MedianColumn]
-public class DecodingCatalogueScoringBenchmarks
+public class DecodingCatalogScoringBenchmarks
 {
     private PrefixTrie _trie = null!;
     private TrieConstraint _constraint = null!;
     private ReferenceStepDecoder _decoder = null!;
     private BeamSearch _search = null!;
-    private CatalogueScorer _trieScorer = null!;
-    private CatalogueScorer _vocabularyScorer = null!;
+    private CatalogScorer _trieScorer = null!;
+    private CatalogScorer _vocabularyScorer = null!;
 
     /// <summary>Number of items in the catalogue (from <c>GENSR_CATALOGUE_ITEMS</c>, comma-separated; else 10k, 100k and 1M).</summary>
     [ParamsSource(nameof(Catalogues))]
@@ -40,18 +40,18 @@ public class DecodingCatalogueScoringBenchmarks
     {
         var device = BenchmarkEnvironment.Device();
         BenchmarkEnvironment.ApplyThreads();
-        _trie = DecodingCatalogue.Trie(DecodingCatalogue.RandomTable(Items));
+        _trie = DecodingCatalog.Trie(DecodingCatalog.RandomTable(Items));
         _constraint = new TrieConstraint(_trie, device);
         _decoder = new ReferenceStepDecoder(
             Enumerable.Range(0, Queries).ToArray(),
-            new ReferenceDecoderOptions { VocabularySize = DecodingCatalogue.VocabularySize, HiddenSize = 256, QueryTableSize = Queries, Seed = 5 },
+            new ReferenceDecoderOptions { VocabularySize = DecodingCatalog.VocabularySize, HiddenSize = 256, QueryTableSize = Queries, Seed = 5 },
             device);
         _search = new BeamSearch(new BeamSearchOptions { Beams = 20 });
-        _trieScorer = new CatalogueScorer(_trie, CatalogueNormalization.Trie);
-        _vocabularyScorer = new CatalogueScorer(_trie, CatalogueNormalization.Vocabulary);
+        _trieScorer = new CatalogScorer(_trie, CatalogNormalization.Trie);
+        _vocabularyScorer = new CatalogScorer(_trie, CatalogNormalization.Vocabulary);
         foreach (var scorer in new[] { _trieScorer, _vocabularyScorer })
             Console.WriteLine($"// {Items:N0} items, {scorer.Normalization} normalisation: {scorer.RowsPerQuery:N0} decoded rows per query in {scorer.Passes} pass(es), " +
-                              $"widest step {scorer.MaxWidth:N0} rows, {Queries * (double)scorer.MaxWidth * DecodingCatalogue.VocabularySize * 4 / 1e6:F0} MB of log-probabilities per call " +
+                              $"widest step {scorer.MaxWidth:N0} rows, {Queries * (double)scorer.MaxWidth * DecodingCatalog.VocabularySize * 4 / 1e6:F0} MB of log-probabilities per call " +
                               $"({Queries} queries), result {Queries * (double)Items * 4 / 1e6:F1} MB; device {device}, {get_num_threads()} torch threads");
     }
 
@@ -80,7 +80,7 @@ public class DecodingCatalogueScoringBenchmarks
     [Benchmark]
     public float ExactVocabularyNormalised() => Score(_vocabularyScorer);
 
-    private float Score(CatalogueScorer scorer)
+    private float Score(CatalogScorer scorer)
     {
         using var scores = scorer.Score(_decoder);
         var checksum = scores.max().item<float>();

@@ -1,14 +1,14 @@
 namespace GenSR.Unify.Inference;
 
 /// <summary>
-/// Scores of every catalogue item for a batch of requests (<see cref="GenSRInference.ScoreCatalogue"/>), row-major
+/// Scores of every catalogue item for a batch of requests (<see cref="GenSRInference.ScoreCatalog"/>), row-major
 /// <c>[Rows, Items]</c>, item id = column: the exact generative log-likelihood of each identifier and the dense head's score.
 /// </summary>
 /// <param name="Rows">Number of requests.</param>
 /// <param name="Items">Catalogue size.</param>
 /// <param name="Generative">Generative log-likelihoods, or null when not computed.</param>
 /// <param name="Dense">Dense scores, or null when not computed.</param>
-public sealed record CatalogueScores(int Rows, int Items, float[]? Generative, float[]? Dense)
+public sealed record CatalogScores(int Rows, int Items, float[]? Generative, float[]? Dense)
 {
     /// <summary>
     /// The fused ranking score <c>generative + weight · dense</c> per item: the generative part alone when

@@ -8,7 +8,7 @@ namespace GenSR.Benchmarks;
 /// model vocabulary of 3 special tokens (0 pad/start, 1 eos, 2 unk), 4,096 text tokens, then the 1,024 identifier tokens
 /// (4 × 256, the identifier layout of TIGER-style generative retrieval).
 /// </summary>
-internal static class DecodingCatalogue
+internal static class DecodingCatalog
 {
     public const int Levels = 4;
     public const int CodesPerLevel = 256;

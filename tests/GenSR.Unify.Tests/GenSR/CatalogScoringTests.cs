@@ -47,7 +47,7 @@ public sealed class DenseModelFixture : IDisposable
 }
 
 /// <summary>Exact catalogue scores, the dense head and their fusion.</summary>
-public sealed class CatalogueScoringTests(DenseModelFixture fixture) : IClassFixture<DenseModelFixture>
+public sealed class CatalogScoringTests(DenseModelFixture fixture) : IClassFixture<DenseModelFixture>
 {
     [Fact]
     public void Exact_vocabulary_scores_equal_the_summed_log_probabilities_of_every_identifier()
@@ -55,7 +55,7 @@ public sealed class CatalogueScoringTests(DenseModelFixture fixture) : IClassFix
         using var inference = new GenSRInference(fixture.Prepared.Model, fixture.Prepared.Builder);
         var requests = fixture.Requests(3);
         var items = fixture.Prepared.Model.Config.ItemCount;
-        var exact = inference.ScoreCatalogue(requests, dense: false, normalization: CatalogueNormalization.Vocabulary);
+        var exact = inference.ScoreCatalog(requests, dense: false, normalization: CatalogNormalization.Vocabulary);
         var all = Enumerable.Range(0, items).ToArray();
         var teacherForced = inference.ScoreGenerative(requests, requests.Select(_ => (IReadOnlyList<int>)all).ToArray());
         Assert.Null(exact.Dense);
@@ -71,11 +71,11 @@ public sealed class CatalogueScoringTests(DenseModelFixture fixture) : IClassFix
         using var inference = new GenSRInference(fixture.Prepared.Model, fixture.Prepared.Builder);
         var requests = fixture.Requests(2);
         var items = fixture.Prepared.Model.Config.ItemCount;
-        var scores = inference.ScoreCatalogue(requests, dense: false).Generative!;
+        var scores = inference.ScoreCatalog(requests, dense: false).Generative!;
         for (var r = 0; r < requests.Length; r++)
             Assert.Equal(1.0, scores.Skip(r * items).Take(items).Sum(s => Math.Exp(s)), 3);
-        var trie = new CatalogueScorer(inference.Trie, CatalogueNormalization.Trie);
-        var vocabulary = new CatalogueScorer(inference.Trie, CatalogueNormalization.Vocabulary);
+        var trie = new CatalogScorer(inference.Trie, CatalogNormalization.Trie);
+        var vocabulary = new CatalogScorer(inference.Trie, CatalogNormalization.Vocabulary);
         Assert.True(trie.RowsPerQuery < vocabulary.RowsPerQuery, $"trie {trie.RowsPerQuery} rows, vocabulary {vocabulary.RowsPerQuery}");
     }
 
@@ -88,7 +88,7 @@ public sealed class CatalogueScoringTests(DenseModelFixture fixture) : IClassFix
         using var noGrad = no_grad();
         using var batch = fixture.Prepared.Builder.Build(fixture.Requests(2), model.Device, withLabels: false);
         using var encoding = model.Encode(batch);
-        var scorer = new CatalogueScorer(inference.Trie, CatalogueNormalization.Trie);
+        var scorer = new CatalogScorer(inference.Trie, CatalogNormalization.Trie);
         using var decoder = model.Backbone.CreateStepDecoder(encoding.Hidden, encoding.AttentionMask);
         Assert.IsAssignableFrom<global::GenSR.Decoding.ICandidateStepDecoder>(decoder);
         using var children = scorer.Score(decoder);
@@ -114,7 +114,7 @@ public sealed class CatalogueScoringTests(DenseModelFixture fixture) : IClassFix
     public void Fusion_with_weight_zero_is_the_generative_ranking_and_otherwise_adds_the_weighted_dense_score()
     {
         using var inference = new GenSRInference(fixture.Prepared.Model, fixture.Prepared.Builder);
-        var parts = inference.ScoreCatalogue(fixture.Requests(2));
+        var parts = inference.ScoreCatalog(fixture.Requests(2));
         Assert.Equal(parts.Generative, parts.Fused(0));
         var fused = parts.Fused(0.5);
         for (var i = 0; i < fused.Length; i++) Assert.Equal(parts.Generative![i] + 0.5f * parts.Dense![i], fused[i], 5);
@@ -129,7 +129,7 @@ public sealed class CatalogueScoringTests(DenseModelFixture fixture) : IClassFix
         var model = fixture.Prepared.Model;
         using var inference = new GenSRInference(model, fixture.Prepared.Builder);
         var requests = fixture.Requests(2);
-        var parts = inference.ScoreCatalogue(requests, generative: false);
+        var parts = inference.ScoreCatalog(requests, generative: false);
         Assert.Null(parts.Generative);
         model.eval();
         using var noGrad = no_grad();
@@ -196,12 +196,12 @@ public sealed class CatalogueScoringTests(DenseModelFixture fixture) : IClassFix
         {
             using var inference = new GenSRInference(fixture.Prepared.Model, fixture.Prepared.Builder);
             var requests = fixture.Requests(1);
-            var original = inference.ScoreCatalogue(requests, generative: false).Dense!;
+            var original = inference.ScoreCatalog(requests, generative: false).Dense!;
             GenSRCheckpoint.Save(folder, fixture.Prepared.Model, fixture.Prepared.Builder, fixture.Prepared.ItemKeys);
             using var loaded = GenSRCheckpoint.Load(folder);
             Assert.Equal(16, loaded.Model.Config.DenseDimension);
             using var loadedInference = new GenSRInference(loaded.Model, loaded.Builder);
-            Assert.Equal(original, loadedInference.ScoreCatalogue(requests, generative: false).Dense!);
+            Assert.Equal(original, loadedInference.ScoreCatalog(requests, generative: false).Dense!);
 
             var json = fixture.Prepared.Model.Config.ToJson();
             json.Remove("dense_dimension");
@@ -221,9 +221,9 @@ public sealed class CatalogueScoringTests(DenseModelFixture fixture) : IClassFix
         var config = fixture.Prepared.Model.Config with { DenseDimension = 0 };
         using var model = new GenSRModel(config, fixture.Prepared.Model.ItemCollaborative, TitleIds(fixture.Prepared.Model), fixture.Prepared.Builder.Vocabulary.PadId);
         using var inference = new GenSRInference(model, fixture.Prepared.Builder);
-        var error = Assert.Throws<InvalidOperationException>(() => inference.ScoreCatalogue(fixture.Requests(1)));
+        var error = Assert.Throws<InvalidOperationException>(() => inference.ScoreCatalog(fixture.Requests(1)));
         Assert.Contains("dense head", error.Message);
-        Assert.NotNull(inference.ScoreCatalogue(fixture.Requests(1), dense: false).Generative);
+        Assert.NotNull(inference.ScoreCatalog(fixture.Requests(1), dense: false).Generative);
     }
 
     [Fact]
@@ -241,7 +241,7 @@ public sealed class CatalogueScoringTests(DenseModelFixture fixture) : IClassFix
 
         // The same scores as the catalogue pass, and no unseen item scores above the last one returned.
         using var inference = new GenSRInference(prepared.Model, prepared.Builder);
-        var fused = inference.ScoreCatalogue([new GenSRRequest(c.History, TaskKind.Recommendation)]).Fused(0.5);
+        var fused = inference.ScoreCatalog([new GenSRRequest(c.History, TaskKind.Recommendation)]).Fused(0.5);
         foreach (var r in top) Assert.Equal(fused[r.ItemId], r.Score, 4);
         var unseenBelow = Enumerable.Range(0, fused.Length).Where(i => !seen.Contains(i) && top.All(r => r.ItemId != i));
         Assert.All(unseenBelow, i => Assert.True(fused[i] <= top[^1].Score + 1e-5f));

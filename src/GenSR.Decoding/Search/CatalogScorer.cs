@@ -25,18 +25,18 @@ namespace GenSR.Decoding.Search;
 /// <see cref="QueriesPerCall"/> sizes batches to a budget.
 /// </para>
 /// </remarks>
-public sealed class CatalogueScorer
+public sealed class CatalogScorer
 {
     private readonly Level[][] _passes;
 
     /// <summary>Plans the passes over <paramref name="trie"/>.</summary>
     /// <param name="trie">The catalogue's identifiers (with or without an end-of-sequence token).</param>
-    /// <param name="normalization">How each step is normalised (see <see cref="CatalogueNormalization"/>).</param>
+    /// <param name="normalization">How each step is normalised (see <see cref="CatalogNormalization"/>).</param>
     /// <param name="maxRowsPerStep">Most hypotheses per query in one decoder step. A catalogue whose trie is wider is scored
     /// in several passes, each over a group of first-level subtrees (the root is decoded again in each, one row); a single
     /// first-level subtree wider than this is still one pass. Default 16,384.</param>
     /// <exception cref="ArgumentException">The trie is empty.</exception>
-    public CatalogueScorer(PrefixTrie trie, CatalogueNormalization normalization = CatalogueNormalization.Vocabulary, int maxRowsPerStep = 16_384)
+    public CatalogScorer(PrefixTrie trie, CatalogNormalization normalization = CatalogNormalization.Vocabulary, int maxRowsPerStep = 16_384)
     {
         ArgumentNullException.ThrowIfNull(trie);
         if (trie.ItemCount == 0) throw new ArgumentException("The trie has no items.", nameof(trie));
@@ -61,7 +61,7 @@ public sealed class CatalogueScorer
     public PrefixTrie Trie { get; }
 
     /// <summary>How each step is normalised.</summary>
-    public CatalogueNormalization Normalization { get; }
+    public CatalogNormalization Normalization { get; }
 
     /// <summary>Decoder hypotheses stepped per query in one pass (trie nodes decoded), the cost of a pass in decoder rows.</summary>
     public long RowsPerQuery { get; }
@@ -134,7 +134,7 @@ public sealed class CatalogueScorer
 
                 var childTokens = tensor(level.ChildTokens, ScalarType.Int64, device).view(1, width, level.MaxChildren);
                 Tensor picked; // [batch, width, maxChildren]
-                if (Normalization == CatalogueNormalization.Trie && decoder is ICandidateStepDecoder candidates)
+                if (Normalization == CatalogNormalization.Trie && decoder is ICandidateStepDecoder candidates)
                 {
                     // Only the children's logits: the vocabulary's normaliser cancels in the softmax over the children.
                     var logits = candidates.StepCandidates(tokens, childTokens.squeeze(0).repeat(batch, 1));
@@ -150,7 +150,7 @@ public sealed class CatalogueScorer
                     picked = logp.to(ScalarType.Float32).view(batch, width, vocabulary).gather(2, childTokens.expand(batch, width, level.MaxChildren));
                 }
 
-                if (Normalization == CatalogueNormalization.Trie)
+                if (Normalization == CatalogNormalization.Trie)
                 {
                     var mask = tensor(level.ChildMask, ScalarType.Bool, device).view(1, width, level.MaxChildren);
                     var logZ = picked.MaskedFill(mask.logical_not(), float.NegativeInfinity).logsumexp(2, keepdim: true);
@@ -182,7 +182,7 @@ public sealed class CatalogueScorer
     private sealed record Level(int[] Decoded, long[] DecodedParentRows, long[] DecodedTokens, int MaxChildren, long[] ChildTokens, bool[] ChildMask,
                                 long[] ChildParents, long[] ChildSlots, long[] LeafPositions, long[] LeafItems);
 
-    private static Level[][] Plan(PrefixTrie trie, CatalogueNormalization normalization, int maxRowsPerStep)
+    private static Level[][] Plan(PrefixTrie trie, CatalogNormalization normalization, int maxRowsPerStep)
     {
         var offsets = trie.ChildOffsets;
         var nodeCount = trie.NodeCount;
@@ -194,7 +194,7 @@ public sealed class CatalogueScorer
         {
             var children = offsets[n + 1] - offsets[n];
             if (children == 0) continue;
-            if (normalization == CatalogueNormalization.Vocabulary || children >= 2) { decoded[n] = true; continue; }
+            if (normalization == CatalogNormalization.Vocabulary || children >= 2) { decoded[n] = true; continue; }
             for (var c = offsets[n]; c < offsets[n + 1]; c++)
                 if (decoded[c]) { decoded[n] = true; break; }
         }

@@ -1,7 +1,7 @@
 namespace GenSR.Core.Demo;
 
 /// <summary>The fixed vocabulary of the demo shop: a three-level category tree, brands and name parts.</summary>
-internal static class DemoCatalogueBlueprint
+internal static class DemoCatalogBlueprint
 {
     private static readonly string[] None = [];
 

@@ -4,7 +4,7 @@ using GenSR.Core.Data;
 namespace GenSR.Core.Demo;
 
 /// <summary>Makes the demo catalogue: items spread over the blueprint's leaves, with brands, tiers, attributes and series.</summary>
-internal static class DemoCatalogueGenerator
+internal static class DemoCatalogGenerator
 {
     private static readonly double[] TierShares = [0.3, 0.45, 0.25];
     private static readonly double[] TierPriceFactors = [0.6, 1.0, 1.8];
@@ -14,7 +14,7 @@ internal static class DemoCatalogueGenerator
     /// <summary>Generates the items and their latent facts (same index = same item).</summary>
     public static (List<Item> Items, List<DemoProduct> Products) Generate(int itemCount, Random random)
     {
-        var leaves = DemoCatalogueBlueprint.Leaves;
+        var leaves = DemoCatalogBlueprint.Leaves;
         var counts = AllocateCounts(itemCount);
         var items = new List<Item>(itemCount);
         var products = new List<DemoProduct>(itemCount);
@@ -26,7 +26,7 @@ internal static class DemoCatalogueGenerator
         for (var l = 0; l < leaves.Count; l++)
         {
             var leaf = leaves[l];
-            var brands = DemoCatalogueBlueprint.BrandsByDepartment[leaf.Department];
+            var brands = DemoCatalogBlueprint.BrandsByDepartment[leaf.Department];
             switch (leaf.Kind)
             {
                 case DemoLeafKind.Product:
@@ -34,7 +34,7 @@ internal static class DemoCatalogueGenerator
                         AddProduct(l, leaf, brands, random);
                     break;
                 case DemoLeafKind.SeriesBook:
-                    var (adjectives, nouns) = DemoCatalogueBlueprint.SeriesWords[leaf.Name];
+                    var (adjectives, nouns) = DemoCatalogBlueprint.SeriesWords[leaf.Name];
                     var seriesNames = DistinctNames(adjectives, nouns, (counts[l] + NovelsPerSeries - 1) / NovelsPerSeries, random);
                     var seriesPublisher = string.Empty;
                     for (var j = 0; j < counts[l]; j++)
@@ -52,7 +52,7 @@ internal static class DemoCatalogueGenerator
                     }
                     break;
                 case DemoLeafKind.BaseGame:
-                    var (gameAdjectives, gameNouns, _) = DemoCatalogueBlueprint.GameWords;
+                    var (gameAdjectives, gameNouns, _) = DemoCatalogBlueprint.GameWords;
                     foreach (var name in DistinctNames(gameAdjectives, gameNouns, counts[l], random))
                     {
                         var gamePublisher = PickBrand(brands, random);
@@ -67,7 +67,7 @@ internal static class DemoCatalogueGenerator
         }
 
         // Expansions come after all leaves so that each base game is known; one per game, same publisher.
-        var expansions = DemoCatalogueBlueprint.GameWords.Expansions;
+        var expansions = DemoCatalogBlueprint.GameWords.Expansions;
         for (var g = 0; g < baseGames.Count; g++)
         {
             var game = baseGames[g];
@@ -88,8 +88,8 @@ internal static class DemoCatalogueGenerator
             string title;
             do
             {
-                var line = DemoCatalogueBlueprint.LinePrefixes[r.Next(DemoCatalogueBlueprint.LinePrefixes.Length)]
-                    + DemoCatalogueBlueprint.LineSuffixes[r.Next(DemoCatalogueBlueprint.LineSuffixes.Length)];
+                var line = DemoCatalogBlueprint.LinePrefixes[r.Next(DemoCatalogBlueprint.LinePrefixes.Length)]
+                    + DemoCatalogBlueprint.LineSuffixes[r.Next(DemoCatalogBlueprint.LineSuffixes.Length)];
                 var model = (r.Next(1, 90) * 10).ToString(CultureInfo.InvariantCulture);
                 title = $"{brand} {line} {model} {string.Join(' ', attributes)} {leaf.Noun}{(variant.Length > 0 ? ", " + variant : string.Empty)}";
             }
@@ -115,7 +115,7 @@ internal static class DemoCatalogueGenerator
     /// <summary>Items per leaf: proportional to leaf weights (base games count twice, for their expansions), at least 2, summing to <paramref name="itemCount"/>.</summary>
     private static int[] AllocateCounts(int itemCount)
     {
-        var leaves = DemoCatalogueBlueprint.Leaves;
+        var leaves = DemoCatalogBlueprint.Leaves;
         var shares = leaves.Select(l => l.Kind == DemoLeafKind.BaseGame ? 2 * l.Weight : l.Weight).ToArray();
         var total = shares.Sum();
         var counts = new int[leaves.Count];
@@ -153,7 +153,7 @@ internal static class DemoCatalogueGenerator
 
     private static int IndexOfKind(DemoLeafKind kind)
     {
-        var leaves = DemoCatalogueBlueprint.Leaves;
+        var leaves = DemoCatalogBlueprint.Leaves;
         for (var l = 0; l < leaves.Count; l++)
             if (leaves[l].Kind == kind)
                 return l;
