@@ -8,7 +8,7 @@ namespace GenSR.Decoding.Reference;
 /// of its batch, by feeding each sequence token by token. Tests compare beam search against it; it is too slow for
 /// real catalogues (one decoder step per token of every sequence, for every query).
 /// </summary>
-public static class ExhaustiveSequenceScorer
+internal static class ExhaustiveSequenceScorer
 {
     /// <summary>Scores <paramref name="sequences"/> for every query of <paramref name="decoder"/>'s batch.</summary>
     /// <param name="decoder">The model; it is restarted for every chunk of sequences (sequence <c>j</c> of a chunk is beam <c>j</c>).</param>

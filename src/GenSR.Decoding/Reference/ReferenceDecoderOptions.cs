@@ -1,7 +1,7 @@
 namespace GenSR.Decoding.Reference;
 
 /// <summary>Settings of <see cref="ReferenceStepDecoder"/>. Each property checks its range when set.</summary>
-public sealed record ReferenceDecoderOptions
+internal sealed record ReferenceDecoderOptions
 {
     private readonly int _vocabularySize = 64;
     private readonly int _hiddenSize = 32;

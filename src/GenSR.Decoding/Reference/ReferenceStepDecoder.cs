@@ -15,7 +15,7 @@ namespace GenSR.Decoding.Reference;
 /// about what the output layer of a small decoder costs. Weights are drawn on the CPU from
 /// <see cref="ReferenceDecoderOptions.Seed"/> and then moved to the device, so every device sees the same numbers.
 /// </remarks>
-public sealed class ReferenceStepDecoder : ICandidateStepDecoder
+internal sealed class ReferenceStepDecoder : ICandidateStepDecoder
 {
     private readonly Tensor _queryTable;     // [QueryTableSize, hidden]
     private readonly Tensor _tokenEmbedding; // [vocabulary, hidden]

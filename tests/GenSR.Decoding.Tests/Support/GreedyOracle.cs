@@ -5,7 +5,7 @@ using static TorchSharp.torch;
 namespace GenSR.Decoding.Tests.Support;
 
 /// <summary>Greedy constrained decoding done the slow, obvious way: one hypothesis per query, the best allowed token at every step, on the host.</summary>
-public static class GreedyOracle
+internal static class GreedyOracle
 {
     public static (int Item, float LogProb)[] Decode(ReferenceStepDecoder decoder, PrefixTrie trie)
     {

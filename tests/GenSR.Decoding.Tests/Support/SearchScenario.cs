@@ -34,7 +34,7 @@ public sealed record SearchScenario(
 
     public int Vocabulary => TokenOffset + LevelSizes.Sum();
 
-    public ReferenceDecoderOptions DecoderOptions => new()
+    internal ReferenceDecoderOptions DecoderOptions => new()
     {
         VocabularySize = Vocabulary,
         HiddenSize = 16,
@@ -46,9 +46,9 @@ public sealed record SearchScenario(
 
     public int[] QueryIds => Enumerable.Range(0, Queries).Select(q => (q * 7 + Seed) % 64).ToArray();
 
-    public ReferenceStepDecoder Decoder() => new(QueryIds, DecoderOptions);
+    internal ReferenceStepDecoder Decoder() => new(QueryIds, DecoderOptions);
 
-    public ReferenceStepDecoder Decoder(params int[] queryIds) => new(queryIds, DecoderOptions);
+    internal ReferenceStepDecoder Decoder(params int[] queryIds) => new(queryIds, DecoderOptions);
 
     /// <summary>Item <c>i</c>'s full token sequence as decoded (identifier tokens, then eos when the trie has one).</summary>
     public int[] Sequence(int item)
@@ -62,14 +62,14 @@ public sealed record SearchScenario(
 
     public BeamSearchOptions Options(int? topK = null) => new() { Beams = Beams, TopK = topK, Scoring = Scoring };
 
-    public BeamSearchResult Search(ReferenceStepDecoder decoder, int? topK = null)
+    internal BeamSearchResult Search(ReferenceStepDecoder decoder, int? topK = null)
     {
         using var constraint = new TrieConstraint(Trie, decoder.Device);
         return new BeamSearch(Options(topK)).Search(decoder, constraint);
     }
 
     /// <summary>The exact ranking of all items for every query, by the scenario's scoring: (item, log-prob, score), best first.</summary>
-    public List<(int Item, float LogProb, float Score)>[] ExhaustiveRanking(ReferenceStepDecoder decoder)
+    internal List<(int Item, float LogProb, float Score)>[] ExhaustiveRanking(ReferenceStepDecoder decoder)
     {
         var logProbs = ExhaustiveSequenceScorer.Score(decoder, AllSequences());
         var rankings = new List<(int, float, float)>[decoder.BatchSize];
