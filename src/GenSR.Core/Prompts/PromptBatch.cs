@@ -1,5 +1,4 @@
 using GenSR.Core.Text;
-using TorchSharp;
 using static TorchSharp.torch;
 
 namespace GenSR.Core.Prompts;

@@ -1,7 +1,6 @@
 using GenSR.Core.Runtime;
 using System.Diagnostics;
 using GenSR.Representation.Embeddings;
-using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
 

@@ -1,5 +1,4 @@
 using GenSR.Representation.Semantic;
-using TorchSharp;
 using TorchSharp.Modules;
 using TorchSharp.Utils;
 using static TorchSharp.torch;

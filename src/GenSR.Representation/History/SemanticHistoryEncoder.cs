@@ -1,6 +1,5 @@
 using GenSR.Core.Runtime;
 using GenSR.Representation.Semantic;
-using TorchSharp;
 using TorchSharp.Modules;
 using TorchSharp.Utils;
 using static TorchSharp.torch;

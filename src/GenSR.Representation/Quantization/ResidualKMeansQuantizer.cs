@@ -2,7 +2,6 @@ using System.Diagnostics;
 using GenSR.Core.Identifiers;
 using GenSR.Core.Runtime;
 using GenSR.Representation.Embeddings;
-using TorchSharp;
 using static TorchSharp.torch;
 
 namespace GenSR.Representation.Quantization;

@@ -1,7 +1,6 @@
 using GenSR.Core.Runtime;
 using GenSR.Unify.Model;
 using GenSR.Unify.T5;
-using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
 

@@ -1,5 +1,4 @@
 using GenSR.Unify.Model;
-using TorchSharp;
 using static TorchSharp.torch;
 using GenSR.Core.Runtime;
 

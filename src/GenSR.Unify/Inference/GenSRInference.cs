@@ -2,7 +2,6 @@ using GenSR.Core.Runtime;
 using GenSR.Decoding.Search;
 using GenSR.Decoding.Trie;
 using GenSR.Unify.Model;
-using TorchSharp;
 using static TorchSharp.torch;
 
 namespace GenSR.Unify.Inference;

@@ -1,5 +1,4 @@
 using GenSR.Core.Prompts;
-using TorchSharp;
 using static TorchSharp.torch;
 
 namespace GenSR.Unify.Model;

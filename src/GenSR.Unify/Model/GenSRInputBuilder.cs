@@ -2,7 +2,6 @@ using GenSR.Core.Data;
 using GenSR.Core.Identifiers;
 using GenSR.Core.Prompts;
 using GenSR.Core.Text;
-using TorchSharp;
 using static TorchSharp.torch;
 
 namespace GenSR.Unify.Model;

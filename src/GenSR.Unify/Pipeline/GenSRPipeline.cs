@@ -2,7 +2,6 @@ using System.Diagnostics;
 using GenSR.Core.Data;
 using GenSR.Core.Data.Queries;
 using GenSR.Core.Data.Splits;
-using GenSR.Core.Prompts;
 using GenSR.Core.Runtime;
 using GenSR.Core.Text;
 using GenSR.Representation.Collaborative;

@@ -1,5 +1,4 @@
 using GenSR.Evaluation.Baselines.Sequences;
-using TorchSharp;
 using TorchSharp.Modules;
 using TorchSharp.Utils;
 using static TorchSharp.torch;

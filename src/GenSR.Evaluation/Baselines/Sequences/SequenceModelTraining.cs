@@ -1,7 +1,6 @@
 using System.Diagnostics;
 using GenSR.Core.Runtime;
 using GenSR.Evaluation.Harness;
-using TorchSharp;
 using static TorchSharp.torch;
 
 namespace GenSR.Evaluation.Baselines.Sequences;

@@ -1,4 +1,3 @@
-using TorchSharp;
 using TorchSharp.Utils;
 using static TorchSharp.torch;
 

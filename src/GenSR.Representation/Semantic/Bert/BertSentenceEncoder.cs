@@ -1,7 +1,6 @@
 using System.Text.Json;
 using GenSR.Core.Runtime;
 using Microsoft.ML.Tokenizers;
-using TorchSharp;
 using static TorchSharp.torch;
 
 namespace GenSR.Representation.Semantic;

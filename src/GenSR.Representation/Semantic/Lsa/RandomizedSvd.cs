@@ -1,5 +1,4 @@
 using GenSR.Core.Runtime;
-using TorchSharp;
 using static TorchSharp.torch;
 
 namespace GenSR.Representation.Semantic;
