@@ -12,6 +12,7 @@ namespace GenSR.Core.Serialization;
 [JsonSerializable(typeof(JsonFileHeader))]
 [JsonSerializable(typeof(EvaluationReportDto))]
 [JsonSerializable(typeof(IdentifierTableDto))]
+[JsonSerializable(typeof(CompactGpt2VocabularyDto))]
 internal sealed partial class CoreJsonContext : JsonSerializerContext;
 
 /// <summary>The <c>format</c> and <c>version</c> every versioned file starts with, read untyped so any value can be reported.</summary>
@@ -41,4 +42,14 @@ internal sealed record IdentifierTableDto
 
     /// <summary>Per item, its codes; an entry may be null in a damaged file, which the reader names.</summary>
     public int[]?[]? Codes { get; init; }
+}
+
+/// <summary>A compact GPT-2 vocabulary (<c>gensr-compact-gpt2-vocabulary</c>), properties in the order they are written.</summary>
+internal sealed record CompactGpt2VocabularyDto
+{
+    public string? Format { get; init; }
+    public int? Version { get; init; }
+    public string? Tokenizer { get; init; }
+    public int? IdentifierTokenCount { get; init; }
+    public int[]? Gpt2Ids { get; init; }
 }
