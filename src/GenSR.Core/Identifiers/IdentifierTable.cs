@@ -1,6 +1,7 @@
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using GenSR.Core.Serialization;
 
 namespace GenSR.Core.Identifiers;
 
@@ -154,7 +155,7 @@ public sealed class IdentifierTable
     public void Save(Stream stream)
     {
         using var writer = new Utf8JsonWriter(stream);
-        WriteTo(writer);
+        JsonSerializer.Serialize(writer, ToDto(), CoreJsonContext.Default.IdentifierTableDto);
     }
 
     /// <summary>Writes the table as versioned JSON to <paramref name="path"/> (temporary file, then rename).</summary>
@@ -166,46 +167,20 @@ public sealed class IdentifierTable
     }
 
     /// <summary>The table as a JSON node (for embedding in a larger manifest).</summary>
-    public JsonObject ToJson()
-    {
-        var codes = new JsonArray();
-        foreach (var c in _codes) codes.Add(new JsonArray(c.Select(x => (JsonNode)JsonValue.Create(x)).ToArray()));
-        return new JsonObject
-        {
-            ["format"] = FormatName,
-            ["version"] = FormatVersion,
-            ["levelSizes"] = new JsonArray(_levelSizes.Select(x => (JsonNode)JsonValue.Create(x)).ToArray()),
-            ["codes"] = codes,
-        };
-    }
+    public JsonObject ToJson() =>
+        JsonSerializer.SerializeToNode(ToDto(), CoreJsonContext.Default.IdentifierTableDto)!.AsObject();
 
-    private void WriteTo(Utf8JsonWriter w)
-    {
-        w.WriteStartObject();
-        w.WriteString("format", FormatName);
-        w.WriteNumber("version", FormatVersion);
-        w.WriteStartArray("levelSizes");
-        foreach (var s in _levelSizes) w.WriteNumberValue(s);
-        w.WriteEndArray();
-        w.WriteStartArray("codes");
-        foreach (var c in _codes)
-        {
-            w.WriteStartArray();
-            foreach (var x in c) w.WriteNumberValue(x);
-            w.WriteEndArray();
-        }
-        w.WriteEndArray();
-        w.WriteEndObject();
-    }
+    private IdentifierTableDto ToDto() => new() { Format = FormatName, Version = FormatVersion, LevelSizes = _levelSizes, Codes = _codes };
 
     /// <summary>Reads a table written by <see cref="Save(Stream)"/>.</summary>
     /// <exception cref="InvalidDataException">The JSON is not an identifier table of a supported version; the message says what is wrong.</exception>
     public static IdentifierTable Load(Stream stream, string source = "identifier table")
     {
-        JsonNode? node;
-        try { node = JsonNode.Parse(stream); }
-        catch (JsonException e) { throw new InvalidDataException($"{source}: not valid JSON ({e.Message}).", e); }
-        return FromJson(node, source);
+        var utf8 = TypedJson.ReadAll(stream);
+        // Format and version first: another kind of file or a newer version is named as such, not by its first odd field.
+        var header = TypedJson.ReadHeader(utf8.Span, source);
+        CheckHeader(header, source);
+        return FromDto(Read(() => TypedJson.Deserialize(utf8.Span, CoreJsonContext.Default.IdentifierTableDto, source), source), source);
     }
 
     /// <summary>Reads a table from <paramref name="path"/>.</summary>
@@ -218,25 +193,50 @@ public sealed class IdentifierTable
     /// <summary>Reads a table from a JSON node written by <see cref="ToJson"/>.</summary>
     public static IdentifierTable FromJson(JsonNode? node, string source = "identifier table")
     {
-        if (node is not JsonObject obj) throw new InvalidDataException($"{source}: expected a JSON object.");
-        if (obj["format"] is not JsonValue formatValue || !formatValue.TryGetValue<string>(out var format) || format != FormatName)
+        CheckHeader(TypedJson.Deserialize(node, CoreJsonContext.Default.JsonFileHeader, source), source);
+        return FromDto(Read(() => TypedJson.Deserialize(node, CoreJsonContext.Default.IdentifierTableDto, source), source), source);
+    }
+
+    private static void CheckHeader(JsonFileHeader header, string source)
+    {
+        if (header.FormatName != FormatName)
             throw new InvalidDataException($"{source}: expected \"format\": \"{FormatName}\".");
-        if (obj["version"] is not JsonValue versionValue || !versionValue.TryGetValue<int>(out var version))
-            throw new InvalidDataException($"{source}: \"version\" must be an integer (expected {FormatVersion}).");
+        var version = header.VersionNumber ?? throw new InvalidDataException($"{source}: \"version\" must be an integer (expected {FormatVersion}).");
         if (version != FormatVersion)
             throw new InvalidDataException($"{source}: version {version} is not supported (expected {FormatVersion}).");
+    }
+
+    // An item's entry that is not an array keeps the wording the table has always used for it.
+    private static IdentifierTableDto Read(Func<IdentifierTableDto> read, string source)
+    {
+        try { return read(); }
+        catch (InvalidDataException e) when (e.InnerException is JsonException { Path: { } path } inner && ItemIndex(path) is { } item)
+        {
+            throw new InvalidDataException($"{source}: codes[{item}] must be an array of integers.", inner);
+        }
+    }
+
+    // The item of a path "$.codes[i]" (the entry itself, not a code inside it), else null.
+    private static string? ItemIndex(string path)
+    {
+        const string prefix = "$.codes[";
+        if (!path.StartsWith(prefix, StringComparison.Ordinal) || !path.EndsWith(']')) return null;
+        var index = path[prefix.Length..^1];
+        return index.Length > 0 && index.All(char.IsAsciiDigit) ? index : null;
+    }
+
+    private static IdentifierTable FromDto(IdentifierTableDto dto, string source)
+    {
+        var sizes = dto.LevelSizes ?? throw new InvalidDataException($"{source}: \"levelSizes\" must be an array.");
+        var stored = dto.Codes ?? throw new InvalidDataException($"{source}: \"codes\" must be an array.");
+        var codes = new int[stored.Length][];
+        for (var i = 0; i < codes.Length; i++)
+            codes[i] = stored[i] ?? throw new InvalidDataException($"{source}: codes[{i}] must be an array of integers.");
         try
         {
-            var sizes = (obj["levelSizes"] as JsonArray ?? throw new InvalidDataException($"{source}: \"levelSizes\" must be an array."))
-                .Select(x => x!.GetValue<int>()).ToArray();
-            var codesNode = obj["codes"] as JsonArray ?? throw new InvalidDataException($"{source}: \"codes\" must be an array.");
-            var codes = new int[codesNode.Count][];
-            for (var i = 0; i < codes.Length; i++)
-                codes[i] = (codesNode[i] as JsonArray ?? throw new InvalidDataException($"{source}: codes[{i}] must be an array of integers."))
-                    .Select(x => x!.GetValue<int>()).ToArray();
             return new IdentifierTable(codes, sizes);
         }
-        catch (Exception e) when (e is FormatException or InvalidOperationException or ArgumentException or NullReferenceException or IdentifierCollisionException)
+        catch (Exception e) when (e is ArgumentException or IdentifierCollisionException)
         {
             throw new InvalidDataException($"{source}: {e.Message}", e);
         }

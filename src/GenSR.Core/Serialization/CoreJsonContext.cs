@@ -11,6 +11,8 @@ namespace GenSR.Core.Serialization;
     AllowDuplicateProperties = false)]
 [JsonSerializable(typeof(JsonFileHeader))]
 [JsonSerializable(typeof(EvaluationReportDto))]
+[JsonSerializable(typeof(IdentifierTableDto))]
+[JsonSerializable(typeof(CompactGpt2VocabularyDto))]
 internal sealed partial class CoreJsonContext : JsonSerializerContext;
 
 /// <summary>The <c>format</c> and <c>version</c> every versioned file starts with, read untyped so any value can be reported.</summary>
@@ -29,4 +31,25 @@ internal sealed record JsonFileHeader
     /// <summary>The version when it is an integer, else <c>null</c>.</summary>
     [JsonIgnore]
     public int? VersionNumber => Version is { ValueKind: JsonValueKind.Number } v && v.TryGetInt32(out var n) ? n : null;
+}
+
+/// <summary>An identifier table (<c>gensr-identifiers</c>), properties in the order they are written.</summary>
+internal sealed record IdentifierTableDto
+{
+    public string? Format { get; init; }
+    public int? Version { get; init; }
+    public int[]? LevelSizes { get; init; }
+
+    /// <summary>Per item, its codes; an entry may be null in a damaged file, which the reader names.</summary>
+    public int[]?[]? Codes { get; init; }
+}
+
+/// <summary>A compact GPT-2 vocabulary (<c>gensr-compact-gpt2-vocabulary</c>), properties in the order they are written.</summary>
+internal sealed record CompactGpt2VocabularyDto
+{
+    public string? Format { get; init; }
+    public int? Version { get; init; }
+    public string? Tokenizer { get; init; }
+    public int? IdentifierTokenCount { get; init; }
+    public int[]? Gpt2Ids { get; init; }
 }

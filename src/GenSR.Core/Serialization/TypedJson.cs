@@ -16,6 +16,17 @@ internal static class TypedJson
     /// <summary>The text as UTF-8, read once and deserialized as many times as needed (header, then document).</summary>
     public static byte[] Utf8(string json) => Encoding.UTF8.GetBytes(json);
 
+    /// <summary>The rest of <paramref name="stream"/> as UTF-8 JSON text, without a leading byte order mark (which the
+    /// serializer's reader, unlike the node parser these files were read with before, does not skip).</summary>
+    public static ReadOnlyMemory<byte> ReadAll(Stream stream)
+    {
+        ArgumentNullException.ThrowIfNull(stream);
+        var buffer = new MemoryStream();
+        stream.CopyTo(buffer);
+        var bytes = buffer.GetBuffer().AsMemory(0, (int)buffer.Length);
+        return bytes.Span.StartsWith(Encoding.UTF8.Preamble) ? bytes[Encoding.UTF8.Preamble.Length..] : bytes;
+    }
+
     /// <summary>The <c>format</c> and <c>version</c> of a versioned file, read before the rest is materialised.</summary>
     /// <exception cref="InvalidDataException">The text is not JSON or not an object.</exception>
     public static JsonFileHeader ReadHeader(ReadOnlySpan<byte> utf8, string source) =>

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using GenSR.Core.Serialization;
 using GenSR.Core.Prompts;
 using Microsoft.ML.Tokenizers;
 
@@ -137,21 +138,15 @@ public sealed class CompactGpt2Vocabulary : ModelVocabulary
         SharedGpt2.Value.Decode(textIds.Select(id => _gpt2Ids[id - TextOffset]));
 
     /// <summary>The vocabulary as a versioned JSON object (for embedding in a checkpoint manifest).</summary>
-    public JsonObject ToJson() => new()
-    {
-        ["format"] = FormatName,
-        ["version"] = FormatVersion,
-        ["tokenizer"] = TokenizerName,
-        ["identifierTokenCount"] = IdentifierTokenCount,
-        ["gpt2Ids"] = new JsonArray(_gpt2Ids.Select(x => (JsonNode?)JsonValue.Create(x)).ToArray()),
-    };
+    public JsonObject ToJson() =>
+        JsonSerializer.SerializeToNode(ToDto(), CoreJsonContext.Default.CompactGpt2VocabularyDto)!.AsObject();
 
     /// <summary>Writes the vocabulary as versioned JSON.</summary>
     public void Save(Stream stream)
     {
         ArgumentNullException.ThrowIfNull(stream);
         using var writer = new Utf8JsonWriter(stream);
-        ToJson().WriteTo(writer);
+        JsonSerializer.Serialize(writer, ToDto(), CoreJsonContext.Default.CompactGpt2VocabularyDto);
     }
 
     /// <summary>Writes the vocabulary as versioned JSON to <paramref name="path"/> (temporary file, then rename).</summary>
@@ -163,15 +158,23 @@ public sealed class CompactGpt2Vocabulary : ModelVocabulary
         File.Move(tmp, path, overwrite: true);
     }
 
+    private CompactGpt2VocabularyDto ToDto() => new()
+    {
+        Format = FormatName,
+        Version = FormatVersion,
+        Tokenizer = TokenizerName,
+        IdentifierTokenCount = IdentifierTokenCount,
+        Gpt2Ids = _gpt2Ids,
+    };
+
     /// <summary>Reads a vocabulary written by <see cref="Save(Stream)"/>; it encodes exactly as the saved one did.</summary>
     /// <exception cref="InvalidDataException">The JSON is not a compact GPT-2 vocabulary of a supported version; the message says what is wrong.</exception>
     public static CompactGpt2Vocabulary Load(Stream stream, string source = "compact GPT-2 vocabulary")
     {
-        ArgumentNullException.ThrowIfNull(stream);
-        JsonNode? node;
-        try { node = JsonNode.Parse(stream); }
-        catch (JsonException e) { throw new InvalidDataException($"{source}: not valid JSON ({e.Message}).", e); }
-        return FromJson(node, source);
+        var utf8 = TypedJson.ReadAll(stream);
+        // Format and version first: another kind of file or a newer version is named as such, not by its first odd field.
+        CheckHeader(TypedJson.ReadHeader(utf8.Span, source), source);
+        return FromDto(TypedJson.Deserialize(utf8.Span, CoreJsonContext.Default.CompactGpt2VocabularyDto, source), source);
     }
 
     /// <summary>Reads a vocabulary from <paramref name="path"/>.</summary>
@@ -185,23 +188,25 @@ public sealed class CompactGpt2Vocabulary : ModelVocabulary
     /// <exception cref="InvalidDataException">The node is not a compact GPT-2 vocabulary of a supported version; the message says what is wrong.</exception>
     public static CompactGpt2Vocabulary FromJson(JsonNode? node, string source = "compact GPT-2 vocabulary")
     {
-        if (node is not JsonObject obj) throw new InvalidDataException($"{source}: expected a JSON object.");
-        if (!(obj["format"] is JsonValue f && f.TryGetValue<string>(out var format) && format == FormatName))
+        CheckHeader(TypedJson.Deserialize(node, CoreJsonContext.Default.JsonFileHeader, source), source);
+        return FromDto(TypedJson.Deserialize(node, CoreJsonContext.Default.CompactGpt2VocabularyDto, source), source);
+    }
+
+    private static void CheckHeader(JsonFileHeader header, string source)
+    {
+        if (header.FormatName != FormatName)
             throw new InvalidDataException($"{source}: expected \"format\": \"{FormatName}\".");
-        var version = obj["version"] is JsonValue v && v.TryGetValue<int>(out var ver) ? ver : -1;
+        var version = header.VersionNumber ?? -1;
         if (version != FormatVersion)
             throw new InvalidDataException($"{source}: version {version} is not supported (expected {FormatVersion}).");
-        if (!(obj["tokenizer"] is JsonValue t && t.TryGetValue<string>(out var tok) && tok == TokenizerName))
+    }
+
+    private static CompactGpt2Vocabulary FromDto(CompactGpt2VocabularyDto dto, string source)
+    {
+        if (dto.Tokenizer != TokenizerName)
             throw new InvalidDataException($"{source}: expected \"tokenizer\": \"{TokenizerName}\".");
-        var count = obj["identifierTokenCount"] is JsonValue c && c.TryGetValue<int>(out var n)
-            ? n
-            : throw new InvalidDataException($"{source}: \"identifierTokenCount\" must be an integer.");
-        var idsNode = obj["gpt2Ids"] as JsonArray ?? throw new InvalidDataException($"{source}: \"gpt2Ids\" must be an array of integers.");
-        var ids = new int[idsNode.Count];
-        for (var i = 0; i < ids.Length; i++)
-            ids[i] = idsNode[i] is JsonValue x && x.TryGetValue<int>(out var id)
-                ? id
-                : throw new InvalidDataException($"{source}: gpt2Ids[{i}] must be an integer.");
+        var count = dto.IdentifierTokenCount ?? throw new InvalidDataException($"{source}: \"identifierTokenCount\" must be an integer.");
+        var ids = dto.Gpt2Ids ?? throw new InvalidDataException($"{source}: \"gpt2Ids\" must be an array of integers.");
         try
         {
             return Create(ids, count, source);

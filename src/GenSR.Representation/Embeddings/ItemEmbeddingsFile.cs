@@ -1,6 +1,5 @@
 using System.Security.Cryptography;
 using System.Text.Json;
-using System.Text.Json.Nodes;
 using GenSR.Core.Identifiers;
 using GenSR.Core.Serialization;
 using static TorchSharp.torch;
@@ -48,24 +47,24 @@ public static class ItemEmbeddingsFile
         using (var tensor = embeddings.ToTensor())
             SafeTensorsFile.Save(tensorPath, new[] { KeyValuePair.Create(TensorName, tensor) }, new Dictionary<string, string> { ["format"] = FormatName });
 
-        var manifest = new JsonObject
+        var manifest = new ItemEmbeddingsManifestDto
         {
-            ["format"] = FormatName,
-            ["version"] = FormatVersion,
-            ["source"] = embeddings.Source.ToString(),
-            ["label"] = embeddings.Label,
-            ["itemCount"] = embeddings.ItemCount,
-            ["dimension"] = embeddings.Dimension,
-            ["tensorFile"] = Path.GetFileName(tensorPath),
-            ["tensorSha256"] = Sha256(tensorPath),
+            Format = FormatName,
+            Version = FormatVersion,
+            Source = embeddings.Source.ToString(),
+            Label = embeddings.Label,
+            ItemCount = embeddings.ItemCount,
+            Dimension = embeddings.Dimension,
+            TensorFile = Path.GetFileName(tensorPath),
+            TensorSha256 = Sha256(tensorPath),
+            Identifiers = identifiers?.ToJson(),
         };
-        if (identifiers is not null) manifest["identifiers"] = identifiers.ToJson();
 
         var manifestPath = ManifestPath(path);
         var tmp = manifestPath + ".tmp-" + Environment.ProcessId;
         using (var fs = File.Create(tmp))
         {
-            using (var writer = new Utf8JsonWriter(fs)) manifest.WriteTo(writer);
+            using (var writer = new Utf8JsonWriter(fs)) JsonSerializer.Serialize(writer, manifest, EmbeddingsJsonContext.Default.ItemEmbeddingsManifestDto);
             fs.Flush(flushToDisk: true);
         }
         File.Move(tmp, manifestPath, overwrite: true);
@@ -82,27 +81,25 @@ public static class ItemEmbeddingsFile
         var manifestPath = ManifestPath(path);
         if (!File.Exists(manifestPath)) throw new FileNotFoundException($"Embedding manifest not found: {manifestPath}.", manifestPath);
 
-        JsonObject manifest;
-        try
-        {
-            using var fs = File.OpenRead(manifestPath);
-            manifest = JsonNode.Parse(fs) as JsonObject ?? throw new InvalidDataException($"{manifestPath}: expected a JSON object.");
-        }
-        catch (JsonException e) { throw new InvalidDataException($"{manifestPath}: not valid JSON ({e.Message}).", e); }
-
-        if (ReadString(manifest, "format", manifestPath) != FormatName)
+        ReadOnlyMemory<byte> utf8;
+        using (var fs = File.OpenRead(manifestPath)) utf8 = TypedJson.ReadAll(fs);
+        // Format and version first: another kind of file or a newer version is named as such, not by its first odd field.
+        var header = TypedJson.ReadHeader(utf8.Span, manifestPath);
+        if (header.FormatName != FormatName)
             throw new InvalidDataException($"{manifestPath}: expected \"format\": \"{FormatName}\".");
-        var version = ReadInt(manifest, "version", manifestPath);
+        var version = header.VersionNumber
+            ?? throw new InvalidDataException(header.Version is null ? $"{manifestPath}: \"version\" is missing." : $"{manifestPath}: \"version\" must be an integer.");
         if (version != FormatVersion)
             throw new InvalidDataException($"{manifestPath}: version {version} is not supported (expected {FormatVersion}).");
-        var sourceText = ReadString(manifest, "source", manifestPath);
+        var manifest = TypedJson.Deserialize(utf8.Span, EmbeddingsJsonContext.Default.ItemEmbeddingsManifestDto, manifestPath);
+        var sourceText = Required(manifest.Source, "source", manifestPath);
         if (!Enum.TryParse<IdentifierSource>(sourceText, ignoreCase: false, out var source) || !Enum.IsDefined(source))
             throw new InvalidDataException($"{manifestPath}: \"source\" is \"{sourceText}\"; expected Semantic, Collaborative or Fused.");
-        var label = ReadString(manifest, "label", manifestPath);
-        var itemCount = ReadInt(manifest, "itemCount", manifestPath);
-        var dimension = ReadInt(manifest, "dimension", manifestPath);
-        var tensorFile = ReadString(manifest, "tensorFile", manifestPath);
-        var expectedHash = ReadString(manifest, "tensorSha256", manifestPath);
+        var label = Required(manifest.Label, "label", manifestPath);
+        var itemCount = Required(manifest.ItemCount, "itemCount", manifestPath);
+        var dimension = Required(manifest.Dimension, "dimension", manifestPath);
+        var tensorFile = Required(manifest.TensorFile, "tensorFile", manifestPath);
+        var expectedHash = Required(manifest.TensorSha256, "tensorSha256", manifestPath);
 
         var tensorPath = Path.Combine(Path.GetDirectoryName(Path.GetFullPath(manifestPath)) ?? ".", tensorFile);
         if (!File.Exists(tensorPath)) throw new FileNotFoundException($"{manifestPath} names tensor file \"{tensorFile}\", which does not exist.", tensorPath);
@@ -127,7 +124,7 @@ public static class ItemEmbeddingsFile
         }
 
         IdentifierTable? identifiers = null;
-        if (manifest["identifiers"] is { } node)
+        if (manifest.Identifiers is { } node)
         {
             identifiers = IdentifierTable.FromJson(node, $"{manifestPath}: identifiers");
             if (identifiers.ItemCount != itemCount)
@@ -155,21 +152,10 @@ public static class ItemEmbeddingsFile
         return Convert.ToHexString(SHA256.HashData(fs)).ToLowerInvariant();
     }
 
-    private static string ReadString(JsonObject manifest, string name, string source)
-    {
-        try { return manifest[name]?.GetValue<string>() ?? throw new InvalidDataException($"{source}: \"{name}\" is missing."); }
-        catch (Exception e) when (e is InvalidOperationException or FormatException)
-        {
-            throw new InvalidDataException($"{source}: \"{name}\" must be a string.", e);
-        }
-    }
+    // A missing field keeps the message it had before the typed reader; a field of the wrong type is named by the reader.
+    private static T Required<T>(T? value, string name, string source) where T : class =>
+        value ?? throw new InvalidDataException($"{source}: \"{name}\" is missing.");
 
-    private static int ReadInt(JsonObject manifest, string name, string source)
-    {
-        try { return manifest[name]?.GetValue<int>() ?? throw new InvalidDataException($"{source}: \"{name}\" is missing."); }
-        catch (Exception e) when (e is InvalidOperationException or FormatException)
-        {
-            throw new InvalidDataException($"{source}: \"{name}\" must be an integer.", e);
-        }
-    }
+    private static int Required(int? value, string name, string source) =>
+        value ?? throw new InvalidDataException($"{source}: \"{name}\" is missing.");
 }

@@ -1,7 +1,5 @@
 using System.Globalization;
 using TensorPrimitives = System.Numerics.Tensors.TensorPrimitives;
-using System.Text.Json;
-using System.Text.Json.Nodes;
 using GenSR.Core.Data;
 using GenSR.Core.Identifiers;
 using GenSR.Core.Serialization;
@@ -251,15 +249,15 @@ public sealed class NewItemIndex : IDisposable
                     foreach (var t in tensors.Values) t.Dispose();
                 }
             },
-            [ManifestFileName] = path => File.WriteAllText(path, new JsonObject
+            [ManifestFileName] = path => File.WriteAllText(path, TypedJson.Write(new NewItemManifestDto
             {
-                ["format_version"] = FormatVersion,
-                ["source"] = Source.ToString(),
-                ["encoder"] = EncoderLabel,
-                ["fields"] = (int)Fields,
-                ["item_tokens_include_categories"] = ItemTokensIncludeCategories,
-                ["text_vectors_are_semantic"] = TextVectorsAreSemantic,
-            }.ToJsonString()),
+                FormatVersion = FormatVersion,
+                Source = Source.ToString(),
+                Encoder = EncoderLabel,
+                Fields = (int)Fields,
+                ItemTokensIncludeCategories = ItemTokensIncludeCategories,
+                TextVectorsAreSemantic = TextVectorsAreSemantic,
+            }, NewItemJsonContext.Default.NewItemManifestDto, indented: false)),
         };
         if (Encoder is LsaTextEncoder lsa) files[LsaFileName] = lsa.Save;
         return files;
@@ -296,24 +294,19 @@ public sealed class NewItemIndex : IDisposable
         }
         if (length > 1 << 20) throw new InvalidDataException($"{manifestPath}: more than 1 MiB; a new-item manifest is a few hundred bytes.");
         if (!System.Text.Unicode.Utf8.IsValid(buffer.AsSpan(0, length))) throw new InvalidDataException($"{manifestPath}: not valid UTF-8 text.");
-        JsonObject manifest;
-        try
-        {
-            manifest = JsonNode.Parse(buffer.AsSpan(0, length)) as JsonObject ?? throw new InvalidDataException($"{manifestPath}: expected a JSON object.");
-        }
-        catch (JsonException e)
-        {
-            throw new InvalidDataException($"{manifestPath}: not valid JSON ({e.Message}).", e);
-        }
-
-        string Text(string name) => manifest[name] is JsonValue v && v.TryGetValue<string>(out var s) ? s : throw new InvalidDataException($"{manifestPath}: \"{name}\" must be a string.");
-        bool Flag(string name) => manifest[name] is JsonValue v && v.TryGetValue<bool>(out var b) ? b : throw new InvalidDataException($"{manifestPath}: \"{name}\" must be true or false.");
-        var version = manifest["format_version"] is JsonValue fv && fv.TryGetValue<int>(out var n) ? n : throw new InvalidDataException($"{manifestPath}: \"format_version\" must be an integer.");
+        var utf8 = buffer.AsSpan(0, length);
+        // The version first: a newer manifest is named as such, not by its first odd field.
+        var version = TypedJson.Deserialize(utf8, NewItemJsonContext.Default.NewItemHeaderDto, manifestPath).FormatVersionNumber
+            ?? throw new InvalidDataException($"{manifestPath}: \"format_version\" must be an integer.");
         if (version != FormatVersion) throw new InvalidDataException($"{manifestPath}: format version {version}; this library reads version {FormatVersion}.");
-        if (!Enum.TryParse<IdentifierSource>(Text("source"), out var source) || source is not (IdentifierSource.Semantic or IdentifierSource.Collaborative or IdentifierSource.Fused))
-            throw new InvalidDataException($"{manifestPath}: \"source\" is \"{Text("source")}\"; expected Semantic, Collaborative or Fused.");
-        var fields = manifest["fields"] is JsonValue fj && fj.TryGetValue<int>(out var f) && f > 0 ? (ItemTextFields)f : throw new InvalidDataException($"{manifestPath}: \"fields\" must be a positive integer.");
-        var label = Text("encoder");
+        var manifest = TypedJson.Deserialize(utf8, NewItemJsonContext.Default.NewItemManifestDto, manifestPath);
+        var sourceText = manifest.Source ?? throw new InvalidDataException($"{manifestPath}: \"source\" must be a string.");
+        if (!Enum.TryParse<IdentifierSource>(sourceText, out var source) || source is not (IdentifierSource.Semantic or IdentifierSource.Collaborative or IdentifierSource.Fused))
+            throw new InvalidDataException($"{manifestPath}: \"source\" is \"{sourceText}\"; expected Semantic, Collaborative or Fused.");
+        var fields = manifest.Fields is > 0 and var f ? (ItemTextFields)f : throw new InvalidDataException($"{manifestPath}: \"fields\" must be a positive integer.");
+        var label = manifest.Encoder ?? throw new InvalidDataException($"{manifestPath}: \"encoder\" must be a string.");
+        var includeCategories = manifest.ItemTokensIncludeCategories ?? throw new InvalidDataException($"{manifestPath}: \"item_tokens_include_categories\" must be true or false.");
+        var vectorsAreSemantic = manifest.TextVectorsAreSemantic ?? throw new InvalidDataException($"{manifestPath}: \"text_vectors_are_semantic\" must be true or false.");
 
         var (entries, _) = SafeTensorsFile.ReadHeader(tensorsPath);
         var byName = entries.ToDictionary(e => e.Name, StringComparer.Ordinal);
@@ -338,7 +331,7 @@ public sealed class NewItemIndex : IDisposable
                 owns = true;
             }
 
-            return new NewItemIndex(source, codebooks, vectors, attached, label, fields, owns, Flag("item_tokens_include_categories"), Flag("text_vectors_are_semantic"));
+            return new NewItemIndex(source, codebooks, vectors, attached, label, fields, owns, includeCategories, vectorsAreSemantic);
         }
         catch (ArgumentException e)
         {

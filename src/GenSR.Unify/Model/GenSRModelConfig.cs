@@ -1,4 +1,6 @@
+using System.Text.Json;
 using System.Text.Json.Nodes;
+using GenSR.Core.Serialization;
 using GenSR.Unify.T5;
 
 namespace GenSR.Unify.Model;
@@ -99,47 +101,39 @@ public sealed record GenSRModelConfig
     }
 
     /// <summary>The config as a JSON object (the backbone as its HF <c>config.json</c> object).</summary>
-    public JsonObject ToJson() => new()
-    {
-        ["backbone"] = JsonNode.Parse(Backbone.ToJson()),
-        ["item_count"] = ItemCount,
-        ["collaborative_dimension"] = CollaborativeDimension,
-        ["collaborative_encoder_dimension"] = CollaborativeEncoderDimension,
-        ["max_history"] = MaxHistory,
-        ["title_tokens"] = TitleTokens,
-        ["query_tokens"] = QueryTokens,
-        ["use_collaborative_view"] = UseCollaborativeView,
-        ["use_semantic_view"] = UseSemanticView,
-        ["history_dropout"] = HistoryDropout,
-        ["dense_dimension"] = DenseDimension,
-        ["query_vector_dimension"] = QueryVectorDimension,
-        ["item_text_vector_dimension"] = ItemTextVectorDimension,
-        ["semantic_view_input"] = SemanticViewInput == SemanticViewInput.ItemVectors ? "item_vectors" : "title_tokens",
-    };
+    public JsonObject ToJson() =>
+        JsonSerializer.SerializeToNode(ToDto(), ModelJsonContext.Default.GenSRModelConfigDto)!.AsObject();
 
     /// <summary>Reads a config written by <see cref="ToJson"/>; errors name <paramref name="source"/> and the field.</summary>
     public static GenSRModelConfig FromJson(JsonNode? node, string source = "model config")
     {
-        if (node is not JsonObject o) throw new InvalidDataException($"{source}: expected a JSON object with the model config.");
+        if (node is not JsonObject) throw new InvalidDataException($"{source}: expected a JSON object with the model config.");
+        var dto = TypedJson.Deserialize(node, ModelJsonContext.Default.GenSRModelConfigDto, source);
         try
         {
-            var backbone = o["backbone"] ?? throw new InvalidDataException($"{source}: missing \"backbone\".");
+            var backbone = dto.Backbone ?? throw new InvalidDataException($"{source}: missing \"backbone\".");
             return new GenSRModelConfig
             {
                 Backbone = T5Config.FromJson(backbone.ToJsonString(), $"{source} backbone"),
-                ItemCount = Int(o, "item_count", source),
-                CollaborativeDimension = Int(o, "collaborative_dimension", source),
-                CollaborativeEncoderDimension = Int(o, "collaborative_encoder_dimension", source),
-                MaxHistory = Int(o, "max_history", source),
-                TitleTokens = Int(o, "title_tokens", source),
-                QueryTokens = Int(o, "query_tokens", source),
-                UseCollaborativeView = Bool(o, "use_collaborative_view", source),
-                UseSemanticView = Bool(o, "use_semantic_view", source),
-                HistoryDropout = (double?)o["history_dropout"] ?? 0.1,
-                DenseDimension = o["dense_dimension"] is null ? 0 : Int(o, "dense_dimension", source),
-                QueryVectorDimension = o["query_vector_dimension"] is null ? 0 : Int(o, "query_vector_dimension", source),
-                ItemTextVectorDimension = o["item_text_vector_dimension"] is null ? 0 : Int(o, "item_text_vector_dimension", source),
-                SemanticViewInput = o["semantic_view_input"] is null ? SemanticViewInput.TitleTokens : ViewInput(o, source),
+                ItemCount = Required(dto.ItemCount, "item_count", source),
+                CollaborativeDimension = Required(dto.CollaborativeDimension, "collaborative_dimension", source),
+                CollaborativeEncoderDimension = Required(dto.CollaborativeEncoderDimension, "collaborative_encoder_dimension", source),
+                MaxHistory = Required(dto.MaxHistory, "max_history", source),
+                TitleTokens = Required(dto.TitleTokens, "title_tokens", source),
+                QueryTokens = Required(dto.QueryTokens, "query_tokens", source),
+                UseCollaborativeView = dto.UseCollaborativeView ?? throw new InvalidDataException($"{source}: \"use_collaborative_view\" must be true or false."),
+                UseSemanticView = dto.UseSemanticView ?? throw new InvalidDataException($"{source}: \"use_semantic_view\" must be true or false."),
+                // Fields added after the first checkpoints: absent, they read as the behaviour before them.
+                HistoryDropout = dto.HistoryDropout ?? 0.1,
+                DenseDimension = dto.DenseDimension ?? 0,
+                QueryVectorDimension = dto.QueryVectorDimension ?? 0,
+                ItemTextVectorDimension = dto.ItemTextVectorDimension ?? 0,
+                SemanticViewInput = dto.SemanticViewInput switch
+                {
+                    null or "title_tokens" => SemanticViewInput.TitleTokens,
+                    "item_vectors" => SemanticViewInput.ItemVectors,
+                    var text => throw new InvalidDataException($"{source}: \"semantic_view_input\" is \"{text}\"; expected \"title_tokens\" or \"item_vectors\"."),
+                },
             }.Validate();
         }
         catch (Exception e) when (e is ArgumentException or FormatException or InvalidOperationException)
@@ -148,21 +142,27 @@ public sealed record GenSRModelConfig
         }
     }
 
-    private static int Int(JsonObject o, string name, string source) =>
-        o[name] is JsonValue v && v.TryGetValue<int>(out var i) ? i : throw new InvalidDataException($"{source}: \"{name}\" must be an integer.");
+    private GenSRModelConfigDto ToDto() => new()
+    {
+        Backbone = JsonNode.Parse(Backbone.ToJson())!.AsObject(),
+        ItemCount = ItemCount,
+        CollaborativeDimension = CollaborativeDimension,
+        CollaborativeEncoderDimension = CollaborativeEncoderDimension,
+        MaxHistory = MaxHistory,
+        TitleTokens = TitleTokens,
+        QueryTokens = QueryTokens,
+        UseCollaborativeView = UseCollaborativeView,
+        UseSemanticView = UseSemanticView,
+        HistoryDropout = HistoryDropout,
+        DenseDimension = DenseDimension,
+        QueryVectorDimension = QueryVectorDimension,
+        ItemTextVectorDimension = ItemTextVectorDimension,
+        SemanticViewInput = SemanticViewInput == SemanticViewInput.ItemVectors ? "item_vectors" : "title_tokens",
+    };
 
-    private static SemanticViewInput ViewInput(JsonObject o, string source) =>
-        o["semantic_view_input"] is JsonValue v && v.TryGetValue<string>(out var text)
-            ? text switch
-            {
-                "title_tokens" => SemanticViewInput.TitleTokens,
-                "item_vectors" => SemanticViewInput.ItemVectors,
-                _ => throw new InvalidDataException($"{source}: \"semantic_view_input\" is \"{text}\"; expected \"title_tokens\" or \"item_vectors\"."),
-            }
-            : throw new InvalidDataException($"{source}: \"semantic_view_input\" must be a string.");
-
-    private static bool Bool(JsonObject o, string name, string source) =>
-        o[name] is JsonValue v && v.TryGetValue<bool>(out var b) ? b : throw new InvalidDataException($"{source}: \"{name}\" must be true or false.");
+    // A missing field keeps the message it had before the typed reader; a field of the wrong type is named by the reader.
+    private static int Required(int? value, string name, string source) =>
+        value ?? throw new InvalidDataException($"{source}: \"{name}\" must be an integer.");
 
     private static int Check(int value, int min, int max, string name) =>
         value >= min && value <= max ? value : throw new ArgumentOutOfRangeException(name, value, $"GenSRModelConfig.{name} must be in [{min}, {max}].");

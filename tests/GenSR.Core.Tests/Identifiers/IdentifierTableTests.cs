@@ -128,3 +128,47 @@ public sealed class IdentifierTableJsonTests
         Assert.Contains(expected, e.Message);
     }
 }
+
+/// <summary>The table's file and its object in gensr.json: read and written through generated metadata, in the same shape as before.</summary>
+public sealed class IdentifierTableFormatTests
+{
+    // As tables have always been stored: compact, these names in this order, items of different lengths.
+    private const string Pinned = """{"format":"gensr-identifiers","version":1,"levelSizes":[2,3,4],"codes":[[0,1],[1,2,3],[0,0],[1]]}""";
+
+    private static IdentifierTable Parse(string json) => IdentifierTable.Load(new MemoryStream(System.Text.Encoding.UTF8.GetBytes(json)), "ids.json");
+
+    [Fact]
+    public void A_stored_table_is_written_back_as_it_was_read()
+    {
+        var input = System.Text.Json.Nodes.JsonNode.Parse(Pinned)!;
+
+        var written = IdentifierTable.FromJson(input, "gensr.json").ToJson();
+        Assert.True(System.Text.Json.Nodes.JsonNode.DeepEquals(input, written));
+        Assert.Equal(Pinned, written.ToJsonString());
+
+        using var file = new MemoryStream();
+        Parse(Pinned).Save(file);
+        Assert.Equal(Pinned, System.Text.Encoding.UTF8.GetString(file.ToArray()));
+    }
+
+    [Fact]
+    public void A_file_with_a_byte_order_mark_still_loads()
+    {
+        var bytes = System.Text.Encoding.UTF8.Preamble.ToArray().Concat(System.Text.Encoding.UTF8.GetBytes(Pinned)).ToArray();
+        Assert.Equal(4, IdentifierTable.Load(new MemoryStream(bytes), "ids.json").ItemCount);
+    }
+
+    [Theory]
+    [InlineData("""{"format":"gensr-identifiers","version":1,"levelSizes":[2],"codes":[[0],[1,"x"]]}""", "ids.json: codes[1][1]: expected an integer.")]
+    [InlineData("""{"format":"gensr-identifiers","version":1,"levelSizes":{},"codes":[[0]]}""", "ids.json: levelSizes: expected an array.")]
+    [InlineData("""{"format":"gensr-identifiers","version":1,"levelSizes":[2],"codes":[[0],null]}""", "ids.json: codes[1] must be an array of integers.")]
+    [InlineData("""{"format":"gensr-identifiers","version":1,"levelSizes":[2]}""", "ids.json: \"codes\" must be an array.")]
+    [InlineData("""{"format":"gensr-identifiers","version":1,"format":"gensr-identifiers","levelSizes":[2],"codes":[[0]]}""", "ids.json: ")]
+    [InlineData("""{"version":1,"levelSizes":[2],"codes":[[0]]}""", "ids.json: expected \"format\": \"gensr-identifiers\".")]
+    [InlineData("[1]", "ids.json: expected a JSON object.")]
+    public void A_bad_file_is_refused_naming_the_field(string json, string expected)
+    {
+        var e = Assert.Throws<InvalidDataException>(() => Parse(json));
+        Assert.StartsWith(expected, e.Message, StringComparison.Ordinal);
+    }
+}

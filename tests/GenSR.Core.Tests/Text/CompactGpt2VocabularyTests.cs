@@ -116,3 +116,45 @@ public class CompactGpt2VocabularyTests
         Assert.Throws<ArgumentOutOfRangeException>(() => Vocabulary.WithIdentifierTokenCount(-1));
     }
 }
+
+/// <summary>The vocabulary's file and its object in gensr.json: read and written through generated metadata, in the same shape as before.</summary>
+public sealed class CompactGpt2VocabularyFormatTests
+{
+    // As vocabularies have always been stored: compact, these names in this order. The ids are those of " Yes", " No", "Yes" and "No".
+    private static string Pinned()
+    {
+        var ids = new[] { " Yes", " No", "Yes", "No" }.SelectMany(t => CompactGpt2Vocabulary.Gpt2.EncodeToIds(t)).Distinct().Order();
+        return $$"""{"format":"gensr-compact-gpt2-vocabulary","version":1,"tokenizer":"gpt2","identifierTokenCount":12,"gpt2Ids":[{{string.Join(",", ids)}}]}""";
+    }
+
+    private static CompactGpt2Vocabulary Parse(string json) =>
+        CompactGpt2Vocabulary.Load(new MemoryStream(System.Text.Encoding.UTF8.GetBytes(json)), "vocab.json");
+
+    [Fact]
+    public void A_stored_vocabulary_is_written_back_as_it_was_read()
+    {
+        var text = Pinned();
+        var input = System.Text.Json.Nodes.JsonNode.Parse(text)!;
+
+        var written = CompactGpt2Vocabulary.FromJson(input, "gensr.json").ToJson();
+        Assert.True(System.Text.Json.Nodes.JsonNode.DeepEquals(input, written));
+        Assert.Equal(text, written.ToJsonString());
+
+        using var file = new MemoryStream();
+        Parse(text).Save(file);
+        Assert.Equal(text, System.Text.Encoding.UTF8.GetString(file.ToArray()));
+    }
+
+    [Theory]
+    [InlineData("{\"format\":\"gensr-compact-gpt2-vocabulary\",\"version\":1,\"tokenizer\":\"gpt2\",\"identifierTokenCount\":0,\"gpt2Ids\":[5,\"6\"]}", "vocab.json: gpt2Ids[1]: expected an integer.")]
+    [InlineData("{\"format\":\"gensr-compact-gpt2-vocabulary\",\"version\":1,\"tokenizer\":\"gpt2\",\"identifierTokenCount\":1.5,\"gpt2Ids\":[5]}", "vocab.json: identifierTokenCount: expected an integer.")]
+    [InlineData("{\"format\":\"gensr-compact-gpt2-vocabulary\",\"version\":1,\"tokenizer\":\"gpt2\",\"gpt2Ids\":[5]}", "vocab.json: \"identifierTokenCount\" must be an integer.")]
+    [InlineData("{\"format\":\"gensr-compact-gpt2-vocabulary\",\"version\":1,\"tokenizer\":\"cl100k\",\"identifierTokenCount\":0,\"gpt2Ids\":[5]}", "vocab.json: expected \"tokenizer\": \"gpt2\".")]
+    [InlineData("{\"format\":\"gensr-compact-gpt2-vocabulary\",\"version\":1,\"tokenizer\":\"gpt2\",\"identifierTokenCount\":0,\"identifierTokenCount\":1,\"gpt2Ids\":[5]}", "vocab.json: ")]
+    [InlineData("{\"format\":\"gensr-compact-gpt2-vocabulary\",\"version\":\"1\"}", "vocab.json: version -1 is not supported")]
+    public void A_bad_file_is_refused_naming_the_field(string json, string expected)
+    {
+        var e = Assert.Throws<InvalidDataException>(() => Parse(json));
+        Assert.StartsWith(expected, e.Message, StringComparison.Ordinal);
+    }
+}

@@ -73,3 +73,70 @@ public sealed class ItemEmbeddingsFileTests : IDisposable
         Assert.Contains("3 items", error.Message);
     }
 }
+
+/// <summary>The manifest of a file pair: read and written through generated metadata, in the same shape as before.</summary>
+public sealed class ItemEmbeddingsManifestFormatTests : IDisposable
+{
+    private readonly string _directory = Path.Combine(Path.GetTempPath(), "gensr-embeddings-manifest-" + Guid.NewGuid().ToString("N"));
+
+    public void Dispose()
+    {
+        if (Directory.Exists(_directory)) Directory.Delete(_directory, recursive: true);
+    }
+
+    private static ItemEmbeddings Sample() =>
+        new(new EmbeddingMatrix(new float[] { 1, 2, 3, 4, 5, 6 }, 3, 2), IdentifierSource.Semantic, "lsa \u00e9 'x'");
+
+    [Fact]
+    public void A_saved_manifest_is_written_back_as_it_was_read()
+    {
+        var first = Path.Combine(_directory, "one", "items");
+        ItemEmbeddingsFile.Save(first, Sample(), new IdentifierTable([[0, 1], [1], [0, 0]], [2, 2]));
+        var text = File.ReadAllText(first + ".json");
+        var input = System.Text.Json.Nodes.JsonNode.Parse(text)!.AsObject();
+        Assert.Equal(["format", "version", "source", "label", "itemCount", "dimension", "tensorFile", "tensorSha256", "identifiers"], input.Select(p => p.Key));
+        Assert.DoesNotContain('\n', text);
+
+        var loaded = ItemEmbeddingsFile.Load(first);
+        var second = Path.Combine(_directory, "two", "items");
+        ItemEmbeddingsFile.Save(second, loaded.Embeddings, loaded.Identifiers);
+        var again = File.ReadAllText(second + ".json");
+        Assert.True(System.Text.Json.Nodes.JsonNode.DeepEquals(input, System.Text.Json.Nodes.JsonNode.Parse(again)));
+        Assert.Equal(text, again);
+
+        // Without a table the key is left out, as before.
+        ItemEmbeddingsFile.Save(second, loaded.Embeddings);
+        Assert.False(System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllText(second + ".json"))!.AsObject().ContainsKey("identifiers"));
+    }
+
+    [Theory]
+    [InlineData("itemCount", "\"3\"", ": itemCount: expected an integer.")]
+    [InlineData("label", "7", ": label: expected a string.")]
+    [InlineData("version", "\"1\"", ": \"version\" must be an integer.")]
+    [InlineData("version", "2", ": version 2 is not supported")]
+    [InlineData("format", "\"other\"", ": expected \"format\": \"gensr-item-embeddings\".")]
+    [InlineData("source", "\"Pictures\"", ": \"source\" is \"Pictures\"")]
+    [InlineData("tensorFile", null, ": \"tensorFile\" is missing.")]
+    public void A_bad_manifest_is_refused_naming_the_file_and_the_field(string field, string? value, string expected)
+    {
+        var path = Path.Combine(_directory, "items");
+        ItemEmbeddingsFile.Save(path, Sample());
+        var manifest = System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllText(path + ".json"))!.AsObject();
+        if (value is null) manifest.Remove(field);
+        else manifest[field] = System.Text.Json.Nodes.JsonNode.Parse(value);
+        File.WriteAllText(path + ".json", manifest.ToJsonString());
+
+        var e = Assert.Throws<InvalidDataException>(() => ItemEmbeddingsFile.Load(path));
+        Assert.StartsWith(path + ".json" + expected, e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_key_given_twice_is_refused()
+    {
+        var path = Path.Combine(_directory, "items");
+        ItemEmbeddingsFile.Save(path, Sample());
+        var text = File.ReadAllText(path + ".json");
+        File.WriteAllText(path + ".json", text.Replace("\"label\":", "\"label\":\"other\",\"label\":", StringComparison.Ordinal));
+        Assert.StartsWith(path + ".json", Assert.Throws<InvalidDataException>(() => ItemEmbeddingsFile.Load(path)).Message, StringComparison.Ordinal);
+    }
+}
