@@ -2,6 +2,7 @@ using System.Diagnostics;
 using GenSR.Core.Data;
 using GenSR.Core.Data.Queries;
 using GenSR.Core.Data.Splits;
+using GenSR.Core.Identifiers;
 using GenSR.Core.Runtime;
 using GenSR.Core.Text;
 using GenSR.Representation.Collaborative;
@@ -38,6 +39,43 @@ public static class GenSRPipeline
         var clock = Stopwatch.StartNew();
 
         // 1. Collaborative view: LightGCN on the training interactions.
+        var collaborative = TrainCollaborative(split, options, representationDevice, progress, cancellationToken);
+        elapsed["collaborative"] = clock.Elapsed;
+        clock.Restart();
+
+        // 2. Semantic view for identifiers: the given pretrained encoder, else LSA over title, brand and categories.
+        var (semantic, fittedLsa) = EncodeSemantic(catalog, options, progress, cancellationToken);
+        elapsed["semantic"] = clock.Elapsed;
+        clock.Restart();
+
+        // 3. Identifiers.
+        var quantization = Quantize(options, representationDevice, semantic, collaborative.ItemEmbeddings, progress, cancellationToken);
+        elapsed["identifiers"] = clock.Elapsed;
+        clock.Restart();
+
+        // 4. Vocabulary and backbone, then the model and its input builder.
+        var (vocabulary, backboneConfig, pretrained) = VocabularyAndBackbone(split, options, quantization.Identifiers, cancellationToken);
+        progress?.Report(new GenSRPipelineProgress("vocabulary", $"{vocabulary.Size} tokens ({quantization.Identifiers.TokenCount} identifier tokens)"));
+        var (model, builder) = BuildModel(split, options, device, backboneConfig, pretrained, vocabulary, quantization, collaborative, semantic, cancellationToken);
+        elapsed["model"] = clock.Elapsed;
+        progress?.Report(new GenSRPipelineProgress("model", $"{model.parameters().Sum(p => p.numel()):N0} parameters on {device}"));
+
+        // Text-first and RQ-VAE identifiers cannot place a new item: the first mixes two spaces, the second's codebooks are
+        // in the encoder's latent space.
+        var newItems = options.IdentifierSource == IdentifierSource.TextFirst || options.RqVae is not null
+            ? null
+            : new NewItemIndex(options.IdentifierSource, quantization.Codebooks, semantic.Vectors, (ISemanticEncoder?)fittedLsa ?? options.ItemEncoder,
+                               fittedLsa is null ? semantic.Label : "lsa", fittedLsa is null ? options.ItemEncoderFields : ItemTextFields.Default, ownsEncoder: fittedLsa is not null,
+                               options.ItemTokensIncludeCategories, TextVectorsAreSemantic(options));
+        if (newItems is null) fittedLsa?.Dispose();
+        return new GenSRPrepared(model, builder, catalog.Select(i => i.Key).ToArray(), collaborative, semantic, quantization, elapsed) { NewItems = newItems };
+    }
+
+    /// <summary>Trains LightGCN on the training interactions, validated on the validation targets.</summary>
+    private static CollaborativeTrainingResult TrainCollaborative(DatasetSplit split, GenSRPipelineOptions options, ComputeDevice representationDevice,
+                                                                  IProgress<GenSRPipelineProgress>? progress, CancellationToken cancellationToken)
+    {
+        var catalog = split.Dataset.Catalog;
         var userCount = split.Dataset.Users.Count;
         var graph = new InteractionGraph(userCount, catalog.Count, split.TrainingInteractions.Select(i => new UserItemPair(i.UserId, i.ItemId)));
         var targets = Enumerable.Repeat(-1, userCount).ToArray();
@@ -52,10 +90,13 @@ public static class GenSRPipeline
         }
 
         progress?.Report(new GenSRPipelineProgress("collaborative", $"LightGCN: {collaborative.EpochsRun} epochs, best validation Recall@20 {collaborative.BestValidationRecall:F4} at epoch {collaborative.BestEpoch}"));
-        elapsed["collaborative"] = clock.Elapsed;
-        clock.Restart();
+        return collaborative;
+    }
 
-        // 2. Semantic view for identifiers: the given pretrained encoder, else LSA over title, brand and categories.
+    /// <summary>The semantic item vectors, and the LSA encoder fitted for them when no pretrained encoder is given.</summary>
+    private static (ItemEmbeddings Semantic, LsaTextEncoder? FittedLsa) EncodeSemantic(ItemCatalog catalog, GenSRPipelineOptions options,
+                                                                                      IProgress<GenSRPipelineProgress>? progress, CancellationToken cancellationToken)
+    {
         ItemEmbeddings semantic;
         LsaTextEncoder? fittedLsa = null;
         if (options.ItemEncoder is { } encoder)
@@ -75,10 +116,13 @@ public static class GenSRPipeline
         }
 
         progress?.Report(new GenSRPipelineProgress("semantic", $"{semantic.Label}: {semantic.Dimension}-d item vectors"));
-        elapsed["semantic"] = clock.Elapsed;
-        clock.Restart();
+        return (semantic, fittedLsa);
+    }
 
-        // 3. Identifiers.
+    /// <summary>The items' identifiers from the chosen source and quantiser.</summary>
+    private static ItemQuantization Quantize(GenSRPipelineOptions options, ComputeDevice representationDevice, ItemEmbeddings semantic, ItemEmbeddings collaborative,
+                                             IProgress<GenSRPipelineProgress>? progress, CancellationToken cancellationToken)
+    {
         var quantizer = ResidualKMeansQuantizer.Create(options.Quantizer with { Device = representationDevice, Seed = options.Seed });
         IItemQuantizer chosen = options.RqVae is { } rqVae
             ? RqVaeQuantizer.Create(rqVae with { Device = representationDevice, Seed = options.Seed })
@@ -86,51 +130,56 @@ public static class GenSRPipeline
         var quantization = options.IdentifierSource switch
         {
             IdentifierSource.Semantic => chosen.Quantize(semantic, cancellationToken: cancellationToken),
-            IdentifierSource.Collaborative => chosen.Quantize(collaborative.ItemEmbeddings, cancellationToken: cancellationToken),
-            IdentifierSource.Fused => chosen.Quantize(ItemEmbeddings.Fuse(collaborative.ItemEmbeddings, semantic), cancellationToken: cancellationToken),
+            IdentifierSource.Collaborative => chosen.Quantize(collaborative, cancellationToken: cancellationToken),
+            IdentifierSource.Fused => chosen.Quantize(ItemEmbeddings.Fuse(collaborative, semantic), cancellationToken: cancellationToken),
             IdentifierSource.TextFirst when options.RqVae is not null =>
                 throw new ArgumentException("Text-first identifiers are made by residual k-means; leave GenSRPipelineOptions.RqVae null for them.", nameof(options)),
-            IdentifierSource.TextFirst => quantizer.QuantizeTextFirst(semantic, collaborative.ItemEmbeddings, cancellationToken: cancellationToken),
+            IdentifierSource.TextFirst => quantizer.QuantizeTextFirst(semantic, collaborative, cancellationToken: cancellationToken),
             _ => throw new ArgumentOutOfRangeException(nameof(options), options.IdentifierSource, "Unknown identifier source."),
         };
         var identifiers = quantization.Identifiers;
         progress?.Report(new GenSRPipelineProgress("identifiers",
             $"{options.IdentifierSource} identifiers ({(options.RqVae is null ? "residual k-means" : "RQ-VAE")}): levels [{string.Join(" × ", identifiers.LevelSizes)}], raw collision rate {quantization.RawCollisions}"));
-        elapsed["identifiers"] = clock.Elapsed;
-        clock.Restart();
+        return quantization;
+    }
 
-        // 4. Vocabulary and backbone.
-        ModelVocabulary vocabulary;
-        T5Config backboneConfig;
-        T5Checkpoint? pretrained = null;
+    /// <summary>The vocabulary and backbone config: a pretrained backbone's (loaded, its embeddings resized), else a compact vocabulary over training text and a small T5.</summary>
+    private static (ModelVocabulary Vocabulary, T5Config Backbone, T5Checkpoint? Pretrained) VocabularyAndBackbone(DatasetSplit split, GenSRPipelineOptions options,
+                                                                                                                   IdentifierTable identifiers, CancellationToken cancellationToken)
+    {
         if (options.PretrainedBackbone is { } folder)
         {
-            pretrained = T5Checkpoint.Load(folder);
+            var pretrained = T5Checkpoint.Load(folder);
             var spiece = Path.Combine(folder, T5Checkpoint.TokenizerFileName);
             if (!File.Exists(spiece)) throw new FileNotFoundException($"The pretrained backbone folder \"{folder}\" has no {T5Checkpoint.TokenizerFileName}.", spiece);
-            vocabulary = PretrainedTokenizerVocabulary.FromSentencePiece(spiece, identifiers.TokenCount, pretrained.Config.VocabSize);
-            pretrained.Model.ResizeTokenEmbeddings(vocabulary.Size);
-            backboneConfig = pretrained.Model.Config;
-        }
-        else
-        {
-            // Training data only: the catalogue's texts and the training part's queries. Validation and test queries are
-            // read with whatever tokens this vocabulary has, as a served model reads a new user's query.
-            var corpus = catalog.Select(i => i.Text).Concat(split.TrainingExamples.Select(e => e.Target.Query).OfType<string>());
-            vocabulary = CompactGpt2Vocabulary.Build(corpus, identifiers.TokenCount, cancellationToken: cancellationToken);
-            var small = T5Config.Small(vocabulary.Size, options.ModelDimension, options.Layers, options.Dropout);
-            backboneConfig = small with
-            {
-                NumHeads = options.Heads ?? small.NumHeads,
-                DKv = options.HeadDimension,
-                DFf = options.FeedForwardDimension ?? small.DFf,
-                PadTokenId = vocabulary.PadId,
-                EosTokenId = vocabulary.EosId,
-                DecoderStartTokenId = vocabulary.PadId,
-            };
+            var pretrainedVocabulary = PretrainedTokenizerVocabulary.FromSentencePiece(spiece, identifiers.TokenCount, pretrained.Config.VocabSize);
+            pretrained.Model.ResizeTokenEmbeddings(pretrainedVocabulary.Size);
+            return (pretrainedVocabulary, pretrained.Model.Config, pretrained);
         }
 
-        progress?.Report(new GenSRPipelineProgress("vocabulary", $"{vocabulary.Size} tokens ({identifiers.TokenCount} identifier tokens)"));
+        // Training data only: the catalogue's texts and the training part's queries. Validation and test queries are
+        // read with whatever tokens this vocabulary has, as a served model reads a new user's query.
+        var corpus = split.Dataset.Catalog.Select(i => i.Text).Concat(split.TrainingExamples.Select(e => e.Target.Query).OfType<string>());
+        var vocabulary = CompactGpt2Vocabulary.Build(corpus, identifiers.TokenCount, cancellationToken: cancellationToken);
+        var small = T5Config.Small(vocabulary.Size, options.ModelDimension, options.Layers, options.Dropout);
+        var backbone = small with
+        {
+            NumHeads = options.Heads ?? small.NumHeads,
+            DKv = options.HeadDimension,
+            DFf = options.FeedForwardDimension ?? small.DFf,
+            PadTokenId = vocabulary.PadId,
+            EosTokenId = vocabulary.EosId,
+            DecoderStartTokenId = vocabulary.PadId,
+        };
+        return (vocabulary, backbone, null);
+    }
+
+    /// <summary>The unified model (on <paramref name="device"/>, a pretrained backbone's weights loaded) and its input builder.</summary>
+    private static (GenSRModel Model, GenSRInputBuilder Builder) BuildModel(DatasetSplit split, GenSRPipelineOptions options, Device device, T5Config backboneConfig,
+                                                                            T5Checkpoint? pretrained, ModelVocabulary vocabulary, ItemQuantization quantization,
+                                                                            CollaborativeTrainingResult collaborative, ItemEmbeddings semantic, CancellationToken cancellationToken)
+    {
+        var catalog = split.Dataset.Catalog;
         var config = new GenSRModelConfig
         {
             Backbone = backboneConfig,
@@ -158,19 +207,9 @@ public static class GenSRPipeline
 
         if (options.InitializeIdentifierEmbeddings) InitializeIdentifierEmbeddings(model, quantization, vocabulary, options.Seed);
         if (device.type != DeviceType.CPU) model.to(device);
-        var builder = new GenSRInputBuilder(config, vocabulary, identifiers, catalog.Select(i => i.Title).ToArray(), Math.Min(options.PromptHistoryItems, config.MaxHistory),
-                                            options.QueryEncoder);
-        elapsed["model"] = clock.Elapsed;
-        progress?.Report(new GenSRPipelineProgress("model", $"{model.parameters().Sum(p => p.numel()):N0} parameters on {device}"));
-        // Text-first and RQ-VAE identifiers cannot place a new item: the first mixes two spaces, the second's codebooks are
-        // in the encoder's latent space.
-        var newItems = options.IdentifierSource == IdentifierSource.TextFirst || options.RqVae is not null
-            ? null
-            : new NewItemIndex(options.IdentifierSource, quantization.Codebooks, semantic.Vectors, (ISemanticEncoder?)fittedLsa ?? options.ItemEncoder,
-                               fittedLsa is null ? semantic.Label : "lsa", fittedLsa is null ? options.ItemEncoderFields : ItemTextFields.Default, ownsEncoder: fittedLsa is not null,
-                               options.ItemTokensIncludeCategories, TextVectorsAreSemantic(options));
-        if (newItems is null) fittedLsa?.Dispose();
-        return new GenSRPrepared(model, builder, catalog.Select(i => i.Key).ToArray(), collaborative, semantic, quantization, elapsed) { NewItems = newItems };
+        var builder = new GenSRInputBuilder(config, vocabulary, quantization.Identifiers, catalog.Select(i => i.Title).ToArray(),
+                                            Math.Min(options.PromptHistoryItems, config.MaxHistory), options.QueryEncoder);
+        return (model, builder);
     }
 
     /// <summary>Whether <see cref="ItemTextVectors"/> gives the semantic item vectors themselves.</summary>

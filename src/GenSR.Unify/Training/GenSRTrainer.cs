@@ -207,12 +207,7 @@ public sealed class GenSRTrainer
         TorchRuntime.Seed(Options.Seed);
         Model.UsePrecision(Options.Precision);
         var trainable = Model.parameters().Where(p => p.requires_grad).ToArray();
-        // TorchSharp's AdamW update with its scalars held during each native call (HeldScalarAdamW).
-        using var optimizer = new HeldScalarAdamW(
-        [
-            new AdamW.ParamGroup(trainable.Where(p => p.dim() >= 2), Options.LearningRate, 0.9, 0.999, 1e-8, Options.WeightDecay, false, false),
-            new AdamW.ParamGroup(trainable.Where(p => p.dim() < 2), Options.LearningRate, 0.9, 0.999, 1e-8, 0.0, false, false),
-        ], Options.LearningRate);
+        using var optimizer = CreateOptimizer(trainable);
 
         var validation = ValidationSample(split.Validation, Options);
         // A split without validation cases (LeaveOneOutSplit.AllForTraining) trains to its epoch or step budget and keeps
@@ -257,18 +252,7 @@ public sealed class GenSRTrainer
                         conflict = MeasureConflict(batches, b);
                     var lr = LearningRateAt(step, totalSteps);
                     foreach (var group in optimizer.ParamGroups) group.LearningRate = lr;
-                    double lmLoss;
-                    double? clLoss;
-                    using (var scope = NewDisposeScope())
-                    {
-                        using var batch = Builder.Build(batches[b], Model.Device, withLabels: true);
-                        optimizer.zero_grad();
-                        var (total, lm, cl) = ComputeLoss(batch);
-                        total.backward();
-                        nn.utils.clip_grad_norm_(trainable, Options.MaxGradNorm);
-                        optimizer.step();
-                        (lmLoss, clLoss) = (lm, cl);
-                    }
+                    var (lmLoss, clLoss) = OptimizationStep(batches[b], optimizer, trainable);
 
                     step++;
                     rows += batches[b].Length;
@@ -286,12 +270,8 @@ public sealed class GenSRTrainer
                         (bestStep, bestEpoch) = (step, epoch);
                         if (Options.CheckpointFolder is { } folder)
                         {
-                            GenSRCheckpoint.Save(Path.Combine(folder, "best"), Model, Builder, ItemKeys, State(step, epoch, b + 1, BestScore(), bestStep, 0), NewItems?.SidecarFiles());
-                            GenSRCheckpoint.Save(Path.Combine(folder, "last"), Model, Builder, ItemKeys, State(step, epoch, b + 1, BestScore(), bestStep, 0),
-                                new Dictionary<string, Action<string>>(NewItems?.SidecarFiles() ?? new Dictionary<string, Action<string>>())
-                                {
-                                    [OptimizerFileName] = path => optimizer.save_state_dict(path),
-                                });
+                            SaveBest(folder, State(step, epoch, b + 1, BestScore(), bestStep, 0));
+                            SaveLast(folder, State(step, epoch, b + 1, BestScore(), bestStep, 0), optimizer);
                         }
                     }
                     else if (due || stop is not null)
@@ -305,9 +285,7 @@ public sealed class GenSRTrainer
                         {
                             case ValidationOutcome.Improved:
                                 (bestStep, bestEpoch) = (step, epoch);
-                                if (Options.CheckpointFolder is { } folder)
-                                    GenSRCheckpoint.Save(Path.Combine(folder, "best"), Model, Builder, ItemKeys, State(step, epoch, b + 1, BestScore(), bestStep, 0),
-                                        NewItems?.SidecarFiles());
+                                if (Options.CheckpointFolder is { } folder) SaveBest(folder, State(step, epoch, b + 1, BestScore(), bestStep, 0));
                                 break;
                             case ValidationOutcome.PatienceExhausted:
                                 stop ??= TrainingStopReason.EarlyStopping;
@@ -315,11 +293,7 @@ public sealed class GenSRTrainer
                         }
 
                         if (Options.CheckpointFolder is { } last)
-                            GenSRCheckpoint.Save(Path.Combine(last, "last"), Model, Builder, ItemKeys, State(step, epoch, b + 1, BestScore(), bestStep, best.BadValidations),
-                                new Dictionary<string, Action<string>>(NewItems?.SidecarFiles() ?? new Dictionary<string, Action<string>>())
-                                {
-                                    [OptimizerFileName] = path => optimizer.save_state_dict(path),
-                                });
+                            SaveLast(last, State(step, epoch, b + 1, BestScore(), bestStep, best.BadValidations), optimizer);
                     }
 
                     history.Add(report);
@@ -359,6 +333,38 @@ public sealed class GenSRTrainer
         random.Shuffle(order);
         return order.Take(cap).Order().Select(i => cases[i]).ToArray();
     }
+
+    /// <summary>AdamW with weight decay on matrices only; TorchSharp's update with its scalars held during each native call.</summary>
+    private HeldScalarAdamW CreateOptimizer(Parameter[] trainable) => new(
+    [
+        new AdamW.ParamGroup(trainable.Where(p => p.dim() >= 2), Options.LearningRate, 0.9, 0.999, 1e-8, Options.WeightDecay, false, false),
+        new AdamW.ParamGroup(trainable.Where(p => p.dim() < 2), Options.LearningRate, 0.9, 0.999, 1e-8, 0.0, false, false),
+    ], Options.LearningRate);
+
+    /// <summary>One optimisation step on one batch: forward, loss, backward, clipping, update. Returns the losses.</summary>
+    private (double LanguageModel, double? Contrastive) OptimizationStep(GenSRRequest[] requests, HeldScalarAdamW optimizer, Parameter[] trainable)
+    {
+        using var scope = NewDisposeScope();
+        using var batch = Builder.Build(requests, Model.Device, withLabels: true);
+        optimizer.zero_grad();
+        var (total, lm, cl) = ComputeLoss(batch);
+        total.backward();
+        nn.utils.clip_grad_norm_(trainable, Options.MaxGradNorm);
+        optimizer.step();
+        return (lm, cl);
+    }
+
+    /// <summary>Saves the model as <c>best/</c> under <paramref name="folder"/>.</summary>
+    private void SaveBest(string folder, JsonObject state) =>
+        GenSRCheckpoint.Save(Path.Combine(folder, "best"), Model, Builder, ItemKeys, state, NewItems?.SidecarFiles());
+
+    /// <summary>Saves the model and the optimizer's state as <c>last/</c> under <paramref name="folder"/>, to resume from.</summary>
+    private void SaveLast(string folder, JsonObject state, HeldScalarAdamW optimizer) =>
+        GenSRCheckpoint.Save(Path.Combine(folder, "last"), Model, Builder, ItemKeys, state,
+            new Dictionary<string, Action<string>>(NewItems?.SidecarFiles() ?? new Dictionary<string, Action<string>>())
+            {
+                [OptimizerFileName] = path => optimizer.save_state_dict(path),
+            });
 
     private IReadOnlyDictionary<string, double> RunValidation(GenSRInference inference, IReadOnlyList<EvaluationCase> validation, DatasetSplit split, CancellationToken cancellationToken)
     {
