@@ -15,7 +15,7 @@ public sealed class CommittedReportsTests
     [MemberData(nameof(Reports))]
     public void A_committed_benchmark_report_loads_and_saves_to_the_same_document(string relativePath)
     {
-        var path = Path.Combine(RepositoryRoot(), relativePath);
+        var path = Path.Combine(RepositoryFiles.Root, relativePath);
         var original = JsonNode.Parse(File.ReadAllText(path));
 
         var written = JsonNode.Parse(BenchmarkReport.Load(path).ToJsonString());
@@ -27,7 +27,7 @@ public sealed class CommittedReportsTests
     public void A_report_written_before_the_ranking_methods_were_renamed_still_names_its_methods()
     {
         // The file stores "CatalogueScores" and "CatalogueScoresAtCandidates"; the enum members are now spelt "Catalog…".
-        var path = Path.Combine(RepositoryRoot(), "docs", "results", "category-popularity-demo", "report.json");
+        var path = Path.Combine(RepositoryFiles.Root, "docs", "results", "category-popularity-demo", "report.json");
         Assert.Contains("\"CatalogueScoresAtCandidates\"", File.ReadAllText(path));
 
         var markdown = BenchmarkReport.Load(path).ToMarkdown();
@@ -39,7 +39,7 @@ public sealed class CommittedReportsTests
     [MemberData(nameof(Reports))]
     public void Each_evaluation_report_inside_a_committed_report_reads_and_writes_back_the_same(string relativePath)
     {
-        var root = JsonNode.Parse(File.ReadAllText(Path.Combine(RepositoryRoot(), relativePath)))!;
+        var root = JsonNode.Parse(File.ReadAllText(Path.Combine(RepositoryFiles.Root, relativePath)))!;
         var reports = root["systems"]!.AsArray().SelectMany(s => s!["runs"]!.AsArray()).SelectMany(r => r!["reports"]!.AsArray()).ToList();
 
         Assert.NotEmpty(reports);
@@ -55,7 +55,7 @@ public sealed class CommittedReportsTests
     [MemberData(nameof(PublishedFiles))]
     public void A_committed_published_results_file_loads_and_writes_to_the_same_document(string relativePath)
     {
-        var path = Path.Combine(RepositoryRoot(), relativePath);
+        var path = Path.Combine(RepositoryFiles.Root, relativePath);
 
         var written = JsonNode.Parse(PublishedResult.Write(PublishedResult.Load(path)));
 
@@ -67,20 +67,13 @@ public sealed class CommittedReportsTests
 
     private static TheoryData<string> Files(string pattern)
     {
-        var results = Path.Combine(RepositoryRoot(), "docs", "results");
+        var results = Path.Combine(RepositoryFiles.Root, "docs", "results");
         var folder = Path.Combine(results, Path.GetDirectoryName(pattern) ?? "");
         var files = Directory.GetFiles(folder, Path.GetFileName(pattern), SearchOption.AllDirectories)
-            .Select(f => Path.GetRelativePath(RepositoryRoot(), f).Replace('\\', '/'))
+            .Select(f => Path.GetRelativePath(RepositoryFiles.Root, f).Replace('\\', '/'))
             .Order(StringComparer.Ordinal)
             .ToArray();
         Assert.NotEmpty(files);
         return new TheoryData<string>(files);
-    }
-
-    private static string RepositoryRoot()
-    {
-        var dir = new DirectoryInfo(AppContext.BaseDirectory);
-        while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "GenSR.sln"))) dir = dir.Parent;
-        return dir?.FullName ?? throw new InvalidOperationException("GenSR.sln not found above the test binaries.");
     }
 }

@@ -40,7 +40,7 @@ public sealed class PublishedResultTests
     [Fact]
     public void Rows_of_another_dataset_are_not_shown_and_a_note_says_so()
     {
-        var beauty = PublishedResult.Load(Path.Combine(RepositoryRoot(), "docs", "results", "published", "amazon-beauty.json"));
+        var beauty = PublishedResult.Load(Path.Combine(RepositoryFiles.Root, "docs", "results", "published", "amazon-beauty.json"));
         var runner = new BenchmarkRunner(new BenchmarkOptions
         {
             Device = ComputeDevice.Cpu, Protocols = [EvaluationProtocol.FullRanking], Tasks = [TaskKind.Recommendation], Published = beauty,
@@ -85,19 +85,12 @@ public sealed class PublishedResultTests
     [Fact]
     public void The_repositorys_published_file_for_amazon_beauty_loads()
     {
-        var path = Path.Combine(RepositoryRoot(), "docs", "results", "published", "amazon-beauty.json");
+        var path = Path.Combine(RepositoryFiles.Root, "docs", "results", "published", "amazon-beauty.json");
 
         var rows = PublishedResult.Load(path);
 
         var tiger = Assert.Single(rows, r => r.System == "TIGER");
         Assert.Equal(0.0648, tiger.Metrics["Recall@10"]);
         Assert.All(rows, r => Assert.Equal((EvaluationProtocol.FullRanking, TaskKind.Recommendation), (r.Protocol, r.Task)));
-    }
-
-    private static string RepositoryRoot()
-    {
-        var dir = new DirectoryInfo(AppContext.BaseDirectory);
-        while (dir is not null && !System.IO.File.Exists(Path.Combine(dir.FullName, "GenSR.sln"))) dir = dir.Parent;
-        return dir?.FullName ?? throw new InvalidOperationException("GenSR.sln not found above the test binaries.");
     }
 }
