@@ -490,7 +490,7 @@ public sealed class GenSRCheckpoint : IDisposable
         try
         {
             var collaborative = Take(tensors, GenSRModel.ItemCollaborativeName, [config.ItemCount, config.CollaborativeDimension], folder);
-            var titleIds = Take(tensors, GenSRModel.ItemTitleIdsName, [config.ItemCount, config.TitleTokens], folder);
+            var titleIds = Take(tensors, GenSRModel.ItemTitleIdsName, [config.ItemCount, config.ItemTokenColumns], folder);
             var textVectors = config.HasItemTextVectors ? Take(tensors, GenSRModel.ItemTextVectorsName, [config.ItemCount, config.ItemTextVectorDimension], folder) : null;
             var model = new GenSRModel(config, collaborative, titleIds.to(ScalarType.Int64), vocabulary.PadId, itemTextVectors: textVectors);
             try

@@ -436,7 +436,7 @@ public sealed class GenSRRecommender : IGenSRRecommender, IDisposable
             try
             {
                 using var cfRows = placement.Collaborative.ToTensor();
-                using var titleRows = Pipeline.GenSRPipeline.TitleTokens(added, builder.Vocabulary, model.Config.TitleTokens, index.ItemTokensIncludeCategories);
+                using var titleRows = Pipeline.GenSRPipeline.ItemTokens(added, builder.Vocabulary, model.Config, index.ItemTokensIncludeCategories);
                 using var textRows = !model.Config.HasItemTextVectors ? null
                     : index.TextVectorsAreSemantic ? placement.Semantic.ToTensor()
                     : (builder.QueryEncoder ?? throw new InvalidOperationException("The model's item text vectors come from its query encoder; load the recommender with it to add items."))

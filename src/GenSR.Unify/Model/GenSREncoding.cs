@@ -5,9 +5,11 @@ namespace GenSR.Unify.Model;
 /// <summary>The encoder side of a batch: encoder states, their mask and the two user soft tokens. Owns its tensors.</summary>
 public sealed class GenSREncoding : IDisposable
 {
-    internal GenSREncoding(Tensor hidden, Tensor attentionMask, Tensor? collaborativeUser, Tensor? semanticUser, Tensor? queryVector = null)
+    internal GenSREncoding(Tensor hidden, Tensor attentionMask, Tensor? collaborativeUser, Tensor? semanticUser, Tensor? queryVector = null,
+                           Tensor? queryEmbedding = null)
     {
         QueryVector = queryVector;
+        QueryEmbedding = queryEmbedding;
         Hidden = hidden;
         AttentionMask = attentionMask;
         CollaborativeUser = collaborativeUser;
@@ -29,6 +31,12 @@ public sealed class GenSREncoding : IDisposable
     /// <summary>The projected query vector <c>[batch, d_model]</c> (the <c>[query_vec]</c> soft token), or null in a model without query vectors.</summary>
     public Tensor? QueryVector { get; }
 
+    /// <summary>
+    /// The mean embedding of the query's tokens <c>[batch, d_model]</c> (zeros for recommendation rows), or null in a model
+    /// whose dense head does not match query words with item category words.
+    /// </summary>
+    public Tensor? QueryEmbedding { get; }
+
     /// <summary>Releases the tensors.</summary>
     public void Dispose()
     {
@@ -37,5 +45,6 @@ public sealed class GenSREncoding : IDisposable
         CollaborativeUser?.Dispose();
         SemanticUser?.Dispose();
         QueryVector?.Dispose();
+        QueryEmbedding?.Dispose();
     }
 }

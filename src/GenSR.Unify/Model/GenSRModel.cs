@@ -25,7 +25,8 @@ namespace GenSR.Unify.Model;
 /// Parameter names: <c>backbone.*</c> (HF T5 names below it), <c>cf_encoder.*</c>, <c>sem_encoder.*</c>,
 /// <c>task_target.*</c>, <c>cf_user_proj.*</c>, <c>sem_user_proj.*</c>, <c>cf_item_proj.*</c>, <c>sem_item_proj.*</c>;
 /// buffers <c>item_collaborative</c> <c>[items, d_cf]</c> (frozen CF embeddings) and <c>item_title_ids</c>
-/// <c>[items, title_tokens]</c> (pad-filled). The model lives on the device it was created on.
+/// <c>[items, title_tokens + dense_category_tokens]</c> (pad-filled: the title tokens, then, for the dense head's word
+/// match, the category-word tokens). The model lives on the device it was created on.
 /// </summary>
 public sealed class GenSRModel : nn.Module
 {
@@ -45,6 +46,7 @@ public sealed class GenSRModel : nn.Module
     private readonly Linear? query_proj;
     private readonly Linear? dense_query_proj;
     private readonly Linear? dense_text_proj;
+    private readonly Linear? dense_lexical_proj;
     private Tensor? _itemTextVectors;
     private Tensor _itemCollaborative;
     private Tensor _itemTitleIds;
@@ -53,7 +55,8 @@ public sealed class GenSRModel : nn.Module
     /// <summary>Creates a randomly initialised model (the backbone may be replaced by pretrained weights afterwards).</summary>
     /// <param name="config">Shapes and switches.</param>
     /// <param name="itemCollaborative">Frozen CF item embeddings <c>[items, d_cf]</c> float32 (copied).</param>
-    /// <param name="itemTitleIds">Title token ids per item <c>[items, title_tokens]</c> int64, pad-filled; every row needs at least one non-pad id (copied).</param>
+    /// <param name="itemTitleIds">Item token ids <c>[items, title_tokens + dense_category_tokens]</c> int64, pad-filled (see
+    /// <see cref="GenSRModelConfig.ItemTokenColumns"/>); every row needs at least one non-pad title id (copied).</param>
     /// <param name="padId">The vocabulary's pad id.</param>
     /// <param name="device">Where the model lives.</param>
     /// <param name="seed">Seed of the random initialisation.</param>
@@ -69,8 +72,8 @@ public sealed class GenSRModel : nn.Module
         config.Validate();
         if (itemCollaborative.dim() != 2 || itemCollaborative.shape[0] != config.ItemCount || itemCollaborative.shape[1] != config.CollaborativeDimension)
             throw new ArgumentException($"itemCollaborative must be [{config.ItemCount}, {config.CollaborativeDimension}]; got [{string.Join(", ", itemCollaborative.shape)}].", nameof(itemCollaborative));
-        if (itemTitleIds.dim() != 2 || itemTitleIds.shape[0] != config.ItemCount || itemTitleIds.shape[1] != config.TitleTokens || itemTitleIds.dtype != ScalarType.Int64)
-            throw new ArgumentException($"itemTitleIds must be int64 [{config.ItemCount}, {config.TitleTokens}]; got {itemTitleIds.dtype} [{string.Join(", ", itemTitleIds.shape)}].", nameof(itemTitleIds));
+        if (itemTitleIds.dim() != 2 || itemTitleIds.shape[0] != config.ItemCount || itemTitleIds.shape[1] != config.ItemTokenColumns || itemTitleIds.dtype != ScalarType.Int64)
+            throw new ArgumentException($"itemTitleIds must be int64 [{config.ItemCount}, {config.ItemTokenColumns}]; got {itemTitleIds.dtype} [{string.Join(", ", itemTitleIds.shape)}].", nameof(itemTitleIds));
         if (config.HasItemTextVectors != itemTextVectors is not null)
             throw new ArgumentException(config.HasItemTextVectors
                 ? config.HasQueryVectors
@@ -139,6 +142,7 @@ public sealed class GenSRModel : nn.Module
                 dense_cf_proj = nn.Linear(config.CollaborativeDimension, dd);
                 dense_title_proj = nn.Linear(d, dd);
                 dense_item_bias = new Parameter(zeros(config.ItemCount));
+                if (config.HasDenseCategories) dense_lexical_proj = nn.Linear(d, dd, hasBias: false);
             }
 
             if (config.HasQueryVectors)
@@ -168,6 +172,7 @@ public sealed class GenSRModel : nn.Module
         if (query_proj is not null) register_module(nameof(query_proj), query_proj);
         if (dense_query_proj is not null) register_module(nameof(dense_query_proj), dense_query_proj);
         if (dense_text_proj is not null) register_module(nameof(dense_text_proj), dense_text_proj);
+        if (dense_lexical_proj is not null) register_module(nameof(dense_lexical_proj), dense_lexical_proj);
         _itemCollaborative = itemCollaborative.to(ScalarType.Float32).detach().clone();
         _itemTitleIds = itemTitleIds.detach().clone();
         register_buffer(ItemCollaborativeName, _itemCollaborative);
@@ -254,7 +259,8 @@ public sealed class GenSRModel : nn.Module
         var prompt = batch.Prompt;
         var embeds = backbone.EmbedTokens(prompt.InputIds);
         var d = Config.Backbone.DModel;
-        var target = task_target.forward(batch.Tasks).Plus(MeanEmbedding(batch.QueryIds, batch.QueryMask));
+        var queryEmbedding = MeanEmbedding(batch.QueryIds, batch.QueryMask);
+        var target = task_target.forward(batch.Tasks).Plus(queryEmbedding);
         Tensor? queryVector = null;
         if (query_proj is not null)
         {
@@ -275,7 +281,7 @@ public sealed class GenSRModel : nn.Module
 
             if (sem_item_proj is not null)
             {
-                var titles = _itemTitleIds.index_select(0, batch.Candidates);
+                var titles = TitleColumns().index_select(0, batch.Candidates);
                 semItem = sem_item_proj.forward(MeanEmbedding(titles, titles.NeScalar(_padId)));
                 target = target.Plus(semItem);
             }
@@ -295,7 +301,7 @@ public sealed class GenSRModel : nn.Module
         }
         else if (sem_encoder is not null)
         {
-            var titles = _itemTitleIds.index_select(0, batch.HistoryItems.flatten()).view(b, h, -1);
+            var titles = TitleColumns().index_select(0, batch.HistoryItems.flatten()).view(b, h, -1);
             var tokenMask = titles.NeScalar(_padId).logical_and(batch.HistoryMask.unsqueeze(-1));
             semUser = sem_user_proj!.forward(sem_encoder.forward(titles, tokenMask, batch.HistoryTasks, target));
         }
@@ -327,8 +333,12 @@ public sealed class GenSRModel : nn.Module
 
         var hidden = backbone.Encode(embeds, prompt.AttentionMask);
         return new GenSREncoding(hidden.MoveToOuterDisposeScope(), prompt.AttentionMask.alias().MoveToOuterDisposeScope(),
-            cfUser?.MoveToOuterDisposeScope(), semUser?.MoveToOuterDisposeScope(), queryVector?.MoveToOuterDisposeScope());
+            cfUser?.MoveToOuterDisposeScope(), semUser?.MoveToOuterDisposeScope(), queryVector?.MoveToOuterDisposeScope(),
+            dense_lexical_proj is null ? null : queryEmbedding.MoveToOuterDisposeScope());
     }
+
+    /// <summary>The title-token columns of the item token table <c>[items, title_tokens]</c> (all of it without dense category tokens).</summary>
+    private Tensor TitleColumns() => Config.HasDenseCategories ? _itemTitleIds.narrow(1, 0, Config.TitleTokens) : _itemTitleIds;
 
     /// <summary>Teacher-forced forward pass: encoder with soft tokens, decoder on the right-shifted labels.</summary>
     /// <exception cref="ArgumentException">The batch has no labels.</exception>
@@ -348,20 +358,31 @@ public sealed class GenSRModel : nn.Module
     /// <summary>
     /// The dense head's item table <c>[items, d_dense]</c>: a learned item embedding plus the projected frozen collaborative
     /// vector plus the projected mean title-token embedding (so an item with few interactions still has a text-based vector),
-    /// plus the projected pretrained text vector in a model with query vectors.
+    /// plus the projected pretrained text vector in a model with query vectors, plus the projected mean category-word
+    /// embedding in a model with <see cref="GenSRModelConfig.DenseCategoryTokens"/>.
     /// </summary>
     /// <exception cref="InvalidOperationException">The model has no dense head.</exception>
     public Tensor DenseItemTable()
     {
         RequireDenseHead();
         using var scope = NewDisposeScope();
-        var titles = MeanEmbedding(_itemTitleIds, _itemTitleIds.NeScalar(_padId));
+        var titleIds = TitleColumns();
+        var titles = MeanEmbedding(titleIds, titleIds.NeScalar(_padId));
         var table = dense_item_embeddings!.weight!.Plus(dense_cf_proj!.forward(_itemCollaborative)).Plus(dense_title_proj!.forward(titles));
         if (dense_text_proj is not null) table = table.Plus(dense_text_proj.forward(_itemTextVectors!));
+        if (dense_lexical_proj is not null)
+        {
+            var categoryIds = _itemTitleIds.narrow(1, Config.TitleTokens, Config.DenseCategoryTokens);
+            table = table.Plus(dense_lexical_proj.forward(MeanEmbedding(categoryIds, categoryIds.NeScalar(_padId)).to(ScalarType.Float32)));
+        }
         return table.MoveToOuterDisposeScope();
     }
 
-    /// <summary>The dense head's user vectors <c>[batch, d_dense]</c>: the masked mean of the encoder states, projected (plus the projected query vector in a model with query vectors).</summary>
+    /// <summary>
+    /// The dense head's user vectors <c>[batch, d_dense]</c>: the masked mean of the encoder states, projected, plus the
+    /// projected query vector in a model with query vectors, plus the mean query-token embedding through the category
+    /// words' projection in a model with <see cref="GenSRModelConfig.DenseCategoryTokens"/>.
+    /// </summary>
     /// <exception cref="InvalidOperationException">The model has no dense head.</exception>
     public Tensor DenseUser(GenSREncoding encoding)
     {
@@ -372,6 +393,12 @@ public sealed class GenSRModel : nn.Module
         var pooled = (encoding.Hidden * weights).sum(1) / weights.sum(1).ClampMinScalar(1);
         var user = dense_user_proj!.forward(pooled.to(ScalarType.Float32));
         if (dense_query_proj is not null && encoding.QueryVector is { } query) user = user.Plus(dense_query_proj.forward(query));
+        if (dense_lexical_proj is not null)
+        {
+            var words = encoding.QueryEmbedding ?? throw new ArgumentException("The model matches query words with category words, so the encoding needs the query embedding; make it with this model's Encode.", nameof(encoding));
+            user = user.Plus(dense_lexical_proj.forward(words.to(ScalarType.Float32)));
+        }
+
         return user.MoveToOuterDisposeScope();
     }
 
@@ -410,7 +437,7 @@ public sealed class GenSRModel : nn.Module
     /// this model's device, in eval mode; this model is left as it was.
     /// </summary>
     /// <param name="collaborative">The new items' collaborative vectors <c>[n, d_cf]</c>.</param>
-    /// <param name="titleIds">Their item tokens <c>[n, title_tokens]</c> int64, pad-filled.</param>
+    /// <param name="titleIds">Their item tokens <c>[n, title_tokens + dense_category_tokens]</c> int64, pad-filled.</param>
     /// <param name="textVectors">Their text vectors <c>[n, item_text_vector_dimension]</c>, exactly when the model has a text-vector table.</param>
     /// <param name="neighbours">Per new item, existing item ids whose dense-head rows it starts from (at least one).</param>
     /// <exception cref="ArgumentException">A shape disagrees with the config, or a neighbour list is empty or out of range.</exception>
@@ -420,6 +447,8 @@ public sealed class GenSRModel : nn.Module
         ArgumentNullException.ThrowIfNull(titleIds);
         ArgumentNullException.ThrowIfNull(neighbours);
         var n = (int)collaborative.shape[0];
+        if (titleIds.dim() != 2 || titleIds.shape[1] != Config.ItemTokenColumns)
+            throw new ArgumentException($"The new items' tokens must be [n, {Config.ItemTokenColumns}]; got [{string.Join(", ", titleIds.shape)}].", nameof(titleIds));
         if (n < 1 || neighbours.Count != n || titleIds.shape[0] != n || (textVectors is not null && textVectors.shape[0] != n))
             throw new ArgumentException($"Give the same number (≥ 1) of new items' collaborative vectors ({n}), title tokens ({titleIds.shape[0]}), text vectors and neighbour lists ({neighbours.Count}).", nameof(neighbours));
         if (neighbours.Any(list => list.Count == 0 || list.Any(j => (uint)j >= (uint)Config.ItemCount)))

@@ -53,6 +53,21 @@ public sealed record GenSRModelConfig
     public bool HasDenseHead => DenseDimension > 0;
 
     /// <summary>
+    /// Number of category-word tokens per item that the dense head matches against the query's words, or 0 for none (the
+    /// default, and what checkpoints without the field load as). When set, the item token table holds these tokens after the
+    /// <see cref="TitleTokens"/> title tokens, and one projection maps both the mean query-token embedding (user side) and
+    /// the mean category-token embedding (item side) into the dense space: an item whose category words are the query's
+    /// scores high from the first step, and training refines the match. Needs a dense head. 0 … 512.
+    /// </summary>
+    public int DenseCategoryTokens { get; init => field = Check(value, 0, 512, nameof(DenseCategoryTokens)); }
+
+    /// <summary>Whether the dense head matches query words with item category words (<see cref="DenseCategoryTokens"/> &gt; 0).</summary>
+    public bool HasDenseCategories => DenseCategoryTokens > 0;
+
+    /// <summary>Columns of the item token table: <see cref="TitleTokens"/> + <see cref="DenseCategoryTokens"/>.</summary>
+    public int ItemTokenColumns => TitleTokens + DenseCategoryTokens;
+
+    /// <summary>
     /// Width of the pretrained query vectors the model reads, or 0 for none (the default, and what checkpoints without the
     /// field load as). When set, a generative prompt carries the projected query vector as its <c>[query_vec]</c> soft
     /// token, the vector joins the search target of both history encoders, the dense head's user vector adds it, and the
@@ -95,6 +110,8 @@ public sealed record GenSRModelConfig
             throw new ArgumentOutOfRangeException(nameof(SemanticViewInput), SemanticViewInput, "GenSRModelConfig.SemanticViewInput is not a known input.");
         if (HasQueryVectors && ItemTextVectorDimension != QueryVectorDimension)
             throw new ArgumentException($"GenSRModelConfig.ItemTextVectorDimension ({ItemTextVectorDimension}) must equal QueryVectorDimension ({QueryVectorDimension}): items and queries share one encoder's space.");
+        if (HasDenseCategories && !HasDenseHead)
+            throw new ArgumentException("GenSRModelConfig.DenseCategoryTokens needs a dense head (DenseDimension > 0).");
         if (UseSemanticView && SemanticViewInput == SemanticViewInput.ItemVectors && !HasItemTextVectors)
             throw new ArgumentException("GenSRModelConfig.SemanticViewInput is ItemVectors, so ItemTextVectorDimension (or QueryVectorDimension) must be set.");
         return this;
@@ -126,6 +143,7 @@ public sealed record GenSRModelConfig
                 // Fields added after the first checkpoints: absent, they read as the behaviour before them.
                 HistoryDropout = dto.HistoryDropout ?? 0.1,
                 DenseDimension = dto.DenseDimension ?? 0,
+                DenseCategoryTokens = dto.DenseCategoryTokens ?? 0,
                 QueryVectorDimension = dto.QueryVectorDimension ?? 0,
                 ItemTextVectorDimension = dto.ItemTextVectorDimension ?? 0,
                 SemanticViewInput = dto.SemanticViewInput switch
@@ -155,6 +173,7 @@ public sealed record GenSRModelConfig
         UseSemanticView = UseSemanticView,
         HistoryDropout = HistoryDropout,
         DenseDimension = DenseDimension,
+        DenseCategoryTokens = DenseCategoryTokens == 0 ? null : DenseCategoryTokens,
         QueryVectorDimension = QueryVectorDimension,
         ItemTextVectorDimension = ItemTextVectorDimension,
         SemanticViewInput = SemanticViewInput == SemanticViewInput.ItemVectors ? "item_vectors" : "title_tokens",

@@ -32,4 +32,6 @@ internal sealed record GenSRModelConfigDto
     public int? QueryVectorDimension { get; init; }
     public int? ItemTextVectorDimension { get; init; }
     public string? SemanticViewInput { get; init; }
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public int? DenseCategoryTokens { get; init; }
 }

@@ -191,13 +191,14 @@ public static class GenSRPipeline
             UseSemanticView = options.UseSemanticView,
             HistoryDropout = options.Dropout,
             DenseDimension = options.DenseDimension,
+            DenseCategoryTokens = options.DenseCategoryTokens,
             QueryVectorDimension = options.QueryEncoder?.Dimension ?? 0,
             SemanticViewInput = options.SemanticViewInput,
         };
         using var textVectors = ItemTextVectors(options, catalog, semantic, cancellationToken);
         config = (textVectors is null ? config : config with { ItemTextVectorDimension = (int)textVectors.shape[1] }).Validate();
         using var cf = collaborative.ItemEmbeddings.ToTensor();
-        using var titles = TitleTokens(catalog, vocabulary, options.TitleTokens, options.ItemTokensIncludeCategories);
+        using var titles = ItemTokens(catalog, vocabulary, config, options.ItemTokensIncludeCategories);
         var model = new GenSRModel(config, cf, titles, vocabulary.PadId, device: null, seed: options.Seed, itemTextVectors: textVectors);
         if (pretrained is not null)
         {
@@ -229,6 +230,35 @@ public static class GenSRPipeline
         if (options.QueryEncoder is not { } queries) return null;
         using var encoded = queries.EncodeItems(catalog, options.ItemEncoderFields, cancellationToken: cancellationToken);
         return encoded.to(ScalarType.Float32).cpu().detach().clone();
+    }
+
+    /// <summary>
+    /// The item token table of a model with <paramref name="config"/>, pad-filled <c>[items, title_tokens +
+    /// dense_category_tokens]</c>: <see cref="TitleTokens"/>, then (with <see cref="GenSRModelConfig.DenseCategoryTokens"/>)
+    /// the first tokens of each item's category words, which the dense head matches against query words (all pad for an
+    /// item without categories).
+    /// </summary>
+    public static Tensor ItemTokens(IReadOnlyList<Item> items, ModelVocabulary vocabulary, GenSRModelConfig config, bool includeCategories = false)
+    {
+        ArgumentNullException.ThrowIfNull(config);
+        var titles = TitleTokens(items, vocabulary, config.TitleTokens, includeCategories);
+        if (!config.HasDenseCategories) return titles;
+        using (titles)
+        {
+            var count = config.DenseCategoryTokens;
+            var synthesizer = new CategoryQuerySynthesizer();
+            var ids = new long[items.Count * count];
+            Array.Fill(ids, vocabulary.PadId);
+            for (var i = 0; i < items.Count; i++)
+            {
+                if (synthesizer.CategoryWords(items[i]) is not { Length: > 0 } words) continue;
+                var tokens = vocabulary.EncodeText(words);
+                for (var t = 0; t < Math.Min(count, tokens.Length); t++) ids[i * count + t] = tokens[t];
+            }
+
+            using var categories = tensor(ids, items.Count, count, dtype: ScalarType.Int64);
+            return cat([titles, categories], 1);
+        }
     }
 
     /// <summary>

@@ -139,6 +139,14 @@ public sealed record GenSRPipelineOptions
     /// </summary>
     public int DenseDimension { get; init => field = value is >= 0 and <= 4096 ? value : throw new ArgumentOutOfRangeException(nameof(DenseDimension), value, "GenSRPipelineOptions.DenseDimension must be in [0, 4096]."); }
 
+    /// <summary>
+    /// Category-word tokens per item that the dense head matches against the query's words
+    /// (<see cref="Model.GenSRModelConfig.DenseCategoryTokens"/>), or 0 for none. Unlike
+    /// <see cref="ItemTokensIncludeCategories"/> this leaves the semantic view's input, and so the cost of a step, as it
+    /// is. Needs <see cref="DenseDimension"/> &gt; 0. Default 0; 0 … 512.
+    /// </summary>
+    public int DenseCategoryTokens { get; init => field = value is >= 0 and <= 512 ? value : throw new ArgumentOutOfRangeException(nameof(DenseCategoryTokens), value, "GenSRPipelineOptions.DenseCategoryTokens must be in [0, 512]."); }
+
     /// <summary>Use the collaborative view (ablation switch). Default true.</summary>
     public bool UseCollaborativeView { get; init; } = true;
 

@@ -105,6 +105,17 @@ public sealed class EvaluationCommandTests
     }
 
     [Fact]
+    public void Dense_categories_go_to_the_gensr_systems_with_a_dense_head()
+    {
+        var settings = EvaluationCommandLine.Parse(["--demo", "--systems", "gensr,gensr-fused", "--dense-categories", "8"]);
+        var systems = SystemRegistry.Select(settings).Select(s => (GenSR.Evaluation.Systems.GenSRSystem)s.Create()).ToArray();
+        Assert.Equal(0, systems[0].Options.Pipeline.DenseCategoryTokens); // no dense head to match words in
+        Assert.Equal(8, systems[1].Options.Pipeline.DenseCategoryTokens);
+        Assert.Equal(0, EvaluationCommandLine.Parse(["--demo"]).DenseCategories);
+        Assert.Contains("--dense-categories", Assert.Throws<CommandLineException>(() => EvaluationCommandLine.Parse(["--demo", "--dense-categories", "513"])).Message);
+    }
+
+    [Fact]
     public void Recorded_command_lines_hold_no_absolute_paths()
     {
         var data = Path.Combine(Environment.CurrentDirectory, "data", "set");

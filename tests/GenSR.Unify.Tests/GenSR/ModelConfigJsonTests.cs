@@ -17,6 +17,7 @@ public sealed class ModelConfigJsonTests
     [Theory]
     [InlineData("\"semantic_view_input\":\"title_tokens\"")]
     [InlineData("\"semantic_view_input\":\"item_vectors\"")]
+    [InlineData("\"semantic_view_input\":\"title_tokens\",\"dense_category_tokens\":5")]
     public void A_stored_config_is_written_back_as_it_was_read(string tail)
     {
         var text = Pinned(tail);
@@ -45,5 +46,18 @@ public sealed class ModelConfigJsonTests
         json.Remove("backbone");
         Assert.Contains("\"backbone\"", Assert.Throws<InvalidDataException>(() => GenSRModelConfig.FromJson(json, "gensr.json")).Message);
         Assert.StartsWith("gensr.json: expected a JSON object", Assert.Throws<InvalidDataException>(() => GenSRModelConfig.FromJson(new JsonArray(), "gensr.json")).Message);
+    }
+
+    [Fact]
+    public void Dense_category_tokens_read_as_none_when_absent_and_need_a_dense_head()
+    {
+        var config = GenSRModelConfig.FromJson(JsonNode.Parse(Pinned("\"semantic_view_input\":\"title_tokens\""))!, "gensr.json");
+        Assert.Equal(0, config.DenseCategoryTokens);
+        Assert.Equal(7, config.ItemTokenColumns);
+        Assert.Equal(12, (config with { DenseCategoryTokens = 5 }).ItemTokenColumns);
+
+        var error = Assert.Throws<InvalidDataException>(() => GenSRModelConfig.FromJson(
+            JsonNode.Parse(Pinned("\"semantic_view_input\":\"title_tokens\",\"dense_category_tokens\":5").Replace("\"dense_dimension\":8", "\"dense_dimension\":0"))!, "gensr.json"));
+        Assert.Equal("gensr.json: GenSRModelConfig.DenseCategoryTokens needs a dense head (DenseDimension > 0).", error.Message);
     }
 }

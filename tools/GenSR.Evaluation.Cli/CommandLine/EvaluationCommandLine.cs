@@ -103,6 +103,9 @@ public sealed class EvaluationCommandLine
         Add("--item-categories", "yes|no", "GenSR's item tokens (semantic view, dense head) start with the category words; the cap on " +
                                            "item tokens rises from 10 to 20 (demo: 6 to 12) (default no)",
             YesNo, (s, v) => s with { ItemCategories = v == YesNoValue.Yes });
+        Add("--dense-categories", "n", "category-word tokens per item that the dense head of GenSR systems with one (gensr-dense, " +
+                                       "gensr-fused) matches against the query's words, in [0, 512] (default 0: none)",
+            (o, v) => Integer(o, v, 0, 512), (s, v) => s with { DenseCategories = v });
         Add("--item-encoder", "lsa|minilm|arctic", "GenSR's semantic item vectors for identifiers: lsa (default), minilm or arctic",
             (o, v) => ParseEncoder(o, v, "lsa"), (s, v) => s with { ItemEncoder = v });
         Add("--query-vectors", "none|minilm|arctic", "GenSR reads pretrained query vectors: none (default), minilm or arctic (with its " +

@@ -92,6 +92,9 @@ public sealed record EvaluationSettings
     /// <summary>Whether GenSR's item tokens start with the item's category words (<c>--item-categories</c>); default false.</summary>
     public bool ItemCategories { get; init; }
 
+    /// <summary>Category-word tokens per item matched by the dense head of GenSR systems that have one (<c>--dense-categories</c>); default 0.</summary>
+    public int DenseCategories { get; init; }
+
     /// <summary>GenSR's semantic item vectors for identifiers (<c>--item-encoder</c>): <c>lsa</c>, <c>minilm</c> or <c>arctic</c>.</summary>
     public string ItemEncoder { get; init; } = "lsa";
 

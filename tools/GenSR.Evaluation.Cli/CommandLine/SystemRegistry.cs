@@ -146,6 +146,9 @@ public static class SystemRegistry
         if (settings.ConflictEvery is { } every) training = training with { GradientConflictEvery = every, GradientConflictDenseMix = settings.ConflictDenseMix ?? 0 };
 
         var options = change(new GenSRSystemOptions(name, pipeline, training));
+        // After the system's own change, which decides whether it has a dense head to match words in.
+        if (settings.DenseCategories > 0 && options.Pipeline.DenseDimension > 0)
+            options = options with { Pipeline = options.Pipeline with { DenseCategoryTokens = settings.DenseCategories } };
         return new(key, description, () => options.Pointwise ? new GenSRPointwiseSystem(options) : new GenSRSystem(options));
     }
 

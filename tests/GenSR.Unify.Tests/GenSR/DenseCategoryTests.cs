@@ -1,0 +1,199 @@
+using GenSR.Core.Data;
+using GenSR.Core.Data.Queries;
+using GenSR.Core.Data.Splits;
+using GenSR.Core.Demo;
+using GenSR.Core.Runtime;
+using GenSR.Unify.Checkpoints;
+using GenSR.Unify.Inference;
+using GenSR.Unify.Model;
+using GenSR.Unify.Pipeline;
+using GenSR.Unify.Training;
+using static TorchSharp.torch;
+
+namespace GenSR.Unify.Tests.GenSR;
+
+/// <summary>An untrained demo model whose dense head matches query words with 4 category-word tokens per item.</summary>
+public sealed class DenseCategoryFixture : IDisposable
+{
+    public const int CategoryTokens = 4;
+
+    public DenseCategoryFixture()
+    {
+        TorchRuntime.SetThreads(1);
+        Split = LeaveOneOutSplit.Create(DemoDataset.Generate(new DemoDatasetOptions { Users = 120, Items = 100, Seed = 6 }));
+        Prepared = GenSRPipeline.Prepare(Split, new GenSRPipelineOptions
+        {
+            Device = ComputeDevice.Cpu, ModelDimension = 32, Layers = 1, PromptHistoryItems = 4, TitleTokens = 4, DenseDimension = 16,
+            DenseCategoryTokens = CategoryTokens,
+            CollaborativeTraining = new() { MaxEpochs = 5, EvaluateEvery = 5, Patience = 1 },
+        });
+        Prepared.Model.eval();
+    }
+
+    public DatasetSplit Split { get; }
+    public GenSRPrepared Prepared { get; }
+
+    public void Dispose()
+    {
+        Prepared.NewItems?.Dispose();
+        Prepared.Model.Dispose();
+    }
+}
+
+/// <summary><see cref="GenSRModelConfig.DenseCategoryTokens"/>: the dense head's word match between queries and item categories.</summary>
+public sealed class DenseCategoryTests(DenseCategoryFixture fixture) : IClassFixture<DenseCategoryFixture>
+{
+    private static readonly CategoryQuerySynthesizer Synthesizer = new();
+
+    private Tensor ItemTokenTable() => fixture.Prepared.Model.named_buffers().Single(b => b.name == GenSRModel.ItemTitleIdsName).buffer;
+
+    [Fact]
+    public void The_item_token_table_holds_the_title_tokens_then_the_category_words()
+    {
+        var model = fixture.Prepared.Model;
+        var vocabulary = fixture.Prepared.Builder.Vocabulary;
+        var catalog = fixture.Split.Dataset.Catalog;
+        var table = ItemTokenTable();
+        Assert.Equal([catalog.Count, 4L + DenseCategoryFixture.CategoryTokens], table.shape);
+        Assert.Equal(8, model.Config.ItemTokenColumns);
+
+        using var titles = GenSRPipeline.TitleTokens(catalog, vocabulary, 4);
+        Assert.Equal(titles.data<long>().ToArray(), table.narrow(1, 0, 4).contiguous().data<long>().ToArray());
+        var withCategories = 0;
+        for (var i = 0; i < catalog.Count; i++)
+        {
+            var words = Synthesizer.CategoryWords(catalog[i]);
+            var expected = vocabulary.EncodeText(words).Select(t => (long)t).Take(DenseCategoryFixture.CategoryTokens).ToList();
+            if (expected.Count > 0) withCategories++;
+            while (expected.Count < DenseCategoryFixture.CategoryTokens) expected.Add(vocabulary.PadId);
+            Assert.Equal(expected, table[i].narrow(0, 4, DenseCategoryFixture.CategoryTokens).data<long>().ToArray());
+        }
+        Assert.True(withCategories > catalog.Count / 2, $"only {withCategories} demo items have category words");
+    }
+
+    [Fact]
+    public void Before_any_training_the_word_match_ranks_items_of_the_querys_category_first()
+    {
+        // The same projection maps both sides, so an item whose category words are the query's has a large inner product
+        // with it from the first step: the prior the option exists for.
+        var model = fixture.Prepared.Model;
+        var vocabulary = fixture.Prepared.Builder.Vocabulary;
+        var catalog = fixture.Split.Dataset.Catalog;
+        var weight = model.named_parameters().Single(p => p.name == "dense_lexical_proj.weight").parameter;
+        using var noGrad = no_grad();
+        using var pad = tensor((long)vocabulary.PadId);
+        var categoryIds = ItemTokenTable().narrow(1, 4, DenseCategoryFixture.CategoryTokens);
+        using var items = nn.functional.linear(model.MeanEmbedding(categoryIds, categoryIds.ne(pad)), weight);
+
+        var ranks = new List<double>();
+        foreach (var item in catalog.Where(i => Synthesizer.CategoryWords(i).Length > 0).Take(30))
+        {
+            var words = Synthesizer.CategoryWords(item);
+            using var queryIds = tensor(vocabulary.EncodeText(words).Select(t => (long)t).ToArray()).unsqueeze(0);
+            using var user = nn.functional.linear(model.MeanEmbedding(queryIds, queryIds.ne(pad)), weight);
+            var scores = user.matmul(items.t()).squeeze(0).data<float>().ToArray();
+            // Items with the same category words tie with the target; count the target's rank among the other categories.
+            var same = catalog.Select(i => Synthesizer.CategoryWords(i) == words).ToArray();
+            var target = scores[item.Id];
+            ranks.Add(1 + scores.Where((s, j) => !same[j] && s > target).Count());
+        }
+        // Chance is a mean rank of about half the catalogue; sibling categories share words, so they compete.
+        var others = catalog.Count;
+        Assert.True(ranks.Average() < 0.2 * others, $"mean rank {ranks.Average():F1} among {others}: {string.Join(", ", ranks)}");
+    }
+
+    [Fact]
+    public void Query_words_change_the_dense_user_vector_and_the_loss_trains_the_projection()
+    {
+        var prepared = fixture.Prepared;
+        var c = fixture.Split.Validation[0];
+        var other = fixture.Split.Dataset.Catalog.Select(i => Synthesizer.CategoryWords(i)).First(w => w.Length > 0 && w != c.Query);
+        using (var b1 = prepared.Builder.Build([new GenSRRequest(c.History, TaskKind.Search, c.Query)], CPU, withLabels: false))
+        using (var b2 = prepared.Builder.Build([new GenSRRequest(c.History, TaskKind.Search, other)], CPU, withLabels: false))
+        using (var e1 = prepared.Model.Encode(b1))
+        using (var e2 = prepared.Model.Encode(b2))
+        {
+            Assert.NotNull(e1.QueryEmbedding);
+            Assert.NotEqual(prepared.Model.DenseUser(e1).data<float>().ToArray(), prepared.Model.DenseUser(e2).data<float>().ToArray());
+        }
+
+        var trainer = new GenSRTrainer(prepared.Model, prepared.Builder, prepared.ItemKeys, new GenSRTrainingOptions { IndexingFraction = 0 });
+        var rows = trainer.PlanEpoch(fixture.Split, 1).SelectMany(b => b).Take(32).ToArray();
+        Assert.Contains(rows, r => r.Task == TaskKind.Search);
+        using var batch = prepared.Builder.Build(rows, CPU, withLabels: true);
+        var projection = prepared.Model.named_parameters().Single(p => p.name == "dense_lexical_proj.weight").parameter;
+        prepared.Model.zero_grad();
+        var (total, _, _) = trainer.ComputeLoss(batch);
+        using (total) total.backward();
+        Assert.True(projection.grad!.abs().sum().item<float>() > 0);
+        prepared.Model.zero_grad();
+    }
+
+    [Fact]
+    public void A_checkpoint_keeps_the_category_tokens_and_the_dense_scores()
+    {
+        var folder = Path.Combine(Path.GetTempPath(), $"gensr-dense-categories-{Guid.NewGuid():N}");
+        try
+        {
+            var requests = fixture.Split.Validation.Take(2).SelectMany(c => new[] { new GenSRRequest(c.History, TaskKind.Recommendation), new GenSRRequest(c.History, TaskKind.Search, c.Query) }).ToArray();
+            using var inference = new GenSRInference(fixture.Prepared.Model, fixture.Prepared.Builder);
+            var original = inference.ScoreCatalog(requests, generative: false).Dense!;
+            GenSRCheckpoint.Save(folder, fixture.Prepared.Model, fixture.Prepared.Builder, fixture.Prepared.ItemKeys);
+
+            using var loaded = GenSRCheckpoint.Load(folder);
+            Assert.Equal(DenseCategoryFixture.CategoryTokens, loaded.Model.Config.DenseCategoryTokens);
+            using var loadedInference = new GenSRInference(loaded.Model, loaded.Builder);
+            Assert.Equal(original, loadedInference.ScoreCatalog(requests, generative: false).Dense!);
+        }
+        finally
+        {
+            if (Directory.Exists(folder)) Directory.Delete(folder, true);
+        }
+    }
+
+    [Fact]
+    public void Added_items_bring_their_category_words_and_a_wrong_token_width_is_refused()
+    {
+        var prepared = fixture.Prepared;
+        var folder = Path.Combine(Path.GetTempPath(), $"gensr-dense-categories-new-{Guid.NewGuid():N}");
+        GenSRRecommender recommender;
+        try
+        {
+            prepared.NewItems!.Save(folder);
+            recommender = new GenSRRecommender(prepared.Model, prepared.Builder, prepared.ItemKeys, newItems: NewItemIndex.Load(folder, prepared.Model.Config.ItemCount));
+        }
+        finally
+        {
+            Directory.Delete(folder, true);
+        }
+
+        using (recommender)
+        {
+            var source = fixture.Split.Dataset.Catalog.First(i => Synthesizer.CategoryWords(i).Length > 0);
+            var added = source with { Id = 0, Key = "new-item", Title = "brand new thing" };
+            var id = recommender.AddItems([added]).Single();
+
+            // The grown model, saved and read back, ends its token table with the new item's title and category words.
+            var saved = Path.Combine(Path.GetTempPath(), $"gensr-dense-categories-grown-{Guid.NewGuid():N}");
+            try
+            {
+                recommender.Save(saved);
+                using var loaded = GenSRCheckpoint.Load(saved);
+                Assert.Equal(fixture.Split.Dataset.Catalog.Count + 1, loaded.Model.Config.ItemCount);
+                var table = loaded.Model.named_buffers().Single(b => b.name == GenSRModel.ItemTitleIdsName).buffer;
+                using var expected = GenSRPipeline.ItemTokens([added], prepared.Builder.Vocabulary, prepared.Model.Config);
+                Assert.Equal(expected.data<long>().ToArray(), table[id].data<long>().ToArray());
+                Assert.Contains(table[id].narrow(0, 4, DenseCategoryFixture.CategoryTokens).data<long>().ToArray(), t => t != prepared.Builder.Vocabulary.PadId);
+            }
+            finally
+            {
+                if (Directory.Exists(saved)) Directory.Delete(saved, true);
+            }
+        }
+
+        using var wrong = zeros([1, 4], dtype: ScalarType.Int64);
+        using var cf = zeros(1, prepared.Model.Config.CollaborativeDimension);
+        var error = Assert.Throws<ArgumentException>(() => prepared.Model.WithItems(cf, wrong, null, [[0]]));
+        Assert.Contains("[n, 8]", error.Message);
+    }
+}
