@@ -6,8 +6,10 @@ namespace GenSR.Unify.Model;
 public sealed class GenSREncoding : IDisposable
 {
     internal GenSREncoding(Tensor hidden, Tensor attentionMask, Tensor? collaborativeUser, Tensor? semanticUser, Tensor? queryVector = null,
-                           Tensor? queryEmbedding = null)
+                           Tensor? queryEmbedding = null, Tensor? historyItems = null, Tensor? historyMask = null)
     {
+        HistoryItems = historyItems;
+        HistoryMask = historyMask;
         QueryVector = queryVector;
         QueryEmbedding = queryEmbedding;
         Hidden = hidden;
@@ -37,6 +39,12 @@ public sealed class GenSREncoding : IDisposable
     /// </summary>
     public Tensor? QueryEmbedding { get; }
 
+    /// <summary>The batch's history item ids <c>[batch, hist]</c>, or null in a model whose dense head does not read the history's rows.</summary>
+    public Tensor? HistoryItems { get; }
+
+    /// <summary>The batch's real history entries <c>[batch, hist]</c>, or null with <see cref="HistoryItems"/>.</summary>
+    public Tensor? HistoryMask { get; }
+
     /// <summary>Releases the tensors.</summary>
     public void Dispose()
     {
@@ -46,5 +54,7 @@ public sealed class GenSREncoding : IDisposable
         SemanticUser?.Dispose();
         QueryVector?.Dispose();
         QueryEmbedding?.Dispose();
+        HistoryItems?.Dispose();
+        HistoryMask?.Dispose();
     }
 }

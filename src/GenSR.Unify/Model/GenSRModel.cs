@@ -47,6 +47,8 @@ public sealed class GenSRModel : nn.Module
     private readonly Linear? dense_query_proj;
     private readonly Linear? dense_text_proj;
     private readonly Linear? dense_lexical_proj;
+    private readonly Linear? dense_history_proj;
+    private readonly Parameter? dense_history_recency;
     private Tensor? _itemTextVectors;
     private Tensor _itemCollaborative;
     private Tensor _itemTitleIds;
@@ -143,6 +145,12 @@ public sealed class GenSRModel : nn.Module
                 dense_title_proj = nn.Linear(d, dd);
                 dense_item_bias = new Parameter(zeros(config.ItemCount));
                 if (config.HasDenseCategories) dense_lexical_proj = nn.Linear(d, dd, hasBias: false);
+                if (config.DenseHistory)
+                {
+                    dense_history_proj = nn.Linear(dd, dd, hasBias: false);
+                    // Zero logits: a plain mean of the history's rows until training weighs the positions.
+                    dense_history_recency = new Parameter(zeros(config.MaxHistory));
+                }
             }
 
             if (config.HasQueryVectors)
@@ -173,6 +181,8 @@ public sealed class GenSRModel : nn.Module
         if (dense_query_proj is not null) register_module(nameof(dense_query_proj), dense_query_proj);
         if (dense_text_proj is not null) register_module(nameof(dense_text_proj), dense_text_proj);
         if (dense_lexical_proj is not null) register_module(nameof(dense_lexical_proj), dense_lexical_proj);
+        if (dense_history_proj is not null) register_module(nameof(dense_history_proj), dense_history_proj);
+        if (dense_history_recency is not null) register_parameter(nameof(dense_history_recency), dense_history_recency);
         _itemCollaborative = itemCollaborative.to(ScalarType.Float32).detach().clone();
         _itemTitleIds = itemTitleIds.detach().clone();
         register_buffer(ItemCollaborativeName, _itemCollaborative);
@@ -334,7 +344,9 @@ public sealed class GenSRModel : nn.Module
         var hidden = backbone.Encode(embeds, prompt.AttentionMask);
         return new GenSREncoding(hidden.MoveToOuterDisposeScope(), prompt.AttentionMask.alias().MoveToOuterDisposeScope(),
             cfUser?.MoveToOuterDisposeScope(), semUser?.MoveToOuterDisposeScope(), queryVector?.MoveToOuterDisposeScope(),
-            dense_lexical_proj is null ? null : queryEmbedding.MoveToOuterDisposeScope());
+            dense_lexical_proj is null ? null : queryEmbedding.MoveToOuterDisposeScope(),
+            dense_history_proj is null ? null : batch.HistoryItems.alias().MoveToOuterDisposeScope(),
+            dense_history_proj is null ? null : batch.HistoryMask.alias().MoveToOuterDisposeScope());
     }
 
     /// <summary>The title-token columns of the item token table <c>[items, title_tokens]</c> (all of it without dense category tokens).</summary>
@@ -381,13 +393,22 @@ public sealed class GenSRModel : nn.Module
     /// <summary>
     /// The dense head's user vectors <c>[batch, d_dense]</c>: the masked mean of the encoder states, projected, plus the
     /// projected query vector in a model with query vectors, plus the mean query-token embedding through the category
-    /// words' projection in a model with <see cref="GenSRModelConfig.DenseCategoryTokens"/>.
+    /// words' projection in a model with <see cref="GenSRModelConfig.DenseCategoryTokens"/>, plus the projected
+    /// recency-weighted mean of the history items' item-table rows in a model with <see cref="GenSRModelConfig.DenseHistory"/>.
     /// </summary>
     /// <exception cref="InvalidOperationException">The model has no dense head.</exception>
     public Tensor DenseUser(GenSREncoding encoding)
     {
         ArgumentNullException.ThrowIfNull(encoding);
         RequireDenseHead();
+        if (dense_history_proj is null) return DenseUser(encoding, null);
+        using var table = DenseItemTable();
+        return DenseUser(encoding, table);
+    }
+
+    /// <summary>The dense user vectors, reading the history's rows from <paramref name="table"/> (the item table, needed with <see cref="GenSRModelConfig.DenseHistory"/>).</summary>
+    private Tensor DenseUser(GenSREncoding encoding, Tensor? table)
+    {
         using var scope = NewDisposeScope();
         var weights = encoding.AttentionMask.to(encoding.Hidden.dtype).unsqueeze(-1);
         var pooled = (encoding.Hidden * weights).sum(1) / weights.sum(1).ClampMinScalar(1);
@@ -399,7 +420,30 @@ public sealed class GenSRModel : nn.Module
             user = user.Plus(dense_lexical_proj.forward(words.to(ScalarType.Float32)));
         }
 
+        if (dense_history_proj is not null)
+        {
+            var items = encoding.HistoryItems ?? throw new ArgumentException("The model's dense head reads the history's rows, so the encoding needs the history; make it with this model's Encode.", nameof(encoding));
+            user = user.Plus(dense_history_proj.forward(HistoryRows(items, encoding.HistoryMask!, table!)));
+        }
+
         return user.MoveToOuterDisposeScope();
+    }
+
+    /// <summary>
+    /// The recency-weighted mean of the history items' rows of <paramref name="table"/> <c>[batch, d_dense]</c>: softmax over
+    /// the real positions of one learned logit per position counted from the most recent (zeros for an empty history).
+    /// </summary>
+    private Tensor HistoryRows(Tensor items, Tensor mask, Tensor table)
+    {
+        var (b, h) = (items.shape[0], items.shape[1]);
+        var lengths = mask.sum(1, keepdim: true);
+        // History is oldest first and right-padded: the most recent real item has recency 0.
+        var recency = lengths.Minus(TensorScalarOps.Arange(h, items.device).unsqueeze(0)).AddScalar(-1L)
+                             .ClampMinScalar(0L).ClampMaxScalar(Config.MaxHistory - 1);
+        var logits = dense_history_recency!.index_select(0, recency.flatten()).view(b, h).MaskedFill(mask.logical_not(), -1e9);
+        var weights = nn.functional.softmax(logits, 1) * mask.to(ScalarType.Float32);
+        var rows = table.index_select(0, items.flatten()).view(b, h, -1);
+        return (rows * weights.unsqueeze(-1)).sum(1);
     }
 
     /// <summary>
@@ -411,8 +455,9 @@ public sealed class GenSRModel : nn.Module
     {
         ArgumentNullException.ThrowIfNull(encoding);
         using var scope = NewDisposeScope();
-        var user = DenseUser(encoding);
-        var scores = user.matmul(DenseItemTable().t()).Plus(dense_item_bias!.unsqueeze(0));
+        var table = DenseItemTable();
+        var user = DenseUser(encoding, table);
+        var scores = user.matmul(table.t()).Plus(dense_item_bias!.unsqueeze(0));
         return scores.MoveToOuterDisposeScope();
     }
 

@@ -64,6 +64,14 @@ public sealed record GenSRModelConfig
     /// <summary>Whether the dense head matches query words with item category words (<see cref="DenseCategoryTokens"/> &gt; 0).</summary>
     public bool HasDenseCategories => DenseCategoryTokens > 0;
 
+    /// <summary>
+    /// Whether the dense head's user vector also reads the history items' own dense rows: a recency-weighted mean of their
+    /// item-table rows (one learned weight per position counted from the most recent), projected. The candidate's score
+    /// then holds an item-to-item term, as in sequential recommenders whose input and output item embeddings are shared.
+    /// Needs a dense head. Default false (and what checkpoints without the field load as).
+    /// </summary>
+    public bool DenseHistory { get; init; }
+
     /// <summary>Columns of the item token table: <see cref="TitleTokens"/> + <see cref="DenseCategoryTokens"/>.</summary>
     public int ItemTokenColumns => TitleTokens + DenseCategoryTokens;
 
@@ -110,6 +118,8 @@ public sealed record GenSRModelConfig
             throw new ArgumentOutOfRangeException(nameof(SemanticViewInput), SemanticViewInput, "GenSRModelConfig.SemanticViewInput is not a known input.");
         if (HasQueryVectors && ItemTextVectorDimension != QueryVectorDimension)
             throw new ArgumentException($"GenSRModelConfig.ItemTextVectorDimension ({ItemTextVectorDimension}) must equal QueryVectorDimension ({QueryVectorDimension}): items and queries share one encoder's space.");
+        if (DenseHistory && !HasDenseHead)
+            throw new ArgumentException("GenSRModelConfig.DenseHistory needs a dense head (DenseDimension > 0).");
         if (HasDenseCategories && !HasDenseHead)
             throw new ArgumentException("GenSRModelConfig.DenseCategoryTokens needs a dense head (DenseDimension > 0).");
         if (UseSemanticView && SemanticViewInput == SemanticViewInput.ItemVectors && !HasItemTextVectors)
@@ -144,6 +154,7 @@ public sealed record GenSRModelConfig
                 HistoryDropout = dto.HistoryDropout ?? 0.1,
                 DenseDimension = dto.DenseDimension ?? 0,
                 DenseCategoryTokens = dto.DenseCategoryTokens ?? 0,
+                DenseHistory = dto.DenseHistory ?? false,
                 QueryVectorDimension = dto.QueryVectorDimension ?? 0,
                 ItemTextVectorDimension = dto.ItemTextVectorDimension ?? 0,
                 SemanticViewInput = dto.SemanticViewInput switch
@@ -174,6 +185,7 @@ public sealed record GenSRModelConfig
         HistoryDropout = HistoryDropout,
         DenseDimension = DenseDimension,
         DenseCategoryTokens = DenseCategoryTokens == 0 ? null : DenseCategoryTokens,
+        DenseHistory = DenseHistory ? true : null,
         QueryVectorDimension = QueryVectorDimension,
         ItemTextVectorDimension = ItemTextVectorDimension,
         SemanticViewInput = SemanticViewInput == SemanticViewInput.ItemVectors ? "item_vectors" : "title_tokens",

@@ -34,4 +34,6 @@ internal sealed record GenSRModelConfigDto
     public string? SemanticViewInput { get; init; }
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public int? DenseCategoryTokens { get; init; }
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public bool? DenseHistory { get; init; }
 }

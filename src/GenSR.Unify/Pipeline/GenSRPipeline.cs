@@ -192,6 +192,7 @@ public static class GenSRPipeline
             HistoryDropout = options.Dropout,
             DenseDimension = options.DenseDimension,
             DenseCategoryTokens = options.DenseCategoryTokens,
+            DenseHistory = options.DenseHistory,
             QueryVectorDimension = options.QueryEncoder?.Dimension ?? 0,
             SemanticViewInput = options.SemanticViewInput,
         };

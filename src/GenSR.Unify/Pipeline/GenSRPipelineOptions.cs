@@ -147,6 +147,12 @@ public sealed record GenSRPipelineOptions
     /// </summary>
     public int DenseCategoryTokens { get; init => field = value is >= 0 and <= 512 ? value : throw new ArgumentOutOfRangeException(nameof(DenseCategoryTokens), value, "GenSRPipelineOptions.DenseCategoryTokens must be in [0, 512]."); }
 
+    /// <summary>
+    /// Whether the dense head's user vector also reads the history items' own item-table rows, recency-weighted
+    /// (<see cref="Model.GenSRModelConfig.DenseHistory"/>). Needs <see cref="DenseDimension"/> &gt; 0. Default false.
+    /// </summary>
+    public bool DenseHistory { get; init; }
+
     /// <summary>Use the collaborative view (ablation switch). Default true.</summary>
     public bool UseCollaborativeView { get; init; } = true;
 

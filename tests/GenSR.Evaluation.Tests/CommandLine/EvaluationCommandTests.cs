@@ -105,12 +105,15 @@ public sealed class EvaluationCommandTests
     }
 
     [Fact]
-    public void Dense_categories_go_to_the_gensr_systems_with_a_dense_head()
+    public void Dense_categories_and_dense_history_go_to_the_gensr_systems_with_a_dense_head()
     {
-        var settings = EvaluationCommandLine.Parse(["--demo", "--systems", "gensr,gensr-fused", "--dense-categories", "8"]);
+        var settings = EvaluationCommandLine.Parse(["--demo", "--systems", "gensr,gensr-fused", "--dense-categories", "8", "--dense-history", "yes"]);
         var systems = SystemRegistry.Select(settings).Select(s => (GenSR.Evaluation.Systems.GenSRSystem)s.Create()).ToArray();
         Assert.Equal(0, systems[0].Options.Pipeline.DenseCategoryTokens); // no dense head to match words in
+        Assert.False(systems[0].Options.Pipeline.DenseHistory);
         Assert.Equal(8, systems[1].Options.Pipeline.DenseCategoryTokens);
+        Assert.True(systems[1].Options.Pipeline.DenseHistory);
+        Assert.False(EvaluationCommandLine.Parse(["--demo"]).DenseHistory);
         Assert.Equal(0, EvaluationCommandLine.Parse(["--demo"]).DenseCategories);
         Assert.Contains("--dense-categories", Assert.Throws<CommandLineException>(() => EvaluationCommandLine.Parse(["--demo", "--dense-categories", "513"])).Message);
     }

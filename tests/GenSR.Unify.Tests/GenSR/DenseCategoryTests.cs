@@ -12,7 +12,10 @@ using static TorchSharp.torch;
 
 namespace GenSR.Unify.Tests.GenSR;
 
-/// <summary>An untrained demo model whose dense head matches query words with 4 category-word tokens per item.</summary>
+/// <summary>
+/// An untrained demo model whose dense head matches query words with 4 category-word tokens per item and reads the
+/// history items' own rows (<see cref="GenSRModelConfig.DenseHistory"/>).
+/// </summary>
 public sealed class DenseCategoryFixture : IDisposable
 {
     public const int CategoryTokens = 4;
@@ -24,7 +27,7 @@ public sealed class DenseCategoryFixture : IDisposable
         Prepared = GenSRPipeline.Prepare(Split, new GenSRPipelineOptions
         {
             Device = ComputeDevice.Cpu, ModelDimension = 32, Layers = 1, PromptHistoryItems = 4, TitleTokens = 4, DenseDimension = 16,
-            DenseCategoryTokens = CategoryTokens,
+            DenseCategoryTokens = CategoryTokens, DenseHistory = true,
             CollaborativeTraining = new() { MaxEpochs = 5, EvaluateEvery = 5, Patience = 1 },
         });
         Prepared.Model.eval();
@@ -40,7 +43,10 @@ public sealed class DenseCategoryFixture : IDisposable
     }
 }
 
-/// <summary><see cref="GenSRModelConfig.DenseCategoryTokens"/>: the dense head's word match between queries and item categories.</summary>
+/// <summary>
+/// <see cref="GenSRModelConfig.DenseCategoryTokens"/> (the dense head's word match between queries and item categories) and
+/// <see cref="GenSRModelConfig.DenseHistory"/> (its item-to-item term).
+/// </summary>
 public sealed class DenseCategoryTests(DenseCategoryFixture fixture) : IClassFixture<DenseCategoryFixture>
 {
     private static readonly CategoryQuerySynthesizer Synthesizer = new();
@@ -126,6 +132,33 @@ public sealed class DenseCategoryTests(DenseCategoryFixture fixture) : IClassFix
         var (total, _, _) = trainer.ComputeLoss(batch);
         using (total) total.backward();
         Assert.True(projection.grad!.abs().sum().item<float>() > 0);
+        prepared.Model.zero_grad();
+    }
+
+    [Fact]
+    public void The_history_rows_reach_the_dense_scores_train_and_an_empty_history_stays_finite()
+    {
+        var prepared = fixture.Prepared;
+        var c = fixture.Split.Validation.First(v => v.History.Count >= 2);
+        using var inference = new GenSRInference(prepared.Model, prepared.Builder);
+        using (var b1 = prepared.Builder.Build([new GenSRRequest(c.History, TaskKind.Recommendation)], CPU, withLabels: false))
+        using (var e1 = prepared.Model.Encode(b1))
+        {
+            Assert.Equal(b1.HistoryItems.data<long>().ToArray(), e1.HistoryItems!.data<long>().ToArray());
+        }
+
+        var empty = inference.ScoreCatalog([new GenSRRequest([], TaskKind.Recommendation)], generative: false).Dense!;
+        Assert.Equal(prepared.Model.Config.ItemCount, empty.Length);
+        Assert.All(empty, v => Assert.True(float.IsFinite(v)));
+
+        var trainer = new GenSRTrainer(prepared.Model, prepared.Builder, prepared.ItemKeys, new GenSRTrainingOptions { IndexingFraction = 0 });
+        var rows = trainer.PlanEpoch(fixture.Split, 1).SelectMany(b => b).Take(32).ToArray();
+        using var batch = prepared.Builder.Build(rows, CPU, withLabels: true);
+        prepared.Model.zero_grad();
+        var (total, _, _) = trainer.ComputeLoss(batch);
+        using (total) total.backward();
+        foreach (var name in new[] { "dense_history_proj.weight", "dense_history_recency" })
+            Assert.True(prepared.Model.named_parameters().Single(p => p.name == name).parameter.grad!.abs().sum().item<float>() > 0, name);
         prepared.Model.zero_grad();
     }
 

@@ -18,6 +18,7 @@ public sealed class ModelConfigJsonTests
     [InlineData("\"semantic_view_input\":\"title_tokens\"")]
     [InlineData("\"semantic_view_input\":\"item_vectors\"")]
     [InlineData("\"semantic_view_input\":\"title_tokens\",\"dense_category_tokens\":5")]
+    [InlineData("\"semantic_view_input\":\"item_vectors\",\"dense_history\":true")]
     public void A_stored_config_is_written_back_as_it_was_read(string tail)
     {
         var text = Pinned(tail);

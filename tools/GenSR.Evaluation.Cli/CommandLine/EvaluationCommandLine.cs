@@ -106,6 +106,9 @@ public sealed class EvaluationCommandLine
         Add("--dense-categories", "n", "category-word tokens per item that the dense head of GenSR systems with one (gensr-dense, " +
                                        "gensr-fused) matches against the query's words, in [0, 512] (default 0: none)",
             (o, v) => Integer(o, v, 0, 512), (s, v) => s with { DenseCategories = v });
+        Add("--dense-history", "yes|no", "the dense head of GenSR systems with one also reads the history items' own item-table rows, " +
+                                         "recency-weighted (default no)",
+            YesNo, (s, v) => s with { DenseHistory = v == YesNoValue.Yes });
         Add("--item-encoder", "lsa|minilm|arctic", "GenSR's semantic item vectors for identifiers: lsa (default), minilm or arctic",
             (o, v) => ParseEncoder(o, v, "lsa"), (s, v) => s with { ItemEncoder = v });
         Add("--query-vectors", "none|minilm|arctic", "GenSR reads pretrained query vectors: none (default), minilm or arctic (with its " +

@@ -95,6 +95,9 @@ public sealed record EvaluationSettings
     /// <summary>Category-word tokens per item matched by the dense head of GenSR systems that have one (<c>--dense-categories</c>); default 0.</summary>
     public int DenseCategories { get; init; }
 
+    /// <summary>Whether the dense head of GenSR systems that have one reads the history items' rows (<c>--dense-history</c>); default false.</summary>
+    public bool DenseHistory { get; init; }
+
     /// <summary>GenSR's semantic item vectors for identifiers (<c>--item-encoder</c>): <c>lsa</c>, <c>minilm</c> or <c>arctic</c>.</summary>
     public string ItemEncoder { get; init; } = "lsa";
 
