@@ -60,6 +60,7 @@ public sealed class BenchmarkRunner
         foreach (var definition in systems)
         {
             var runs = new List<SystemRun>();
+            var componentRuns = new List<(string Name, List<SystemRun> Runs)>();
             string? name = null;
             IReadOnlyList<TaskKind> tasks = [];
             foreach (var seed in Options.Seeds)
@@ -78,6 +79,7 @@ public sealed class BenchmarkRunner
                     break;
                 }
                 runs.Add(RunOnce(system, split, device, seed, tasks, progress, cancellationToken));
+                if (system is IComponentSystems composite) RunComponents(composite, system.Name, tasks, runs[^1], componentRuns);
                 foreach (var protocol in Options.Protocols)
                     if (ProtocolEvaluator.MethodFor(system, protocol) is null)
                         notes.Add($"{system.Name} cannot be evaluated under {EvaluationReport.DescribeProtocol(protocol)}.");
@@ -85,13 +87,40 @@ public sealed class BenchmarkRunner
                 {
                     var partialNote = string.Create(CultureInfo.InvariantCulture,
                         $"Partial report: {finishedRuns} of {totalRuns} runs finished (the comparison was still running when this was written).");
-                    afterEachRun(Report([.. results, new SystemResult(name!, tasks, runs.ToArray())], [.. notes, partialNote]));
+                    afterEachRun(Report([.. results, new SystemResult(name!, tasks, runs.ToArray()), .. Components(tasks, componentRuns)], [.. notes, partialNote]));
                 }
             }
-            if (runs.Count > 0) results.Add(new SystemResult(name!, tasks, runs));
+            if (runs.Count > 0) results.AddRange([new SystemResult(name!, tasks, runs), .. Components(tasks, componentRuns)]);
         }
 
         return Report(results, notes);
+
+        // Each component of a trained system is ranked under the same seed, as a row of its own (see IComponentSystems).
+        void RunComponents(IComponentSystems composite, string parentName, IReadOnlyList<TaskKind> parentTasks, SystemRun parent,
+                           List<(string Name, List<SystemRun> Runs)> into)
+        {
+            foreach (var component in composite.Components())
+            {
+                using (component)
+                {
+                    if (component.Name == parentName || results.Any(r => r.Name == component.Name))
+                        throw new InvalidOperationException($"Two systems are named \"{component.Name}\"; names must be unique in a report.");
+                    var run = RunOnce(component, split, device, parent.Seed, parentTasks, progress, cancellationToken);
+                    // Its training is the parent's: the same trained weights, nothing trained again.
+                    run = run with
+                    {
+                        Training = parent.Training with { Note = $"a part of {parentName}, ranked from the same trained weights; " + parent.Training.Note },
+                        TrainingSeconds = 0,
+                    };
+                    var slot = into.FindIndex(c => c.Name == component.Name);
+                    if (slot < 0) into.Add((component.Name, [run]));
+                    else into[slot].Runs.Add(run);
+                }
+            }
+        }
+
+        static IEnumerable<SystemResult> Components(IReadOnlyList<TaskKind> tasks, List<(string Name, List<SystemRun> Runs)> componentRuns) =>
+            componentRuns.Select(c => new SystemResult(c.Name, tasks, c.Runs.ToArray()));
 
         BenchmarkReport Report(IReadOnlyList<SystemResult> systemResults, List<string> reportNotes)
         {

@@ -15,7 +15,7 @@ namespace GenSR.Evaluation.Systems;
 /// score sampled candidates by the log-probability of their identifiers; the pointwise variant scores sampled
 /// candidates by P(Yes). Training selects the best step on validation NDCG@10 (full ranking, generative) only.
 /// </summary>
-public sealed class GenSRSystem : ITopKGenerator, ICandidateScorer, ICatalogScorer
+public sealed class GenSRSystem : ITopKGenerator, ICandidateScorer, ICatalogScorer, IComponentSystems
 {
     private const int Chunk = 64;
     private int inferenceRows = 256;
@@ -43,6 +43,34 @@ public sealed class GenSRSystem : ITopKGenerator, ICandidateScorer, ICatalogScor
         _models[TaskKind.Recommendation] = (model, inference);
         _models[TaskKind.Search] = (model, inference);
         _trained = true;
+    }
+
+    /// <summary>A system over another's trained models (one inference per model), which it leaves to their owner.</summary>
+    private GenSRSystem(GenSRSystemOptions options, IReadOnlyDictionary<TaskKind, (GenSRModel Model, GenSRInference Inference)> models) : this(options)
+    {
+        var inferences = new Dictionary<GenSRModel, GenSRInference>();
+        foreach (var (task, (model, inference)) in models)
+        {
+            if (!inferences.TryGetValue(model, out var own)) inferences[model] = own = new GenSRInference(model, inference.Builder);
+            _models[task] = (model, own);
+        }
+
+        _trained = true;
+    }
+
+    /// <summary>
+    /// For a trained fused system: its two parts as systems of their own over the same weights, the exact generative
+    /// likelihood (<c>": generative only"</c>, fusion at w = 0) and the dense head (<c>": dense only"</c>, w = +∞).
+    /// Otherwise none.
+    /// </summary>
+    public IReadOnlyList<IEvaluatedSystem> Components()
+    {
+        if (_options.Ranking != GenSRRankingMode.Fused || _options.Pointwise || !(_trained || _trainingDone) || _models.Count == 0) return [];
+        return
+        [
+            new GenSRSystem(_options with { Name = $"{Name}: generative only", Ranking = GenSRRankingMode.Exact }, _models),
+            new GenSRSystem(_options with { Name = $"{Name}: dense only", Ranking = GenSRRankingMode.Dense }, _models),
+        ];
     }
 
     /// <summary>

@@ -5,6 +5,7 @@ using GenSR.Core.Runtime;
 using GenSR.Evaluation.Baselines.Bm25;
 using GenSR.Evaluation.Baselines.Popularity;
 using GenSR.Evaluation.Benchmark;
+using GenSR.Evaluation.Harness;
 using GenSR.Evaluation.Reports;
 
 namespace GenSR.Evaluation.Tests.Reports;
@@ -56,6 +57,65 @@ public sealed class BenchmarkReportTests
         Assert.Equal([TaskKind.Recommendation], test.Tasks.Select(t => t.Task));
         Assert.Contains(report.Notes, n => n.StartsWith("BM25 is left out: it serves Search", StringComparison.Ordinal));
         Assert.DoesNotContain("### Search", BenchmarkReportMarkdown.Render(report), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void The_components_of_a_trained_system_are_ranked_as_rows_of_their_own_after_it_for_every_seed()
+    {
+        var data = new BenchmarkDataset(TestDatasets.SmallDemo.Dataset, "from the data");
+        var runner = new BenchmarkRunner(new BenchmarkOptions { Seeds = [1, 2], Device = ComputeDevice.Cpu, Protocols = [EvaluationProtocol.FullRanking] });
+        var created = new List<CompositeSystem>();
+        var report = runner.Run(data, [
+            new SystemDefinition("composite", "two parts", () => { var s = new CompositeSystem(data.Dataset.Catalog.Count); created.Add(s); return s; }),
+            new SystemDefinition("popularity", "most popular", () => new PopularitySystem()),
+        ]);
+
+        Assert.Equal(["Composite", "Composite: first item", "Composite: last item", "Popularity"], report.Systems.Select(s => s.Name));
+        Assert.All(report.Systems.Take(3), s => Assert.Equal([1L, 2L], s.Runs.Select(r => r.Seed)));
+        Assert.All(created.SelectMany(c => c.Parts), part => Assert.True(part.Disposed));
+        var first = report.Systems[1].Runs[0];
+        Assert.Equal(0, first.TrainingSeconds);
+        Assert.StartsWith("a part of Composite, ranked from the same trained weights; trained once", first.Training.Note, StringComparison.Ordinal);
+        // The parts rank differently, so each row holds its own metrics.
+        double Ndcg(int system) => report.Systems[system].Runs[0].Reports[0].Tasks[0]["NDCG@10"];
+        Assert.NotEqual(Ndcg(1), Ndcg(2));
+    }
+
+    private sealed class CompositeSystem(int items) : ICatalogScorer, IComponentSystems
+    {
+        public List<Part> Parts { get; } = [];
+        public string Name => "Composite";
+        public bool Supports(TaskKind task) => true;
+        public SystemTrainingResult Train(DatasetSplit split, EvaluationContext context) => new(1, 1, 0.5, "NDCG@10", false) { Note = "trained once" };
+        public void ScoreCatalog(TaskKind task, IReadOnlyList<EvaluationCase> cases, Span<float> scores) => scores.Fill(1);
+
+        public IReadOnlyList<IEvaluatedSystem> Components()
+        {
+            Part[] parts = [new("Composite: first item", items, i => -i), new("Composite: last item", items, i => i)];
+            Parts.AddRange(parts);
+            return parts;
+        }
+
+        public void Dispose()
+        {
+        }
+    }
+
+    private sealed class Part(string name, int items, Func<int, float> score) : ICatalogScorer
+    {
+        public bool Disposed { get; private set; }
+        public string Name => name;
+        public bool Supports(TaskKind task) => true;
+        public SystemTrainingResult Train(DatasetSplit split, EvaluationContext context) => SystemTrainingResult.NotTrained;
+
+        public void ScoreCatalog(TaskKind task, IReadOnlyList<EvaluationCase> cases, Span<float> scores)
+        {
+            for (var row = 0; row < cases.Count; row++)
+                for (var item = 0; item < items; item++)
+                    scores[row * items + item] = score(item);
+        }
+
+        public void Dispose() => Disposed = true;
     }
 
     [Fact]

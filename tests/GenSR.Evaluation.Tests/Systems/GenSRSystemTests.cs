@@ -107,5 +107,19 @@ public sealed class GenSRCatalogRankingTests
         var sample = GenSRTrainer.ValidationSample(Split.Validation, training);
         var again = context.SelectionScore(context.EvaluateValidation(system, Split, null, sample));
         Assert.Equal(result.ValidationScore!.Value, again, 6);
+
+        // Its two parts rank from the same weights as systems of their own; disposing them leaves the system whole.
+        var parts = system.Components();
+        Assert.Equal(["GenSR (fused): generative only", "GenSR (fused): dense only"], parts.Select(p => p.Name));
+        var scores = new List<double>();
+        foreach (var part in parts)
+            using (part)
+            {
+                Assert.Same(SystemTrainingResult.NotTrained, part.Train(Split, context));
+                scores.Add(context.SelectionScore(context.EvaluateValidation(part, Split, null, sample)));
+            }
+        Assert.NotEqual(scores[0], scores[1]);
+        Assert.Equal(again, context.SelectionScore(context.EvaluateValidation(system, Split, null, sample)), 6);
+        Assert.Empty(new GenSRSystem(new GenSRSystemOptions("GenSR (fused)", Pipeline, training, Ranking: GenSRRankingMode.Fused)).Components());
     }
 }
