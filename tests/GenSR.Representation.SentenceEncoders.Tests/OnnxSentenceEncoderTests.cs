@@ -7,8 +7,8 @@ namespace GenSR.Representation.SentenceEncoders.Tests;
 /// <summary>One encoder per model for the whole class: loading a 90 MB model takes about a second.</summary>
 public sealed class SentenceEncoderFixture : IDisposable
 {
-    public OnnxSentenceEncoder MiniLM { get; } = OnnxSentenceEncoder.Create(PretrainedSentenceModel.MiniLM, new() { Threads = 1 });
-    public OnnxSentenceEncoder Arctic { get; } = OnnxSentenceEncoder.Create(PretrainedSentenceModel.ArcticXs, new() { Threads = 1 });
+    public OnnxSentenceEncoder MiniLM { get; } = OnnxSentenceEncoder.Load(PretrainedSentenceModel.MiniLM, new() { Threads = 1 });
+    public OnnxSentenceEncoder Arctic { get; } = OnnxSentenceEncoder.Load(PretrainedSentenceModel.ArcticXs, new() { Threads = 1 });
 
     public void Dispose()
     {
@@ -94,7 +94,7 @@ public sealed class OnnxSentenceEncoderTests(SentenceEncoderFixture models) : IC
     [Fact]
     public void BatchingAndOrderDoNotChangeTheVectors()
     {
-        using var oneAtATime = OnnxSentenceEncoder.Create(PretrainedSentenceModel.MiniLM, new() { BatchSize = 1, Threads = 1 });
+        using var oneAtATime = OnnxSentenceEncoder.Load(PretrainedSentenceModel.MiniLM, new() { BatchSize = 1, Threads = 1 });
         var batched = Rows(models.MiniLM, Texts);
         var single = Rows(oneAtATime, Texts.Reverse().ToArray()).Reverse().ToArray();
         for (var i = 0; i < Texts.Length; i++)
@@ -115,7 +115,7 @@ public sealed class OnnxSentenceEncoderTests(SentenceEncoderFixture models) : IC
     [Fact]
     public void APrefixChangesTheVectorsAndTheModelKey()
     {
-        using var queries = OnnxSentenceEncoder.Create(PretrainedSentenceModel.ArcticXs, new() { TextPrefix = OnnxSentenceEncoder.ArcticQueryPrefix, Threads = 1 });
+        using var queries = OnnxSentenceEncoder.Load(PretrainedSentenceModel.ArcticXs, new() { TextPrefix = OnnxSentenceEncoder.ArcticQueryPrefix, Threads = 1 });
         Assert.NotEqual(models.Arctic.ModelKey, queries.ModelKey);
         Assert.NotEqual(models.MiniLM.ModelKey, models.Arctic.ModelKey);
         var plain = Rows(models.Arctic, Texts[..1])[0];
@@ -146,12 +146,12 @@ public sealed class OnnxSentenceEncoderTests(SentenceEncoderFixture models) : IC
         {
             var path = Path.Combine(folder, "minilm.vectors");
             float[][] first;
-            using (var cached = OnnxSentenceEncoder.Create(PretrainedSentenceModel.MiniLM, new() { Threads = 1 }).WithVectorCache(path))
+            using (var cached = OnnxSentenceEncoder.Load(PretrainedSentenceModel.MiniLM, new() { Threads = 1 }).WithVectorCache(path))
             {
                 first = Rows(cached, Texts);
                 Assert.Equal(Texts.Length, cached.Computed);
             }
-            using var again = OnnxSentenceEncoder.Create(PretrainedSentenceModel.MiniLM, new() { Threads = 1 }).WithVectorCache(path);
+            using var again = OnnxSentenceEncoder.Load(PretrainedSentenceModel.MiniLM, new() { Threads = 1 }).WithVectorCache(path);
             Assert.Equal(first, Rows(again, Texts));
             Assert.Equal(0, again.Computed);
             Assert.Throws<InvalidDataException>(() => models.Arctic.WithVectorCache(path)); // another model's file
@@ -168,12 +168,12 @@ public sealed class OnnxSentenceEncoderTests(SentenceEncoderFixture models) : IC
         var folder = Directory.CreateTempSubdirectory("gensr-onnx-").FullName;
         try
         {
-            Assert.Throws<DirectoryNotFoundException>(() => OnnxSentenceEncoder.Create(Path.Combine(folder, "absent"), SentencePooling.Mean, 128));
-            var missing = Assert.Throws<FileNotFoundException>(() => OnnxSentenceEncoder.Create(folder, SentencePooling.Mean, 128));
+            Assert.Throws<DirectoryNotFoundException>(() => OnnxSentenceEncoder.Load(Path.Combine(folder, "absent"), SentencePooling.Mean, 128));
+            var missing = Assert.Throws<FileNotFoundException>(() => OnnxSentenceEncoder.Load(folder, SentencePooling.Mean, 128));
             Assert.Contains("model.onnx", missing.Message);
             File.WriteAllText(Path.Combine(folder, "model.onnx"), "not an onnx model");
             File.WriteAllLines(Path.Combine(folder, "vocab.txt"), ["[PAD]", "[UNK]", "[CLS]", "[SEP]", "[MASK]", "tent"]);
-            var bad = Assert.Throws<InvalidDataException>(() => OnnxSentenceEncoder.Create(folder, SentencePooling.Mean, 128));
+            var bad = Assert.Throws<InvalidDataException>(() => OnnxSentenceEncoder.Load(folder, SentencePooling.Mean, 128));
             Assert.Contains("model.onnx", bad.Message);
         }
         finally
@@ -190,6 +190,6 @@ public sealed class OnnxSentenceEncoderTests(SentenceEncoderFixture models) : IC
         Assert.Throws<ArgumentOutOfRangeException>(() => new OnnxSentenceEncoderOptions { BatchSize = 0 });
         Assert.Throws<ArgumentOutOfRangeException>(() => new OnnxSentenceEncoderOptions { Threads = 0 });
         Assert.Throws<ArgumentNullException>(() => new OnnxSentenceEncoderOptions { TextPrefix = null! });
-        Assert.Throws<ArgumentOutOfRangeException>(() => OnnxSentenceEncoder.Create((PretrainedSentenceModel)7));
+        Assert.Throws<ArgumentOutOfRangeException>(() => OnnxSentenceEncoder.Load((PretrainedSentenceModel)7));
     }
 }

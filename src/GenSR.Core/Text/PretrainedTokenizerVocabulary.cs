@@ -43,19 +43,19 @@ public sealed class PretrainedTokenizerVocabulary : ModelVocabulary
     /// <param name="identifierTokenCount">Identifier tokens to append.</param>
     /// <param name="baseVocabularySize">Rows of the pretrained embedding (32128 for T5); default: the model's piece count.</param>
     /// <exception cref="InvalidDataException">The file is not a SentencePiece model (the message names the file).</exception>
-    public static PretrainedTokenizerVocabulary FromSentencePiece(string modelPath, int identifierTokenCount = 0, int? baseVocabularySize = null)
+    public static PretrainedTokenizerVocabulary LoadSentencePiece(string modelPath, int identifierTokenCount = 0, int? baseVocabularySize = null)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(modelPath);
         using var stream = File.OpenRead(modelPath);
-        return FromSentencePiece(stream, identifierTokenCount, baseVocabularySize, modelPath);
+        return LoadSentencePiece(stream, identifierTokenCount, baseVocabularySize, modelPath);
     }
 
-    /// <summary>Loads a SentencePiece model from a stream (see <see cref="FromSentencePiece(string, int, int?)"/>).</summary>
+    /// <summary>Loads a SentencePiece model from a stream (see <see cref="LoadSentencePiece(string, int, int?)"/>).</summary>
     /// <param name="model">The serialized model.</param>
     /// <param name="identifierTokenCount">Identifier tokens to append.</param>
     /// <param name="baseVocabularySize">Rows of the pretrained embedding (32128 for T5); default: the model's piece count.</param>
     /// <param name="source">Name of the model for error messages.</param>
-    public static PretrainedTokenizerVocabulary FromSentencePiece(Stream model, int identifierTokenCount = 0, int? baseVocabularySize = null,
+    public static PretrainedTokenizerVocabulary LoadSentencePiece(Stream model, int identifierTokenCount = 0, int? baseVocabularySize = null,
                                                                   string source = "SentencePiece model")
     {
         ArgumentNullException.ThrowIfNull(model);

@@ -587,7 +587,7 @@ public sealed class GenSRCheckpoint : IDisposable
                 if (!File.Exists(path)) throw new FileNotFoundException($"{manifestPath}: the vocabulary is SentencePiece but {SentencePieceFileName} is missing.", path);
                 var count = node.IdentifierTokenCount ?? throw new InvalidDataException($"{manifestPath}: \"vocabulary.identifier_token_count\" must be an integer.");
                 var baseSize = node.BaseVocabularySize ?? throw new InvalidDataException($"{manifestPath}: \"vocabulary.base_vocabulary_size\" must be an integer.");
-                return PretrainedTokenizerVocabulary.FromSentencePiece(path, count, baseSize);
+                return PretrainedTokenizerVocabulary.LoadSentencePiece(path, count, baseSize);
             default:
                 throw new InvalidDataException($"{manifestPath}: \"vocabulary.kind\" must be \"compact-gpt2\" or \"sentencepiece\".");
         }

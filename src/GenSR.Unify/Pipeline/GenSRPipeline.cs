@@ -152,7 +152,7 @@ public static class GenSRPipeline
             var pretrained = T5Checkpoint.Load(folder);
             var spiece = Path.Combine(folder, T5Checkpoint.TokenizerFileName);
             if (!File.Exists(spiece)) throw new FileNotFoundException($"The pretrained backbone folder \"{folder}\" has no {T5Checkpoint.TokenizerFileName}.", spiece);
-            var pretrainedVocabulary = PretrainedTokenizerVocabulary.FromSentencePiece(spiece, identifiers.TokenCount, pretrained.Config.VocabSize);
+            var pretrainedVocabulary = PretrainedTokenizerVocabulary.LoadSentencePiece(spiece, identifiers.TokenCount, pretrained.Config.VocabSize);
             pretrained.Model.ResizeTokenEmbeddings(pretrainedVocabulary.Size);
             return (pretrainedVocabulary, pretrained.Model.Config, pretrained);
         }

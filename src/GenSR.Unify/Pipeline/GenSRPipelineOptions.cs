@@ -26,7 +26,7 @@ public sealed record GenSRPipelineOptions
 
     /// <summary>
     /// A pretrained sentence encoder for the semantic item vectors the identifiers are quantised from (for example
-    /// <c>OnnxSentenceEncoder.Create(PretrainedSentenceModel.MiniLM)</c> from GenSR.Representation.SentenceEncoders), reading
+    /// <c>OnnxSentenceEncoder.Load(PretrainedSentenceModel.MiniLM)</c> from GenSR.Representation.SentenceEncoders), reading
     /// <see cref="ItemEncoderFields"/>. Null (default): LSA fitted on the catalogue (<see cref="TextEncoder"/>), which needs
     /// no download. The caller owns the encoder (the pipeline does not dispose it).
     /// </summary>

@@ -50,7 +50,7 @@ public sealed class T5Tokenizer
 
     /// <summary>Reads a SentencePiece model from a stream.</summary>
     /// <exception cref="InvalidDataException">The bytes are not a SentencePiece model with end-of-sentence and padding pieces.</exception>
-    public static T5Tokenizer Create(Stream stream, string source = "spiece.model")
+    public static T5Tokenizer Load(Stream stream, string source = "spiece.model")
     {
         ArgumentNullException.ThrowIfNull(stream);
         using var buffer = new MemoryStream();

@@ -98,7 +98,7 @@ public class PromptRendererTests
     [Fact]
     public void Rendering_works_through_a_pretrained_sentencepiece_vocabulary()
     {
-        var vocabulary = PretrainedTokenizerVocabulary.FromSentencePiece(Text.TextFixtures.SentencePieceModel).ForIdentifiers(Identifiers);
+        var vocabulary = PretrainedTokenizerVocabulary.LoadSentencePiece(Text.TextFixtures.SentencePieceModel).ForIdentifiers(Identifiers);
         var prompt = new PromptRenderer(vocabulary).Render(GenSRPromptTemplates.Search,
             PromptValues.Create([Identifiers.ToTokenIds(5, vocabulary.IdentifierOffset)], "guitar strings"));
         Assert.Equal(vocabulary.EosId, prompt.InputIds[^1]);

@@ -9,7 +9,7 @@ public class PretrainedTokenizerVocabularyTests
     [Fact]
     public void SentencePiece_ids_match_the_reference_T5_tokenizer_exactly()
     {
-        var vocabulary = PretrainedTokenizerVocabulary.FromSentencePiece(TextFixtures.SentencePieceModel);
+        var vocabulary = PretrainedTokenizerVocabulary.LoadSentencePiece(TextFixtures.SentencePieceModel);
         var expected = TextFixtures.SentencePieceExpected;
         var texts = expected["texts"]!.AsArray().Select(t => (string)t!).ToArray();
         var ids = expected["input_ids"]!.AsArray().Select(row => row!.AsArray().Select(x => (int)x!).ToArray()).ToArray();
@@ -21,7 +21,7 @@ public class PretrainedTokenizerVocabularyTests
     [Fact]
     public void SentencePiece_pieces_match_the_reference_tokens()
     {
-        var vocabulary = PretrainedTokenizerVocabulary.FromSentencePiece(TextFixtures.SentencePieceModel);
+        var vocabulary = PretrainedTokenizerVocabulary.LoadSentencePiece(TextFixtures.SentencePieceModel);
         var tokenizer = (SentencePieceTokenizer)vocabulary.Tokenizer;
         var expected = TextFixtures.SentencePieceExpected;
         var text = (string)expected["texts"]![0]!;
@@ -33,7 +33,7 @@ public class PretrainedTokenizerVocabularyTests
     public void Added_tokens_follow_the_base_vocabulary()
     {
         // The fixture's 200-piece model has no single "Yes"/"No" piece, so both are added after the soft token.
-        var vocabulary = PretrainedTokenizerVocabulary.FromSentencePiece(TextFixtures.SentencePieceModel, identifierTokenCount: 10);
+        var vocabulary = PretrainedTokenizerVocabulary.LoadSentencePiece(TextFixtures.SentencePieceModel, identifierTokenCount: 10);
         Assert.Equal((0, 1, 2), (vocabulary.PadId, vocabulary.EosId, vocabulary.UnknownId));
         Assert.Equal(200, vocabulary.BaseVocabularySize);
         Assert.Equal(200, vocabulary.SoftTokenId);
@@ -44,7 +44,7 @@ public class PretrainedTokenizerVocabularyTests
         Assert.Equal("Yes", vocabulary.Decode([vocabulary.YesId]));
 
         // A model whose embedding has more rows than pieces (like T5's 32128 for 32100 tokens) starts added tokens after them.
-        var padded = PretrainedTokenizerVocabulary.FromSentencePiece(TextFixtures.SentencePieceModel, 10, baseVocabularySize: 256);
+        var padded = PretrainedTokenizerVocabulary.LoadSentencePiece(TextFixtures.SentencePieceModel, 10, baseVocabularySize: 256);
         Assert.Equal(256, padded.SoftTokenId);
         Assert.Equal(259, padded.IdentifierOffset);
         Assert.Equal(padded.IdentifierOffset + 5, padded.WithIdentifierTokenCount(5).Size);
@@ -66,9 +66,9 @@ public class PretrainedTokenizerVocabularyTests
     public void Bad_models_and_options_fail_clearly()
     {
         var e = Assert.Throws<InvalidDataException>(() =>
-            PretrainedTokenizerVocabulary.FromSentencePiece(new MemoryStream([0x0A, 0xFF, 0x01]), source: "broken.model"));
+            PretrainedTokenizerVocabulary.LoadSentencePiece(new MemoryStream([0x0A, 0xFF, 0x01]), source: "broken.model"));
         Assert.StartsWith("broken.model", e.Message);
-        Assert.Contains("spiece.model", Assert.ThrowsAny<IOException>(() => PretrainedTokenizerVocabulary.FromSentencePiece("/nonexistent/spiece.model")).Message);
+        Assert.Contains("spiece.model", Assert.ThrowsAny<IOException>(() => PretrainedTokenizerVocabulary.LoadSentencePiece("/nonexistent/spiece.model")).Message);
         Assert.Throws<ArgumentOutOfRangeException>(() => new PretrainedTokenizerVocabularyOptions { BaseVocabularySize = 0 });
         var tooSmall = new PretrainedTokenizerVocabulary(CompactGpt2Vocabulary.Gpt2, new PretrainedTokenizerVocabularyOptions { BaseVocabularySize = 10 });
         Assert.Contains("raise BaseVocabularySize", Assert.Throws<InvalidOperationException>(() => tooSmall.EncodeText("x")).Message);

@@ -30,8 +30,8 @@ public sealed class BertSentenceEncoderTests
             renamed["cls.predictions.bias"] = zeros(478);
             SafeTensorsFile.Save(weights, renamed);
 
-            using var original = BertSentenceEncoder.Create(BertFixture.Directory, Cpu);
-            using var prefixed = BertSentenceEncoder.Create(folder, Cpu);
+            using var original = BertSentenceEncoder.Load(BertFixture.Directory, Cpu);
+            using var prefixed = BertSentenceEncoder.Load(folder, Cpu);
             using var a = original.Encode(Texts);
             using var b = prefixed.Encode(Texts);
             Assert.True(a.eq(b).all().ToBoolean());
@@ -55,7 +55,7 @@ public sealed class BertSentenceEncoderTests
             tensors["encoder.layer.2.attention.self.query.weight"] = zeros(32, 32);
             SafeTensorsFile.Save(weights, tensors);
 
-            var e = Assert.Throws<InvalidDataException>(() => BertSentenceEncoder.Create(folder, Cpu));
+            var e = Assert.Throws<InvalidDataException>(() => BertSentenceEncoder.Load(folder, Cpu));
             Assert.Contains("3 problem(s)", e.Message);
             Assert.Contains("missing \"encoder.layer.1.output.dense.bias\"", e.Message);
             Assert.Contains("\"encoder.layer.0.intermediate.dense.weight\" has shape [65, 32], the configuration needs [64, 32]", e.Message);
@@ -76,7 +76,7 @@ public sealed class BertSentenceEncoderTests
         {
             var configPath = Path.Combine(folder, "config.json");
             File.WriteAllText(configPath, File.ReadAllText(configPath).Replace("\"hidden_size\"", "\"hidden_width\""));
-            var e = Assert.Throws<InvalidDataException>(() => BertSentenceEncoder.Create(folder, Cpu));
+            var e = Assert.Throws<InvalidDataException>(() => BertSentenceEncoder.Load(folder, Cpu));
             Assert.Contains("hidden_size", e.Message);
             Assert.Contains(configPath, e.Message);
         }
@@ -89,12 +89,12 @@ public sealed class BertSentenceEncoderTests
     [Fact]
     public void Long_texts_are_truncated_to_max_length_ending_with_sep()
     {
-        using var encoder = BertSentenceEncoder.Create(BertFixture.Directory, Cpu with { MaxLength = 8 });
+        using var encoder = BertSentenceEncoder.Load(BertFixture.Directory, Cpu with { MaxLength = 8 });
         var ids = encoder.TokenizeToIds(Texts[2]);
         Assert.Equal(8, ids.Count);
         Assert.Equal(encoder.Tokenizer.ClassificationTokenId, ids[0]);
         Assert.Equal(encoder.Tokenizer.SeparatorTokenId, ids[^1]);
-        using var full = BertSentenceEncoder.Create(BertFixture.Directory, Cpu);
+        using var full = BertSentenceEncoder.Load(BertFixture.Directory, Cpu);
         Assert.Equal(full.TokenizeToIds(Texts[2]).Take(7), ids.Take(7));
         Assert.Equal(64, full.MaxLength);
     }
@@ -102,8 +102,8 @@ public sealed class BertSentenceEncoderTests
     [Fact]
     public void Batch_size_and_length_sorting_do_not_change_the_vectors_or_their_order()
     {
-        using var one = BertSentenceEncoder.Create(BertFixture.Directory, Cpu with { BatchSize = 1 });
-        using var all = BertSentenceEncoder.Create(BertFixture.Directory, Cpu with { BatchSize = 4 });
+        using var one = BertSentenceEncoder.Load(BertFixture.Directory, Cpu with { BatchSize = 1 });
+        using var all = BertSentenceEncoder.Load(BertFixture.Directory, Cpu with { BatchSize = 4 });
         using var scope = NewDisposeScope();
         var a = one.Encode(Texts);
         var b = all.Encode(Texts);
@@ -116,7 +116,7 @@ public sealed class BertSentenceEncoderTests
     [Fact]
     public void Cls_pooling_takes_the_first_hidden_state()
     {
-        using var encoder = BertSentenceEncoder.Create(BertFixture.Directory, Cpu with { Pooling = SentencePooling.Cls, Normalize = false });
+        using var encoder = BertSentenceEncoder.Load(BertFixture.Directory, Cpu with { Pooling = SentencePooling.Cls, Normalize = false });
         using var scope = NewDisposeScope();
         var batch = encoder.Tokenize(Texts);
         var hidden = encoder.Model.forward(batch.InputIds, batch.AttentionMask);
@@ -134,19 +134,19 @@ public sealed class BertSentenceEncoderTests
             File.WriteAllText(Path.Combine(folder, "1_Pooling", "config.json"), """{"word_embedding_dimension": 32, "pooling_mode_cls_token": true, "pooling_mode_mean_tokens": false}""");
             File.WriteAllText(Path.Combine(folder, "sentence_bert_config.json"), """{"max_seq_length": 16, "do_lower_case": false}""");
             File.WriteAllText(Path.Combine(folder, "tokenizer_config.json"), """{"do_lower_case": true, "model_max_length": 1000000000000000019884624838656}""");
-            using var configured = BertSentenceEncoder.Create(folder, Cpu);
+            using var configured = BertSentenceEncoder.Load(folder, Cpu);
             Assert.Equal(SentencePooling.Cls, configured.Pooling);
             Assert.Equal(16, configured.MaxLength);
             Assert.False(configured.Tokenizer.LowerCaseBeforeTokenization);
 
-            using var overridden = BertSentenceEncoder.Create(folder, Cpu with { Pooling = SentencePooling.Mean, MaxLength = 32, LowerCase = true });
+            using var overridden = BertSentenceEncoder.Load(folder, Cpu with { Pooling = SentencePooling.Mean, MaxLength = 32, LowerCase = true });
             Assert.Equal(SentencePooling.Mean, overridden.Pooling);
             Assert.Equal(32, overridden.MaxLength);
             Assert.True(overridden.Tokenizer.LowerCaseBeforeTokenization);
             Assert.NotEqual(configured.TokenizeToIds("Fender GUITAR"), overridden.TokenizeToIds("Fender GUITAR"));
 
             File.WriteAllText(Path.Combine(folder, "1_Pooling", "config.json"), """{"pooling_mode_max_tokens": true}""");
-            Assert.Contains("Pooling", Assert.Throws<InvalidDataException>(() => BertSentenceEncoder.Create(folder, Cpu)).Message);
+            Assert.Contains("Pooling", Assert.Throws<InvalidDataException>(() => BertSentenceEncoder.Load(folder, Cpu)).Message);
         }
         finally
         {
@@ -159,15 +159,15 @@ public sealed class BertSentenceEncoderTests
     {
         Assert.Contains("BatchSize", Assert.Throws<ArgumentOutOfRangeException>(() => new BertSentenceEncoderOptions { BatchSize = 0 }).Message);
         Assert.Contains("MaxLength", Assert.Throws<ArgumentOutOfRangeException>(() => new BertSentenceEncoderOptions { MaxLength = 1 }).Message);
-        var tooLong = Assert.Throws<ArgumentOutOfRangeException>(() => BertSentenceEncoder.Create(BertFixture.Directory, Cpu with { MaxLength = 65 }));
+        var tooLong = Assert.Throws<ArgumentOutOfRangeException>(() => BertSentenceEncoder.Load(BertFixture.Directory, Cpu with { MaxLength = 65 }));
         Assert.Contains("max_position_embeddings", tooLong.Message);
-        Assert.Throws<DirectoryNotFoundException>(() => BertSentenceEncoder.Create(Path.Combine(BertFixture.Directory, "missing"), Cpu));
+        Assert.Throws<DirectoryNotFoundException>(() => BertSentenceEncoder.Load(Path.Combine(BertFixture.Directory, "missing"), Cpu));
     }
 
     [Fact]
     public void Encoding_reports_progress_and_honours_cancellation()
     {
-        using var encoder = BertSentenceEncoder.Create(BertFixture.Directory, Cpu with { BatchSize = 2 });
+        using var encoder = BertSentenceEncoder.Load(BertFixture.Directory, Cpu with { BatchSize = 2 });
         var reports = new List<SemanticEncodingProgress>();
         using (var vectors = encoder.Encode(Texts, new SynchronousProgress<SemanticEncodingProgress>(reports.Add))) { }
         Assert.Equal([2, 4, 6], reports.Select(r => r.Encoded));

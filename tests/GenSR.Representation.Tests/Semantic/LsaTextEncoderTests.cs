@@ -110,7 +110,7 @@ public sealed class LsaTextEncoderTests
         {
             using var encoder = LsaTextEncoder.Fit(texts, Options with { StopWords = ["for", "the"], MinTokenLength = 3 });
             encoder.Save(path);
-            using var loaded = LsaTextEncoder.Create(path, ComputeDevice.Cpu);
+            using var loaded = LsaTextEncoder.Load(path, ComputeDevice.Cpu);
             Assert.Equal(encoder.Vocabulary, loaded.Vocabulary);
             Assert.Equal(encoder.InverseDocumentFrequencies, loaded.InverseDocumentFrequencies);
             Assert.Equal(encoder.SingularValues, loaded.SingularValues);
@@ -135,7 +135,7 @@ public sealed class LsaTextEncoderTests
         {
             using (var t = zeros(3))
                 GenSR.Core.Serialization.SafeTensorsFile.Save(path, [new("idf", t)], new Dictionary<string, string> { ["format"] = "something-else" });
-            var e = Assert.Throws<InvalidDataException>(() => LsaTextEncoder.Create(path, ComputeDevice.Cpu));
+            var e = Assert.Throws<InvalidDataException>(() => LsaTextEncoder.Load(path, ComputeDevice.Cpu));
             Assert.Contains(path, e.Message);
             Assert.Contains("gensr.lsa-text-encoder", e.Message);
         }

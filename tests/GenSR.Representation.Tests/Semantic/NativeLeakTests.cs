@@ -12,7 +12,7 @@ public sealed class NativeLeakTests
     [Fact]
     public void Bert_encoding_does_not_leak_tensors()
     {
-        using var encoder = BertSentenceEncoder.Create(BertFixture.Directory, new BertSentenceEncoderOptions { Device = ComputeDevice.Cpu, BatchSize = 2 });
+        using var encoder = BertSentenceEncoder.Load(BertFixture.Directory, new BertSentenceEncoderOptions { Device = ComputeDevice.Cpu, BatchSize = 2 });
         string[] texts = ["guitar strings", "wood screws 500 pack", "coffee"];
         encoder.Encode(texts).Dispose();
         var before = Live();

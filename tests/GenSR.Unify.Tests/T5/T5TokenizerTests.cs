@@ -66,7 +66,7 @@ public sealed class T5TokenizerTests
         var missing = Path.Combine(Path.GetTempPath(), "gensr-no-such-spiece.model");
         var e = Assert.Throws<FileNotFoundException>(() => T5Tokenizer.Load(missing));
         Assert.Contains(missing, e.Message);
-        var bad = Assert.Throws<InvalidDataException>(() => T5Tokenizer.Create(new MemoryStream([0x0A, 0xFF, 0xFF, 0xFF, 0x0F]), "broken.model"));
+        var bad = Assert.Throws<InvalidDataException>(() => T5Tokenizer.Load(new MemoryStream([0x0A, 0xFF, 0xFF, 0xFF, 0x0F]), "broken.model"));
         Assert.Contains("broken.model", bad.Message);
     }
 }

@@ -44,11 +44,11 @@ public static class SystemRegistry
                 () => new CategoryPopularitySystem()),
             new("bm25", "BM25 over title, brand and categories (search)", () => new Bm25System()),
             new("dense-minilm", "zero-shot dense retrieval with all-MiniLM-L6-v2 (ONNX): query or mean history vector · item vectors of title, brand and categories (both tasks)",
-                () => new DenseRetrievalSystem("Dense retrieval (MiniLM)", () => OnnxSentenceEncoder.Create(PretrainedSentenceModel.MiniLM, new() { Threads = settings.Threads > 0 ? settings.Threads : null }),
+                () => new DenseRetrievalSystem("Dense retrieval (MiniLM)", () => OnnxSentenceEncoder.Load(PretrainedSentenceModel.MiniLM, new() { Threads = settings.Threads > 0 ? settings.Threads : null }),
                                                historyItems: settings.MaxHistory)),
             new("dense-arctic", "zero-shot dense retrieval with arctic-embed-xs (ONNX), queries with the model's retrieval prefix (both tasks)",
-                () => new DenseRetrievalSystem("Dense retrieval (arctic-embed-xs)", () => OnnxSentenceEncoder.Create(PretrainedSentenceModel.ArcticXs, new() { Threads = settings.Threads > 0 ? settings.Threads : null }),
-                                               () => OnnxSentenceEncoder.Create(PretrainedSentenceModel.ArcticXs, new() { Threads = settings.Threads > 0 ? settings.Threads : null, TextPrefix = OnnxSentenceEncoder.ArcticQueryPrefix }),
+                () => new DenseRetrievalSystem("Dense retrieval (arctic-embed-xs)", () => OnnxSentenceEncoder.Load(PretrainedSentenceModel.ArcticXs, new() { Threads = settings.Threads > 0 ? settings.Threads : null }),
+                                               () => OnnxSentenceEncoder.Load(PretrainedSentenceModel.ArcticXs, new() { Threads = settings.Threads > 0 ? settings.Threads : null, TextPrefix = OnnxSentenceEncoder.ArcticQueryPrefix }),
                                                historyItems: settings.MaxHistory)),
             // The SASRec paper's two dropout settings (0.2 for MovieLens-1M, 0.5 for its sparser datasets); validation picks one.
             new("sasrec", "SASRec, causal self-attention over the item history, dropout 0.2 or 0.5 chosen on validation (recommendation)",
@@ -167,8 +167,8 @@ public static class SystemRegistry
             var options = new OnnxSentenceEncoderOptions { Threads = threads > 0 ? threads : null };
             return key.Item1 switch
             {
-                "minilm" => OnnxSentenceEncoder.Create(PretrainedSentenceModel.MiniLM, options),
-                "arctic" => OnnxSentenceEncoder.Create(PretrainedSentenceModel.ArcticXs, key.Item2 ? options with { TextPrefix = OnnxSentenceEncoder.ArcticQueryPrefix } : options),
+                "minilm" => OnnxSentenceEncoder.Load(PretrainedSentenceModel.MiniLM, options),
+                "arctic" => OnnxSentenceEncoder.Load(PretrainedSentenceModel.ArcticXs, key.Item2 ? options with { TextPrefix = OnnxSentenceEncoder.ArcticQueryPrefix } : options),
                 _ => throw new ArgumentOutOfRangeException(nameof(name), name, "Expected minilm or arctic."),
             };
         });

@@ -44,7 +44,7 @@ public sealed class BertModel : nn.Module<Tensor, Tensor, Tensor>
     /// <exception cref="DirectoryNotFoundException">The folder does not exist.</exception>
     /// <exception cref="FileNotFoundException"><c>config.json</c> or <c>model.safetensors</c> is missing.</exception>
     /// <exception cref="InvalidDataException">The configuration or the weights are invalid or do not match (see <see cref="LoadCheckpoint"/>).</exception>
-    public static BertModel FromPretrained(string directory, Device? device = null)
+    public static BertModel Load(string directory, Device? device = null)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(directory);
         if (!Directory.Exists(directory)) throw new DirectoryNotFoundException($"No BERT checkpoint folder at \"{directory}\".");

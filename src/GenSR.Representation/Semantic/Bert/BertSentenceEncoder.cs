@@ -65,7 +65,7 @@ public sealed class BertSentenceEncoder : ISemanticEncoder
     /// <exception cref="InvalidDataException">A file is malformed, the weights do not fit the configuration (every mismatch
     /// is listed), or the vocabulary's special tokens disagree with the configuration.</exception>
     /// <exception cref="ArgumentOutOfRangeException"><see cref="BertSentenceEncoderOptions.MaxLength"/> exceeds the checkpoint's <c>max_position_embeddings</c>.</exception>
-    public static BertSentenceEncoder Create(string modelDirectory, BertSentenceEncoderOptions? options = null)
+    public static BertSentenceEncoder Load(string modelDirectory, BertSentenceEncoderOptions? options = null)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(modelDirectory);
         options ??= new BertSentenceEncoderOptions();
@@ -80,7 +80,7 @@ public sealed class BertSentenceEncoder : ISemanticEncoder
         var (tokenizer, vocabularySize) = BertWordPiece.Create(File.ReadAllLines(vocabPath), lowerCase, vocabPath);
 
         var device = TorchRuntime.Resolve(options.Device);
-        var model = BertModel.FromPretrained(modelDirectory, device);
+        var model = BertModel.Load(modelDirectory, device);
         try
         {
             var config = model.Config;

@@ -143,7 +143,7 @@ public sealed class LsaTextEncoder : ISemanticEncoder
     /// <param name="device">Device to run on; default <see cref="ComputeDevice.Auto"/>.</param>
     /// <exception cref="FileNotFoundException">No file at <paramref name="path"/>.</exception>
     /// <exception cref="InvalidDataException">The file is not a saved LSA encoder or is inconsistent; the message names the file and what is wrong.</exception>
-    public static LsaTextEncoder Create(string path, ComputeDevice device = ComputeDevice.Auto)
+    public static LsaTextEncoder Load(string path, ComputeDevice device = ComputeDevice.Auto)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(path);
         if (!File.Exists(path)) throw new FileNotFoundException($"No saved LSA encoder at \"{path}\".", path);
@@ -212,7 +212,7 @@ public sealed class LsaTextEncoder : ISemanticEncoder
     /// <summary>
     /// Saves vocabulary, inverse document frequencies, projection, singular values and options to one safetensors file
     /// (tensors <c>idf</c>, <c>projection</c>, <c>singular_values</c>; the rest as metadata), written to a temporary
-    /// file and renamed. <see cref="Create"/> restores an encoder whose vectors are bit-for-bit the same.
+    /// file and renamed. <see cref="Load"/> restores an encoder whose vectors are bit-for-bit the same.
     /// </summary>
     /// <exception cref="ObjectDisposedException">The encoder is disposed.</exception>
     public void Save(string path)
