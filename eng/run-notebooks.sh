@@ -30,6 +30,14 @@ dotnet tool restore >/dev/null
 # machine's global one, so that a GenSR package of the same version from an earlier pack cannot stand in for the fresh
 # one (eng/pack.sh removes the GenSR entries of this folder).
 export NUGET_PACKAGES="$root/artifacts/nuget-packages"
+# The kernel's NuGet dependency manager also caches the resolved paths of each "#r nuget:" set under
+# ~/.packagemanagement, keyed by the package list rather than the packages' contents. An entry made from an earlier
+# pack (of another checkout, with the same version) would load that pack's assemblies, so entries naming a GenSR
+# package are dropped first.
+resolution_cache="${HOME}/.packagemanagement/nuget/Cache"
+if [ -d "$resolution_cache" ]; then
+  { grep -l -i -Z 'gensr\.' "$resolution_cache"/* 2>/dev/null || true; } | xargs -0 -r rm -f
+fi
 # One intra-op torch thread unless told otherwise: the notebooks' tensors are small, and on a busy machine torch's
 # OpenMP threads spend far longer waiting for each other than computing.
 export OMP_NUM_THREADS="${OMP_NUM_THREADS:-1}"
