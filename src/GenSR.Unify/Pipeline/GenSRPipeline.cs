@@ -242,24 +242,7 @@ public static class GenSRPipeline
     public static Tensor ItemTokens(IReadOnlyList<Item> items, ModelVocabulary vocabulary, GenSRModelConfig config, bool includeCategories = false)
     {
         ArgumentNullException.ThrowIfNull(config);
-        var titles = TitleTokens(items, vocabulary, config.TitleTokens, includeCategories);
-        if (!config.HasDenseCategories) return titles;
-        using (titles)
-        {
-            var count = config.DenseCategoryTokens;
-            var synthesizer = new CategoryQuerySynthesizer();
-            var ids = new long[items.Count * count];
-            Array.Fill(ids, vocabulary.PadId);
-            for (var i = 0; i < items.Count; i++)
-            {
-                if (synthesizer.CategoryWords(items[i]) is not { Length: > 0 } words) continue;
-                var tokens = vocabulary.EncodeText(words);
-                for (var t = 0; t < Math.Min(count, tokens.Length); t++) ids[i * count + t] = tokens[t];
-            }
-
-            using var categories = tensor(ids, items.Count, count, dtype: ScalarType.Int64);
-            return cat([titles, categories], 1);
-        }
+        return Tokens(items, vocabulary, config.TitleTokens, includeCategories, config.DenseCategoryTokens);
     }
 
     /// <summary>
@@ -267,24 +250,36 @@ public static class GenSRPipeline
     /// or with <paramref name="includeCategories"/> the category words' tokens followed by the title's. An item with no
     /// text becomes the unknown token.
     /// </summary>
-    public static Tensor TitleTokens(IReadOnlyList<Item> items, ModelVocabulary vocabulary, int count, bool includeCategories = false)
+    public static Tensor TitleTokens(IReadOnlyList<Item> items, ModelVocabulary vocabulary, int count, bool includeCategories = false) =>
+        Tokens(items, vocabulary, count, includeCategories, categoryCount: 0);
+
+    /// <summary>One pad-filled table <c>[items, titleCount + categoryCount]</c>: the title columns, then the category-word columns.</summary>
+    private static Tensor Tokens(IReadOnlyList<Item> items, ModelVocabulary vocabulary, int titleCount, bool includeCategories, int categoryCount)
     {
         ArgumentNullException.ThrowIfNull(items);
         ArgumentNullException.ThrowIfNull(vocabulary);
-        ArgumentOutOfRangeException.ThrowIfLessThan(count, 1);
-        var categories = includeCategories ? new CategoryQuerySynthesizer() : null;
-        var ids = new long[items.Count * count];
+        ArgumentOutOfRangeException.ThrowIfLessThan(titleCount, 1);
+        var synthesizer = includeCategories || categoryCount > 0 ? new CategoryQuerySynthesizer() : null;
+        var width = titleCount + categoryCount;
+        var ids = new long[items.Count * width];
         Array.Fill(ids, vocabulary.PadId);
         for (var i = 0; i < items.Count; i++)
         {
+            var words = synthesizer?.CategoryWords(items[i]) ?? "";
             var text = items[i].Title ?? "";
-            if (categories?.CategoryWords(items[i]) is { Length: > 0 } words) text = text.Length == 0 ? words : words + " " + text;
+            if (includeCategories && words.Length > 0) text = text.Length == 0 ? words : words + " " + text;
             var tokens = string.IsNullOrWhiteSpace(text) ? [] : vocabulary.EncodeText(text);
             if (tokens.Length == 0) tokens = [vocabulary.UnknownId];
-            for (var t = 0; t < Math.Min(count, tokens.Length); t++) ids[i * count + t] = tokens[t];
+            Copy(tokens, ids, i * width, titleCount);
+            if (categoryCount > 0 && words.Length > 0) Copy(vocabulary.EncodeText(words), ids, i * width + titleCount, categoryCount);
         }
 
-        return tensor(ids, items.Count, count, dtype: ScalarType.Int64);
+        return tensor(ids, items.Count, width, dtype: ScalarType.Int64);
+
+        static void Copy(int[] tokens, long[] ids, int start, int count)
+        {
+            for (var t = 0; t < Math.Min(count, tokens.Length); t++) ids[start + t] = tokens[t];
+        }
     }
 
     /// <summary>
