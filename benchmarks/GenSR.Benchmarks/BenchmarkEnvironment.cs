@@ -1,4 +1,4 @@
-using GenSR.Core.Runtime;
+using GenSR.Core;
 using TorchSharp;
 using static TorchSharp.torch;
 

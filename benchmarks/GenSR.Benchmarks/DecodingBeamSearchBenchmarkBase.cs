@@ -1,7 +1,5 @@
 using BenchmarkDotNet.Attributes;
-using GenSR.Decoding.Reference;
-using GenSR.Decoding.Search;
-using GenSR.Decoding.Trie;
+using GenSR.Decoding;
 using static TorchSharp.torch;
 
 namespace GenSR.Benchmarks;

@@ -1,5 +1,5 @@
-using GenSR.Core.Identifiers;
-using GenSR.Decoding.Trie;
+using GenSR.Core;
+using GenSR.Decoding;
 
 namespace GenSR.Benchmarks;
 

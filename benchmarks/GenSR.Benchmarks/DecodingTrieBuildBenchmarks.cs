@@ -3,8 +3,8 @@ using BenchmarkDotNet.Columns;
 using BenchmarkDotNet.Configs;
 using BenchmarkDotNet.Reports;
 using BenchmarkDotNet.Running;
-using GenSR.Core.Identifiers;
-using GenSR.Decoding.Trie;
+using GenSR.Core;
+using GenSR.Decoding;
 using static TorchSharp.torch;
 
 namespace GenSR.Benchmarks;

@@ -1,13 +1,6 @@
 using BenchmarkDotNet.Attributes;
-using GenSR.Core.Data;
-using GenSR.Core.Data.Loaders;
-using GenSR.Core.Data.Queries;
-using GenSR.Core.Data.Splits;
-using GenSR.Core.Demo;
-using GenSR.Core.Runtime;
-using GenSR.Unify.Model;
-using GenSR.Unify.Pipeline;
-using GenSR.Unify.Training;
+using GenSR.Core;
+using GenSR.Unify;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;

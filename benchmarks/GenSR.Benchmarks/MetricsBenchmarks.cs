@@ -1,6 +1,5 @@
 using BenchmarkDotNet.Attributes;
-using GenSR.Core.Data;
-using GenSR.Core.Metrics;
+using GenSR.Core;
 
 namespace GenSR.Benchmarks;
 

@@ -1,7 +1,7 @@
 using BenchmarkDotNet.Attributes;
 using BenchmarkDotNet.Engines;
-using GenSR.Core.Runtime;
-using GenSR.Representation.Collaborative;
+using GenSR.Core;
+using GenSR.Representation;
 using TorchSharp;
 using static TorchSharp.torch;
 

@@ -1,8 +1,7 @@
 using BenchmarkDotNet.Attributes;
 using BenchmarkDotNet.Engines;
-using GenSR.Core.Runtime;
-using GenSR.Representation.Embeddings;
-using GenSR.Representation.Quantization;
+using GenSR.Core;
+using GenSR.Representation;
 using TorchSharp;
 using static TorchSharp.torch;
 

@@ -1,6 +1,6 @@
 using BenchmarkDotNet.Attributes;
 using BenchmarkDotNet.Engines;
-using GenSR.Representation.Semantic;
+using GenSR.Representation;
 using GenSR.Representation.SentenceEncoders;
 using static TorchSharp.torch;
 

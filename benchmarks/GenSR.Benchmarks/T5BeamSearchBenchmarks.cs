@@ -1,8 +1,7 @@
 using BenchmarkDotNet.Attributes;
-using GenSR.Core.Runtime;
-using GenSR.Decoding.Search;
-using GenSR.Decoding.Trie;
-using GenSR.Unify.T5;
+using GenSR.Core;
+using GenSR.Decoding;
+using GenSR.Unify;
 using TorchSharp;
 using static TorchSharp.torch;
 

@@ -1,6 +1,6 @@
 using BenchmarkDotNet.Attributes;
-using GenSR.Core.Runtime;
-using GenSR.Unify.T5;
+using GenSR.Core;
+using GenSR.Unify;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;

@@ -1,20 +1,10 @@
 using System.Diagnostics;
 using System.Text;
-using GenSR.Core.Data;
-using GenSR.Core.Data.Loaders;
-using GenSR.Core.Data.Splits;
-using GenSR.Core.Demo;
-using GenSR.Core.Metrics;
-using GenSR.Core.Runtime;
+using GenSR.Core;
+using GenSR.Evaluation;
 using GenSR.Quickstart;
-using GenSR.Unify.Checkpoints;
-using GenSR.Evaluation.Baselines.Popularity;
-using GenSR.Evaluation.Harness;
-using GenSR.Evaluation.Systems;
-using GenSR.Unify.Inference;
-using GenSR.Unify.Pipeline;
-using GenSR.Unify.Training;
 using GenSR.Representation.SentenceEncoders;
+using GenSR.Unify;
 using Spectre.Console;
 
 if (QuickstartCommandLine.Parse(args, Console.Out, Console.Error, out var exitCode) is not { } options)

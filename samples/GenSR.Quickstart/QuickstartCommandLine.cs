@@ -2,9 +2,8 @@ using System.CommandLine;
 using System.CommandLine.Help;
 using System.CommandLine.Parsing;
 using System.Globalization;
-using GenSR.Core.Data.Loaders;
-using GenSR.Core.Runtime;
-using GenSR.Representation.Embeddings;
+using GenSR.Core;
+using GenSR.Representation;
 
 namespace GenSR.Quickstart;
 

@@ -1,6 +1,5 @@
-using GenSR.Core.Data.Loaders;
-using GenSR.Core.Runtime;
-using GenSR.Representation.Embeddings;
+using GenSR.Core;
+using GenSR.Representation;
 
 namespace GenSR.Quickstart;
 

@@ -1,4 +1,4 @@
-using GenSR.Unify.Training;
+using GenSR.Unify;
 
 namespace GenSR.Quickstart;
 

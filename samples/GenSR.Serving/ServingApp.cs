@@ -1,11 +1,6 @@
-using GenSR.Core.Data.Splits;
-using GenSR.Core.Demo;
-using GenSR.Core.Runtime;
+using GenSR.Core;
 using GenSR.Hosting;
-using GenSR.Unify.Checkpoints;
-using GenSR.Unify.Inference;
-using GenSR.Unify.Pipeline;
-using GenSR.Unify.Training;
+using GenSR.Unify;
 
 namespace GenSR.Serving;
 

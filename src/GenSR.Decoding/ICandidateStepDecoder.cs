@@ -4,7 +4,7 @@ namespace GenSR.Decoding;
 
 /// <summary>
 /// A step decoder that can score a few candidate tokens per hypothesis without projecting onto the whole vocabulary.
-/// <see cref="Search.CatalogScorer"/> uses it for trie-normalised scores, where each step is a softmax over the
+/// <see cref="CatalogScorer"/> uses it for trie-normalised scores, where each step is a softmax over the
 /// prefix's children only: the full-vocabulary normaliser cancels, and the output projection shrinks from
 /// <c>[H, V]</c> to <c>[H, C]</c> (C: the most children of a trie node), often a hundred times less work.
 /// </summary>

@@ -37,6 +37,6 @@ public interface IStepDecoder : IDisposable
     /// <summary>Re-orders the cache after beams were re-ranked, or re-sizes it.</summary>
     /// <param name="parentHypotheses">int64 <c>[BatchSize × beams']</c>, query-major: for every new hypothesis, the flat index of the
     /// hypothesis it extends (a hypothesis of the same query). The number of hypotheses per query becomes <c>beams'</c>: beam search
-    /// keeps it, <see cref="Search.CatalogScorer"/> changes it at every depth of the trie.</param>
+    /// keeps it, <see cref="CatalogScorer"/> changes it at every depth of the trie.</param>
     void Reorder(Tensor parentHypotheses);
 }

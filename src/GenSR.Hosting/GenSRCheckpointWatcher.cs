@@ -1,4 +1,4 @@
-using GenSR.Unify.Inference;
+using GenSR.Unify;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -37,11 +37,11 @@ public sealed class GenSRCheckpointWatcher : BackgroundService
         if (pointer is null || pointer == recommender.CheckpointVersion || pointer == failed) return false;
         try
         {
-            recommender.Reload(_options.CheckpointPath, _options.Device, (Representation.Semantic.ISemanticEncoder?)_services.GetService(typeof(Representation.Semantic.ISemanticEncoder)));
+            recommender.Reload(_options.CheckpointPath, _options.Device, (Representation.ISemanticEncoder?)_services.GetService(typeof(Representation.ISemanticEncoder)));
             _logger.LogInformation("Now serving GenSR checkpoint version {Version} from {Folder}.", recommender.CheckpointVersion, _options.CheckpointPath);
             return true;
         }
-        catch (Exception e) when (e is IOException or InvalidDataException or UnauthorizedAccessException or ArgumentException or Unify.Checkpoints.GenSRCheckpointException)
+        catch (Exception e) when (e is IOException or InvalidDataException or UnauthorizedAccessException or ArgumentException or Unify.GenSRCheckpointException)
         {
             _logger.LogError(e, "The new GenSR checkpoint version {Version} in {Folder} could not be loaded; the previous model keeps serving.", pointer, _options.CheckpointPath);
             failed = pointer;
@@ -53,7 +53,7 @@ public sealed class GenSRCheckpointWatcher : BackgroundService
     {
         try
         {
-            var path = Path.Combine(folder, Unify.Checkpoints.GenSRCheckpoint.CurrentFileName);
+            var path = Path.Combine(folder, Unify.GenSRCheckpoint.CurrentFileName);
             return File.Exists(path) ? File.ReadAllText(path).Trim() : null;
         }
         catch (IOException)

@@ -1,6 +1,6 @@
-using GenSR.Core.Runtime;
-using GenSR.Representation.Semantic;
-using GenSR.Unify.Inference;
+using GenSR.Core;
+using GenSR.Representation;
+using GenSR.Unify;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;

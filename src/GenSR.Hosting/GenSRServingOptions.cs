@@ -1,4 +1,4 @@
-using GenSR.Core.Runtime;
+using GenSR.Core;
 
 namespace GenSR.Hosting;
 

@@ -1,6 +1,5 @@
 using System.Reflection;
 using System.Security.Cryptography;
-using GenSR.Representation.Semantic;
 using Microsoft.ML.OnnxRuntime;
 using Microsoft.ML.Tokenizers;
 using static TorchSharp.torch;

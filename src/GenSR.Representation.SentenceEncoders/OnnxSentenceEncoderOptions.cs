@@ -1,4 +1,3 @@
-using GenSR.Representation.Semantic;
 
 namespace GenSR.Representation.SentenceEncoders;
 

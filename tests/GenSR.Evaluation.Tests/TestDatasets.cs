@@ -1,6 +1,4 @@
-using GenSR.Core.Data;
-using GenSR.Core.Data.Splits;
-using GenSR.Core.Demo;
+using GenSR.Core;
 
 namespace GenSR.Evaluation.Tests;
 

@@ -1,5 +1,5 @@
 using System.Runtime.CompilerServices;
-using GenSR.Core.Runtime;
+using GenSR.Core;
 
 namespace GenSR.Evaluation.Tests;
 

@@ -1,6 +1,4 @@
-using GenSR.Representation.Semantic;
-using GenSR.Representation.SentenceEncoders;
-using GenSR.Core.Runtime;
+using GenSR.Core;
 
 namespace GenSR.Representation.SentenceEncoders.Tests;
 

@@ -101,7 +101,7 @@ public sealed class ServiceTests(ServiceFixture service) : IClassFixture<Service
             _client.PostAsJsonAsync("/recommend", new RecommendRequest([new EventDto($"item-{i % 150:D4}")], K: 5))));
 
         Assert.All(responses, r => Assert.Equal(HttpStatusCode.OK, r.StatusCode));
-        var batcher = Assert.IsType<GenSR.Unify.Inference.GenSRMicroBatcher>(service.App.Services.GetRequiredService<GenSR.Unify.Inference.IGenSRRecommender>());
+        var batcher = Assert.IsType<GenSR.Unify.GenSRMicroBatcher>(service.App.Services.GetRequiredService<GenSR.Unify.IGenSRRecommender>());
         Assert.True(batcher.Batches < batcher.Answered, $"{batcher.Answered} calls in {batcher.Batches} batches");
     }
 

@@ -1,8 +1,5 @@
-using GenSR.Core.Identifiers;
-using GenSR.Core.Text;
-using GenSR.Unify.Checkpoints;
-using GenSR.Unify.Model;
-using GenSR.Unify.T5;
+using GenSR.Core;
+using GenSR.Unify;
 using static TorchSharp.torch;
 
 // Usage: GenSR.Unify.KillHelper <folder> <first state: 0 or 1>

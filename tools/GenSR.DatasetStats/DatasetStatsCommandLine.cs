@@ -1,6 +1,6 @@
 using System.CommandLine;
 using System.CommandLine.Help;
-using GenSR.Core.Data.Loaders;
+using GenSR.Core;
 
 namespace GenSR.DatasetStats;
 

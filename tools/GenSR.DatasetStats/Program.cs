@@ -1,9 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
-using GenSR.Core.Data;
-using GenSR.Core.Data.Loaders;
-using GenSR.Core.Data.Queries;
-using GenSR.Core.Demo;
+using GenSR.Core;
 using GenSR.DatasetStats;
 
 // Loads one or more datasets (or the embedded demo) and prints one line of statistics per dataset, then the

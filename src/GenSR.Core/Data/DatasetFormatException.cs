@@ -1,4 +1,4 @@
-namespace GenSR.Core.Data;
+namespace GenSR.Core;
 
 /// <summary>
 /// Thrown when a dataset file is malformed. The message names the file, the line or record, and what

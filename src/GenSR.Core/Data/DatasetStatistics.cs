@@ -1,6 +1,6 @@
 using System.Globalization;
 
-namespace GenSR.Core.Data;
+namespace GenSR.Core;
 
 /// <summary>Summary statistics of a dataset.</summary>
 /// <param name="Users">Number of users.</param>

@@ -1,4 +1,4 @@
-namespace GenSR.Core.Data;
+namespace GenSR.Core;
 
 /// <summary>An item of the catalogue.</summary>
 /// <param name="Id">Dense id, <c>0 … catalogue size − 1</c>; the row of the item in every embedding matrix.</param>

@@ -1,6 +1,6 @@
 using System.Collections;
 
-namespace GenSR.Core.Data;
+namespace GenSR.Core;
 
 /// <summary>The catalogue: items with dense ids <c>0 … Count − 1</c> and unique external keys.</summary>
 public sealed class ItemCatalog : IReadOnlyList<Item>

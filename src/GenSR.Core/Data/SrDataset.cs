@@ -1,4 +1,4 @@
-namespace GenSR.Core.Data;
+namespace GenSR.Core;
 
 /// <summary>
 /// A search-and-recommendation dataset: the catalogue, the users and, per user, one chronological

@@ -1,4 +1,4 @@
-namespace GenSR.Core.Data;
+namespace GenSR.Core;
 
 /// <summary>One event of a user's unified search-and-recommendation history.</summary>
 /// <param name="UserId">Dense user id.</param>

@@ -1,4 +1,4 @@
-namespace GenSR.Core.Data;
+namespace GenSR.Core;
 
 /// <summary>The task an event belongs to in the unified search-and-recommendation history.</summary>
 public enum TaskKind

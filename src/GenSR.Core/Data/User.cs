@@ -1,4 +1,4 @@
-namespace GenSR.Core.Data;
+namespace GenSR.Core;
 
 /// <summary>A user of the dataset.</summary>
 /// <param name="Id">Dense id, <c>0 … user count − 1</c>.</param>

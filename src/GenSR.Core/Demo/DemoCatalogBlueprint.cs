@@ -1,4 +1,4 @@
-namespace GenSR.Core.Demo;
+namespace GenSR.Core;
 
 /// <summary>The fixed vocabulary of the demo shop: a three-level category tree, brands and name parts.</summary>
 internal static class DemoCatalogBlueprint

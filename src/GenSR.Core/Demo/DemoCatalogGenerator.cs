@@ -1,7 +1,6 @@
 using System.Globalization;
-using GenSR.Core.Data;
 
-namespace GenSR.Core.Demo;
+namespace GenSR.Core;
 
 /// <summary>Makes the demo catalogue: items spread over the blueprint's leaves, with brands, tiers, attributes and series.</summary>
 internal static class DemoCatalogGenerator

@@ -1,7 +1,6 @@
 using System.Globalization;
-using GenSR.Core.Data;
 
-namespace GenSR.Core.Demo;
+namespace GenSR.Core;
 
 /// <summary>
 /// The embedded demo dataset: a seeded, file-free generator of a small online shop with learnable structure,

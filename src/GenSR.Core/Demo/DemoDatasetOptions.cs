@@ -1,4 +1,4 @@
-namespace GenSR.Core.Demo;
+namespace GenSR.Core;
 
 /// <summary>Options of <see cref="DemoDataset.Generate"/>; the defaults give a dataset a small model trains on in about a minute on 2 cores.</summary>
 public sealed record DemoDatasetOptions

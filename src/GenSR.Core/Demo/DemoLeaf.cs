@@ -1,4 +1,4 @@
-namespace GenSR.Core.Demo;
+namespace GenSR.Core;
 
 /// <summary>A leaf of the demo category tree with the vocabulary its items and queries are made from.</summary>
 /// <param name="Department">Level 1 of the path, e.g. <c>Electronics</c>.</param>

@@ -1,4 +1,4 @@
-namespace GenSR.Core.Demo;
+namespace GenSR.Core;
 
 /// <summary>How the items of a demo leaf category are made and followed up.</summary>
 internal enum DemoLeafKind

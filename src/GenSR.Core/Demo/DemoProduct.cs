@@ -1,4 +1,4 @@
-namespace GenSR.Core.Demo;
+namespace GenSR.Core;
 
 /// <summary>The latent facts behind one demo item, used to simulate users and queries.</summary>
 /// <param name="ItemId">Dense item id.</param>

@@ -1,4 +1,4 @@
-namespace GenSR.Core.Demo;
+namespace GenSR.Core;
 
 /// <summary>
 /// Writes the query a shopper types to find a demo item: a way of naming its category, sometimes with an

@@ -1,4 +1,4 @@
-namespace GenSR.Core.Demo;
+namespace GenSR.Core;
 
 /// <summary>Weighted sampling for the demo generator.</summary>
 internal static class DemoSampling

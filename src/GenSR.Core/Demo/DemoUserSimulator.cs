@@ -1,6 +1,5 @@
-using GenSR.Core.Data;
 
-namespace GenSR.Core.Demo;
+namespace GenSR.Core;
 
 /// <summary>
 /// Simulates demo users: each has latent preferences (two or three favourite category groups, a favourite

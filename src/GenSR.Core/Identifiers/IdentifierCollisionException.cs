@@ -1,4 +1,4 @@
-namespace GenSR.Core.Identifiers;
+namespace GenSR.Core;
 
 /// <summary>Thrown when two or more items would share one identifier.</summary>
 public sealed class IdentifierCollisionException : Exception

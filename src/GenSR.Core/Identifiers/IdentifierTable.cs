@@ -1,9 +1,8 @@
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using GenSR.Core.Serialization;
 
-namespace GenSR.Core.Identifiers;
+namespace GenSR.Core;
 
 /// <summary>
 /// A bijection between items and their identifiers: short code sequences such as <c>&lt;a_12&gt;&lt;b_200&gt;&lt;c_7&gt;</c>.

@@ -1,4 +1,4 @@
-namespace GenSR.Core.Metrics;
+namespace GenSR.Core;
 
 /// <summary>Which candidates the target is ranked against. Every report states it.</summary>
 public enum EvaluationProtocol

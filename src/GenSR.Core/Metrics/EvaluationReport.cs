@@ -2,10 +2,8 @@ using System.Globalization;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using GenSR.Core.Data;
-using GenSR.Core.Serialization;
 
-namespace GenSR.Core.Metrics;
+namespace GenSR.Core;
 
 /// <summary>
 /// The result of evaluating one system on one dataset under one protocol: per-task metrics plus notes (e.g. whether

@@ -1,6 +1,5 @@
-using GenSR.Core.Data;
 
-namespace GenSR.Core.Metrics;
+namespace GenSR.Core;
 
 /// <summary>The shape of an <see cref="EvaluationReport"/> file (format <c>gensr-evaluation-report</c>), property order as written.</summary>
 internal sealed record EvaluationReportDto

@@ -1,4 +1,4 @@
-namespace GenSR.Core.Metrics;
+namespace GenSR.Core;
 
 /// <summary>
 /// A fixed-capacity open-addressing set of non-negative ints over caller-provided memory (e.g. stack memory),

@@ -1,8 +1,7 @@
 using System.Buffers;
 using System.Numerics.Tensors;
-using GenSR.Core.Data;
 
-namespace GenSR.Core.Metrics;
+namespace GenSR.Core;
 
 /// <summary>
 /// Collects target ranks per task and turns them into Recall@K (= HR@K), NDCG@K and MRR@K, averaged over cases.

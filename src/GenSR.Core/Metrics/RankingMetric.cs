@@ -1,4 +1,4 @@
-namespace GenSR.Core.Metrics;
+namespace GenSR.Core;
 
 /// <summary>A top-K ranking metric for a single held-out target per case.</summary>
 public enum RankingMetric

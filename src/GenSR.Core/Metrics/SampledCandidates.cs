@@ -1,6 +1,6 @@
 using System.Buffers;
 
-namespace GenSR.Core.Metrics;
+namespace GenSR.Core;
 
 /// <summary>
 /// Draws the candidate list of the sampled protocol: the target at column <see cref="TargetColumn"/> followed by

@@ -1,4 +1,4 @@
-namespace GenSR.Core.Metrics;
+namespace GenSR.Core;
 
 /// <summary>Options of the sampled protocol: 1 positive + <see cref="NegativeCount"/> negatives per case.</summary>
 /// <remarks>

@@ -1,4 +1,4 @@
-namespace GenSR.Core.Metrics;
+namespace GenSR.Core;
 
 /// <summary>
 /// The SplitMix64 generator (Steele, Lea and Flood, "Fast splittable pseudorandom number generators", OOPSLA 2014):

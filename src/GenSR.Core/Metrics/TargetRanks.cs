@@ -1,7 +1,7 @@
 using System.Numerics;
 using System.Runtime.InteropServices;
 
-namespace GenSR.Core.Metrics;
+namespace GenSR.Core;
 
 /// <summary>
 /// Computes the 1-based rank of each case's held-out target, either from a score matrix or from generated

@@ -1,6 +1,5 @@
-using GenSR.Core.Data;
 
-namespace GenSR.Core.Metrics;
+namespace GenSR.Core;
 
 /// <summary>The metrics of one task (search or recommendation): means over its cases, by metric name such as <c>NDCG@10</c>.</summary>
 public sealed class TaskMetrics

@@ -1,6 +1,5 @@
-using GenSR.Core.Data;
 
-namespace GenSR.Core.Prompts;
+namespace GenSR.Core;
 
 /// <summary>
 /// The task-specific instructions of GenSR (arXiv 2504.06714, "S&amp;R Task Unifying": one prompt per task, the search

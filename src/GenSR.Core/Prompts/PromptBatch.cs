@@ -1,7 +1,6 @@
-using GenSR.Core.Text;
 using static TorchSharp.torch;
 
-namespace GenSR.Core.Prompts;
+namespace GenSR.Core;
 
 /// <summary>
 /// Rendered prompts collated into tensors for one forward pass. Owns its tensors: dispose the batch (or let an enclosing

@@ -1,7 +1,6 @@
 using System.Text;
-using GenSR.Core.Text;
 
-namespace GenSR.Core.Prompts;
+namespace GenSR.Core;
 
 /// <summary>
 /// Renders prompt templates to model token ids. Text between two token slots (literals plus filled text slots) is

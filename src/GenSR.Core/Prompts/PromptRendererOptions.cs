@@ -1,4 +1,4 @@
-namespace GenSR.Core.Prompts;
+namespace GenSR.Core;
 
 /// <summary>Options of <see cref="PromptRenderer"/>.</summary>
 public sealed record PromptRendererOptions

@@ -1,4 +1,4 @@
-namespace GenSR.Core.Prompts;
+namespace GenSR.Core;
 
 /// <summary>One piece of a parsed <see cref="PromptTemplate"/>.</summary>
 /// <param name="Kind">What the piece is.</param>

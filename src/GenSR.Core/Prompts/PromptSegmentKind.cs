@@ -1,4 +1,4 @@
-namespace GenSR.Core.Prompts;
+namespace GenSR.Core;
 
 /// <summary>What a piece of a prompt template is.</summary>
 public enum PromptSegmentKind

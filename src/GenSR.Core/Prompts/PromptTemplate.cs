@@ -1,6 +1,6 @@
 using System.Text;
 
-namespace GenSR.Core.Prompts;
+namespace GenSR.Core;
 
 /// <summary>
 /// A task instruction with slots, parsed from text such as

@@ -1,4 +1,4 @@
-namespace GenSR.Core.Prompts;
+namespace GenSR.Core;
 
 /// <summary>What fills a template's slots: text per text slot and, for <c>{history}</c>, one token-id sequence per history item.</summary>
 public sealed record PromptValues

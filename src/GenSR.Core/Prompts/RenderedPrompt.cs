@@ -1,4 +1,4 @@
-namespace GenSR.Core.Prompts;
+namespace GenSR.Core;
 
 /// <summary>A prompt rendered to model token ids, with the positions of its soft tokens. Treat the arrays as read-only.</summary>
 public sealed class RenderedPrompt

@@ -1,4 +1,4 @@
-namespace GenSR.Core.Prompts;
+namespace GenSR.Core;
 
 /// <summary>What a soft token stands for: one of GenSR's two user views, or a candidate item's two views (pointwise prompts).</summary>
 public enum SoftTokenKind
@@ -17,7 +17,7 @@ public enum SoftTokenKind
 
     /// <summary>
     /// <c>[query_vec]</c>: the query's pretrained sentence vector, projected (a learned "no query" vector in recommendation
-    /// prompts). Only in the templates of models that read query vectors (<see cref="GenSRPromptTemplates.For(Data.TaskKind, bool, bool)"/>).
+    /// prompts). Only in the templates of models that read query vectors (<see cref="GenSRPromptTemplates.For(TaskKind, bool, bool)"/>).
     /// </summary>
     QueryVector = 4,
 }

@@ -1,6 +1,6 @@
 using static TorchSharp.torch;
 
-namespace GenSR.Core.Runtime;
+namespace GenSR.Core;
 
 /// <summary>What one validation score meant for early stopping.</summary>
 internal enum ValidationOutcome

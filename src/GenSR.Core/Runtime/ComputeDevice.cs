@@ -1,4 +1,4 @@
-namespace GenSR.Core.Runtime;
+namespace GenSR.Core;
 
 /// <summary>Which device to run on.</summary>
 public enum ComputeDevice

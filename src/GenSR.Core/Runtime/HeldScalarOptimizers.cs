@@ -2,7 +2,7 @@ using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
 
-namespace GenSR.Core.Runtime;
+namespace GenSR.Core;
 
 /// <summary>
 /// TorchSharp's AdamW with the same update, operation for operation, but every scalar it hands to libtorch held until

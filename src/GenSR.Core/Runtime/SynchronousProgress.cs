@@ -1,4 +1,4 @@
-namespace GenSR.Core.Runtime;
+namespace GenSR.Core;
 
 /// <summary>
 /// An <see cref="IProgress{T}"/> that calls its handler at once on the reporting thread. The framework's

@@ -1,7 +1,7 @@
 using TorchSharp;
 using static TorchSharp.torch;
 
-namespace GenSR.Core.Runtime;
+namespace GenSR.Core;
 
 /// <summary>
 /// Tensor operations with a scalar argument whose native scalar stays alive for the whole native call.

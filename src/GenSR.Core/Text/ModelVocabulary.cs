@@ -1,7 +1,6 @@
 using System.Text;
-using GenSR.Core.Identifiers;
 
-namespace GenSR.Core.Text;
+namespace GenSR.Core;
 
 /// <summary>
 /// The token space a language model sees: special tokens, text tokens from a tokenizer, one soft-token placeholder,

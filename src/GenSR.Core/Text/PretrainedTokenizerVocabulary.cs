@@ -1,6 +1,6 @@
 using Microsoft.ML.Tokenizers;
 
-namespace GenSR.Core.Text;
+namespace GenSR.Core;
 
 /// <summary>
 /// The vocabulary of a pretrained model (e.g. T5 with its SentencePiece model), wrapping any Microsoft.ML.Tokenizers

@@ -1,4 +1,4 @@
-namespace GenSR.Core.Text;
+namespace GenSR.Core;
 
 /// <summary>How a pretrained tokenizer's ids are laid out (defaults follow the T5 convention: pad 0, eos 1, unk 2).</summary>
 public sealed record PretrainedTokenizerVocabularyOptions

@@ -1,6 +1,6 @@
 using System.Text;
 
-namespace GenSR.Core.Text;
+namespace GenSR.Core;
 
 /// <summary>
 /// Minimal reading and rewriting of a serialized SentencePiece <c>ModelProto</c> (protobuf wire format).

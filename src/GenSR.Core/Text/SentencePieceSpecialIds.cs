@@ -1,4 +1,4 @@
-namespace GenSR.Core.Text;
+namespace GenSR.Core;
 
 /// <summary>The special-piece ids a SentencePiece model declares; -1 means the model has no such piece.</summary>
 /// <param name="Unknown">The unknown piece.</param>

@@ -1,7 +1,7 @@
 using static TorchSharp.torch;
-using GenSR.Core.Runtime;
+using GenSR.Core;
 
-namespace GenSR.Decoding.Reference;
+namespace GenSR.Decoding;
 
 /// <summary>
 /// Brute force: the exact log-probability of every given sequence under an <see cref="IStepDecoder"/>, for every query

@@ -1,4 +1,4 @@
-namespace GenSR.Decoding.Reference;
+namespace GenSR.Decoding;
 
 /// <summary>Settings of <see cref="ReferenceStepDecoder"/>. Each property checks its range when set.</summary>
 internal sealed record ReferenceDecoderOptions

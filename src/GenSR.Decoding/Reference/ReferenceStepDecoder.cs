@@ -1,7 +1,7 @@
 using static TorchSharp.torch;
-using GenSR.Core.Runtime;
+using GenSR.Core;
 
-namespace GenSR.Decoding.Reference;
+namespace GenSR.Decoding;
 
 /// <summary>
 /// A deterministic stand-in for a model, for tests and benchmarks: a tiny recurrent network with fixed seeded random

@@ -1,4 +1,4 @@
-namespace GenSR.Decoding.Search;
+namespace GenSR.Decoding;
 
 /// <summary>How beam search ranks hypotheses of possibly different lengths.</summary>
 public enum BeamScoring

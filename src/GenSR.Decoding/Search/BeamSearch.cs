@@ -1,7 +1,7 @@
 using static TorchSharp.torch;
-using GenSR.Core.Runtime;
+using GenSR.Core;
 
-namespace GenSR.Decoding.Search;
+namespace GenSR.Decoding;
 
 /// <summary>
 /// Batched beam search over an <see cref="IStepDecoder"/>, restricted by an <see cref="IDecodingConstraint"/>

@@ -1,4 +1,4 @@
-namespace GenSR.Decoding.Search;
+namespace GenSR.Decoding;
 
 /// <summary>Settings of <see cref="BeamSearch"/>. Each property checks its own range when set; <see cref="Validate"/> checks how they fit together.</summary>
 public sealed record BeamSearchOptions

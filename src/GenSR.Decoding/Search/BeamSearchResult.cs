@@ -1,6 +1,5 @@
-using GenSR.Decoding.Trie;
 
-namespace GenSR.Decoding.Search;
+namespace GenSR.Decoding;
 
 /// <summary>What <see cref="BeamSearch.Search"/> returns: per query, its results best first.</summary>
 public sealed class BeamSearchResult

@@ -1,6 +1,6 @@
 using static TorchSharp.torch;
 
-namespace GenSR.Decoding.Search;
+namespace GenSR.Decoding;
 
 /// <summary>
 /// The continuations an <see cref="IConstraintCursor"/> allows at one step, for every hypothesis. Either the whole

@@ -1,4 +1,4 @@
-namespace GenSR.Decoding.Search;
+namespace GenSR.Decoding;
 
 /// <summary>How <see cref="CatalogScorer"/> normalises each decoding step of an identifier.</summary>
 public enum CatalogNormalization

@@ -1,8 +1,7 @@
-using GenSR.Core.Runtime;
-using GenSR.Decoding.Trie;
+using GenSR.Core;
 using static TorchSharp.torch;
 
-namespace GenSR.Decoding.Search;
+namespace GenSR.Decoding;
 
 /// <summary>
 /// Exact generative scores of every item in a catalogue: log P(identifier | prompt) for all items of a

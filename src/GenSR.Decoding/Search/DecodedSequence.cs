@@ -1,4 +1,4 @@
-namespace GenSR.Decoding.Search;
+namespace GenSR.Decoding;
 
 /// <summary>One result of beam search for one query.</summary>
 /// <param name="Item">The item whose identifier was decoded, or -1 when the search had no item constraint (see <see cref="BeamSearchResult.InvalidIdentifierRate"/>).</param>

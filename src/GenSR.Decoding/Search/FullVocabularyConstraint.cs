@@ -1,7 +1,7 @@
-using GenSR.Core.Runtime;
+using GenSR.Core;
 using static TorchSharp.torch;
 
-namespace GenSR.Decoding.Search;
+namespace GenSR.Decoding;
 
 /// <summary>
 /// No constraint: every hypothesis may emit any token of the decoder's vocabulary. With it, <see cref="BeamSearch"/> is

@@ -1,6 +1,6 @@
 using static TorchSharp.torch;
 
-namespace GenSR.Decoding.Search;
+namespace GenSR.Decoding;
 
 /// <summary>
 /// Where every hypothesis of one search stands in an <see cref="IDecodingConstraint"/>, kept as tensors on the decoder's

@@ -1,6 +1,6 @@
 using static TorchSharp.torch;
 
-namespace GenSR.Decoding.Search;
+namespace GenSR.Decoding;
 
 /// <summary>
 /// A rule that restricts which tokens each hypothesis may emit next, plugged into <see cref="BeamSearch"/> the way a

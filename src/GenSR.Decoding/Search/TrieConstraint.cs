@@ -1,9 +1,8 @@
-using GenSR.Decoding.Trie;
 using TorchSharp;
 using static TorchSharp.torch;
-using GenSR.Core.Runtime;
+using GenSR.Core;
 
-namespace GenSR.Decoding.Search;
+namespace GenSR.Decoding;
 
 /// <summary>
 /// Restricts decoding to the identifiers of a <see cref="PrefixTrie"/>: every hypothesis is a node of the device trie,

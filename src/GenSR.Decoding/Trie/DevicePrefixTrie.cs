@@ -1,6 +1,6 @@
 using static TorchSharp.torch;
 
-namespace GenSR.Decoding.Trie;
+namespace GenSR.Decoding;
 
 /// <summary>
 /// A <see cref="PrefixTrie"/>'s flat arrays as int32 tensors on one device, plus one extra "dead" node (no children, no

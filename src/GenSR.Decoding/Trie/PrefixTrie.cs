@@ -1,7 +1,7 @@
-using GenSR.Core.Identifiers;
+using GenSR.Core;
 using static TorchSharp.torch;
 
-namespace GenSR.Decoding.Trie;
+namespace GenSR.Decoding;
 
 /// <summary>
 /// A prefix tree over the token sequences of a catalogue's item identifiers, compiled into flat CSR arrays so

@@ -1,8 +1,7 @@
 using System.Globalization;
-using GenSR.Core.Data;
-using GenSR.Core.Data.Queries;
+using GenSR.Core;
 
-namespace GenSR.Evaluation.Benchmark;
+namespace GenSR.Evaluation;
 
 /// <summary>A dataset ready for the harness: search events present (synthesised when the data has none) and where they came from.</summary>
 /// <param name="Dataset">The dataset to split.</param>

@@ -1,11 +1,6 @@
-using GenSR.Core.Data;
-using GenSR.Core.Data.Splits;
-using GenSR.Core.Metrics;
-using GenSR.Core.Runtime;
-using GenSR.Evaluation.Harness;
-using GenSR.Evaluation.Reports;
+using GenSR.Core;
 
-namespace GenSR.Evaluation.Benchmark;
+namespace GenSR.Evaluation;
 
 /// <summary>Options of <see cref="BenchmarkRunner"/>. Validated when set.</summary>
 public sealed record BenchmarkOptions

@@ -1,6 +1,5 @@
-using GenSR.Evaluation.Harness;
 
-namespace GenSR.Evaluation.Benchmark;
+namespace GenSR.Evaluation;
 
 /// <summary>Reported by <see cref="BenchmarkRunner"/> while it runs.</summary>
 /// <param name="System">The system's name.</param>

@@ -1,13 +1,8 @@
 using System.Diagnostics;
 using System.Globalization;
-using GenSR.Core.Data;
-using GenSR.Core.Data.Splits;
-using GenSR.Core.Metrics;
-using GenSR.Core.Runtime;
-using GenSR.Evaluation.Harness;
-using GenSR.Evaluation.Reports;
+using GenSR.Core;
 
-namespace GenSR.Evaluation.Benchmark;
+namespace GenSR.Evaluation;
 
 /// <summary>
 /// Runs the comparison: one leave-one-out split shared by every system; per seed, each system is created fresh, trained

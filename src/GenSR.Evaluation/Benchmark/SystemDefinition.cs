@@ -1,6 +1,5 @@
-using GenSR.Evaluation.Harness;
 
-namespace GenSR.Evaluation.Benchmark;
+namespace GenSR.Evaluation;
 
 /// <summary>A system to compare: a command-line key and a factory that makes a fresh, untrained instance per seed.</summary>
 /// <param name="Key">The key used on the command line (<c>--systems</c>), e.g. <c>sasrec</c>; lower case, no spaces.</param>

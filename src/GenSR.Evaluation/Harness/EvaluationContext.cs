@@ -1,9 +1,7 @@
-using GenSR.Core.Data;
-using GenSR.Core.Data.Splits;
-using GenSR.Core.Metrics;
+using GenSR.Core;
 using TorchSharp;
 
-namespace GenSR.Evaluation.Harness;
+namespace GenSR.Evaluation;
 
 /// <summary>
 /// What a system gets for training: the device, the seed, progress and cancellation, and a validation helper that

@@ -1,4 +1,4 @@
-namespace GenSR.Evaluation.Harness;
+namespace GenSR.Evaluation;
 
 /// <summary>What the harness asks an <see cref="ITopKGenerator"/> for.</summary>
 /// <param name="ListLength">Items wanted per case (the largest metric cutoff, e.g. 20).</param>

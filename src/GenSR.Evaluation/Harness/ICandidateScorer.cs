@@ -1,7 +1,6 @@
-using GenSR.Core.Data;
-using GenSR.Core.Data.Splits;
+using GenSR.Core;
 
-namespace GenSR.Evaluation.Harness;
+namespace GenSR.Evaluation;
 
 /// <summary>
 /// A system that scores a given candidate list per case (e.g. a pointwise model scoring P(Yes) for each

@@ -1,7 +1,6 @@
-using GenSR.Core.Data;
-using GenSR.Core.Data.Splits;
+using GenSR.Core;
 
-namespace GenSR.Evaluation.Harness;
+namespace GenSR.Evaluation;
 
 /// <summary>
 /// A system that scores every catalogue item for a case (score-based recommenders and retrievers). Supports the full

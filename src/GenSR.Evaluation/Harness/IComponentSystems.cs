@@ -1,4 +1,4 @@
-namespace GenSR.Evaluation.Harness;
+namespace GenSR.Evaluation;
 
 /// <summary>
 /// A system whose ranking combines parts of one trained model (for example a generative and a dense score). After the

@@ -1,7 +1,6 @@
-using GenSR.Core.Data;
-using GenSR.Core.Data.Splits;
+using GenSR.Core;
 
-namespace GenSR.Evaluation.Harness;
+namespace GenSR.Evaluation;
 
 /// <summary>
 /// A search and/or recommendation system compared by the harness. A system is trained once per seed on a

@@ -1,7 +1,6 @@
-using GenSR.Core.Data;
-using GenSR.Core.Data.Splits;
+using GenSR.Core;
 
-namespace GenSR.Evaluation.Harness;
+namespace GenSR.Evaluation;
 
 /// <summary>
 /// A system that generates a ranked item list per case instead of scoring every item (generative retrieval, e.g.

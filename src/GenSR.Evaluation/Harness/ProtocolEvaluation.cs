@@ -1,6 +1,6 @@
-using GenSR.Core.Metrics;
+using GenSR.Core;
 
-namespace GenSR.Evaluation.Harness;
+namespace GenSR.Evaluation;
 
 /// <summary>The outcome of ranking one system's cases under one protocol (see <see cref="ProtocolEvaluator.Evaluate"/>).</summary>
 /// <param name="Protocol">The protocol.</param>

@@ -1,9 +1,7 @@
 using System.Diagnostics;
-using GenSR.Core.Data;
-using GenSR.Core.Data.Splits;
-using GenSR.Core.Metrics;
+using GenSR.Core;
 
-namespace GenSR.Evaluation.Harness;
+namespace GenSR.Evaluation;
 
 /// <summary>
 /// Ranks a system's cases under a protocol and turns the target ranks into metrics. The one code path for test

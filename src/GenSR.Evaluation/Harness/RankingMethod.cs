@@ -1,4 +1,4 @@
-namespace GenSR.Evaluation.Harness;
+namespace GenSR.Evaluation;
 
 /// <summary>How the harness obtains a ranking from a system under one protocol (see <see cref="ProtocolEvaluator.MethodFor"/>).</summary>
 public enum RankingMethod

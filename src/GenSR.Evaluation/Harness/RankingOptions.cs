@@ -1,6 +1,6 @@
-using GenSR.Core.Metrics;
+using GenSR.Core;
 
-namespace GenSR.Evaluation.Harness;
+namespace GenSR.Evaluation;
 
 /// <summary>How test and validation cases are ranked and scored; the same options apply to every compared system.</summary>
 public sealed record RankingOptions

@@ -1,4 +1,4 @@
-namespace GenSR.Evaluation.Harness;
+namespace GenSR.Evaluation;
 
 /// <summary>Reported by a training system after every epoch.</summary>
 /// <param name="System">The system's name.</param>

@@ -1,4 +1,4 @@
-namespace GenSR.Evaluation.Harness;
+namespace GenSR.Evaluation;
 
 /// <summary>What <see cref="IEvaluatedSystem.Train"/> did.</summary>
 /// <param name="Epochs">Epochs run (0 for systems without training, such as BM25 or popularity).</param>

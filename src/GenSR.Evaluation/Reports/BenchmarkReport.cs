@@ -1,7 +1,6 @@
-using GenSR.Core.Data;
-using GenSR.Core.Metrics;
+using GenSR.Core;
 
-namespace GenSR.Evaluation.Reports;
+namespace GenSR.Evaluation;
 
 /// <summary>
 /// The result of one harness run: the dataset and split, how each protocol was applied, and every system's runs with

@@ -1,7 +1,7 @@
 using System.Text.Json.Serialization;
-using GenSR.Core.Metrics;
+using GenSR.Core;
 
-namespace GenSR.Evaluation.Reports;
+namespace GenSR.Evaluation;
 
 // The shape of report.json (format "gensr-benchmark-report"), properties in the order they are written. Everything is
 // nullable so that a missing field is reported by name after reading, not as a serializer error.

@@ -1,10 +1,7 @@
 using System.Globalization;
-using GenSR.Core.Data;
-using GenSR.Core.Metrics;
-using GenSR.Core.Serialization;
-using GenSR.Evaluation.Harness;
+using GenSR.Core;
 
-namespace GenSR.Evaluation.Reports;
+namespace GenSR.Evaluation;
 
 /// <summary>The JSON form of <see cref="BenchmarkReport"/>; each run's test reports use <see cref="EvaluationReport"/>'s own format.</summary>
 internal static class BenchmarkReportJson

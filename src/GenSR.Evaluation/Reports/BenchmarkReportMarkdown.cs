@@ -1,9 +1,8 @@
 using System.Globalization;
 using System.Text;
-using GenSR.Core.Data;
-using GenSR.Core.Metrics;
+using GenSR.Core;
 
-namespace GenSR.Evaluation.Reports;
+namespace GenSR.Evaluation;
 
 /// <summary>Renders a <see cref="BenchmarkReport"/> as Markdown.</summary>
 internal static class BenchmarkReportMarkdown
@@ -121,15 +120,15 @@ internal static class BenchmarkReportMarkdown
     private static string ShortName(EvaluationProtocol protocol) => protocol == EvaluationProtocol.FullRanking ? "full" : "sampled";
 
     private static string Method(EvaluationReport report) =>
-        report.Extra.TryGetValue(Benchmark.BenchmarkRunner.RankingMethodKey, out var text)
+        report.Extra.TryGetValue(BenchmarkRunner.RankingMethodKey, out var text)
             // Reports written before the identifiers took one spelling name the methods "Catalogue…".
-            && Enum.TryParse<Harness.RankingMethod>(text.Replace("Catalogue", "Catalog", StringComparison.Ordinal), out var method)
+            && Enum.TryParse<RankingMethod>(text.Replace("Catalogue", "Catalog", StringComparison.Ordinal), out var method)
             ? method switch
             {
-                Harness.RankingMethod.CatalogScores => "catalogue scores",
-                Harness.RankingMethod.GeneratedList => "generated lists",
-                Harness.RankingMethod.CandidateScores => "candidate scores",
-                Harness.RankingMethod.CatalogScoresAtCandidates => "catalogue scores at the candidates",
+                RankingMethod.CatalogScores => "catalogue scores",
+                RankingMethod.GeneratedList => "generated lists",
+                RankingMethod.CandidateScores => "candidate scores",
+                RankingMethod.CatalogScoresAtCandidates => "catalogue scores at the candidates",
                 _ => text,
             }
             : "–";

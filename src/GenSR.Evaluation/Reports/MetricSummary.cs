@@ -1,6 +1,6 @@
 using System.Globalization;
 
-namespace GenSR.Evaluation.Reports;
+namespace GenSR.Evaluation;
 
 /// <summary>A metric over the runs (seeds) of one system: mean and sample standard deviation.</summary>
 /// <param name="Mean">Mean over runs.</param>

@@ -1,9 +1,7 @@
 using System.Globalization;
-using GenSR.Core.Data;
-using GenSR.Core.Metrics;
-using GenSR.Core.Serialization;
+using GenSR.Core;
 
-namespace GenSR.Evaluation.Reports;
+namespace GenSR.Evaluation;
 
 /// <summary>
 /// A figure from a paper, shown in a report beside the measured rows and labelled as published with its source; never

@@ -1,6 +1,6 @@
 using System.Text.Json.Serialization;
 
-namespace GenSR.Evaluation.Reports;
+namespace GenSR.Evaluation;
 
 /// <summary>Generated serialization metadata for the benchmark report and published-results files, so reading and writing them needs no reflection.</summary>
 [JsonSourceGenerationOptions(

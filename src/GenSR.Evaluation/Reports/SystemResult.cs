@@ -1,7 +1,6 @@
-using GenSR.Core.Data;
-using GenSR.Core.Metrics;
+using GenSR.Core;
 
-namespace GenSR.Evaluation.Reports;
+namespace GenSR.Evaluation;
 
 /// <summary>All runs of one compared system.</summary>
 /// <param name="Name">The system's name.</param>

@@ -1,7 +1,6 @@
-using GenSR.Core.Metrics;
-using GenSR.Evaluation.Harness;
+using GenSR.Core;
 
-namespace GenSR.Evaluation.Reports;
+namespace GenSR.Evaluation;
 
 /// <summary>One system trained and evaluated with one seed.</summary>
 /// <param name="Seed">The seed.</param>

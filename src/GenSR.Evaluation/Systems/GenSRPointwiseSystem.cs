@@ -1,8 +1,6 @@
-using GenSR.Core.Data;
-using GenSR.Core.Data.Splits;
-using GenSR.Evaluation.Harness;
+using GenSR.Core;
 
-namespace GenSR.Evaluation.Systems;
+namespace GenSR.Evaluation;
 
 /// <summary>
 /// GenSR ranked by P(Yes) of its pointwise prompt. It scores given candidates only, so the harness evaluates it under the

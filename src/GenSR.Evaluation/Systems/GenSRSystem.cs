@@ -1,14 +1,8 @@
-using GenSR.Core.Data;
-using GenSR.Core.Data.Splits;
-using GenSR.Core.Runtime;
-using GenSR.Evaluation.Harness;
-using GenSR.Unify.Inference;
-using GenSR.Unify.Model;
-using GenSR.Unify.Pipeline;
-using GenSR.Unify.Training;
+using GenSR.Core;
+using GenSR.Unify;
 using TorchSharp;
 
-namespace GenSR.Evaluation.Systems;
+namespace GenSR.Evaluation;
 
 /// <summary>
 /// GenSR in the harness. Generative variants generate top-K lists with trie-constrained beam search (full ranking) and

@@ -1,10 +1,8 @@
-using GenSR.Core.Data;
-using GenSR.Decoding.Search;
-using GenSR.Unify.Inference;
-using GenSR.Unify.Pipeline;
-using GenSR.Unify.Training;
+using GenSR.Core;
+using GenSR.Decoding;
+using GenSR.Unify;
 
-namespace GenSR.Evaluation.Systems;
+namespace GenSR.Evaluation;
 
 /// <summary>How one GenSR variant is built and trained for the harness.</summary>
 /// <param name="Name">Name in reports.</param>

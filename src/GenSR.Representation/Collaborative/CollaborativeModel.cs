@@ -1,6 +1,6 @@
 using static TorchSharp.torch;
 
-namespace GenSR.Representation.Collaborative;
+namespace GenSR.Representation;
 
 /// <summary>
 /// A collaborative-filtering model with one layer-0 ("ego") embedding per user and per item, trained by

@@ -1,10 +1,9 @@
-using GenSR.Core.Runtime;
+using GenSR.Core;
 using System.Diagnostics;
-using GenSR.Representation.Embeddings;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
 
-namespace GenSR.Representation.Collaborative;
+namespace GenSR.Representation;
 
 /// <summary>
 /// Trains a <see cref="CollaborativeModel"/> with the BPR loss (Rendle et al., UAI 2009):

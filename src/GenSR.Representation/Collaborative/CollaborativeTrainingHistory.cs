@@ -1,4 +1,4 @@
-namespace GenSR.Representation.Collaborative;
+namespace GenSR.Representation;
 
 /// <summary>What happened during training: the loss of every epoch and every validation measurement.</summary>
 /// <param name="EpochLosses">Mean training loss (BPR + L2 term) per pair, one entry per epoch, in order.</param>

@@ -1,4 +1,4 @@
-namespace GenSR.Representation.Collaborative;
+namespace GenSR.Representation;
 
 /// <summary>
 /// BPR training of a <see cref="CollaborativeModel"/> with early stopping on validation Recall@K. Defaults follow

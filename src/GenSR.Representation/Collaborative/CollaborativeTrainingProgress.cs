@@ -1,4 +1,4 @@
-namespace GenSR.Representation.Collaborative;
+namespace GenSR.Representation;
 
 /// <summary>Reported after every epoch of <see cref="CollaborativeTrainer.Train"/>.</summary>
 /// <param name="Epoch">The epoch just finished (1-based).</param>

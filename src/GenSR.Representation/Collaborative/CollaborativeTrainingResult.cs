@@ -1,6 +1,5 @@
-using GenSR.Representation.Embeddings;
 
-namespace GenSR.Representation.Collaborative;
+namespace GenSR.Representation;
 
 /// <summary>The outcome of <see cref="CollaborativeTrainer.Train"/>: the best epoch's embeddings and the training history.</summary>
 /// <param name="ItemEmbeddings">Final item embeddings <c>[items, dim]</c> of the best epoch (source <see cref="IdentifierSource.Collaborative"/>, label = model label).</param>

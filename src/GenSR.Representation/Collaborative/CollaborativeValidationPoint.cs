@@ -1,4 +1,4 @@
-namespace GenSR.Representation.Collaborative;
+namespace GenSR.Representation;
 
 /// <summary>One validation evaluation during training.</summary>
 /// <param name="Epoch">The epoch after which it was measured (1-based).</param>

@@ -1,4 +1,4 @@
-namespace GenSR.Representation.Collaborative;
+namespace GenSR.Representation;
 
 /// <summary>
 /// The bipartite user–item training graph of collaborative filtering: user and item counts and the set of

@@ -1,6 +1,6 @@
-using GenSR.Core.Runtime;
+using GenSR.Core;
 
-namespace GenSR.Representation.Collaborative;
+namespace GenSR.Representation;
 
 /// <summary>
 /// Architecture of <see cref="LightGcn"/> (He et al., "LightGCN: Simplifying and Powering Graph Convolution Network

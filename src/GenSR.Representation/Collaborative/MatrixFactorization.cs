@@ -1,8 +1,8 @@
-using GenSR.Core.Runtime;
+using GenSR.Core;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
 
-namespace GenSR.Representation.Collaborative;
+namespace GenSR.Representation;
 
 /// <summary>
 /// Matrix factorisation scored by the dot product of user and item embeddings, trained with BPR

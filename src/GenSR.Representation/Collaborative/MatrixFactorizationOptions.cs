@@ -1,6 +1,6 @@
-using GenSR.Core.Runtime;
+using GenSR.Core;
 
-namespace GenSR.Representation.Collaborative;
+namespace GenSR.Representation;
 
 /// <summary>Architecture of <see cref="MatrixFactorization"/> (MF trained with BPR, Rendle et al., UAI 2009).</summary>
 public sealed record MatrixFactorizationOptions

@@ -1,7 +1,7 @@
-using GenSR.Core.Runtime;
+using GenSR.Core;
 using static TorchSharp.torch;
 
-namespace GenSR.Representation.Collaborative;
+namespace GenSR.Representation;
 
 /// <summary>
 /// Draws one negative item per (user, positive) pair uniformly over all items, on the device. Draws that hit a training

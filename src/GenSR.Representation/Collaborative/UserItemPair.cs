@@ -1,4 +1,4 @@
-namespace GenSR.Representation.Collaborative;
+namespace GenSR.Representation;
 
 /// <summary>One observed training interaction: user <see cref="User"/> interacted with item <see cref="Item"/>.</summary>
 /// <param name="User">Dense user id, <c>0 … users − 1</c>.</param>

@@ -1,4 +1,4 @@
-namespace GenSR.Representation.Collaborative;
+namespace GenSR.Representation;
 
 /// <summary>
 /// Per user, the held-out validation item used for early stopping (leave-one-out: usually the

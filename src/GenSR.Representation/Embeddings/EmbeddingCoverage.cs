@@ -1,4 +1,4 @@
-namespace GenSR.Representation.Embeddings;
+namespace GenSR.Representation;
 
 /// <summary>How well a set of external vectors covers the catalogue.</summary>
 /// <param name="CatalogItemCount">Items in the catalogue.</param>

@@ -1,4 +1,4 @@
-namespace GenSR.Representation.Embeddings;
+namespace GenSR.Representation;
 
 /// <summary>Thrown when external embeddings leave catalogue items uncovered (or name unknown items) and the options say to reject that.</summary>
 public sealed class EmbeddingCoverageException : Exception

@@ -1,7 +1,7 @@
 using TorchSharp;
 using static TorchSharp.torch;
 
-namespace GenSR.Representation.Embeddings;
+namespace GenSR.Representation;
 
 /// <summary>An immutable dense float matrix <c>[rows, dimension]</c> stored row-major: one vector per user or item.</summary>
 public sealed class EmbeddingMatrix

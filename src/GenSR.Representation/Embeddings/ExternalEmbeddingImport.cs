@@ -1,4 +1,4 @@
-namespace GenSR.Representation.Embeddings;
+namespace GenSR.Representation;
 
 /// <summary>The outcome of importing external item vectors: the aligned vectors and the coverage report.</summary>
 /// <param name="Embeddings">One vector per catalogue item, row = dense item id.</param>

@@ -1,4 +1,4 @@
-namespace GenSR.Representation.Embeddings;
+namespace GenSR.Representation;
 
 /// <summary>How external ("bring your own") item vectors are matched against the catalogue.</summary>
 public sealed record ExternalEmbeddingOptions

@@ -1,6 +1,6 @@
-using GenSR.Core.Data;
+using GenSR.Core;
 
-namespace GenSR.Representation.Embeddings;
+namespace GenSR.Representation;
 
 /// <summary>
 /// Brings item vectors from another system (a two-tower model, a product-embedding service, a text model)

@@ -1,4 +1,4 @@
-namespace GenSR.Representation.Embeddings;
+namespace GenSR.Representation;
 
 /// <summary>Which view of the items a set of item vectors (and the identifiers built from them) comes from.</summary>
 public enum IdentifierSource
@@ -14,7 +14,7 @@ public enum IdentifierSource
 
     /// <summary>
     /// Text first: the first identifier level(s) from the text vectors, the rest from the collaborative vectors
-    /// (<see cref="Quantization.ResidualKMeansQuantizer.QuantizeTextFirst"/>).
+    /// (<see cref="ResidualKMeansQuantizer.QuantizeTextFirst"/>).
     /// </summary>
     TextFirst = 3,
 }

@@ -1,6 +1,6 @@
 using static TorchSharp.torch;
 
-namespace GenSR.Representation.Embeddings;
+namespace GenSR.Representation;
 
 /// <summary>
 /// One vector per catalogue item (row <c>i</c> = dense item id <c>i</c>), the view they come from and a label

@@ -1,10 +1,9 @@
 using System.Security.Cryptography;
 using System.Text.Json;
-using GenSR.Core.Identifiers;
-using GenSR.Core.Serialization;
+using GenSR.Core;
 using static TorchSharp.torch;
 
-namespace GenSR.Representation.Embeddings;
+namespace GenSR.Representation;
 
 /// <summary>
 /// Saves and loads item vectors, optionally together with the <see cref="IdentifierTable"/> built from them, as a

@@ -1,7 +1,7 @@
 using System.Text.Json.Nodes;
 using System.Text.Json.Serialization;
 
-namespace GenSR.Representation.Embeddings;
+namespace GenSR.Representation;
 
 /// <summary>Generated serialization metadata for the item-embeddings manifest, so reading and writing it needs no reflection.</summary>
 [JsonSourceGenerationOptions(

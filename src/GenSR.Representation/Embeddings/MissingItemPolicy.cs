@@ -1,4 +1,4 @@
-namespace GenSR.Representation.Embeddings;
+namespace GenSR.Representation;
 
 /// <summary>What to do with catalogue items that external embeddings do not cover.</summary>
 public enum MissingItemPolicy

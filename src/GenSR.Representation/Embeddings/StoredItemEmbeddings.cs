@@ -1,6 +1,6 @@
-using GenSR.Core.Identifiers;
+using GenSR.Core;
 
-namespace GenSR.Representation.Embeddings;
+namespace GenSR.Representation;
 
 /// <summary>What <see cref="ItemEmbeddingsFile.Load"/> returns: the vectors and, when one was saved with them, the identifier table built from them.</summary>
 /// <param name="Embeddings">The item vectors, bit-identical to what was saved.</param>

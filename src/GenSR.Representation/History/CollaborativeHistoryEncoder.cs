@@ -1,10 +1,9 @@
-using GenSR.Representation.Semantic;
 using TorchSharp.Modules;
 using TorchSharp.Utils;
 using static TorchSharp.torch;
-using GenSR.Core.Runtime;
+using GenSR.Core;
 
-namespace GenSR.Representation.History;
+namespace GenSR.Representation;
 
 /// <summary>
 /// The collaborative view of a user's unified search-and-recommendation history (GenSR, Zhao et al., arXiv
@@ -15,13 +14,13 @@ namespace GenSR.Representation.History;
 /// <remarks>
 /// <para><b>Inputs.</b> The caller gathers the pre-trained (frozen) CF vectors of the history's items,
 /// <c>[batch, hist, d_cf]</c>, with a padding mask <c>[batch, hist]</c> (bool, true = real event; padding may sit anywhere,
-/// left or right), optional task ids <c>[batch, hist]</c> (int64, <see cref="GenSR.Core.Data.TaskKind"/> of each event)
+/// left or right), optional task ids <c>[batch, hist]</c> (int64, <see cref="GenSR.Core.TaskKind"/> of each event)
 /// and the target <c>[batch, d_target]</c>. Events are in chronological order; the position signal is each event's
 /// recency rank among the real events (0 = most recent), so padding never shifts it.</para>
 /// <para><b>Targets.</b> Pointwise mode: the candidate item's CF vector (d_target = d_cf). Generative search: the query's
 /// encoding, e.g. <see cref="HistoryTarget.FromTokens"/> over the query's tokens with the language model's input
 /// embedding (d_target = d_lm). Generative recommendation: <see cref="TaskTarget.For"/> with
-/// <see cref="GenSR.Core.Data.TaskKind.Recommendation"/>, a learned vector of the same width as the query encoding.
+/// <see cref="GenSR.Core.TaskKind.Recommendation"/>, a learned vector of the same width as the query encoding.
 /// One encoder instance takes targets of one width (<see cref="CollaborativeHistoryEncoderOptions.TargetDimension"/>).</para>
 /// <para><b>Padding.</b> Padding keys get no attention in the Transformer and zero pooling weight, so adding padding does
 /// not change the output; a row with no real event yields the output projection of a zero vector (finite, never NaN).</para>
@@ -91,7 +90,7 @@ public sealed class CollaborativeHistoryEncoder : nn.Module<Tensor, Tensor, Tens
     /// <summary>Encodes a batch of histories into one vector each.</summary>
     /// <param name="itemEmbeddings">CF vectors of the history's items <c>[batch, hist, d_cf]</c>, float; <c>hist ≤ MaxHistoryLength</c>. Values at padding are ignored.</param>
     /// <param name="mask">Real events <c>[batch, hist]</c>, bool.</param>
-    /// <param name="taskIds">Task of each event <c>[batch, hist]</c>, int64 (values of <see cref="GenSR.Core.Data.TaskKind"/>); null adds no task signal.</param>
+    /// <param name="taskIds">Task of each event <c>[batch, hist]</c>, int64 (values of <see cref="GenSR.Core.TaskKind"/>); null adds no task signal.</param>
     /// <param name="target">Target vectors <c>[batch, d_target]</c>.</param>
     /// <returns>The user vector <c>[batch, d_out]</c>.</returns>
     public override Tensor forward(Tensor itemEmbeddings, Tensor mask, Tensor? taskIds, Tensor target)

@@ -1,4 +1,4 @@
-namespace GenSR.Representation.History;
+namespace GenSR.Representation;
 
 /// <summary>
 /// Options of <see cref="CollaborativeHistoryEncoder"/>. Every property is validated when set; an out-of-range value

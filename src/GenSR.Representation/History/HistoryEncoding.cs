@@ -1,6 +1,6 @@
 using static TorchSharp.torch;
 
-namespace GenSR.Representation.History;
+namespace GenSR.Representation;
 
 /// <summary>The output of a history encoder together with its target-attention weights. Owns both tensors.</summary>
 public sealed class HistoryEncoding : IDisposable

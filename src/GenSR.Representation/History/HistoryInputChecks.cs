@@ -1,6 +1,6 @@
 using static TorchSharp.torch;
 
-namespace GenSR.Representation.History;
+namespace GenSR.Representation;
 
 /// <summary>Shape and dtype checks of history-encoder inputs (metadata only: no device synchronisation).</summary>
 internal static class HistoryInputChecks

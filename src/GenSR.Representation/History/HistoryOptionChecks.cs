@@ -1,4 +1,4 @@
-namespace GenSR.Representation.History;
+namespace GenSR.Representation;
 
 /// <summary>Range checks shared by the history encoders' options; messages name the record and the option.</summary>
 internal static class HistoryOptionChecks

@@ -1,7 +1,7 @@
-using GenSR.Core.Runtime;
+using GenSR.Core;
 using static TorchSharp.torch;
 
-namespace GenSR.Representation.History;
+namespace GenSR.Representation;
 
 /// <summary>Position indices that depend only on the real entries, so padding anywhere never shifts them.</summary>
 internal static class HistoryPositions

@@ -1,7 +1,7 @@
 using static TorchSharp.torch;
-using GenSR.Core.Runtime;
+using GenSR.Core;
 
-namespace GenSR.Representation.History;
+namespace GenSR.Representation;
 
 /// <summary>Builds target vectors from text in the language model's token space (queries, candidate titles).</summary>
 public static class HistoryTarget

@@ -1,7 +1,7 @@
 using static TorchSharp.torch;
-using GenSR.Core.Runtime;
+using GenSR.Core;
 
-namespace GenSR.Representation.History;
+namespace GenSR.Representation;
 
 /// <summary>Softmax over the real entries of the last dimension.</summary>
 internal static class MaskedSoftmax

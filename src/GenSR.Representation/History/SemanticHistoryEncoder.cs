@@ -1,10 +1,9 @@
-using GenSR.Core.Runtime;
-using GenSR.Representation.Semantic;
+using GenSR.Core;
 using TorchSharp.Modules;
 using TorchSharp.Utils;
 using static TorchSharp.torch;
 
-namespace GenSR.Representation.History;
+namespace GenSR.Representation;
 
 /// <summary>
 /// The semantic view of a user's unified search-and-recommendation history (GenSR, Zhao et al., arXiv 2504.06714): the
@@ -24,7 +23,7 @@ namespace GenSR.Representation.History;
 /// to a device does not move it.</para>
 /// <para><b>Targets.</b> Pointwise mode: the candidate item's title encoding (<see cref="HistoryTarget.FromTokens"/>).
 /// Generative search: the query's encoding (<see cref="HistoryTarget.FromTokens"/> over the query's tokens). Generative
-/// recommendation: <see cref="TaskTarget.For"/> with <see cref="GenSR.Core.Data.TaskKind.Recommendation"/>.</para>
+/// recommendation: <see cref="TaskTarget.For"/> with <see cref="GenSR.Core.TaskKind.Recommendation"/>.</para>
 /// <para>Parameter names: <c>input_projection</c> (only when the model width differs from the token width),
 /// <c>item_position_embeddings</c>, <c>token_position_embeddings</c>, <c>task_embeddings</c>, <c>input_layer_norm</c>,
 /// <c>layer.*</c> (HF BERT layer names), <c>soft_filter.*</c> (its <c>query</c> maps the target), <c>output_projection</c>.</para>

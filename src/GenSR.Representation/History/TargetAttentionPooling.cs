@@ -1,9 +1,9 @@
 using TorchSharp.Modules;
 using TorchSharp.Utils;
 using static TorchSharp.torch;
-using GenSR.Core.Runtime;
+using GenSR.Core;
 
-namespace GenSR.Representation.History;
+namespace GenSR.Representation;
 
 /// <summary>
 /// DIN-style target attention (Zhou et al., "Deep Interest Network for Click-Through Rate Prediction", KDD 2018): the

@@ -1,9 +1,9 @@
 using TorchSharp.Modules;
 using TorchSharp.Utils;
 using static TorchSharp.torch;
-using GenSR.Core.Runtime;
+using GenSR.Core;
 
-namespace GenSR.Representation.History;
+namespace GenSR.Representation;
 
 /// <summary>
 /// Target-aware soft filtering: scaled dot-product attention of the target (as query) over every history token (as

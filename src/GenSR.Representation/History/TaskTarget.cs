@@ -1,9 +1,9 @@
-using GenSR.Core.Data;
+using GenSR.Core;
 using TorchSharp.Modules;
 using TorchSharp.Utils;
 using static TorchSharp.torch;
 
-namespace GenSR.Representation.History;
+namespace GenSR.Representation;
 
 /// <summary>
 /// A learned target vector per <see cref="TaskKind"/> (parameter <c>weight [tasks, d]</c>, row = the task's value): the

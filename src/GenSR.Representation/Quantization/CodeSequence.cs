@@ -1,4 +1,4 @@
-namespace GenSR.Representation.Quantization;
+namespace GenSR.Representation;
 
 /// <summary>A code sequence (or prefix) as a dictionary key with value equality.</summary>
 internal readonly struct CodeSequence : IEquatable<CodeSequence>

@@ -1,4 +1,4 @@
-namespace GenSR.Representation.Quantization;
+namespace GenSR.Representation;
 
 /// <summary>Usage and error of one codebook level over the quantised items.</summary>
 /// <param name="Level">Level index (0 = coarsest).</param>

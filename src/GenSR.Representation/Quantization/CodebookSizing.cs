@@ -1,4 +1,4 @@
-namespace GenSR.Representation.Quantization;
+namespace GenSR.Representation;
 
 /// <summary>
 /// The automatic codebook size for small catalogues: <c>K = min(requested, max(2, ⌊items / minItemsPerCode⌋), items)</c>,

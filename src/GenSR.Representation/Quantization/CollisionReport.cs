@@ -1,4 +1,4 @@
-namespace GenSR.Representation.Quantization;
+namespace GenSR.Representation;
 
 /// <summary>How many items share a code sequence.</summary>
 /// <param name="ItemCount">Number of items.</param>

@@ -1,4 +1,4 @@
-namespace GenSR.Representation.Quantization;
+namespace GenSR.Representation;
 
 /// <summary>What collision resolution did.</summary>
 /// <param name="Strategy">The requested strategy.</param>

@@ -1,4 +1,4 @@
-namespace GenSR.Representation.Quantization;
+namespace GenSR.Representation;
 
 /// <summary>Makes fixed-length code sequences unique (see <see cref="CollisionStrategy"/>).</summary>
 internal static class CollisionResolver

@@ -1,4 +1,4 @@
-namespace GenSR.Representation.Quantization;
+namespace GenSR.Representation;
 
 /// <summary>How items that end up with the same code sequence are given distinct identifiers.</summary>
 public enum CollisionStrategy

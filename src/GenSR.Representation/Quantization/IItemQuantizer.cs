@@ -1,10 +1,9 @@
-using GenSR.Representation.Embeddings;
 
-namespace GenSR.Representation.Quantization;
+namespace GenSR.Representation;
 
 /// <summary>
 /// Turns item vectors into item identifiers: short code sequences, one per item, collected in a collision-free
-/// <see cref="GenSR.Core.Identifiers.IdentifierTable"/>. Implementations: <see cref="ResidualKMeansQuantizer"/> and
+/// <see cref="GenSR.Core.IdentifierTable"/>. Implementations: <see cref="ResidualKMeansQuantizer"/> and
 /// <see cref="RqVaeQuantizer"/>; create them with their static <c>Create</c> factories.
 /// </summary>
 public interface IItemQuantizer

@@ -1,7 +1,6 @@
-using GenSR.Core.Identifiers;
-using GenSR.Representation.Embeddings;
+using GenSR.Core;
 
-namespace GenSR.Representation.Quantization;
+namespace GenSR.Representation;
 
 /// <summary>The outcome of <see cref="IItemQuantizer.Quantize"/>.</summary>
 /// <param name="Quantizer">Name of the quantizer (e.g. <c>rq-kmeans</c>, <c>rq-vae</c>).</param>

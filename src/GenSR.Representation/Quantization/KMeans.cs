@@ -1,8 +1,8 @@
-using GenSR.Core.Runtime;
+using GenSR.Core;
 using TorchSharp;
 using static TorchSharp.torch;
 
-namespace GenSR.Representation.Quantization;
+namespace GenSR.Representation;
 
 /// <summary>
 /// k-means on the device: k-means++ seeding (Arthur &amp; Vassilvitskii, SODA 2007) and Lloyd iterations, with batched

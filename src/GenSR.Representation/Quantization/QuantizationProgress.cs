@@ -1,4 +1,4 @@
-namespace GenSR.Representation.Quantization;
+namespace GenSR.Representation;
 
 /// <summary>Progress of a quantizer.</summary>
 /// <param name="Stage">What runs, e.g. <c>level 2/3</c> for RQ-KMeans or <c>training</c> for RQ-VAE.</param>

@@ -1,4 +1,4 @@
-namespace GenSR.Representation.Quantization;
+namespace GenSR.Representation;
 
 /// <summary>One training epoch of a learned quantizer (RQ-VAE).</summary>
 /// <param name="Epoch">Epoch number (1-based).</param>

@@ -1,6 +1,5 @@
-using GenSR.Representation.Embeddings;
 
-namespace GenSR.Representation.Quantization;
+namespace GenSR.Representation;
 
 /// <summary>
 /// The centroids of a residual quantizer, one matrix <c>[codes, dimension]</c> per level, in the space that was quantised

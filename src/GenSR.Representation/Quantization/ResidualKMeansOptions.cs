@@ -1,6 +1,6 @@
-using GenSR.Core.Runtime;
+using GenSR.Core;
 
-namespace GenSR.Representation.Quantization;
+namespace GenSR.Representation;
 
 /// <summary>Settings of <see cref="ResidualKMeansQuantizer"/> (RQ-KMeans): L levels × K codes, k-means++ seeding, Lloyd iterations.</summary>
 public sealed record ResidualKMeansOptions

@@ -1,10 +1,8 @@
 using System.Diagnostics;
-using GenSR.Core.Identifiers;
-using GenSR.Core.Runtime;
-using GenSR.Representation.Embeddings;
+using GenSR.Core;
 using static TorchSharp.torch;
 
-namespace GenSR.Representation.Quantization;
+namespace GenSR.Representation;
 
 /// <summary>
 /// Residual k-means (RQ-KMeans): level 0 clusters the item vectors into K centroids, every further level clusters the

@@ -1,8 +1,8 @@
-using GenSR.Core.Runtime;
+using GenSR.Core;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
 
-namespace GenSR.Representation.Quantization;
+namespace GenSR.Representation;
 
 /// <summary>
 /// Residual vector quantisation of latent vectors <c>[batch, latent]</c> with one codebook per level

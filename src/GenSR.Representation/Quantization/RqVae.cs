@@ -1,8 +1,8 @@
-using GenSR.Core.Runtime;
+using GenSR.Core;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
 
-namespace GenSR.Representation.Quantization;
+namespace GenSR.Representation;
 
 /// <summary>
 /// The RQ-VAE of TIGER (Rajput et al., NeurIPS 2023): MLP encoder → residual vector quantisation → MLP decoder.

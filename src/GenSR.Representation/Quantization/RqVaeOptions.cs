@@ -1,6 +1,6 @@
-using GenSR.Core.Runtime;
+using GenSR.Core;
 
-namespace GenSR.Representation.Quantization;
+namespace GenSR.Representation;
 
 /// <summary>
 /// Settings of <see cref="RqVaeQuantizer"/>. Architecture defaults follow TIGER (Rajput et al., "Recommender Systems with

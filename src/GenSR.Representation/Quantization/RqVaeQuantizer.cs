@@ -1,11 +1,9 @@
 using System.Diagnostics;
-using GenSR.Core.Identifiers;
-using GenSR.Core.Runtime;
-using GenSR.Representation.Embeddings;
+using GenSR.Core;
 using TorchSharp;
 using static TorchSharp.torch;
 
-namespace GenSR.Representation.Quantization;
+namespace GenSR.Representation;
 
 /// <summary>
 /// RQ-VAE identifiers as in TIGER (Rajput et al., "Recommender Systems with Generative Retrieval", NeurIPS 2023): an MLP

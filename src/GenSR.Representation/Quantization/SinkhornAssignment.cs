@@ -1,4 +1,4 @@
-namespace GenSR.Representation.Quantization;
+namespace GenSR.Representation;
 
 /// <summary>
 /// One-to-one assignment of <c>m</c> items to <c>f ≥ m</c> free codes that approximately minimises total cost:

@@ -1,7 +1,7 @@
 using TorchSharp;
 using static TorchSharp.torch;
 
-namespace GenSR.Representation.Semantic;
+namespace GenSR.Representation;
 
 /// <summary>
 /// Wraps an <see cref="ISemanticEncoder"/> with a <see cref="SemanticVectorCache"/> file: texts whose vectors the file holds

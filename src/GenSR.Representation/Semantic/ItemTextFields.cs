@@ -1,4 +1,4 @@
-namespace GenSR.Representation.Semantic;
+namespace GenSR.Representation;
 
 /// <summary>Which fields of an item make up the text that a semantic encoder reads.</summary>
 [Flags]
@@ -19,6 +19,6 @@ public enum ItemTextFields
     /// <summary>The item's free-text description.</summary>
     Description = 8,
 
-    /// <summary>Title, brand and categories: the same text as <see cref="GenSR.Core.Data.Item.Text"/>.</summary>
+    /// <summary>Title, brand and categories: the same text as <see cref="GenSR.Core.Item.Text"/>.</summary>
     Default = Title | Brand | Categories,
 }

@@ -1,6 +1,6 @@
-using GenSR.Core.Data;
+using GenSR.Core;
 
-namespace GenSR.Representation.Semantic;
+namespace GenSR.Representation;
 
 /// <summary>Builds an item's text from a selection of its fields.</summary>
 public static class ItemTextFieldsExtensions

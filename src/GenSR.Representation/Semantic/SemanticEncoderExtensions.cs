@@ -1,7 +1,7 @@
-using GenSR.Core.Data;
+using GenSR.Core;
 using static TorchSharp.torch;
 
-namespace GenSR.Representation.Semantic;
+namespace GenSR.Representation;
 
 /// <summary>Encodes items (rather than raw texts) with any <see cref="ISemanticEncoder"/>.</summary>
 public static class SemanticEncoderExtensions

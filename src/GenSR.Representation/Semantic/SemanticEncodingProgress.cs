@@ -1,4 +1,4 @@
-namespace GenSR.Representation.Semantic;
+namespace GenSR.Representation;
 
 /// <summary>Progress of <see cref="ISemanticEncoder.Encode"/>: how many of the texts are encoded.</summary>
 /// <param name="Encoded">Texts encoded so far.</param>

@@ -2,7 +2,7 @@ using System.Buffers.Binary;
 using System.Security.Cryptography;
 using System.Text;
 
-namespace GenSR.Representation.Semantic;
+namespace GenSR.Representation;
 
 /// <summary>
 /// A file of sentence vectors keyed by the SHA-256 of their text, for one encoder (its model key) and dimension, so that a

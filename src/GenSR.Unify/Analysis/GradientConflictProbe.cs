@@ -1,10 +1,8 @@
-using GenSR.Core.Runtime;
-using GenSR.Unify.Model;
-using GenSR.Unify.T5;
+using GenSR.Core;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
 
-namespace GenSR.Unify.Analysis;
+namespace GenSR.Unify;
 
 /// <summary>
 /// Gradient conflict between the two tasks (the analysis of arXiv 2504.06714, Sec. "Motivation": in a shared model the

@@ -1,4 +1,4 @@
-namespace GenSR.Unify.Analysis;
+namespace GenSR.Unify;
 
 /// <summary>An InfoNCE lower bound on the mutual information between input representations and task outputs, in nats.</summary>
 /// <param name="Nats">The held-out estimate log(B) − L_InfoNCE. Not clamped: a value at or below 0 means the critic

@@ -1,8 +1,7 @@
-using GenSR.Unify.Model;
 using static TorchSharp.torch;
-using GenSR.Core.Runtime;
+using GenSR.Core;
 
-namespace GenSR.Unify.Analysis;
+namespace GenSR.Unify;
 
 /// <summary>
 /// Estimates the mutual information between what the model's encoder makes of an input and the task output, the

@@ -1,4 +1,4 @@
-namespace GenSR.Unify.Analysis;
+namespace GenSR.Unify;
 
 /// <summary>Options of <see cref="MutualInformationEstimator"/>. Immutable; validated where set.</summary>
 public sealed record MutualInformationOptions

@@ -2,7 +2,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Text.Json.Serialization;
 
-namespace GenSR.Unify.Checkpoints;
+namespace GenSR.Unify;
 
 /// <summary>Generated serialization metadata for the checkpoint manifest, so reading and writing it needs no reflection.</summary>
 [JsonSourceGenerationOptions(

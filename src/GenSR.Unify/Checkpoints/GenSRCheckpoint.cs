@@ -1,15 +1,11 @@
 using System.Reflection;
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using GenSR.Core.Identifiers;
-using GenSR.Core.Serialization;
-using GenSR.Core.Text;
-using GenSR.Unify.Inference;
-using GenSR.Unify.Model;
+using GenSR.Core;
 using TorchSharp;
 using static TorchSharp.torch;
 
-namespace GenSR.Unify.Checkpoints;
+namespace GenSR.Unify;
 
 /// <summary>
 /// A GenSR checkpoint: <c>model.safetensors</c> (every parameter and buffer of <see cref="GenSRModel"/>, loadable by
@@ -362,8 +358,8 @@ public sealed class GenSRCheckpoint : IDisposable
     /// over pretrained vectors (<see cref="NewItems"/>); an LSA index loads its own encoder. The caller owns it.</param>
     /// <exception cref="GenSRCheckpointException">The manifest or weights are malformed or do not match; every problem is listed.</exception>
     /// <exception cref="InvalidDataException">The new-item index beside the weights is damaged or does not fit the catalogue.</exception>
-    public static GenSRCheckpoint Load(string folder, Device? device = null, Representation.Semantic.ISemanticEncoder? queryEncoder = null,
-                                       Representation.Semantic.ISemanticEncoder? itemEncoder = null)
+    public static GenSRCheckpoint Load(string folder, Device? device = null, Representation.ISemanticEncoder? queryEncoder = null,
+                                       Representation.ISemanticEncoder? itemEncoder = null)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(folder);
         if (!Directory.Exists(folder)) throw new DirectoryNotFoundException($"No GenSR checkpoint folder at \"{folder}\".");
@@ -429,8 +425,8 @@ public sealed class GenSRCheckpoint : IDisposable
         }
     }
 
-    private static GenSRCheckpoint LoadVersion(string root, string folder, Device? device, Representation.Semantic.ISemanticEncoder? queryEncoder,
-                                               Representation.Semantic.ISemanticEncoder? itemEncoder)
+    private static GenSRCheckpoint LoadVersion(string root, string folder, Device? device, Representation.ISemanticEncoder? queryEncoder,
+                                               Representation.ISemanticEncoder? itemEncoder)
     {
         if (folder != root)
         {

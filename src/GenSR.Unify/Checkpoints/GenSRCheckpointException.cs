@@ -1,4 +1,4 @@
-namespace GenSR.Unify.Checkpoints;
+namespace GenSR.Unify;
 
 /// <summary>A checkpoint folder could not be loaded: the manifest is malformed or the weights do not match the model. Lists every problem found.</summary>
 public sealed class GenSRCheckpointException : Exception

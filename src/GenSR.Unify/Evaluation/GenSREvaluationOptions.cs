@@ -1,7 +1,6 @@
-using GenSR.Core.Data;
-using GenSR.Core.Metrics;
+using GenSR.Core;
 
-namespace GenSR.Unify.Evaluation;
+namespace GenSR.Unify;
 
 /// <summary>How <see cref="GenSREvaluator"/> evaluates a model. Immutable; validated on construction.</summary>
 public sealed record GenSREvaluationOptions

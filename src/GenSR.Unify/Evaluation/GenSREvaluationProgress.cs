@@ -1,4 +1,4 @@
-namespace GenSR.Unify.Evaluation;
+namespace GenSR.Unify;
 
 /// <summary>Progress of an evaluation: which part runs and how many cases of it are done.</summary>
 /// <param name="Stage">A short description, e.g. "full ranking, search".</param>

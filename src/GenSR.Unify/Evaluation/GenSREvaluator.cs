@@ -1,10 +1,6 @@
-using GenSR.Core.Data;
-using GenSR.Core.Metrics;
-using GenSR.Core.Data.Splits;
-using GenSR.Unify.Inference;
-using GenSR.Unify.Model;
+using GenSR.Core;
 
-namespace GenSR.Unify.Evaluation;
+namespace GenSR.Unify;
 
 /// <summary>
 /// Evaluates a GenSR model on evaluation cases in both tasks: generative retrieval over the full catalogue

@@ -1,4 +1,4 @@
-namespace GenSR.Unify.Inference;
+namespace GenSR.Unify;
 
 /// <summary>How <see cref="GenSRRecommender.ScoreCandidates"/> scores a given candidate list.</summary>
 public enum CandidateScoring

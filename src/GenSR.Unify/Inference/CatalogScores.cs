@@ -1,4 +1,4 @@
-namespace GenSR.Unify.Inference;
+namespace GenSR.Unify;
 
 /// <summary>
 /// Scores of every catalogue item for a batch of requests (<see cref="GenSRInference.ScoreCatalog"/>), row-major

@@ -1,10 +1,8 @@
-using GenSR.Core.Runtime;
-using GenSR.Decoding.Search;
-using GenSR.Decoding.Trie;
-using GenSR.Unify.Model;
+using GenSR.Core;
+using GenSR.Decoding;
 using static TorchSharp.torch;
 
-namespace GenSR.Unify.Inference;
+namespace GenSR.Unify;
 
 /// <summary>
 /// The three ways a trained <see cref="GenSRModel"/> ranks items: trie-constrained beam search over the whole catalogue
@@ -70,7 +68,7 @@ public sealed class GenSRInference : IDisposable
             var tokens = candidates.SelectMany(c => c).Select(Builder.TargetTokens).ToArray();
             var length = tokens.Max(t => t.Length);
             var labels = new long[total * length];
-            Array.Fill(labels, T5.T5ForConditionalGeneration.IgnoreLabel);
+            Array.Fill(labels, T5ForConditionalGeneration.IgnoreLabel);
             for (var i = 0; i < total; i++)
                 for (var t = 0; t < tokens[i].Length; t++) labels[i * length + t] = tokens[i][t];
             var owner = tensor(counts.SelectMany((c, r) => Enumerable.Repeat((long)r, c)).ToArray(), dtype: ScalarType.Int64, device: Model.Device);
@@ -79,7 +77,7 @@ public sealed class GenSRInference : IDisposable
             var mask = encoding.AttentionMask.index_select(0, owner);
             var logits = Model.Backbone.Decode(Model.Backbone.ShiftRight(labelTensor), hidden, mask);
             var logp = logits.to(ScalarType.Float32).log_softmax(-1);
-            var valid = labelTensor.NeScalar(T5.T5ForConditionalGeneration.IgnoreLabel);
+            var valid = labelTensor.NeScalar(T5ForConditionalGeneration.IgnoreLabel);
             var picked = logp.gather(-1, labelTensor.ClampMinScalar(0L).unsqueeze(-1)).squeeze(-1) * valid.to(ScalarType.Float32);
             var scores = picked.sum(1).cpu().data<float>().ToArray();
             var k = 0;

@@ -3,7 +3,7 @@ using System.Threading.Channels;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 
-namespace GenSR.Unify.Inference;
+namespace GenSR.Unify;
 
 /// <summary>
 /// Gathers concurrent keyed calls into batches (up to <see cref="MicroBatchingOptions.MaxBatch"/> calls, or what arrives

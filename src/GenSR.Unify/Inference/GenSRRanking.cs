@@ -1,6 +1,6 @@
-using GenSR.Decoding.Search;
+using GenSR.Decoding;
 
-namespace GenSR.Unify.Inference;
+namespace GenSR.Unify;
 
 /// <summary>How <see cref="GenSRRecommender"/> ranks the catalogue.</summary>
 public enum GenSRRankingMode

@@ -1,14 +1,10 @@
-using GenSR.Core.Data;
-using GenSR.Core.Runtime;
-using GenSR.Unify.Checkpoints;
-using GenSR.Unify.Model;
-using GenSR.Core.Identifiers;
-using GenSR.Representation.Semantic;
+using GenSR.Core;
+using GenSR.Representation;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using static TorchSharp.torch;
 
-namespace GenSR.Unify.Inference;
+namespace GenSR.Unify;
 
 /// <summary>
 /// The serving facade: recommendation (history → items) and search (history + query → items) by trie-constrained
@@ -42,7 +38,7 @@ public sealed class GenSRRecommender : IGenSRRecommender, IDisposable
     /// <param name="builder">Its input builder.</param>
     /// <param name="itemKeys">External key of every item, by dense id.</param>
     /// <param name="maxBatch">Requests per model call in the batched methods. Default 64.</param>
-    /// <param name="newItems">What <see cref="AddItems"/> needs (the pipeline's <see cref="Pipeline.GenSRPrepared.NewItems"/>); null:
+    /// <param name="newItems">What <see cref="AddItems"/> needs (the pipeline's <see cref="GenSRPrepared.NewItems"/>); null:
     /// items cannot be added. The recommender takes it over (adding items replaces it) and disposes it.</param>
     /// <param name="logger">Where loads, reloads and added items are logged; null: nowhere.</param>
     public GenSRRecommender(GenSRModel model, GenSRInputBuilder builder, IReadOnlyList<string> itemKeys, int maxBatch = 64, NewItemIndex? newItems = null,
@@ -77,12 +73,12 @@ public sealed class GenSRRecommender : IGenSRRecommender, IDisposable
     /// <param name="device">Where the model runs.</param>
     /// <param name="maxBatch">Requests per model call in the batched methods.</param>
     /// <param name="queryEncoder">The query encoder the model was trained with, for a model that reads query vectors
-    /// (<see cref="Model.GenSRModelConfig.HasQueryVectors"/>); the caller owns it.</param>
+    /// (<see cref="GenSRModelConfig.HasQueryVectors"/>); the caller owns it.</param>
     /// <param name="itemEncoder">The pretrained encoder of the identifiers' semantic vectors, for <see cref="AddItems"/> on a checkpoint
     /// saved with a new-item index over pretrained vectors (an LSA index brings its own); the caller owns it.</param>
     /// <param name="logger">Where loads, reloads and added items are logged; null: nowhere.</param>
     public static GenSRRecommender Load(string folder, ComputeDevice device = ComputeDevice.Auto, int maxBatch = 64,
-                                        Representation.Semantic.ISemanticEncoder? queryEncoder = null, Representation.Semantic.ISemanticEncoder? itemEncoder = null,
+                                        Representation.ISemanticEncoder? queryEncoder = null, Representation.ISemanticEncoder? itemEncoder = null,
                                         ILogger? logger = null)
     {
         // Read before the load: if a save moves the pointer meanwhile, the version recorded is the older one (a watcher then
@@ -268,8 +264,8 @@ public sealed class GenSRRecommender : IGenSRRecommender, IDisposable
     /// <param name="device">Where the new model runs.</param>
     /// <param name="queryEncoder">The query encoder, for a model that reads query vectors; the caller owns it.</param>
     /// <param name="itemEncoder">The pretrained item encoder, for <see cref="AddItems"/> over pretrained vectors; the caller owns it.</param>
-    public void Reload(string folder, ComputeDevice device = ComputeDevice.Auto, Representation.Semantic.ISemanticEncoder? queryEncoder = null,
-                       Representation.Semantic.ISemanticEncoder? itemEncoder = null)
+    public void Reload(string folder, ComputeDevice device = ComputeDevice.Auto, Representation.ISemanticEncoder? queryEncoder = null,
+                       Representation.ISemanticEncoder? itemEncoder = null)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(folder);
         lock (_adding)
@@ -346,7 +342,7 @@ public sealed class GenSRRecommender : IGenSRRecommender, IDisposable
     /// <param name="query">The query (search).</param>
     /// <param name="candidates">Candidate item ids (distinct or not; each is scored).</param>
     /// <param name="scoring">The generative identifier log-probability (default), pointwise P(Yes) (needs a model trained with
-    /// Yes/No rows: <see cref="Training.GenSRTrainingOptions.PointwiseFraction"/> above 0), or the catalogue ranking score.</param>
+    /// Yes/No rows: <see cref="GenSRTrainingOptions.PointwiseFraction"/> above 0), or the catalogue ranking score.</param>
     /// <param name="ranking">With <see cref="CandidateScoring.Ranking"/>: the mode whose scores are read (exact, dense or fused;
     /// the same numbers as <see cref="Recommend"/> and <see cref="Search"/> rank by). Its restrictions do not apply here.</param>
     public IReadOnlyList<ScoredItem> ScoreCandidates(IReadOnlyList<SrEvent> history, TaskKind task, string? query, IReadOnlyList<int> candidates,
@@ -430,13 +426,13 @@ public sealed class GenSRRecommender : IGenSRRecommender, IDisposable
             var added = items.Select((item, i) => item with { Id = first + i }).ToArray();
             NewItemIndex.Placement placement;
             using (var cf = model.ItemCollaborative.cpu())
-                placement = index.Place(added, Representation.Embeddings.EmbeddingMatrix.FromTensor(cf), builder.Identifiers);
+                placement = index.Place(added, Representation.EmbeddingMatrix.FromTensor(cf), builder.Identifiers);
             GenSRModel? grown = null;
             GenSRInference? next = null;
             try
             {
                 using var cfRows = placement.Collaborative.ToTensor();
-                using var titleRows = Pipeline.GenSRPipeline.ItemTokens(added, builder.Vocabulary, model.Config, index.ItemTokensIncludeCategories);
+                using var titleRows = GenSRPipeline.ItemTokens(added, builder.Vocabulary, model.Config, index.ItemTokensIncludeCategories);
                 using var textRows = !model.Config.HasItemTextVectors ? null
                     : index.TextVectorsAreSemantic ? placement.Semantic.ToTensor()
                     : (builder.QueryEncoder ?? throw new InvalidOperationException("The model's item text vectors come from its query encoder; load the recommender with it to add items."))

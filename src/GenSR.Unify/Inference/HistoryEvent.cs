@@ -1,4 +1,4 @@
-namespace GenSR.Unify.Inference;
+namespace GenSR.Unify;
 
 /// <summary>
 /// One event of a user's history as a service sees it: the external key of the item, and the query when the user reached

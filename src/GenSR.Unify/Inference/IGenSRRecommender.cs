@@ -1,4 +1,4 @@
-namespace GenSR.Unify.Inference;
+namespace GenSR.Unify;
 
 /// <summary>
 /// What a service calls: recommendation, search and candidate scoring by external item keys, with filters applied inside

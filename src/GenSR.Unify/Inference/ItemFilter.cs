@@ -1,4 +1,4 @@
-namespace GenSR.Unify.Inference;
+namespace GenSR.Unify;
 
 /// <summary>
 /// Which items a keyed call of <see cref="IGenSRRecommender"/> may return. The filter applies inside the ranking of the

@@ -1,6 +1,6 @@
-using GenSR.Core.Data;
+using GenSR.Core;
 
-namespace GenSR.Unify.Inference;
+namespace GenSR.Unify;
 
 /// <summary>One keyed call of <see cref="IGenSRRecommender"/>, checked when it is made (so that a batch never fails for one
 /// bad request): a ranking (<see cref="K"/> items through <see cref="Filter"/>) or the scoring of <see cref="CandidateKeys"/>.</summary>

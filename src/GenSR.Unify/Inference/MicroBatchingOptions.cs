@@ -1,4 +1,4 @@
-namespace GenSR.Unify.Inference;
+namespace GenSR.Unify;
 
 /// <summary>How <see cref="GenSRMicroBatcher"/> gathers concurrent calls into one model call.</summary>
 public sealed record MicroBatchingOptions

@@ -1,14 +1,10 @@
 using System.Globalization;
 using TensorPrimitives = System.Numerics.Tensors.TensorPrimitives;
-using GenSR.Core.Data;
-using GenSR.Core.Identifiers;
-using GenSR.Core.Serialization;
-using GenSR.Representation.Embeddings;
-using GenSR.Representation.Quantization;
-using GenSR.Representation.Semantic;
+using GenSR.Core;
+using GenSR.Representation;
 using static TorchSharp.torch;
 
-namespace GenSR.Unify.Inference;
+namespace GenSR.Unify;
 
 /// <summary>
 /// What a trained model needs to take items it was never trained on (<see cref="GenSRRecommender.AddItems"/>): the source of
@@ -327,7 +323,7 @@ public sealed class NewItemIndex : IDisposable
             {
                 var lsaPath = Path.Combine(folder, LsaFileName);
                 if (!File.Exists(lsaPath)) throw new InvalidDataException($"{lsaPath}: missing; the index's vectors are LSA's and its encoder was saved beside them.");
-                attached = LsaTextEncoder.Load(lsaPath, Core.Runtime.ComputeDevice.Cpu);
+                attached = LsaTextEncoder.Load(lsaPath, Core.ComputeDevice.Cpu);
                 owns = true;
             }
 

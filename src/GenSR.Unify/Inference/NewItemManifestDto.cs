@@ -1,7 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
 
-namespace GenSR.Unify.Inference;
+namespace GenSR.Unify;
 
 /// <summary>Generated serialization metadata for the new-item index's manifest, so reading and writing it needs no reflection.</summary>
 [JsonSourceGenerationOptions(

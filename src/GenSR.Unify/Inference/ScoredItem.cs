@@ -1,4 +1,4 @@
-namespace GenSR.Unify.Inference;
+namespace GenSR.Unify;
 
 /// <summary>One ranked item: its dense id, external key, title and score (higher is better).</summary>
 /// <param name="ItemId">Dense item id.</param>

@@ -1,7 +1,7 @@
 using static TorchSharp.torch;
-using GenSR.Core.Runtime;
+using GenSR.Core;
 
-namespace GenSR.Unify.Losses;
+namespace GenSR.Unify;
 
 /// <summary>
 /// Symmetric InfoNCE with in-batch negatives (GenSR's contrastive loss L_CL between the collaborative and semantic user

@@ -1,7 +1,7 @@
-using GenSR.Core.Prompts;
+using GenSR.Core;
 using static TorchSharp.torch;
 
-namespace GenSR.Unify.Model;
+namespace GenSR.Unify;
 
 /// <summary>
 /// One batch of model inputs on a device, built by <see cref="GenSRInputBuilder"/>. Owns its tensors.
@@ -35,7 +35,7 @@ public sealed class GenSRBatch : IDisposable
     /// <summary>Real history entries <c>[batch, hist]</c> bool.</summary>
     public Tensor HistoryMask { get; }
 
-    /// <summary>Task of each history event <c>[batch, hist]</c> int64 (values of <see cref="GenSR.Core.Data.TaskKind"/>).</summary>
+    /// <summary>Task of each history event <c>[batch, hist]</c> int64 (values of <see cref="GenSR.Core.TaskKind"/>).</summary>
     public Tensor HistoryTasks { get; }
 
     /// <summary>Task of each row <c>[batch]</c> int64.</summary>

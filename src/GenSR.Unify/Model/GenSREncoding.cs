@@ -1,6 +1,6 @@
 using static TorchSharp.torch;
 
-namespace GenSR.Unify.Model;
+namespace GenSR.Unify;
 
 /// <summary>The encoder side of a batch: encoder states, their mask and the two user soft tokens. Owns its tensors.</summary>
 public sealed class GenSREncoding : IDisposable

@@ -1,10 +1,7 @@
-using GenSR.Core.Data;
-using GenSR.Core.Identifiers;
-using GenSR.Core.Prompts;
-using GenSR.Core.Text;
+using GenSR.Core;
 using static TorchSharp.torch;
 
-namespace GenSR.Unify.Model;
+namespace GenSR.Unify;
 
 /// <summary>
 /// Turns <see cref="GenSRRequest"/>s into <see cref="GenSRBatch"/>es: renders the task prompt (instruction, query, the
@@ -30,7 +27,7 @@ public sealed class GenSRInputBuilder
     /// <param name="queryEncoder">The sentence encoder of the queries, required exactly when the config reads query vectors
     /// (<see cref="GenSRModelConfig.HasQueryVectors"/>) and of its width; the caller owns it.</param>
     public GenSRInputBuilder(GenSRModelConfig config, ModelVocabulary vocabulary, IdentifierTable identifiers, IReadOnlyList<string> itemTitles, int promptHistoryItems,
-                             Representation.Semantic.ISemanticEncoder? queryEncoder = null)
+                             Representation.ISemanticEncoder? queryEncoder = null)
     {
         ArgumentNullException.ThrowIfNull(config);
         ArgumentNullException.ThrowIfNull(vocabulary);
@@ -79,10 +76,10 @@ public sealed class GenSRInputBuilder
     public int PromptHistoryItems { get; }
 
     /// <summary>The sentence encoder of the queries, or null (a model without query vectors, or one whose encoder is not given yet).</summary>
-    public Representation.Semantic.ISemanticEncoder? QueryEncoder { get; }
+    public Representation.ISemanticEncoder? QueryEncoder { get; }
 
     /// <summary>A builder like this one with <paramref name="queryEncoder"/> as its query encoder (e.g. after loading a checkpoint).</summary>
-    public GenSRInputBuilder WithQueryEncoder(Representation.Semantic.ISemanticEncoder queryEncoder)
+    public GenSRInputBuilder WithQueryEncoder(Representation.ISemanticEncoder queryEncoder)
     {
         ArgumentNullException.ThrowIfNull(queryEncoder);
         return new GenSRInputBuilder(Config, Vocabulary, Identifiers, _titles, PromptHistoryItems, queryEncoder);
@@ -234,7 +231,7 @@ public sealed class GenSRInputBuilder
     {
         var length = rows.Max(r => r.Label!.Length);
         var values = new long[rows.Length * length];
-        Array.Fill(values, T5.T5ForConditionalGeneration.IgnoreLabel);
+        Array.Fill(values, T5ForConditionalGeneration.IgnoreLabel);
         for (var b = 0; b < rows.Length; b++)
             for (var i = 0; i < rows[b].Label!.Length; i++) values[b * length + i] = rows[b].Label![i];
         return (values, length);

@@ -1,13 +1,10 @@
-using GenSR.Core.Data;
-using GenSR.Core.Prompts;
-using GenSR.Representation.History;
-using GenSR.Unify.T5;
+using GenSR.Core;
+using GenSR.Representation;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
-using GenSR.Core.Runtime;
 
-namespace GenSR.Unify.Model;
+namespace GenSR.Unify;
 
 /// <summary>
 /// The GenSR model (arXiv 2504.06714): one T5-architecture encoder–decoder for search and recommendation whose prompt

@@ -1,9 +1,8 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using GenSR.Core.Serialization;
-using GenSR.Unify.T5;
+using GenSR.Core;
 
-namespace GenSR.Unify.Model;
+namespace GenSR.Unify;
 
 /// <summary>
 /// Everything needed to rebuild a <see cref="GenSRModel"/> with the same parameter shapes: the T5 backbone's config, the

@@ -1,7 +1,7 @@
 using System.Text.Json.Nodes;
 using System.Text.Json.Serialization;
 
-namespace GenSR.Unify.Model;
+namespace GenSR.Unify;
 
 /// <summary>Generated serialization metadata for the model config, so reading and writing it needs no reflection.</summary>
 [JsonSourceGenerationOptions(
@@ -14,7 +14,7 @@ internal sealed partial class ModelJsonContext : JsonSerializerContext;
 /// <summary>
 /// The model config's shape, properties in the order they are written. Fields added after the first checkpoints are
 /// nullable: a config without them reads as before they existed. The backbone stays an object because it is a Hugging
-/// Face <c>config.json</c>, read by <see cref="T5.T5Config"/>'s own reader.
+/// Face <c>config.json</c>, read by <see cref="T5Config"/>'s own reader.
 /// </summary>
 internal sealed record GenSRModelConfigDto
 {

@@ -1,6 +1,6 @@
 using static TorchSharp.torch;
 
-namespace GenSR.Unify.Model;
+namespace GenSR.Unify;
 
 /// <summary>The result of a teacher-forced forward pass. Owns its tensors.</summary>
 public sealed class GenSROutput : IDisposable

@@ -1,6 +1,6 @@
-using GenSR.Core.Data;
+using GenSR.Core;
 
-namespace GenSR.Unify.Model;
+namespace GenSR.Unify;
 
 /// <summary>
 /// One model input before tensorisation: a user's unified history (oldest first), the task, the query (search) and, in

@@ -1,4 +1,4 @@
-namespace GenSR.Unify.Model;
+namespace GenSR.Unify;
 
 /// <summary>What the semantic history view of <see cref="GenSRModel"/> reads for each history item.</summary>
 public enum SemanticViewInput

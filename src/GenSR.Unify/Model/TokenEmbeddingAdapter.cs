@@ -1,6 +1,6 @@
 using static TorchSharp.torch;
 
-namespace GenSR.Unify.Model;
+namespace GenSR.Unify;
 
 /// <summary>
 /// Exposes the backbone's shared token embedding to the semantic history encoder as a module without registering the

@@ -1,21 +1,10 @@
 using System.Diagnostics;
-using GenSR.Core.Data;
-using GenSR.Core.Data.Queries;
-using GenSR.Core.Data.Splits;
-using GenSR.Core.Identifiers;
-using GenSR.Core.Runtime;
-using GenSR.Core.Text;
-using GenSR.Representation.Collaborative;
-using GenSR.Representation.Embeddings;
-using GenSR.Representation.Quantization;
-using GenSR.Representation.Semantic;
-using GenSR.Unify.Inference;
-using GenSR.Unify.Model;
-using GenSR.Unify.T5;
+using GenSR.Core;
+using GenSR.Representation;
 using TorchSharp;
 using static TorchSharp.torch;
 
-namespace GenSR.Unify.Pipeline;
+namespace GenSR.Unify;
 
 /// <summary>
 /// Everything before the unified model trains: LightGCN on the training interactions (early stopping on the validation

@@ -1,10 +1,7 @@
-using GenSR.Core.Runtime;
-using GenSR.Representation.Collaborative;
-using GenSR.Representation.Embeddings;
-using GenSR.Representation.Quantization;
-using GenSR.Representation.Semantic;
+using GenSR.Core;
+using GenSR.Representation;
 
-namespace GenSR.Unify.Pipeline;
+namespace GenSR.Unify;
 
 /// <summary>
 /// Options of <see cref="GenSRPipeline.Prepare"/>: the collaborative encoder, the text encoder, the identifier source and
@@ -34,7 +31,7 @@ public sealed record GenSRPipelineOptions
 
     /// <summary>
     /// A pretrained sentence encoder of the queries (for arctic-embed, one with its query prefix). When given, the model
-    /// reads query vectors (<see cref="Model.GenSRModelConfig.QueryVectorDimension"/>): the projected vector is the search
+    /// reads query vectors (<see cref="GenSRModelConfig.QueryVectorDimension"/>): the projected vector is the search
     /// prompt's <c>[query_vec]</c> soft token and joins the history encoders' search target, and the dense head compares it
     /// with the items' vectors from the same encoder family (<see cref="ItemEncoder"/>'s when it has the same width, else
     /// this encoder's over <see cref="ItemEncoderFields"/>). Null (default): queries are read as tokens only. The caller
@@ -91,7 +88,7 @@ public sealed record GenSRPipelineOptions
     /// of up to 256 codes and a fourth level appended for collisions (§3.1); TIGER's backbone
     /// (<see cref="TigerSizedBackbone"/>); the 20 most recent items in the prompt (§4.1); no collaborative or semantic
     /// history view and no dense head, so the model is a plain sequence-to-sequence recommender over identifiers. Train
-    /// it with <see cref="Training.GenSRTrainingOptions.Tiger"/>. The rest of <paramref name="options"/> (device, seed,
+    /// it with <see cref="GenSRTrainingOptions.Tiger"/>. The rest of <paramref name="options"/> (device, seed,
     /// encoders) is kept.
     /// </summary>
     /// <param name="options">The options to start from.</param>
@@ -120,7 +117,7 @@ public sealed record GenSRPipelineOptions
     public int TitleTokens { get; init => field = value is >= 1 and <= 512 ? value : throw new ArgumentOutOfRangeException(nameof(TitleTokens), value, "GenSRPipelineOptions.TitleTokens must be in [1, 512]."); } = 10;
 
     /// <summary>
-    /// Put an item's category words (lower-case, as <see cref="GenSR.Core.Data.Queries.CategoryQuerySynthesizer.CategoryWords"/>
+    /// Put an item's category words (lower-case, as <see cref="GenSR.Core.CategoryQuerySynthesizer.CategoryWords"/>
     /// writes them) before its title in the item tokens that the semantic view and the dense head's item table read, so
     /// that query words meet the words of the categories they name. The <see cref="TitleTokens"/> cap applies to the
     /// whole sequence. Default false (title only).
@@ -134,14 +131,14 @@ public sealed record GenSRPipelineOptions
     public bool InitializeIdentifierEmbeddings { get; init; }
 
     /// <summary>
-    /// Width of the dense retrieval head on the shared encoder (<see cref="Model.GenSRModelConfig.DenseDimension"/>), or 0
+    /// Width of the dense retrieval head on the shared encoder (<see cref="GenSRModelConfig.DenseDimension"/>), or 0
     /// for a purely generative model. Default 0; 0 … 4096.
     /// </summary>
     public int DenseDimension { get; init => field = value is >= 0 and <= 4096 ? value : throw new ArgumentOutOfRangeException(nameof(DenseDimension), value, "GenSRPipelineOptions.DenseDimension must be in [0, 4096]."); }
 
     /// <summary>
     /// Category-word tokens per item that the dense head matches against the query's words
-    /// (<see cref="Model.GenSRModelConfig.DenseCategoryTokens"/>), or 0 for none. Unlike
+    /// (<see cref="GenSRModelConfig.DenseCategoryTokens"/>), or 0 for none. Unlike
     /// <see cref="ItemTokensIncludeCategories"/> this leaves the semantic view's input, and so the cost of a step, as it
     /// is. Needs <see cref="DenseDimension"/> &gt; 0. Default 0; 0 … 512.
     /// </summary>
@@ -149,7 +146,7 @@ public sealed record GenSRPipelineOptions
 
     /// <summary>
     /// Whether the dense head's user vector also reads the history items' own item-table rows, recency-weighted
-    /// (<see cref="Model.GenSRModelConfig.DenseHistory"/>). Needs <see cref="DenseDimension"/> &gt; 0. Default false.
+    /// (<see cref="GenSRModelConfig.DenseHistory"/>). Needs <see cref="DenseDimension"/> &gt; 0. Default false.
     /// </summary>
     public bool DenseHistory { get; init; }
 
@@ -160,12 +157,12 @@ public sealed record GenSRPipelineOptions
     public bool UseSemanticView { get; init; } = true;
 
     /// <summary>
-    /// What the semantic history view reads (<see cref="Model.SemanticViewInput"/>). Default title tokens (the paper's view).
-    /// With <see cref="Model.SemanticViewInput.ItemVectors"/> it reads one frozen vector per history item: the query encoder's
+    /// What the semantic history view reads (<see cref="SemanticViewInput"/>). Default title tokens (the paper's view).
+    /// With <see cref="SemanticViewInput.ItemVectors"/> it reads one frozen vector per history item: the query encoder's
     /// item vectors when there is one (the same table the dense head reads), else the semantic item vectors the identifiers
     /// were built from (<see cref="ItemEncoder"/>'s, or LSA's).
     /// </summary>
-    public Model.SemanticViewInput SemanticViewInput { get; init; } = Model.SemanticViewInput.TitleTokens;
+    public SemanticViewInput SemanticViewInput { get; init; } = SemanticViewInput.TitleTokens;
 
     /// <summary>
     /// A Hugging Face T5 checkpoint folder (<c>config.json</c>, <c>model.safetensors</c>, <c>spiece.model</c>) to start the

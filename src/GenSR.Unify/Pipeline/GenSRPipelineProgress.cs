@@ -1,4 +1,4 @@
-namespace GenSR.Unify.Pipeline;
+namespace GenSR.Unify;
 
 /// <summary>Progress of <see cref="GenSRPipeline.Prepare"/>: the stage and a one-line detail.</summary>
 /// <param name="Stage">"collaborative", "semantic", "identifiers", "vocabulary" or "model".</param>

@@ -1,11 +1,7 @@
 using System.Globalization;
-using GenSR.Representation.Collaborative;
-using GenSR.Representation.Embeddings;
-using GenSR.Representation.Quantization;
-using GenSR.Unify.Inference;
-using GenSR.Unify.Model;
+using GenSR.Representation;
 
-namespace GenSR.Unify.Pipeline;
+namespace GenSR.Unify;
 
 /// <summary>What <see cref="GenSRPipeline.Prepare"/> produced: the item representations, identifiers and an untrained model.</summary>
 /// <param name="Model">The GenSR model, randomly initialised (or from a pretrained backbone).</param>
@@ -55,7 +51,7 @@ public sealed record GenSRPrepared(
         {
             var config = Model.Config;
             if (!config.UseSemanticView) return "off";
-            return config.SemanticViewInput == GenSR.Unify.Model.SemanticViewInput.ItemVectors
+            return config.SemanticViewInput == GenSR.Unify.SemanticViewInput.ItemVectors
                 ? string.Create(CultureInfo.InvariantCulture, $"frozen {config.ItemTextVectorDimension}-d item vectors")
                 : string.Create(CultureInfo.InvariantCulture, $"{config.TitleTokens} title tokens per item");
         }

@@ -1,6 +1,6 @@
 using static TorchSharp.torch;
 
-namespace GenSR.Unify.T5;
+namespace GenSR.Unify;
 
 /// <summary>The activation of the feed-forward sublayer, from <see cref="T5Config.FeedForwardProj"/>.</summary>
 internal static class T5Activation

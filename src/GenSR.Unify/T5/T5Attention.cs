@@ -1,8 +1,8 @@
-using GenSR.Core.Runtime;
+using GenSR.Core;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
 
-namespace GenSR.Unify.T5;
+namespace GenSR.Unify;
 
 /// <summary>
 /// T5 multi-head attention: bias-free projections <c>q</c>, <c>k</c>, <c>v</c>, <c>o</c>, no <c>1/sqrt(d_kv)</c>

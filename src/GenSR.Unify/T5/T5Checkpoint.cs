@@ -1,10 +1,10 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using GenSR.Core.Serialization;
+using GenSR.Core;
 using TorchSharp;
 using static TorchSharp.torch;
 
-namespace GenSR.Unify.T5;
+namespace GenSR.Unify;
 
 /// <summary>
 /// A HF T5 checkpoint folder: <c>config.json</c>, the weights (<c>model.safetensors</c>, or shards listed in

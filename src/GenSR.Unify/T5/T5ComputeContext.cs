@@ -1,6 +1,6 @@
 using static TorchSharp.torch;
 
-namespace GenSR.Unify.T5;
+namespace GenSR.Unify;
 
 /// <summary>
 /// The arithmetic dtype shared by every module of one model: null means "the dtype of the weights"; bfloat16 over

@@ -1,7 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
 
-namespace GenSR.Unify.T5;
+namespace GenSR.Unify;
 
 /// <summary>
 /// The architecture of a T5 encoder–decoder, read and written as a HF <c>config.json</c> (the same keys, so a

@@ -1,7 +1,7 @@
 using TorchSharp.Modules;
 using static TorchSharp.torch;
 
-namespace GenSR.Unify.T5;
+namespace GenSR.Unify;
 
 /// <summary>
 /// A decoder block: <c>layer.0</c> causal self-attention, <c>layer.1</c> encoder–decoder attention, <c>layer.2</c>

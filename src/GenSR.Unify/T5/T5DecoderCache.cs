@@ -1,6 +1,6 @@
 using static TorchSharp.torch;
 
-namespace GenSR.Unify.T5;
+namespace GenSR.Unify;
 
 /// <summary>
 /// The key/value cache of incremental decoding for one batch: per decoder layer, the self-attention keys and values

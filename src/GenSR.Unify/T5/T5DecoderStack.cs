@@ -1,8 +1,8 @@
-using GenSR.Core.Runtime;
+using GenSR.Core;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
 
-namespace GenSR.Unify.T5;
+namespace GenSR.Unify;
 
 /// <summary>
 /// The decoder (HF <c>T5Stack</c> with <c>is_decoder = true</c>): dropout on the input embeddings, the blocks (block 0

@@ -1,7 +1,7 @@
 using TorchSharp.Modules;
 using static TorchSharp.torch;
 
-namespace GenSR.Unify.T5;
+namespace GenSR.Unify;
 
 /// <summary>The plain feed-forward network <c>wo(dropout(act(wi(x))))</c> of original T5 (<c>feed_forward_proj</c> <c>relu</c>, <c>gelu</c>, <c>silu</c>).</summary>
 internal sealed class T5DenseActDense : nn.Module<Tensor, Tensor>

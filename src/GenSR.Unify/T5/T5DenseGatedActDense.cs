@@ -1,7 +1,7 @@
 using TorchSharp.Modules;
 using static TorchSharp.torch;
 
-namespace GenSR.Unify.T5;
+namespace GenSR.Unify;
 
 /// <summary>The gated feed-forward network <c>wo(dropout(act(wi_0(x)) · wi_1(x)))</c> of T5 v1.1 and flan-t5 (<c>feed_forward_proj</c> <c>gated-*</c>).</summary>
 internal sealed class T5DenseGatedActDense : nn.Module<Tensor, Tensor>

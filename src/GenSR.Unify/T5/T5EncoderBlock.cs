@@ -1,7 +1,7 @@
 using TorchSharp.Modules;
 using static TorchSharp.torch;
 
-namespace GenSR.Unify.T5;
+namespace GenSR.Unify;
 
 /// <summary>An encoder block: <c>layer.0</c> bidirectional self-attention, <c>layer.1</c> feed-forward (HF <c>T5Block</c> in an encoder).</summary>
 internal sealed class T5EncoderBlock : nn.Module<Tensor, Tensor, Tensor>

@@ -1,10 +1,9 @@
-using GenSR.Core.Serialization;
+using GenSR.Core;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
-using GenSR.Core.Runtime;
 
-namespace GenSR.Unify.T5;
+namespace GenSR.Unify;
 
 /// <summary>
 /// A T5 encoder–decoder language model (Raffel et al., 2020) that matches HF transformers'

@@ -1,8 +1,8 @@
-using GenSR.Core.Runtime;
+using GenSR.Core;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
 
-namespace GenSR.Unify.T5;
+namespace GenSR.Unify;
 
 /// <summary>
 /// Pre-norm encoder–decoder attention sublayer with a residual connection:

@@ -1,8 +1,8 @@
-using GenSR.Core.Runtime;
+using GenSR.Core;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
 
-namespace GenSR.Unify.T5;
+namespace GenSR.Unify;
 
 /// <summary>Pre-norm feed-forward sublayer with a residual connection: <c>h + dropout(DenseReluDense(layer_norm(h)))</c> (the last layer of every block).</summary>
 internal sealed class T5LayerFF : nn.Module<Tensor, Tensor>

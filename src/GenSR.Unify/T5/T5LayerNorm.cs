@@ -1,8 +1,8 @@
 using TorchSharp.Modules;
 using static TorchSharp.torch;
-using GenSR.Core.Runtime;
+using GenSR.Core;
 
-namespace GenSR.Unify.T5;
+namespace GenSR.Unify;
 
 /// <summary>
 /// T5's layer norm: RMS normalisation with a learned scale, no bias and no mean subtraction,

@@ -1,7 +1,7 @@
 using static TorchSharp.torch;
-using GenSR.Core.Runtime;
+using GenSR.Core;
 
-namespace GenSR.Unify.T5;
+namespace GenSR.Unify;
 
 /// <summary>Additive attention masks in float32: 0 where attention is allowed, the float32 minimum where it is not (as HF does).</summary>
 internal static class T5MaskBias

@@ -1,4 +1,4 @@
-namespace GenSR.Unify.T5;
+namespace GenSR.Unify;
 
 /// <summary>How a <see cref="T5ForConditionalGeneration"/> stores its weights and runs its arithmetic.</summary>
 public enum T5Precision

@@ -1,7 +1,7 @@
 using static TorchSharp.torch;
-using GenSR.Core.Runtime;
+using GenSR.Core;
 
-namespace GenSR.Unify.T5;
+namespace GenSR.Unify;
 
 /// <summary>
 /// T5's relative position buckets (Raffel et al., 2020, "Exploring the Limits of Transfer Learning with a Unified

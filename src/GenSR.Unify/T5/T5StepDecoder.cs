@@ -1,7 +1,7 @@
 using GenSR.Decoding;
 using static TorchSharp.torch;
 
-namespace GenSR.Unify.T5;
+namespace GenSR.Unify;
 
 /// <summary>
 /// Incremental T5 decoding for beam search (<see cref="IStepDecoder"/>), bound to one batch of encoded queries.

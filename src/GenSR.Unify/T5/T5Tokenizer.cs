@@ -1,8 +1,8 @@
-using GenSR.Core.Text;
+using GenSR.Core;
 using Microsoft.ML.Tokenizers;
 using static TorchSharp.torch;
 
-namespace GenSR.Unify.T5;
+namespace GenSR.Unify;
 
 /// <summary>
 /// T5's tokenizer: a SentencePiece model (<c>spiece.model</c>, read by Microsoft.ML.Tokenizers'

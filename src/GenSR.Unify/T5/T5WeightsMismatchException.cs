@@ -1,4 +1,4 @@
-namespace GenSR.Unify.T5;
+namespace GenSR.Unify;
 
 /// <summary>Weights do not fit a T5 configuration: every missing, unexpected, wrongly shaped or non-float tensor is listed.</summary>
 public sealed class T5WeightsMismatchException : Exception

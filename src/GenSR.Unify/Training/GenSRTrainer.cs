@@ -1,22 +1,12 @@
 using Microsoft.Extensions.Logging;
 using System.Diagnostics;
 using System.Text.Json.Nodes;
-using GenSR.Core.Data;
-using GenSR.Core.Data.Splits;
-using GenSR.Core.Metrics;
-using GenSR.Core.Runtime;
-using GenSR.Unify.Analysis;
-using GenSR.Unify.Checkpoints;
-using GenSR.Unify.Evaluation;
-using GenSR.Unify.Inference;
-using GenSR.Unify.Losses;
-using GenSR.Unify.Model;
-using GenSR.Unify.T5;
+using GenSR.Core;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
 
-namespace GenSR.Unify.Training;
+namespace GenSR.Unify;
 
 /// <summary>
 /// Trains a <see cref="GenSRModel"/> on one shuffled stream of mixed rows (<see cref="PlanEpoch"/>: every event a
@@ -187,10 +177,10 @@ public sealed class GenSRTrainer
     public Func<CancellationToken, IReadOnlyDictionary<string, double>>? Validator { get; init; }
 
     /// <summary>
-    /// The pipeline's new-item index (<see cref="Pipeline.GenSRPrepared.NewItems"/>), saved beside every checkpoint the trainer
+    /// The pipeline's new-item index (<see cref="GenSRPrepared.NewItems"/>), saved beside every checkpoint the trainer
     /// writes so that a recommender loaded from it can add items; null saves none. The trainer does not dispose it.
     /// </summary>
-    public Inference.NewItemIndex? NewItems { get; init; }
+    public NewItemIndex? NewItems { get; init; }
 
     /// <summary>
     /// Trains on <paramref name="split"/>'s training examples, validating on its validation cases, until the epoch cap,

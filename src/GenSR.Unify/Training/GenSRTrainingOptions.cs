@@ -1,7 +1,6 @@
-using GenSR.Core.Data;
-using GenSR.Unify.T5;
+using GenSR.Core;
 
-namespace GenSR.Unify.Training;
+namespace GenSR.Unify;
 
 /// <summary>
 /// Options of <see cref="GenSRTrainer"/>. Defaults follow the paper where it gives values (λ = 0.01, τ = 0.07, AdamW,
@@ -93,7 +92,7 @@ public sealed record GenSRTrainingOptions
 
     /// <summary>
     /// Weight of the dense head's full-softmax cross-entropy (next item over the whole catalogue) beside the language-model
-    /// loss, for models with a dense head (<see cref="Model.GenSRModelConfig.DenseDimension"/>); ignored otherwise. Default 1;
+    /// loss, for models with a dense head (<see cref="GenSRModelConfig.DenseDimension"/>); ignored otherwise. Default 1;
     /// in [0, 100]. 0 leaves the head untrained.
     /// </summary>
     public double DenseWeight { get; init => field = value is >= 0 and <= 100 ? value : throw new ArgumentOutOfRangeException(nameof(DenseWeight), value, "GenSRTrainingOptions.DenseWeight must be in [0, 100]."); } = 1.0;
@@ -137,7 +136,7 @@ public sealed record GenSRTrainingOptions
 
     /// <summary>
     /// λ of the gradient-conflict probe: each task's probed loss is (1 − λ) · language-model loss + λ · the dense head's
-    /// cross-entropy (<see cref="Analysis.GradientConflictProbe.Measure"/>). Default 0, the paper's probe; in [0, 1].
+    /// cross-entropy (<see cref="GradientConflictProbe.Measure"/>). Default 0, the paper's probe; in [0, 1].
     /// </summary>
     public double GradientConflictDenseMix { get; init => field = value is >= 0 and <= 1 ? value : throw new ArgumentOutOfRangeException(nameof(GradientConflictDenseMix), value, "GenSRTrainingOptions.GradientConflictDenseMix must be in [0, 1]."); }
 

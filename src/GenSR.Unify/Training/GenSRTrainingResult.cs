@@ -1,4 +1,4 @@
-namespace GenSR.Unify.Training;
+namespace GenSR.Unify;
 
 /// <summary>The outcome of <see cref="GenSRTrainer.Train"/>. The model holds the best validated weights afterwards.</summary>
 /// <param name="Steps">Optimisation steps run (including resumed ones).</param>

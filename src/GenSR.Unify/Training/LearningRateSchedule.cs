@@ -1,4 +1,4 @@
-namespace GenSR.Unify.Training;
+namespace GenSR.Unify;
 
 /// <summary>The learning rate after the linear warm-up of <see cref="GenSRTrainingOptions.WarmupSteps"/>.</summary>
 public enum LearningRateSchedule

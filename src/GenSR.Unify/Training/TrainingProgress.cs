@@ -1,4 +1,4 @@
-namespace GenSR.Unify.Training;
+namespace GenSR.Unify;
 
 /// <summary>A training report, sent after every step and every validation.</summary>
 /// <param name="Epoch">1-based epoch.</param>

@@ -1,4 +1,3 @@
-using GenSR.Core.Data.Loaders;
 using GenSR.DatasetStats;
 
 namespace GenSR.Core.Tests.DatasetStats;

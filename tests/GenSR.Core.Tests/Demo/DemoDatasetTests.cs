@@ -1,6 +1,3 @@
-using GenSR.Core.Data;
-using GenSR.Core.Data.Splits;
-using GenSR.Core.Demo;
 using Xunit.Abstractions;
 
 namespace GenSR.Core.Tests.Demo;

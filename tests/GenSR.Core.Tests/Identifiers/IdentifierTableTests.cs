@@ -1,7 +1,6 @@
 using FsCheck;
 using FsCheck.Fluent;
 using FsCheck.Xunit;
-using GenSR.Core.Identifiers;
 
 namespace GenSR.Core.Tests.Identifiers;
 

@@ -1,6 +1,5 @@
 using FsCheck;
 using FsCheck.Xunit;
-using GenSR.Core.Metrics;
 
 namespace GenSR.Core.Tests.Metrics;
 

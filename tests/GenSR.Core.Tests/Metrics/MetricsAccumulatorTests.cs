@@ -1,5 +1,3 @@
-using GenSR.Core.Data;
-using GenSR.Core.Metrics;
 
 namespace GenSR.Core.Tests.Metrics;
 

@@ -1,4 +1,3 @@
-using GenSR.Core.Metrics;
 
 namespace GenSR.Core.Tests.Metrics;
 

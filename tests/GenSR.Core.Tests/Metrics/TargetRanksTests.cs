@@ -1,4 +1,3 @@
-using GenSR.Core.Metrics;
 
 namespace GenSR.Core.Tests.Metrics;
 
@@ -35,8 +34,8 @@ public class TargetRanksTests
         Assert.All(ranks, r => Assert.Equal(candidates, r));
 
         var accumulator = new MetricsAccumulator();
-        accumulator.Add(GenSR.Core.Data.TaskKind.Recommendation, ranks);
-        Assert.All(accumulator.Compute(GenSR.Core.Data.TaskKind.Recommendation).Values.Values, v => Assert.Equal(0.0, v));
+        accumulator.Add(GenSR.Core.TaskKind.Recommendation, ranks);
+        Assert.All(accumulator.Compute(GenSR.Core.TaskKind.Recommendation).Values.Values, v => Assert.Equal(0.0, v));
     }
 
     [Fact]

@@ -1,4 +1,3 @@
-using GenSR.Core.Data;
 
 namespace GenSR.Core.Tests.Model;
 

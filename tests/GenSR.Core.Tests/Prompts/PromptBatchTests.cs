@@ -1,5 +1,3 @@
-using GenSR.Core.Prompts;
-using GenSR.Core.Text;
 using TorchSharp;
 
 namespace GenSR.Core.Tests.Prompts;

@@ -1,6 +1,3 @@
-using GenSR.Core.Identifiers;
-using GenSR.Core.Prompts;
-using GenSR.Core.Text;
 
 namespace GenSR.Core.Tests.Prompts;
 

@@ -1,5 +1,3 @@
-using GenSR.Core.Data;
-using GenSR.Core.Prompts;
 
 namespace GenSR.Core.Tests.Prompts;
 

@@ -1,4 +1,3 @@
-using GenSR.Core.Runtime;
 using static TorchSharp.torch;
 
 namespace GenSR.Core.Tests.Runtime;

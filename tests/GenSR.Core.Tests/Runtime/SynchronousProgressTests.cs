@@ -1,4 +1,3 @@
-using GenSR.Core.Runtime;
 
 namespace GenSR.Core.Tests.Runtime;
 

@@ -1,4 +1,3 @@
-using GenSR.Core.Runtime;
 using TorchSharp;
 using static TorchSharp.torch;
 

@@ -1,4 +1,3 @@
-using GenSR.Core.Runtime;
 using TorchSharp;
 
 namespace GenSR.Core.Tests.Runtime;

@@ -2,9 +2,6 @@ using System.Text;
 using FsCheck;
 using FsCheck.Fluent;
 using FsCheck.Xunit;
-using GenSR.Core.Data;
-using GenSR.Core.Data.Loaders;
-using GenSR.Core.Serialization;
 using GenSR.Core.Tests.Data;
 using static TorchSharp.torch;
 

@@ -1,4 +1,3 @@
-using GenSR.Core.Serialization;
 using TorchSharp;
 using static TorchSharp.torch;
 

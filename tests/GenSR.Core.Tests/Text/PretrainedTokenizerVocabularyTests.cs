@@ -1,5 +1,4 @@
 using System.Text.Json.Nodes;
-using GenSR.Core.Text;
 using Microsoft.ML.Tokenizers;
 
 namespace GenSR.Core.Tests.Text;

@@ -1,4 +1,3 @@
-using GenSR.Decoding.Reference;
 using static TorchSharp.torch;
 
 namespace GenSR.Decoding.Tests.Reference;

@@ -1,7 +1,4 @@
-using GenSR.Decoding.Reference;
-using GenSR.Decoding.Search;
 using GenSR.Decoding.Tests.Support;
-using GenSR.Decoding.Trie;
 
 namespace GenSR.Decoding.Tests.Search;
 

@@ -1,5 +1,3 @@
-using GenSR.Decoding.Reference;
-using GenSR.Decoding.Search;
 
 namespace GenSR.Decoding.Tests.Search;
 

@@ -1,8 +1,6 @@
 using FsCheck;
 using FsCheck.Fluent;
 using FsCheck.Xunit;
-using GenSR.Decoding.Reference;
-using GenSR.Decoding.Search;
 using GenSR.Decoding.Tests.Support;
 
 namespace GenSR.Decoding.Tests.Search;

@@ -1,4 +1,3 @@
-using GenSR.Decoding.Search;
 using GenSR.Decoding.Tests.Support;
 using TorchSharp;
 

@@ -1,10 +1,7 @@
 using FsCheck;
 using FsCheck.Fluent;
 using FsCheck.Xunit;
-using GenSR.Decoding.Reference;
-using GenSR.Decoding.Search;
 using GenSR.Decoding.Tests.Support;
-using GenSR.Decoding.Trie;
 
 namespace GenSR.Decoding.Tests.Search;
 

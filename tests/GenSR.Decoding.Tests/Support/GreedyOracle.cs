@@ -1,5 +1,3 @@
-using GenSR.Decoding.Reference;
-using GenSR.Decoding.Trie;
 using static TorchSharp.torch;
 
 namespace GenSR.Decoding.Tests.Support;

@@ -1,6 +1,5 @@
 using FsCheck;
 using FsCheck.Fluent;
-using GenSR.Decoding.Search;
 
 namespace GenSR.Decoding.Tests.Support;
 

@@ -1,7 +1,4 @@
-using GenSR.Core.Identifiers;
-using GenSR.Decoding.Reference;
-using GenSR.Decoding.Search;
-using GenSR.Decoding.Trie;
+using GenSR.Core;
 using static TorchSharp.torch;
 
 namespace GenSR.Decoding.Tests.Support;

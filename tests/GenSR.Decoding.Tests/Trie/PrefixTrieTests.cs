@@ -1,8 +1,7 @@
 using FsCheck;
 using FsCheck.Fluent;
 using FsCheck.Xunit;
-using GenSR.Core.Identifiers;
-using GenSR.Decoding.Trie;
+using GenSR.Core;
 using static TorchSharp.torch;
 
 namespace GenSR.Decoding.Tests.Trie;

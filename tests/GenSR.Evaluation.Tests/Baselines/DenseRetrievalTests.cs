@@ -1,8 +1,5 @@
-using GenSR.Core.Data;
-using GenSR.Core.Data.Splits;
-using GenSR.Evaluation.Baselines.Dense;
-using GenSR.Evaluation.Harness;
-using GenSR.Representation.Semantic;
+using GenSR.Core;
+using GenSR.Representation;
 using TorchSharp;
 using static TorchSharp.torch;
 

@@ -1,7 +1,4 @@
-using GenSR.Core.Data;
-using GenSR.Evaluation.Baselines.Joint;
-using GenSR.Evaluation.Baselines.Sequences;
-using GenSR.Evaluation.Harness;
+using GenSR.Core;
 using static TorchSharp.torch;
 
 namespace GenSR.Evaluation.Tests.Baselines;

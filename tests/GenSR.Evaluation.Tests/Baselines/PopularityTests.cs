@@ -1,7 +1,4 @@
-using GenSR.Core.Data;
-using GenSR.Core.Metrics;
-using GenSR.Evaluation.Baselines.Popularity;
-using GenSR.Evaluation.Harness;
+using GenSR.Core;
 using TorchSharp;
 
 namespace GenSR.Evaluation.Tests.Baselines;

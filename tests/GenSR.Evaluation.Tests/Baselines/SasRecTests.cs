@@ -1,7 +1,4 @@
-using GenSR.Core.Data;
-using GenSR.Evaluation.Baselines.SasRec;
-using GenSR.Evaluation.Baselines.Sequences;
-using GenSR.Evaluation.Harness;
+using GenSR.Core;
 using TorchSharp;
 using static TorchSharp.torch;
 

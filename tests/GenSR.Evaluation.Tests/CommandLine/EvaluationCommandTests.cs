@@ -1,8 +1,5 @@
-using GenSR.Core.Data;
-using GenSR.Core.Metrics;
-using GenSR.Core.Runtime;
+using GenSR.Core;
 using GenSR.Evaluation.CommandLine;
-using GenSR.Evaluation.Reports;
 
 namespace GenSR.Evaluation.Tests.CommandLine;
 
@@ -49,7 +46,7 @@ public sealed class EvaluationCommandTests
 
         foreach (var definition in SystemRegistry.Select(settings))
         {
-            using var system = Assert.IsType<GenSR.Evaluation.Systems.GenSRSystem>(definition.Create());
+            using var system = Assert.IsType<GenSR.Evaluation.GenSRSystem>(definition.Create());
             Assert.Equal(rate, system.Options.Training.LearningRate);
             Assert.Equal(fraction, system.Options.Training.PointwiseFraction);
         }
@@ -58,8 +55,8 @@ public sealed class EvaluationCommandTests
     [Fact]
     public void GenSR_systems_share_the_library_defaults_and_take_budgets_backbone_and_indexing_from_the_command_line()
     {
-        var defaults = new GenSR.Unify.Training.GenSRTrainingOptions();
-        var plain = (GenSR.Evaluation.Systems.GenSRSystem)SystemRegistry.Select(EvaluationCommandLine.Parse(["--data", ".", "--systems", "gensr"]))[0].Create();
+        var defaults = new GenSR.Unify.GenSRTrainingOptions();
+        var plain = (GenSR.Evaluation.GenSRSystem)SystemRegistry.Select(EvaluationCommandLine.Parse(["--data", ".", "--systems", "gensr"]))[0].Create();
         Assert.Equal(defaults.LearningRate, plain.Options.Training.LearningRate);
         Assert.Equal(defaults.Schedule, plain.Options.Training.Schedule);
         Assert.Equal(defaults.WarmupSteps, plain.Options.Training.WarmupSteps);
@@ -71,12 +68,12 @@ public sealed class EvaluationCommandTests
         var settings = EvaluationCommandLine.Parse(["--data", ".", "--systems", "gensr,gensr-pointwise", "--max-minutes", "1.5", "--max-steps", "300",
                                                     "--backbone", "tiger", "--indexing-fraction", "0.5"]);
         var systems = SystemRegistry.Select(settings).Select(d => d.Create()).ToArray();
-        var gensr = (GenSR.Evaluation.Systems.GenSRSystem)systems[0];
+        var gensr = (GenSR.Evaluation.GenSRSystem)systems[0];
         Assert.Equal(TimeSpan.FromMinutes(1.5), gensr.Options.Training.MaxDuration);
         Assert.Equal(300, gensr.Options.Training.MaxSteps);
         Assert.Equal(0.5, gensr.Options.Training.IndexingFraction);
         Assert.Equal((4, 128, 1024, 6, 64), (gensr.Options.Pipeline.Layers, gensr.Options.Pipeline.ModelDimension, gensr.Options.Pipeline.FeedForwardDimension, gensr.Options.Pipeline.Heads, gensr.Options.Pipeline.HeadDimension));
-        var pointwise = (GenSR.Evaluation.Systems.GenSRPointwiseSystem)systems[1];
+        var pointwise = (GenSR.Evaluation.GenSRPointwiseSystem)systems[1];
         Assert.Equal(0.5, pointwise.Options.Training.PointwiseFraction); // the pointwise system keeps its Yes/No rows
         foreach (var s in systems) s.Dispose();
 
@@ -87,13 +84,13 @@ public sealed class EvaluationCommandTests
     [Fact]
     public void Pretrained_encoders_and_item_categories_reach_the_pipeline_options()
     {
-        var plain = (GenSR.Evaluation.Systems.GenSRSystem)SystemRegistry.Select(EvaluationCommandLine.Parse(["--data", ".", "--systems", "gensr"]))[0].Create();
+        var plain = (GenSR.Evaluation.GenSRSystem)SystemRegistry.Select(EvaluationCommandLine.Parse(["--data", ".", "--systems", "gensr"]))[0].Create();
         Assert.Null(plain.Options.Pipeline.ItemEncoder);
         Assert.Null(plain.Options.Pipeline.QueryEncoder);
         Assert.False(plain.Options.Pipeline.ItemTokensIncludeCategories);
 
         var settings = EvaluationCommandLine.Parse(["--data", ".", "--systems", "gensr-fused", "--item-encoder", "minilm", "--query-vectors", "arctic", "--item-categories", "yes"]);
-        var fused = (GenSR.Evaluation.Systems.GenSRSystem)SystemRegistry.Select(settings)[0].Create();
+        var fused = (GenSR.Evaluation.GenSRSystem)SystemRegistry.Select(settings)[0].Create();
         var items = Assert.IsType<GenSR.Representation.SentenceEncoders.OnnxSentenceEncoder>(fused.Options.Pipeline.ItemEncoder);
         var queries = Assert.IsType<GenSR.Representation.SentenceEncoders.OnnxSentenceEncoder>(fused.Options.Pipeline.QueryEncoder);
         Assert.Equal("", items.Options.TextPrefix);
@@ -108,7 +105,7 @@ public sealed class EvaluationCommandTests
     public void Dense_categories_and_dense_history_go_to_the_gensr_systems_with_a_dense_head()
     {
         var settings = EvaluationCommandLine.Parse(["--demo", "--systems", "gensr,gensr-fused", "--dense-categories", "8", "--dense-history", "yes"]);
-        var systems = SystemRegistry.Select(settings).Select(s => (GenSR.Evaluation.Systems.GenSRSystem)s.Create()).ToArray();
+        var systems = SystemRegistry.Select(settings).Select(s => (GenSR.Evaluation.GenSRSystem)s.Create()).ToArray();
         Assert.Equal(0, systems[0].Options.Pipeline.DenseCategoryTokens); // no dense head to match words in
         Assert.False(systems[0].Options.Pipeline.DenseHistory);
         Assert.Equal(8, systems[1].Options.Pipeline.DenseCategoryTokens);

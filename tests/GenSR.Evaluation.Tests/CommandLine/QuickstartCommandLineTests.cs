@@ -1,7 +1,6 @@
-using GenSR.Core.Data.Loaders;
-using GenSR.Core.Runtime;
+using GenSR.Core;
 using GenSR.Quickstart;
-using GenSR.Representation.Embeddings;
+using GenSR.Representation;
 
 namespace GenSR.Evaluation.Tests.CommandLine;
 

@@ -1,7 +1,4 @@
-using GenSR.Core.Data;
-using GenSR.Core.Data.Splits;
-using GenSR.Core.Metrics;
-using GenSR.Evaluation.Harness;
+using GenSR.Core;
 using TorchSharp;
 
 namespace GenSR.Evaluation.Tests.Harness;

@@ -1,9 +1,6 @@
 using FsCheck;
 using FsCheck.Fluent;
-using GenSR.Core.Data;
-using GenSR.Core.Data.Splits;
-using GenSR.Core.Metrics;
-using GenSR.Evaluation.Harness;
+using GenSR.Core;
 
 namespace GenSR.Evaluation.Tests.Harness;
 

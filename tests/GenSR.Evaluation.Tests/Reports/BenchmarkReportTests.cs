@@ -1,12 +1,4 @@
-using GenSR.Core.Data;
-using GenSR.Core.Data.Splits;
-using GenSR.Core.Metrics;
-using GenSR.Core.Runtime;
-using GenSR.Evaluation.Baselines.Bm25;
-using GenSR.Evaluation.Baselines.Popularity;
-using GenSR.Evaluation.Benchmark;
-using GenSR.Evaluation.Harness;
-using GenSR.Evaluation.Reports;
+using GenSR.Core;
 
 namespace GenSR.Evaluation.Tests.Reports;
 

@@ -1,6 +1,5 @@
 using System.Text.Json.Nodes;
-using GenSR.Core.Metrics;
-using GenSR.Evaluation.Reports;
+using GenSR.Core;
 
 namespace GenSR.Evaluation.Tests.Reports;
 

@@ -1,9 +1,4 @@
-using GenSR.Core.Data;
-using GenSR.Core.Metrics;
-using GenSR.Core.Runtime;
-using GenSR.Evaluation.Baselines.Popularity;
-using GenSR.Evaluation.Benchmark;
-using GenSR.Evaluation.Reports;
+using GenSR.Core;
 
 namespace GenSR.Evaluation.Tests.Reports;
 

@@ -1,13 +1,5 @@
-using GenSR.Core.Data;
-using GenSR.Core.Data.Splits;
-using GenSR.Core.Demo;
-using GenSR.Core.Metrics;
-using GenSR.Core.Runtime;
-using GenSR.Evaluation.Harness;
-using GenSR.Evaluation.Systems;
-using GenSR.Unify.Inference;
-using GenSR.Unify.Pipeline;
-using GenSR.Unify.Training;
+using GenSR.Core;
+using GenSR.Unify;
 using TorchSharp;
 
 namespace GenSR.Evaluation.Tests.Systems;
@@ -44,7 +36,7 @@ public sealed class GenSRSystemTests
         }
 
         // Disposing the system left the caller's model usable.
-        Assert.NotEmpty(inference.Generate([new GenSR.Unify.Model.GenSRRequest(split.Test[0].History, TaskKind.Recommendation)], 5, 20)[0]);
+        Assert.NotEmpty(inference.Generate([new GenSR.Unify.GenSRRequest(split.Test[0].History, TaskKind.Recommendation)], 5, 20)[0]);
     }
 }
 

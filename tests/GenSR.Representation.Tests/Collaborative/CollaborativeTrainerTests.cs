@@ -1,5 +1,4 @@
-using GenSR.Core.Runtime;
-using GenSR.Representation.Collaborative;
+using GenSR.Core;
 using static TorchSharp.torch;
 
 namespace GenSR.Representation.Tests.Collaborative;

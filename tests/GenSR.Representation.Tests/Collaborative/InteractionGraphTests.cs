@@ -1,4 +1,3 @@
-using GenSR.Representation.Collaborative;
 
 namespace GenSR.Representation.Tests.Collaborative;
 

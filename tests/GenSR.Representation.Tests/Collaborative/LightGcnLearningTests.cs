@@ -1,6 +1,4 @@
-using GenSR.Core.Runtime;
-using GenSR.Representation.Collaborative;
-using GenSR.Representation.Embeddings;
+using GenSR.Core;
 
 namespace GenSR.Representation.Tests.Collaborative;
 

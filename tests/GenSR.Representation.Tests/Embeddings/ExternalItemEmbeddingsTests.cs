@@ -1,5 +1,4 @@
-using GenSR.Core.Data;
-using GenSR.Representation.Embeddings;
+using GenSR.Core;
 
 namespace GenSR.Representation.Tests.Embeddings;
 

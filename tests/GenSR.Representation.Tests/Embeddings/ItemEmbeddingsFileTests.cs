@@ -1,7 +1,4 @@
-using GenSR.Core.Identifiers;
-using GenSR.Core.Runtime;
-using GenSR.Representation.Embeddings;
-using GenSR.Representation.Quantization;
+using GenSR.Core;
 using GenSR.Representation.Tests.Quantization;
 
 namespace GenSR.Representation.Tests.Embeddings;

@@ -1,4 +1,3 @@
-using GenSR.Representation.Embeddings;
 
 namespace GenSR.Representation.Tests.Embeddings;
 

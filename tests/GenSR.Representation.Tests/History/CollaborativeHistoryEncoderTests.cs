@@ -1,5 +1,4 @@
-using GenSR.Core.Data;
-using GenSR.Representation.History;
+using GenSR.Core;
 using TorchSharp;
 using static TorchSharp.torch;
 

@@ -1,4 +1,3 @@
-using GenSR.Representation.History;
 using TorchSharp;
 using static TorchSharp.torch;
 

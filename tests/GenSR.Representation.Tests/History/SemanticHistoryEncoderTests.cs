@@ -1,4 +1,3 @@
-using GenSR.Representation.History;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;

@@ -1,7 +1,6 @@
 using FsCheck;
 using FsCheck.Fluent;
-using GenSR.Core.Identifiers;
-using GenSR.Representation.Quantization;
+using GenSR.Core;
 
 namespace GenSR.Representation.Tests.Quantization;
 

@@ -1,8 +1,6 @@
 using FsCheck;
 using FsCheck.Fluent;
-using GenSR.Core.Runtime;
-using GenSR.Representation.Embeddings;
-using GenSR.Representation.Quantization;
+using GenSR.Core;
 
 namespace GenSR.Representation.Tests.Quantization;
 

@@ -1,5 +1,4 @@
-using GenSR.Core.Runtime;
-using GenSR.Representation.Quantization;
+using GenSR.Core;
 
 namespace GenSR.Representation.Tests.Quantization;
 

@@ -1,5 +1,4 @@
-using GenSR.Core.Runtime;
-using GenSR.Representation.Semantic;
+using GenSR.Core;
 using TorchSharp;
 using static TorchSharp.torch;
 

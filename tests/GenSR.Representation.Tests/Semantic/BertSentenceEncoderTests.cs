@@ -1,6 +1,4 @@
-using GenSR.Core.Runtime;
-using GenSR.Core.Serialization;
-using GenSR.Representation.Semantic;
+using GenSR.Core;
 using TorchSharp;
 using static TorchSharp.torch;
 

@@ -1,6 +1,5 @@
-using GenSR.Representation.Semantic;
 using static TorchSharp.torch;
-using GenSR.Core.Runtime;
+using GenSR.Core;
 
 namespace GenSR.Representation.Tests.Semantic;
 

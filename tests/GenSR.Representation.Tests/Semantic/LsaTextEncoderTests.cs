@@ -1,6 +1,4 @@
-using GenSR.Core.Data;
-using GenSR.Core.Runtime;
-using GenSR.Representation.Semantic;
+using GenSR.Core;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -134,7 +132,7 @@ public sealed class LsaTextEncoderTests
         try
         {
             using (var t = zeros(3))
-                GenSR.Core.Serialization.SafeTensorsFile.Save(path, [new("idf", t)], new Dictionary<string, string> { ["format"] = "something-else" });
+                GenSR.Core.SafeTensorsFile.Save(path, [new("idf", t)], new Dictionary<string, string> { ["format"] = "something-else" });
             var e = Assert.Throws<InvalidDataException>(() => LsaTextEncoder.Load(path, ComputeDevice.Cpu));
             Assert.Contains(path, e.Message);
             Assert.Contains("gensr.lsa-text-encoder", e.Message);

@@ -1,5 +1,4 @@
-using GenSR.Core.Runtime;
-using GenSR.Representation.Semantic;
+using GenSR.Core;
 using TorchSharp;
 
 namespace GenSR.Representation.Tests.Semantic;

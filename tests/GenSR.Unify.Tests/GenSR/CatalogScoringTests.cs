@@ -1,14 +1,6 @@
 using System.Text.Json.Nodes;
-using GenSR.Core.Data;
-using GenSR.Core.Data.Splits;
-using GenSR.Core.Demo;
-using GenSR.Core.Runtime;
-using GenSR.Decoding.Search;
-using GenSR.Unify.Checkpoints;
-using GenSR.Unify.Inference;
-using GenSR.Unify.Model;
-using GenSR.Unify.Pipeline;
-using GenSR.Unify.Training;
+using GenSR.Core;
+using GenSR.Decoding;
 using static TorchSharp.torch;
 
 namespace GenSR.Unify.Tests.GenSR;
@@ -269,13 +261,13 @@ public sealed class CatalogScoringTests(DenseModelFixture fixture) : IClassFixtu
         var search = c.Select(x => new GenSRRequest(x.History, TaskKind.Search, x.Query, TargetItem: x.TargetItemId)).ToArray();
         var rec = c.Select(x => new GenSRRequest(x.History, TaskKind.Recommendation, TargetItem: x.TargetItemId)).ToArray();
         prepared.Model.eval();
-        var lm = global::GenSR.Unify.Analysis.GradientConflictProbe.Measure(prepared.Model, prepared.Builder, search, rec);
-        var lmAgain = global::GenSR.Unify.Analysis.GradientConflictProbe.Measure(prepared.Model, prepared.Builder, search, rec, denseMix: 0);
-        var dense = global::GenSR.Unify.Analysis.GradientConflictProbe.Measure(prepared.Model, prepared.Builder, search, rec, denseMix: 1);
+        var lm = global::GenSR.Unify.GradientConflictProbe.Measure(prepared.Model, prepared.Builder, search, rec);
+        var lmAgain = global::GenSR.Unify.GradientConflictProbe.Measure(prepared.Model, prepared.Builder, search, rec, denseMix: 0);
+        var dense = global::GenSR.Unify.GradientConflictProbe.Measure(prepared.Model, prepared.Builder, search, rec, denseMix: 1);
         Assert.Equal(lm, lmAgain, 6);
         Assert.InRange(dense, -1.0, 1.0);
         Assert.NotEqual(lm, dense, 3);
-        Assert.Throws<ArgumentOutOfRangeException>(() => global::GenSR.Unify.Analysis.GradientConflictProbe.Measure(prepared.Model, prepared.Builder, search, rec, denseMix: 1.5));
+        Assert.Throws<ArgumentOutOfRangeException>(() => global::GenSR.Unify.GradientConflictProbe.Measure(prepared.Model, prepared.Builder, search, rec, denseMix: 1.5));
     }
 
     private static Tensor TitleIds(GenSRModel model) => model.named_buffers().Single(b => b.name == GenSRModel.ItemTitleIdsName).buffer;

@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using GenSR.Unify.Checkpoints;
 using static TorchSharp.torch;
 
 namespace GenSR.Unify.Tests.GenSR;

@@ -1,6 +1,5 @@
 using System.Text.Json.Nodes;
 using System.Text.Json;
-using GenSR.Unify.Checkpoints;
 
 namespace GenSR.Unify.Tests.GenSR;
 

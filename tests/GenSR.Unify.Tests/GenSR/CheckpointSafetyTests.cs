@@ -1,4 +1,3 @@
-using GenSR.Unify.Checkpoints;
 
 namespace GenSR.Unify.Tests.GenSR;
 
@@ -118,7 +117,7 @@ public sealed class CheckpointSafetyTests(QueryVectorFixture fixture) : IClassFi
         Assert.False(File.Exists(Path.Combine(_root, "escape.bin")));
 
         var model = fixture.Prepared.Model;
-        var disposed = new Model.GenSRModel(model.Config, model.ItemCollaborative, model.state_dict()[Model.GenSRModel.ItemTitleIdsName],
+        var disposed = new GenSRModel(model.Config, model.ItemCollaborative, model.state_dict()[GenSRModel.ItemTitleIdsName],
                                             fixture.Prepared.Builder.Vocabulary.PadId, itemTextVectors: model.ItemTextVectors);
         disposed.Dispose();
         Assert.ThrowsAny<ObjectDisposedException>(() => GenSRCheckpoint.Save(folder, disposed, fixture.Prepared.Builder, fixture.Prepared.ItemKeys));
@@ -188,10 +187,10 @@ public sealed class CheckpointSafetyTests(QueryVectorFixture fixture) : IClassFi
         keys[3] = fixture.Prepared.ItemKeys[3];
         File.WriteAllText(manifestPath, manifest.ToJsonString());
         var weightsPath = Path.Combine(files, GenSRCheckpoint.WeightsFileName);
-        var weights = global::GenSR.Core.Serialization.SafeTensorsFile.Load(weightsPath);
+        var weights = global::GenSR.Core.SafeTensorsFile.Load(weightsPath);
         var name = weights.Keys.First(k => k.StartsWith("query_proj", StringComparison.Ordinal));
         using (TorchSharp.torch.no_grad()) weights[name].view(-1)[0] = float.NaN;
-        global::GenSR.Core.Serialization.SafeTensorsFile.Save(weightsPath, weights);
+        global::GenSR.Core.SafeTensorsFile.Save(weightsPath, weights);
         foreach (var t in weights.Values) t.Dispose();
         var e = Assert.Throws<GenSRCheckpointException>(() => GenSRCheckpoint.Load(folder, queryEncoder: fixture.Encoder));
         Assert.Contains(e.Problems, p => p.Contains(name) && p.Contains("NaN"));
@@ -202,8 +201,8 @@ public sealed class CheckpointSafetyTests(QueryVectorFixture fixture) : IClassFi
     {
         var c = fixture.Split.Validation[0];
         var history = c.History.ToArray();
-        history[0] = history[0] with { Task = (global::GenSR.Core.Data.TaskKind)7 };
-        var e = Assert.Throws<ArgumentException>(() => fixture.Prepared.Builder.Build([new Model.GenSRRequest(history, global::GenSR.Core.Data.TaskKind.Recommendation)], TorchSharp.torch.CPU, withLabels: false));
+        history[0] = history[0] with { Task = (global::GenSR.Core.TaskKind)7 };
+        var e = Assert.Throws<ArgumentException>(() => fixture.Prepared.Builder.Build([new GenSRRequest(history, global::GenSR.Core.TaskKind.Recommendation)], TorchSharp.torch.CPU, withLabels: false));
         Assert.Contains("task value 7", e.Message);
     }
 

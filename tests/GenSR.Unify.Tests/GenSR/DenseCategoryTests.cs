@@ -1,13 +1,4 @@
-using GenSR.Core.Data;
-using GenSR.Core.Data.Queries;
-using GenSR.Core.Data.Splits;
-using GenSR.Core.Demo;
-using GenSR.Core.Runtime;
-using GenSR.Unify.Checkpoints;
-using GenSR.Unify.Inference;
-using GenSR.Unify.Model;
-using GenSR.Unify.Pipeline;
-using GenSR.Unify.Training;
+using GenSR.Core;
 using static TorchSharp.torch;
 
 namespace GenSR.Unify.Tests.GenSR;

@@ -1,10 +1,4 @@
-using GenSR.Core.Data;
-using GenSR.Core.Metrics;
-using GenSR.Unify.Checkpoints;
-using GenSR.Unify.Evaluation;
-using GenSR.Unify.Inference;
-using GenSR.Unify.Training;
-using GenSR.Core.Runtime;
+using GenSR.Core;
 
 namespace GenSR.Unify.Tests.GenSR;
 
@@ -79,7 +73,7 @@ public sealed class EndToEndTests(TrainedDemoFixture fixture) : IClassFixture<Tr
             var requestCase = fixture.Split.Test[3];
             var candidates = new[] { requestCase.TargetItemId, 1, 2, 3, 4 };
             using var original = new GenSRRecommender(fixture.Prepared.Model, fixture.Prepared.Builder, fixture.Prepared.ItemKeys);
-            using var loaded = GenSRRecommender.Load(folder, global::GenSR.Core.Runtime.ComputeDevice.Cpu);
+            using var loaded = GenSRRecommender.Load(folder, global::GenSR.Core.ComputeDevice.Cpu);
             foreach (var scoring in new[] { CandidateScoring.Pointwise, CandidateScoring.Generative })
             {
                 var a = original.ScoreCandidates(requestCase.History, TaskKind.Search, requestCase.Query, candidates, scoring);
@@ -103,11 +97,11 @@ public sealed class EndToEndTests(TrainedDemoFixture fixture) : IClassFixture<Tr
         {
             GenSRCheckpoint.Save(folder, fixture.Prepared.Model, fixture.Prepared.Builder, fixture.Prepared.ItemKeys);
             var files = GenSRCheckpoint.ResolveFolder(folder);
-            var weights = global::GenSR.Core.Serialization.SafeTensorsFile.Load(Path.Combine(files, GenSRCheckpoint.WeightsFileName));
+            var weights = global::GenSR.Core.SafeTensorsFile.Load(Path.Combine(files, GenSRCheckpoint.WeightsFileName));
             var removed = weights.Keys.First(k => k.StartsWith("backbone.encoder", StringComparison.Ordinal));
             weights.Remove(removed);
             weights["unexpected.weight"] = TorchSharp.torch.zeros(2);
-            global::GenSR.Core.Serialization.SafeTensorsFile.Save(Path.Combine(files, GenSRCheckpoint.WeightsFileName), weights);
+            global::GenSR.Core.SafeTensorsFile.Save(Path.Combine(files, GenSRCheckpoint.WeightsFileName), weights);
             // The manifest's SHA-256 catches the edit first ...
             var changed = Assert.Throws<InvalidDataException>(() => GenSRCheckpoint.Load(folder));
             Assert.Contains("SHA-256", changed.Message);

@@ -1,10 +1,5 @@
-using GenSR.Core.Data.Splits;
-using GenSR.Core.Demo;
-using GenSR.Core.Runtime;
+using GenSR.Core;
 using GenSR.Hosting;
-using GenSR.Unify.Checkpoints;
-using GenSR.Unify.Inference;
-using GenSR.Unify.Pipeline;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;

@@ -1,7 +1,4 @@
-using GenSR.Core.Data;
-using GenSR.Core.Data.Queries;
-using GenSR.Core.Text;
-using GenSR.Unify.Pipeline;
+using GenSR.Core;
 
 namespace GenSR.Unify.Tests.GenSR;
 

@@ -1,6 +1,4 @@
 using System.Text.Json.Nodes;
-using GenSR.Unify.Model;
-using GenSR.Unify.T5;
 
 namespace GenSR.Unify.Tests.GenSR;
 

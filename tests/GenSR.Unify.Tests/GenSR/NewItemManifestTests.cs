@@ -1,8 +1,5 @@
-using GenSR.Core.Identifiers;
-using GenSR.Representation.Embeddings;
-using GenSR.Representation.Quantization;
-using GenSR.Representation.Semantic;
-using GenSR.Unify.Inference;
+using GenSR.Core;
+using GenSR.Representation;
 
 namespace GenSR.Unify.Tests.GenSR;
 

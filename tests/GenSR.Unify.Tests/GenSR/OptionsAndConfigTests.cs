@@ -1,8 +1,3 @@
-using GenSR.Unify.Evaluation;
-using GenSR.Unify.Model;
-using GenSR.Unify.Pipeline;
-using GenSR.Unify.T5;
-using GenSR.Unify.Training;
 
 namespace GenSR.Unify.Tests.GenSR;
 

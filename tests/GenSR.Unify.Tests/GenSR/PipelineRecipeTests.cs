@@ -1,7 +1,4 @@
-using GenSR.Core.Data.Splits;
-using GenSR.Core.Demo;
-using GenSR.Core.Runtime;
-using GenSR.Unify.Pipeline;
+using GenSR.Core;
 using static TorchSharp.torch;
 
 namespace GenSR.Unify.Tests.GenSR;
@@ -19,7 +16,7 @@ public sealed class PipelineRecipeTests
         Layers = 1,
         PromptHistoryItems = 4,
         TitleTokens = 4,
-        IdentifierSource = Representation.Embeddings.IdentifierSource.Fused,
+        IdentifierSource = Representation.IdentifierSource.Fused,
         InitializeIdentifierEmbeddings = codebookInit,
         Quantizer = new() { MinItemsPerCode = 4 }, // about 25 codes per level, so the distance comparison has pairs to compare
         CollaborativeTraining = new() { MaxEpochs = 5, EvaluateEvery = 5, Patience = 1 },
@@ -83,14 +80,14 @@ public sealed class PipelineRecipeTests
 public sealed class PipelineItemEncoderTests
 {
     /// <summary>Item text → a 5-d vector of character statistics; counts calls and never disposes (the caller owns it).</summary>
-    private sealed class CharacterEncoder : Representation.Semantic.ISemanticEncoder
+    private sealed class CharacterEncoder : Representation.ISemanticEncoder
     {
         public List<string> Texts { get; } = [];
         public bool Disposed { get; private set; }
         public int Dimension => 5;
         public Device Device => CPU;
 
-        public Tensor Encode(IReadOnlyList<string> texts, IProgress<Representation.Semantic.SemanticEncodingProgress>? progress = null, CancellationToken cancellationToken = default)
+        public Tensor Encode(IReadOnlyList<string> texts, IProgress<Representation.SemanticEncodingProgress>? progress = null, CancellationToken cancellationToken = default)
         {
             Texts.AddRange(texts);
             var values = texts.SelectMany(t => new float[] { t.Length, t.Count(char.IsUpper), t.Count(c => c == 'e'), t.Count(c => c == ' '), t.GetHashCode(StringComparison.Ordinal) % 101 }).ToArray();
@@ -112,7 +109,7 @@ public sealed class PipelineItemEncoderTests
             Quantizer = new() { MinItemsPerCode = 4 },
             CollaborativeTraining = new() { MaxEpochs = 5, EvaluateEvery = 5, Patience = 1 },
             ItemEncoder = encoder,
-            ItemEncoderFields = Representation.Semantic.ItemTextFields.Title,
+            ItemEncoderFields = Representation.ItemTextFields.Title,
         });
         using var model = prepared.Model;
         Assert.Equal(split.Dataset.Catalog.Select(i => i.Title), encoder.Texts);

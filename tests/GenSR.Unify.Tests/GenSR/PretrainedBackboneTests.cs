@@ -1,13 +1,4 @@
-using GenSR.Core.Data;
-using GenSR.Core.Data.Splits;
-using GenSR.Core.Demo;
-using GenSR.Core.Runtime;
-using GenSR.Core.Text;
-using GenSR.Unify.Checkpoints;
-using GenSR.Unify.Inference;
-using GenSR.Unify.Pipeline;
-using GenSR.Unify.T5;
-using GenSR.Unify.Training;
+using GenSR.Core;
 using static TorchSharp.torch;
 
 namespace GenSR.Unify.Tests.GenSR;

@@ -1,14 +1,5 @@
-using GenSR.Core.Data;
-using GenSR.Core.Data.Splits;
-using GenSR.Core.Demo;
-using GenSR.Core.Prompts;
-using GenSR.Core.Runtime;
-using GenSR.Representation.Semantic;
-using GenSR.Unify.Checkpoints;
-using GenSR.Unify.Inference;
-using GenSR.Unify.Model;
-using GenSR.Unify.Pipeline;
-using GenSR.Unify.Training;
+using GenSR.Core;
+using GenSR.Representation;
 using static TorchSharp.torch;
 
 namespace GenSR.Unify.Tests.GenSR;

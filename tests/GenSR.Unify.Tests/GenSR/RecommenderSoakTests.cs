@@ -1,10 +1,5 @@
 using System.Collections.Concurrent;
-using GenSR.Core.Data;
-using GenSR.Core.Data.Splits;
-using GenSR.Core.Demo;
-using GenSR.Core.Runtime;
-using GenSR.Unify.Inference;
-using GenSR.Unify.Pipeline;
+using GenSR.Core;
 
 namespace GenSR.Unify.Tests.GenSR;
 

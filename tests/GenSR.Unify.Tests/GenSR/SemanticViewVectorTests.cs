@@ -1,14 +1,5 @@
 using System.Text.Json.Nodes;
-using GenSR.Core.Data;
-using GenSR.Core.Data.Splits;
-using GenSR.Core.Demo;
-using GenSR.Core.Runtime;
-using GenSR.Unify.Checkpoints;
-using GenSR.Unify.Inference;
-using GenSR.Unify.Model;
-using GenSR.Unify.Pipeline;
-using GenSR.Unify.T5;
-using GenSR.Unify.Training;
+using GenSR.Core;
 using TorchSharp;
 using static TorchSharp.torch;
 

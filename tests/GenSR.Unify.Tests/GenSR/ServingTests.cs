@@ -1,11 +1,5 @@
 using System.Collections.Concurrent;
-using GenSR.Core.Data;
-using GenSR.Core.Data.Splits;
-using GenSR.Core.Demo;
-using GenSR.Core.Runtime;
-using GenSR.Unify.Checkpoints;
-using GenSR.Unify.Inference;
-using GenSR.Unify.Pipeline;
+using GenSR.Core;
 using static TorchSharp.torch;
 
 namespace GenSR.Unify.Tests.GenSR;

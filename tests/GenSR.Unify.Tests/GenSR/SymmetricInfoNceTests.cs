@@ -1,4 +1,3 @@
-using GenSR.Unify.Losses;
 using static TorchSharp.torch;
 
 namespace GenSR.Unify.Tests.GenSR;

@@ -1,6 +1,4 @@
-using GenSR.Core.Data.Splits;
-using GenSR.Core.Runtime;
-using GenSR.Unify.Pipeline;
+using GenSR.Core;
 
 namespace GenSR.Unify.Tests.GenSR;
 

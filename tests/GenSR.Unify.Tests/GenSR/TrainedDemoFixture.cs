@@ -1,8 +1,4 @@
-using GenSR.Core.Data.Splits;
-using GenSR.Core.Demo;
-using GenSR.Core.Runtime;
-using GenSR.Unify.Pipeline;
-using GenSR.Unify.Training;
+using GenSR.Core;
 
 namespace GenSR.Unify.Tests.GenSR;
 

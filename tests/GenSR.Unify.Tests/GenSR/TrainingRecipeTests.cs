@@ -1,11 +1,4 @@
-using GenSR.Core.Data;
-using GenSR.Core.Data.Splits;
-using GenSR.Core.Demo;
-using GenSR.Core.Runtime;
-using GenSR.Unify.Inference;
-using GenSR.Unify.Model;
-using GenSR.Unify.Pipeline;
-using GenSR.Unify.Training;
+using GenSR.Core;
 using static TorchSharp.torch;
 
 namespace GenSR.Unify.Tests.GenSR;
@@ -286,7 +279,7 @@ public sealed class TrainingRecipeTests(SmallModelFixture fixture) : IClassFixtu
             var losses = result.History.Select(h => h.LanguageModelLoss).ToArray();
             Assert.True(losses.Take(5).Average() > losses.TakeLast(5).Average() + 0.2, $"loss {losses.Take(5).Average():F3} -> {losses.TakeLast(5).Average():F3}");
             // The final weights are the model's and the best/ checkpoint's.
-            using var saved = Checkpoints.GenSRCheckpoint.Load(Path.Combine(folder, "best"));
+            using var saved = GenSRCheckpoint.Load(Path.Combine(folder, "best"));
             foreach (var (name, tensor) in model.state_dict())
                 Assert.True(tensor.cpu().allclose(saved.Model.state_dict()[name].cpu(), rtol: 0, atol: 0), name);
         }

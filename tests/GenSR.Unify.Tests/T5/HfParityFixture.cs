@@ -1,5 +1,4 @@
 using System.Text.Json.Nodes;
-using GenSR.Unify.T5;
 using static TorchSharp.torch;
 
 namespace GenSR.Unify.Tests.T5;

@@ -1,5 +1,4 @@
-using GenSR.Core.Serialization;
-using GenSR.Unify.T5;
+using GenSR.Core;
 using TorchSharp;
 using static TorchSharp.torch;
 

@@ -1,4 +1,3 @@
-using GenSR.Unify.T5;
 
 namespace GenSR.Unify.Tests.T5;
 

@@ -1,4 +1,4 @@
-using GenSR.Core.Serialization;
+using GenSR.Core;
 using static TorchSharp.torch;
 
 namespace GenSR.Unify.Tests.T5;

@@ -1,7 +1,6 @@
 using FsCheck;
 using FsCheck.Fluent;
 using FsCheck.Xunit;
-using GenSR.Unify.T5;
 using static TorchSharp.torch;
 
 namespace GenSR.Unify.Tests.T5;

@@ -1,4 +1,3 @@
-using GenSR.Unify.T5;
 using TorchSharp;
 using static TorchSharp.torch;
 

@@ -1,4 +1,3 @@
-using GenSR.Unify.T5;
 using static TorchSharp.torch;
 
 namespace GenSR.Unify.Tests.T5;

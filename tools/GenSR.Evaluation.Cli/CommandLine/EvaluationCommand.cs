@@ -1,14 +1,6 @@
 using System.CommandLine;
 using System.Globalization;
-using GenSR.Core.Data;
-using GenSR.Core.Data.Loaders;
-using GenSR.Core.Data.Queries;
-using GenSR.Core.Data.Splits;
-using GenSR.Core.Demo;
-using GenSR.Core.Runtime;
-using GenSR.Evaluation.Benchmark;
-using GenSR.Evaluation.Harness;
-using GenSR.Evaluation.Reports;
+using GenSR.Core;
 
 namespace GenSR.Evaluation.CommandLine;
 
@@ -140,13 +132,13 @@ public static class EvaluationCommand
     {
         try
         {
-            var reports = new List<Reports.BenchmarkReport>();
+            var reports = new List<BenchmarkReport>();
             foreach (var input in inputs)
             {
                 if (!File.Exists(input)) throw new FileNotFoundException($"{input}: the report does not exist.", input);
-                reports.Add(Reports.BenchmarkReport.Load(input));
+                reports.Add(BenchmarkReport.Load(input));
             }
-            var (markdown, json) = Reports.BenchmarkReport.Merge(reports).Save(folder);
+            var (markdown, json) = BenchmarkReport.Merge(reports).Save(folder);
             output.WriteLine($"merged {inputs.Count} reports into {markdown} and {json}");
             return Success;
         }

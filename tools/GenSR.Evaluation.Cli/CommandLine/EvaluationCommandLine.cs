@@ -2,10 +2,7 @@ using System.CommandLine;
 using System.CommandLine.Help;
 using System.CommandLine.Parsing;
 using System.Globalization;
-using GenSR.Core.Data;
-using GenSR.Core.Data.Loaders;
-using GenSR.Core.Metrics;
-using GenSR.Core.Runtime;
+using GenSR.Core;
 
 namespace GenSR.Evaluation.CommandLine;
 

@@ -1,7 +1,4 @@
-using GenSR.Core.Data;
-using GenSR.Core.Data.Loaders;
-using GenSR.Core.Metrics;
-using GenSR.Core.Runtime;
+using GenSR.Core;
 
 namespace GenSR.Evaluation.CommandLine;
 

@@ -1,24 +1,13 @@
-using GenSR.Unify.Inference;
-using GenSR.Core.Runtime;
-using GenSR.Evaluation.Systems;
-using GenSR.Representation.Embeddings;
-using GenSR.Unify.Model;
-using GenSR.Unify.Pipeline;
-using GenSR.Unify.Training;
-using GenSR.Evaluation.Baselines.Bm25;
-using GenSR.Evaluation.Baselines.Dense;
+using GenSR.Unify;
+using GenSR.Core;
+using GenSR.Representation;
 using GenSR.Representation.SentenceEncoders;
-using GenSR.Evaluation.Baselines.Joint;
-using GenSR.Evaluation.Baselines.Popularity;
-using GenSR.Evaluation.Baselines.SasRec;
-using GenSR.Evaluation.Baselines.Sequences;
-using GenSR.Evaluation.Benchmark;
 
 namespace GenSR.Evaluation.CommandLine;
 
 /// <summary>
 /// The systems the console can compare, by <c>--systems</c> key. A new system (e.g. GenSR itself) is added here as one
-/// more <see cref="SystemDefinition"/> whose factory returns its <see cref="Harness.IEvaluatedSystem"/> adapter.
+/// more <see cref="SystemDefinition"/> whose factory returns its <see cref="IEvaluatedSystem"/> adapter.
 /// </summary>
 public static class SystemRegistry
 {

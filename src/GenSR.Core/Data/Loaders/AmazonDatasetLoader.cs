@@ -1,6 +1,6 @@
 using System.Text.Json;
 
-namespace GenSR.Core.Data.Loaders;
+namespace GenSR.Core;
 
 /// <summary>
 /// Loads the Amazon review datasets as prepared by TIGER/LC-Rec/LETTER style repositories:

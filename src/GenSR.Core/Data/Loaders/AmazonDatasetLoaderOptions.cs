@@ -1,4 +1,4 @@
-namespace GenSR.Core.Data.Loaders;
+namespace GenSR.Core;
 
 /// <summary>Options of <see cref="AmazonDatasetLoader"/>.</summary>
 public sealed record AmazonDatasetLoaderOptions

@@ -1,4 +1,4 @@
-namespace GenSR.Core.Data.Loaders;
+namespace GenSR.Core;
 
 /// <summary>Splits the category strings of Amazon-style metadata into paths and drops a shared root.</summary>
 internal static class CategoryPathParser

@@ -1,4 +1,4 @@
-namespace GenSR.Core.Data.Loaders;
+namespace GenSR.Core;
 
 /// <summary>How the segments of a category path are joined in a source string.</summary>
 internal enum CategorySeparator

@@ -1,4 +1,4 @@
-namespace GenSR.Core.Data.Loaders;
+namespace GenSR.Core;
 
 /// <summary>The on-disk dataset formats GenSR.NET reads (see <c>docs/data-formats.md</c>).</summary>
 public enum DatasetFormat

@@ -1,4 +1,4 @@
-namespace GenSR.Core.Data.Loaders;
+namespace GenSR.Core;
 
 /// <summary>The command-line names of <see cref="DatasetFormat"/> values: <c>amazon</c>, <c>movielens</c>, <c>jsonl</c>.</summary>
 public static class DatasetFormatNames

@@ -1,4 +1,4 @@
-namespace GenSR.Core.Data.Loaders;
+namespace GenSR.Core;
 
 /// <summary>Loads a dataset folder in any supported <see cref="DatasetFormat"/>, or detects the format from its files.</summary>
 public static class DatasetLoader

@@ -1,4 +1,4 @@
-namespace GenSR.Core.Data.Loaders;
+namespace GenSR.Core;
 
 /// <summary>Reads a dataset in one on-disk format into an <see cref="SrDataset"/>.</summary>
 /// <remarks>

@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Text.Json;
 
-namespace GenSR.Core.Data.Loaders;
+namespace GenSR.Core;
 
 /// <summary>
 /// Reads JSON documents and typed fields, turning every parse or type problem into a

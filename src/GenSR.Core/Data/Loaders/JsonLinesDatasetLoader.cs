@@ -1,6 +1,6 @@
 using System.Text.Json;
 
-namespace GenSR.Core.Data.Loaders;
+namespace GenSR.Core;
 
 /// <summary>
 /// Loads the generic JSON Lines format for data with real query logs: <c>events.jsonl</c>, one event per line

@@ -1,6 +1,6 @@
 using System.Text.Json;
 
-namespace GenSR.Core.Data.Loaders;
+namespace GenSR.Core;
 
 /// <summary>
 /// Reads a file that holds one JSON object, <c>{"key": value, ...}</c>, one property (record) at a time: each value is

@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Text;
 
-namespace GenSR.Core.Data.Loaders;
+namespace GenSR.Core;
 
 /// <summary>
 /// Loads MovieLens 100K: <c>u.data</c> (tab-separated <c>user item rating timestamp</c>), <c>u.item</c>

@@ -1,6 +1,6 @@
 using System.Net;
 
-namespace GenSR.Core.Data.Loaders;
+namespace GenSR.Core;
 
 /// <summary>Cleans text fields of scraped sources (Amazon metadata): HTML entities and surrounding space.</summary>
 internal static class SourceText

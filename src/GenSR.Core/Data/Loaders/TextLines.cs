@@ -1,6 +1,6 @@
 using System.Text;
 
-namespace GenSR.Core.Data.Loaders;
+namespace GenSR.Core;
 
 /// <summary>
 /// Streams the non-blank lines of a text file with their 1-based numbers. Lines are split as bytes and decoded one by

@@ -1,4 +1,4 @@
-namespace GenSR.Core.Data.Queries;
+namespace GenSR.Core;
 
 /// <summary>
 /// Builds search events for data without a query log, following the category-path protocol of product-search

@@ -1,4 +1,4 @@
-namespace GenSR.Core.Data.Queries;
+namespace GenSR.Core;
 
 /// <summary>Stop-word lists for query synthesis.</summary>
 public static class QueryStopWords

@@ -1,4 +1,4 @@
-namespace GenSR.Core.Data.Queries;
+namespace GenSR.Core;
 
 /// <summary>Options of <see cref="CategoryQuerySynthesizer"/>.</summary>
 public sealed record QuerySynthesisOptions

@@ -1,6 +1,6 @@
 using System.Text;
 
-namespace GenSR.Core.Data.Queries;
+namespace GenSR.Core;
 
 /// <summary>Splits text into lower-case query words: letters and digits; apostrophes dropped; anything else separates.</summary>
 internal static class QueryWords

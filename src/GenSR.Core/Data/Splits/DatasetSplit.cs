@@ -1,4 +1,4 @@
-namespace GenSR.Core.Data.Splits;
+namespace GenSR.Core;
 
 /// <summary>
 /// A dataset split into a training part, validation cases and test cases: <see cref="LeaveOneOutSplit.Create"/>,

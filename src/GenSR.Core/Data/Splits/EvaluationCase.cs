@@ -1,4 +1,4 @@
-namespace GenSR.Core.Data.Splits;
+namespace GenSR.Core;
 
 /// <summary>
 /// One held-out event to predict (a user's validation or test event), evaluated in both tasks: recommendation
@@ -9,7 +9,7 @@ namespace GenSR.Core.Data.Splits;
 /// <param name="Target">The held-out event.</param>
 /// <param name="Query">
 /// The target's own query when it is a search event, otherwise the synthesised query of the target item
-/// (see <see cref="Queries.CategoryQuerySynthesizer.BuildQuery"/>); empty only for an item without any words, and then
+/// (see <see cref="CategoryQuerySynthesizer.BuildQuery"/>); empty only for an item without any words, and then
 /// the case is evaluated in recommendation only (<see cref="HasQuery"/>).
 /// </param>
 /// <param name="TargetIndex">Position of the target in the user's full history (all earlier events are "seen before").</param>

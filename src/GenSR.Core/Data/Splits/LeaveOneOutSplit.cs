@@ -1,6 +1,5 @@
-using GenSR.Core.Data.Queries;
 
-namespace GenSR.Core.Data.Splits;
+namespace GenSR.Core;
 
 /// <summary>
 /// The chronological leave-one-out split of sequential recommendation (as in SASRec, TIGER and the GenSR

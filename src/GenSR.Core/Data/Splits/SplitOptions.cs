@@ -1,6 +1,5 @@
-using GenSR.Core.Data.Queries;
 
-namespace GenSR.Core.Data.Splits;
+namespace GenSR.Core;
 
 /// <summary>Options of <see cref="LeaveOneOutSplit"/>.</summary>
 public sealed record SplitOptions

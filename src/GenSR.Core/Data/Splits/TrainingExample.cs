@@ -1,4 +1,4 @@
-namespace GenSR.Core.Data.Splits;
+namespace GenSR.Core;
 
 /// <summary>One training example: the events before a target event of the training part, and the target.</summary>
 /// <param name="UserId">Dense user id.</param>

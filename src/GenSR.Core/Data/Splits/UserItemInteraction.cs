@@ -1,4 +1,4 @@
-namespace GenSR.Core.Data.Splits;
+namespace GenSR.Core;
 
 /// <summary>A (user, item) pair of the training part, the input of collaborative models (LightGCN, MF-BPR).</summary>
 /// <param name="UserId">Dense user id.</param>

@@ -1,4 +1,4 @@
-namespace GenSR.Evaluation.Baselines.Bm25;
+namespace GenSR.Evaluation;
 
 /// <summary>
 /// An inverted index that scores every document against a query with Okapi BM25 (Robertson &amp; Zaragoza, "The Probabilistic

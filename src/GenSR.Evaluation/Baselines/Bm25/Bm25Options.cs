@@ -1,4 +1,4 @@
-namespace GenSR.Evaluation.Baselines.Bm25;
+namespace GenSR.Evaluation;
 
 /// <summary>
 /// Parameters of BM25. Defaults k1 = 1.2 and b = 0.75 are the customary values discussed by Robertson &amp; Zaragoza,

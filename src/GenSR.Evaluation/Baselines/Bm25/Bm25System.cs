@@ -1,9 +1,6 @@
-using GenSR.Core.Data;
-using GenSR.Core.Data.Splits;
-using GenSR.Evaluation.Baselines.Text;
-using GenSR.Evaluation.Harness;
+using GenSR.Core;
 
-namespace GenSR.Evaluation.Baselines.Bm25;
+namespace GenSR.Evaluation;
 
 /// <summary>
 /// BM25 (Robertson &amp; Zaragoza 2009) over each item's title, brand and category path: a non-personalised lexical

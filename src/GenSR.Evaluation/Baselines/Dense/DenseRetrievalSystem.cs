@@ -1,11 +1,8 @@
-using GenSR.Core.Data;
-using GenSR.Core.Data.Splits;
-using GenSR.Evaluation.Harness;
-using GenSR.Representation.Embeddings;
-using GenSR.Representation.Semantic;
+using GenSR.Core;
+using GenSR.Representation;
 using static TorchSharp.torch;
 
-namespace GenSR.Evaluation.Baselines.Dense;
+namespace GenSR.Evaluation;
 
 /// <summary>
 /// Zero-shot dense retrieval with a sentence encoder, nothing trained: search ranks the catalogue by the cosine of the

@@ -1,10 +1,9 @@
-using GenSR.Evaluation.Baselines.Sequences;
 using TorchSharp.Modules;
 using TorchSharp.Utils;
 using static TorchSharp.torch;
-using GenSR.Core.Runtime;
+using GenSR.Core;
 
-namespace GenSR.Evaluation.Baselines.Joint;
+namespace GenSR.Evaluation;
 
 /// <summary>
 /// One pre-norm Transformer encoder layer with a causal mask: <c>x + Dropout(Attn(LN(x)))</c>, then

@@ -1,6 +1,5 @@
-using GenSR.Evaluation.Baselines.Sequences;
 
-namespace GenSR.Evaluation.Baselines.Joint;
+namespace GenSR.Evaluation;
 
 /// <summary>
 /// Hyper-parameters of <see cref="JointSearchRecModel"/>, a discriminative joint search-and-recommendation model of the

@@ -1,10 +1,9 @@
-using GenSR.Evaluation.Baselines.Sequences;
 using TorchSharp.Modules;
 using TorchSharp.Utils;
 using static TorchSharp.torch;
-using GenSR.Core.Runtime;
+using GenSR.Core;
 
-namespace GenSR.Evaluation.Baselines.Joint;
+namespace GenSR.Evaluation;
 
 /// <summary>
 /// A discriminative joint search-and-recommendation model in the family of JSR (Zamani &amp; Croft, "Learning a Joint
@@ -155,7 +154,7 @@ public sealed class JointSearchRecModel : nn.Module<Tensor, Tensor, Tensor, Tens
         var (batch, length) = (items.shape[0], items.shape[1]);
         var d = Options.HiddenSize;
         var positions = TensorScalarOps.Arange(Options.MaxLength - length, Options.MaxLength, items.device).unsqueeze(0);
-        var isSearch = tasks.EqScalar(SequenceIds.Task(GenSR.Core.Data.TaskKind.Search)).unsqueeze(-1).to(itemTable.dtype);
+        var isSearch = tasks.EqScalar(SequenceIds.Task(GenSR.Core.TaskKind.Search)).unsqueeze(-1).to(itemTable.dtype);
         var x = itemTable.index_select(0, items.view(-1)).view(batch, length, d)
                 .Plus(_taskEmbeddings.forward(tasks))
                 .Plus(_positionEmbeddings.forward(positions))

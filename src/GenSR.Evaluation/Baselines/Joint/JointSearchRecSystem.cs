@@ -1,13 +1,8 @@
-using GenSR.Core.Data;
-using GenSR.Core.Data.Splits;
-using GenSR.Core.Runtime;
-using GenSR.Evaluation.Baselines.Sequences;
-using GenSR.Evaluation.Baselines.Text;
-using GenSR.Evaluation.Harness;
+using GenSR.Core;
 using TorchSharp;
 using static TorchSharp.torch;
 
-namespace GenSR.Evaluation.Baselines.Joint;
+namespace GenSR.Evaluation;
 
 /// <summary>
 /// The discriminative joint baseline (<see cref="JointSearchRecModel"/>, JSR / UniSAR family) for both tasks. Trained

@@ -1,10 +1,6 @@
-using GenSR.Core.Data;
-using GenSR.Core.Data.Queries;
-using GenSR.Core.Data.Splits;
-using GenSR.Evaluation.Baselines.Text;
-using GenSR.Evaluation.Harness;
+using GenSR.Core;
 
-namespace GenSR.Evaluation.Baselines.Popularity;
+namespace GenSR.Evaluation;
 
 /// <summary>
 /// Category popularity: the items whose category words equal the request's come first, then the items sharing the

@@ -1,8 +1,6 @@
-using GenSR.Core.Data;
-using GenSR.Core.Data.Splits;
-using GenSR.Evaluation.Harness;
+using GenSR.Core;
 
-namespace GenSR.Evaluation.Baselines.Popularity;
+namespace GenSR.Evaluation;
 
 /// <summary>
 /// The most-popular baseline: every case gets the same ranking, items ordered by how often they occur in the training

@@ -1,9 +1,9 @@
-using GenSR.Core.Runtime;
+using GenSR.Core;
 using TorchSharp.Modules;
 using TorchSharp.Utils;
 using static TorchSharp.torch;
 
-namespace GenSR.Evaluation.Baselines.SasRec;
+namespace GenSR.Evaluation;
 
 /// <summary>
 /// SASRec's point-wise feed-forward network with its residual connection (Kang &amp; McAuley, ICDM 2018, self-attention block):

@@ -1,4 +1,4 @@
-namespace GenSR.Evaluation.Baselines.SasRec;
+namespace GenSR.Evaluation;
 
 /// <summary>The training objective of <see cref="SasRecModel"/>.</summary>
 public enum SasRecLoss

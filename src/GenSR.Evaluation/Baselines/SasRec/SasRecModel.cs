@@ -1,10 +1,9 @@
-using GenSR.Evaluation.Baselines.Sequences;
 using TorchSharp.Modules;
 using TorchSharp.Utils;
 using static TorchSharp.torch;
-using GenSR.Core.Runtime;
+using GenSR.Core;
 
-namespace GenSR.Evaluation.Baselines.SasRec;
+namespace GenSR.Evaluation;
 
 /// <summary>
 /// SASRec (Kang &amp; McAuley, "Self-Attentive Sequential Recommendation", ICDM 2018): item embedding (scaled by √d) plus a

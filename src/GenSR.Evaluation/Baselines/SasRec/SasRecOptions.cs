@@ -1,6 +1,5 @@
-using GenSR.Evaluation.Baselines.Sequences;
 
-namespace GenSR.Evaluation.Baselines.SasRec;
+namespace GenSR.Evaluation;
 
 /// <summary>
 /// Hyper-parameters of SASRec (Kang &amp; McAuley, "Self-Attentive Sequential Recommendation", ICDM 2018). Defaults follow

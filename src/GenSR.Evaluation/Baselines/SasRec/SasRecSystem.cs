@@ -1,13 +1,9 @@
 using System.Globalization;
-using GenSR.Core.Data;
-using GenSR.Core.Data.Splits;
-using GenSR.Core.Runtime;
-using GenSR.Evaluation.Baselines.Sequences;
-using GenSR.Evaluation.Harness;
+using GenSR.Core;
 using TorchSharp;
 using static TorchSharp.torch;
 
-namespace GenSR.Evaluation.Baselines.SasRec;
+namespace GenSR.Evaluation;
 
 /// <summary>
 /// SASRec (Kang &amp; McAuley, ICDM 2018) as a recommendation baseline: trained on the item sequence of every user's

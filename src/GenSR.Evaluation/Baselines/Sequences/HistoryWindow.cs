@@ -1,7 +1,6 @@
-using GenSR.Core.Data;
-using GenSR.Core.Data.Splits;
+using GenSR.Core;
 
-namespace GenSR.Evaluation.Baselines.Sequences;
+namespace GenSR.Evaluation;
 
 /// <summary>
 /// The histories of evaluation cases laid out like <see cref="TrainingWindows"/> inputs: the most recent

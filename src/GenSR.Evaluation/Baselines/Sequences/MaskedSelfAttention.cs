@@ -2,7 +2,7 @@ using TorchSharp.Modules;
 using TorchSharp.Utils;
 using static TorchSharp.torch;
 
-namespace GenSR.Evaluation.Baselines.Sequences;
+namespace GenSR.Evaluation;
 
 /// <summary>
 /// Multi-head scaled dot-product attention (Vaswani et al., NeurIPS 2017) of queries from one input over keys and values

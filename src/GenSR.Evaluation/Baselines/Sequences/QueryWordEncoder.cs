@@ -1,6 +1,5 @@
-using GenSR.Evaluation.Baselines.Text;
 
-namespace GenSR.Evaluation.Baselines.Sequences;
+namespace GenSR.Evaluation;
 
 /// <summary>Turns query texts into padded word-id rows over a <see cref="WordVocabulary"/>, caching each distinct text.</summary>
 internal sealed class QueryWordEncoder

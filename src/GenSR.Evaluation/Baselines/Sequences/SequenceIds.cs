@@ -1,6 +1,6 @@
-using GenSR.Core.Data;
+using GenSR.Core;
 
-namespace GenSR.Evaluation.Baselines.Sequences;
+namespace GenSR.Evaluation;
 
 /// <summary>How events become embedding-table ids in the sequential baselines: 0 is always padding.</summary>
 internal static class SequenceIds

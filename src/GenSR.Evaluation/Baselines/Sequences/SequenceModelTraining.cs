@@ -1,9 +1,8 @@
 using System.Diagnostics;
-using GenSR.Core.Runtime;
-using GenSR.Evaluation.Harness;
+using GenSR.Core;
 using static TorchSharp.torch;
 
-namespace GenSR.Evaluation.Baselines.Sequences;
+namespace GenSR.Evaluation;
 
 /// <summary>
 /// The epoch loop of the sequential baselines: seeded shuffling of the training windows, Adam, one validation

@@ -1,6 +1,6 @@
 using static TorchSharp.torch;
 
-namespace GenSR.Evaluation.Baselines.Sequences;
+namespace GenSR.Evaluation;
 
 /// <summary>Moves row-major managed arrays to device tensors and scores back.</summary>
 internal static class SequenceTensors

@@ -1,4 +1,4 @@
-namespace GenSR.Evaluation.Baselines.Sequences;
+namespace GenSR.Evaluation;
 
 /// <summary>
 /// Optimisation settings shared by the sequential baselines (SASRec and the joint model): Adam over mini-batches of

@@ -1,8 +1,7 @@
 using System.Text;
-using GenSR.Core.Data;
-using GenSR.Core.Data.Queries;
+using GenSR.Core;
 
-namespace GenSR.Evaluation.Baselines.Text;
+namespace GenSR.Evaluation;
 
 /// <summary>
 /// Splits text into lower-case words (runs of letters and digits; an apostrophe inside a word is dropped) without stop

@@ -1,4 +1,4 @@
-namespace GenSR.Evaluation.Baselines.Text;
+namespace GenSR.Evaluation;
 
 /// <summary>A word → id table (id 0 is padding, known words are 1 … Count) for models with word embeddings.</summary>
 public sealed class WordVocabulary

@@ -1,7 +1,7 @@
 using TorchSharp.Utils;
 using static TorchSharp.torch;
 
-namespace GenSR.Representation.Semantic;
+namespace GenSR.Representation;
 
 /// <summary>BERT's attention sub-layer: self-attention (<c>self</c>) followed by its residual block (<c>output</c>).</summary>
 internal sealed class BertAttention : nn.Module<Tensor, Tensor, Tensor>

@@ -1,7 +1,7 @@
 using static TorchSharp.torch;
-using GenSR.Core.Runtime;
+using GenSR.Core;
 
-namespace GenSR.Representation.Semantic;
+namespace GenSR.Representation;
 
 /// <summary>Turns a padding mask into the additive attention bias of BERT-style attention.</summary>
 internal static class BertAttentionMask

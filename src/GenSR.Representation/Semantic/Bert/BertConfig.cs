@@ -1,6 +1,6 @@
 using System.Text.Json;
 
-namespace GenSR.Representation.Semantic;
+namespace GenSR.Representation;
 
 /// <summary>
 /// The architecture of a BERT-family encoder, as in a HF <c>config.json</c> (<c>model_type: "bert"</c>; MiniLM and BGE

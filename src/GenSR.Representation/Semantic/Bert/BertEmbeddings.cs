@@ -1,9 +1,9 @@
 using TorchSharp.Modules;
 using TorchSharp.Utils;
 using static TorchSharp.torch;
-using GenSR.Core.Runtime;
+using GenSR.Core;
 
-namespace GenSR.Representation.Semantic;
+namespace GenSR.Representation;
 
 /// <summary>BERT input embeddings: word + absolute position + token type (segment 0), then LayerNorm and dropout.</summary>
 internal sealed class BertEmbeddings : nn.Module<Tensor, Tensor>

@@ -2,7 +2,7 @@ using TorchSharp.Modules;
 using TorchSharp.Utils;
 using static TorchSharp.torch;
 
-namespace GenSR.Representation.Semantic;
+namespace GenSR.Representation;
 
 /// <summary>The stack of <see cref="BertLayer"/>s (<c>layer.0</c>, <c>layer.1</c>, …).</summary>
 internal sealed class BertEncoder : nn.Module<Tensor, Tensor, Tensor>

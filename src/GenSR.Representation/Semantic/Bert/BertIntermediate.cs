@@ -2,7 +2,7 @@ using TorchSharp.Modules;
 using TorchSharp.Utils;
 using static TorchSharp.torch;
 
-namespace GenSR.Representation.Semantic;
+namespace GenSR.Representation;
 
 /// <summary>BERT's feed-forward expansion: <c>activation(dense(x))</c>.</summary>
 internal sealed class BertIntermediate : nn.Module<Tensor, Tensor>

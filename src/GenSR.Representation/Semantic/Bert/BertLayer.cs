@@ -1,7 +1,7 @@
 using TorchSharp.Utils;
 using static TorchSharp.torch;
 
-namespace GenSR.Representation.Semantic;
+namespace GenSR.Representation;
 
 /// <summary>
 /// One post-LayerNorm Transformer encoder layer with HF BERT's parameter names

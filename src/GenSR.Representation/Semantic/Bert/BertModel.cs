@@ -1,9 +1,9 @@
-using GenSR.Core.Serialization;
+using GenSR.Core;
 using TorchSharp;
 using TorchSharp.Utils;
 using static TorchSharp.torch;
 
-namespace GenSR.Representation.Semantic;
+namespace GenSR.Representation;
 
 /// <summary>
 /// A BERT-architecture encoder without pooler (HF <c>BertModel(add_pooling_layer=False)</c>): embeddings (word +

@@ -1,9 +1,9 @@
 using TorchSharp.Modules;
 using TorchSharp.Utils;
 using static TorchSharp.torch;
-using GenSR.Core.Runtime;
+using GenSR.Core;
 
-namespace GenSR.Representation.Semantic;
+namespace GenSR.Representation;
 
 /// <summary>
 /// BERT's post-LayerNorm residual block (HF's <c>BertSelfOutput</c> and <c>BertOutput</c>, which share one shape):

@@ -2,7 +2,7 @@ using TorchSharp.Modules;
 using TorchSharp.Utils;
 using static TorchSharp.torch;
 
-namespace GenSR.Representation.Semantic;
+namespace GenSR.Representation;
 
 /// <summary>Multi-head scaled dot-product self-attention with BERT's parameter names (<c>query</c>, <c>key</c>, <c>value</c>).</summary>
 internal sealed class BertSelfAttention : nn.Module<Tensor, Tensor, Tensor>

@@ -1,9 +1,9 @@
 using System.Text.Json;
-using GenSR.Core.Runtime;
+using GenSR.Core;
 using Microsoft.ML.Tokenizers;
 using static TorchSharp.torch;
 
-namespace GenSR.Representation.Semantic;
+namespace GenSR.Representation;
 
 /// <summary>
 /// Sentence vectors from a BERT-architecture checkpoint on disk (e.g. a MiniLM or BGE folder): WordPiece tokenisation

@@ -1,6 +1,6 @@
-using GenSR.Core.Runtime;
+using GenSR.Core;
 
-namespace GenSR.Representation.Semantic;
+namespace GenSR.Representation;
 
 /// <summary>
 /// Options of <see cref="BertSentenceEncoder"/>. Every property is validated when set; an out-of-range value throws

@@ -1,6 +1,6 @@
 using static TorchSharp.torch;
 
-namespace GenSR.Representation.Semantic;
+namespace GenSR.Representation;
 
 /// <summary>Tokenised texts, padded to the longest: the input of <see cref="BertModel.forward"/>. Owns its tensors.</summary>
 public sealed class BertTokenBatch : IDisposable

@@ -1,6 +1,6 @@
 using Microsoft.ML.Tokenizers;
 
-namespace GenSR.Representation.Semantic;
+namespace GenSR.Representation;
 
 /// <summary>
 /// The WordPiece side shared by the BERT-architecture sentence encoders: reading a <c>vocab.txt</c>, building HF's

@@ -1,4 +1,4 @@
-namespace GenSR.Representation.Semantic;
+namespace GenSR.Representation;
 
 /// <summary>How a sentence vector is read from the last hidden state.</summary>
 public enum SentencePooling

@@ -1,4 +1,4 @@
-namespace GenSR.Representation.Semantic;
+namespace GenSR.Representation;
 
 /// <summary>A list of English function words that carry no topic (articles, pronouns, prepositions, auxiliaries).</summary>
 public static class EnglishStopWords

@@ -1,4 +1,4 @@
-namespace GenSR.Representation.Semantic;
+namespace GenSR.Representation;
 
 /// <summary>Progress of <see cref="LsaTextEncoder.Fit(IReadOnlyList{string}, LsaTextEncoderOptions?, IProgress{LsaFitProgress}?, CancellationToken)"/>.</summary>
 /// <param name="Stage"><c>"vocabulary"</c> (counting document frequencies), <c>"weighting"</c> (building the TF-IDF matrix)

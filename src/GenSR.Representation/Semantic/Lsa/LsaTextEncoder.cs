@@ -1,13 +1,11 @@
 using System.Globalization;
 using System.Runtime.InteropServices;
 using System.Text.Json;
-using GenSR.Core.Data;
-using GenSR.Core.Runtime;
-using GenSR.Core.Serialization;
+using GenSR.Core;
 using TorchSharp;
 using static TorchSharp.torch;
 
-namespace GenSR.Representation.Semantic;
+namespace GenSR.Representation;
 
 /// <summary>
 /// Latent semantic analysis (LSA) text encoder: TF-IDF over a word vocabulary, projected onto the leading singular

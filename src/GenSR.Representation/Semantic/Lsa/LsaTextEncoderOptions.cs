@@ -1,6 +1,6 @@
-using GenSR.Core.Runtime;
+using GenSR.Core;
 
-namespace GenSR.Representation.Semantic;
+namespace GenSR.Representation;
 
 /// <summary>
 /// Options of <see cref="LsaTextEncoder"/>: the word tokenizer, the TF-IDF vocabulary and the truncated SVD. Every

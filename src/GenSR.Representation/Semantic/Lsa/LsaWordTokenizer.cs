@@ -1,4 +1,4 @@
-namespace GenSR.Representation.Semantic;
+namespace GenSR.Representation;
 
 /// <summary>
 /// The word tokenizer of <see cref="LsaTextEncoder"/>: lower-cases, splits on every character that is not a letter or

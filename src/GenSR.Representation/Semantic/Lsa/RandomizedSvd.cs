@@ -1,7 +1,7 @@
-using GenSR.Core.Runtime;
+using GenSR.Core;
 using static TorchSharp.torch;
 
-namespace GenSR.Representation.Semantic;
+namespace GenSR.Representation;
 
 /// <summary>
 /// Truncated SVD of a (sparse) matrix by randomized subspace iteration: Halko, Martinsson and Tropp, "Finding

@@ -1,6 +1,6 @@
 using System.Diagnostics.CodeAnalysis;
 
-namespace GenSR.Representation.Semantic;
+namespace GenSR.Representation;
 
 /// <summary>
 /// Looks up a string-keyed dictionary by a span of characters: without allocating on .NET 9 and later (the dictionary's

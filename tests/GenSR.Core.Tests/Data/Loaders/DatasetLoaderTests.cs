@@ -1,5 +1,3 @@
-using GenSR.Core.Data;
-using GenSR.Core.Data.Loaders;
 
 namespace GenSR.Core.Tests.Data.Loaders;
 
@@ -100,8 +98,8 @@ public sealed class DeviceFileTests
         File.Delete(path);
         File.CreateSymbolicLink(path, "/dev/zero");
         var clock = System.Diagnostics.Stopwatch.StartNew();
-        var e = Assert.Throws<GenSR.Core.Data.DatasetFormatException>(() => GenSR.Core.Data.Loaders.DatasetLoader.Load(folder.Path,
-            format switch { "movielens" => GenSR.Core.Data.Loaders.DatasetFormat.MovieLens, "amazon" => GenSR.Core.Data.Loaders.DatasetFormat.Amazon, _ => GenSR.Core.Data.Loaders.DatasetFormat.JsonLines }));
+        var e = Assert.Throws<GenSR.Core.DatasetFormatException>(() => GenSR.Core.DatasetLoader.Load(folder.Path,
+            format switch { "movielens" => GenSR.Core.DatasetFormat.MovieLens, "amazon" => GenSR.Core.DatasetFormat.Amazon, _ => GenSR.Core.DatasetFormat.JsonLines }));
         Assert.True(clock.Elapsed < TimeSpan.FromSeconds(10), clock.Elapsed.ToString());
         Assert.Contains(linked, e.Message);
     }
@@ -136,8 +134,8 @@ public sealed class InvalidTextTests
             folder.Write("events.jsonl", "{\"user\": \"u1\", \"item\": \"a\"}\n");
         }
         folder.WriteBytes(file, bytes);
-        var e = Assert.Throws<GenSR.Core.Data.DatasetFormatException>(() => GenSR.Core.Data.Loaders.DatasetLoader.Load(folder.Path,
-            format == "amazon" ? GenSR.Core.Data.Loaders.DatasetFormat.Amazon : GenSR.Core.Data.Loaders.DatasetFormat.JsonLines));
+        var e = Assert.Throws<GenSR.Core.DatasetFormatException>(() => GenSR.Core.DatasetLoader.Load(folder.Path,
+            format == "amazon" ? GenSR.Core.DatasetFormat.Amazon : GenSR.Core.DatasetFormat.JsonLines));
         Assert.Contains(file, e.Message);
     }
 }

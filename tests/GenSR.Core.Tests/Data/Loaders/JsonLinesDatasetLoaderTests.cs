@@ -1,5 +1,3 @@
-using GenSR.Core.Data;
-using GenSR.Core.Data.Loaders;
 
 namespace GenSR.Core.Tests.Data.Loaders;
 

@@ -1,7 +1,5 @@
 using System.Text;
 using System.Text.Json;
-using GenSR.Core.Data;
-using GenSR.Core.Data.Loaders;
 
 namespace GenSR.Core.Tests.Data.Loaders;
 

@@ -1,6 +1,4 @@
 using System.Text;
-using GenSR.Core.Data;
-using GenSR.Core.Data.Loaders;
 
 namespace GenSR.Core.Tests.Data.Loaders;
 

@@ -1,5 +1,3 @@
-using GenSR.Core.Data;
-using GenSR.Core.Data.Queries;
 
 namespace GenSR.Core.Tests.Data.Queries;
 

@@ -1,8 +1,6 @@
 using FsCheck;
 using FsCheck.Fluent;
 using FsCheck.Xunit;
-using GenSR.Core.Data;
-using GenSR.Core.Data.Splits;
 
 namespace GenSR.Core.Tests.Data.Splits;
 

@@ -1,5 +1,3 @@
-using GenSR.Core.Data;
-using GenSR.Core.Data.Splits;
 
 namespace GenSR.Core.Tests.Data.Splits;
 
