@@ -60,7 +60,23 @@ public sealed class TrieConstraint : IDecodingConstraint, IDisposable
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(hypotheses);
         DeviceTrie.ThrowIfDisposed();
-        return new Cursor(DeviceTrie, hypotheses);
+        return new Cursor(DeviceTrie, hypotheses, null, null);
+    }
+
+    /// <summary>
+    /// Starts a search whose hypotheses may only enter nodes that <paramref name="nodeAllowed"/> marks: bool
+    /// <c>[queries · (NodeCount + 1)]</c> (the dead node included), query-major; hypothesis <c>h</c> belongs to query
+    /// <c>h / beams</c>. Takes ownership of <paramref name="nodeAllowed"/>.
+    /// </summary>
+    internal IConstraintCursor Start(int hypotheses, int beams, Tensor nodeAllowed)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(hypotheses);
+        DeviceTrie.ThrowIfDisposed();
+        var nodes = DeviceTrie.DeadNode + 1L;
+        var offsets = new long[hypotheses];
+        for (var h = 0; h < hypotheses; h++) offsets[h] = h / beams * nodes;
+        var hypothesisOffsets = tensor(offsets, device: DeviceTrie.Device).DetachFromDisposeScope();
+        return new Cursor(DeviceTrie, hypotheses, nodeAllowed.DetachFromDisposeScope(), hypothesisOffsets);
     }
 
     /// <summary>Releases the device trie if this constraint uploaded it.</summary>
@@ -75,11 +91,15 @@ public sealed class TrieConstraint : IDecodingConstraint, IDisposable
     private sealed class Cursor : IConstraintCursor
     {
         private readonly DevicePrefixTrie _trie;
+        private readonly Tensor? _nodeAllowed;       // bool [queries * nodes], or null: every node
+        private readonly Tensor? _hypothesisOffsets; // int64 [hypotheses]: query(h) * nodes
         private Tensor _nodes; // int64 [hypotheses]
 
-        public Cursor(DevicePrefixTrie trie, int hypotheses)
+        public Cursor(DevicePrefixTrie trie, int hypotheses, Tensor? nodeAllowed, Tensor? hypothesisOffsets)
         {
             _trie = trie;
+            _nodeAllowed = nodeAllowed;
+            _hypothesisOffsets = hypothesisOffsets;
             _nodes = zeros(hypotheses, dtype: ScalarType.Int64, device: trie.Device).DetachFromDisposeScope();
         }
 
@@ -91,6 +111,13 @@ public sealed class TrieConstraint : IDecodingConstraint, IDisposable
             var allowed = offsets.lt(count.unsqueeze(1));                                           // [H, C]
             var blocked = allowed.logical_not();
             var children = first.unsqueeze(1).Plus(offsets).MaskedFill(blocked, 0L);                  // [H, C]
+            if (_nodeAllowed is not null)
+            {
+                // A child is a candidate only if its subtree still holds an item the query may return.
+                var index = children.Plus(_hypothesisOffsets!.unsqueeze(1)).flatten();
+                allowed = allowed.logical_and(_nodeAllowed.index_select(0, index).view(children.shape));
+                blocked = allowed.logical_not();
+            }
             var tokens = _trie.NodeTokens.index_select(0, children.flatten()).view(children.shape).to(ScalarType.Int64);
             return CandidateSet.Listed(tokens.MaskedFill(blocked, 0L), allowed, Finished(_nodes));
         }
@@ -112,7 +139,12 @@ public sealed class TrieConstraint : IDecodingConstraint, IDisposable
 
         public Tensor Items() => _trie.NodeItems.index_select(0, _nodes).to(ScalarType.Int64);
 
-        public void Dispose() => _nodes.Dispose();
+        public void Dispose()
+        {
+            _nodes.Dispose();
+            _nodeAllowed?.Dispose();
+            _hypothesisOffsets?.Dispose();
+        }
 
         private (Tensor First, Tensor Count) Children(Tensor nodes)
         {

@@ -8,6 +8,8 @@ namespace GenSR.Decoding;
 /// </summary>
 public sealed class DevicePrefixTrie : IDisposable
 {
+    private readonly object _gate = new();
+    private Tensor? _itemPaths;
     private bool _disposed;
 
     internal DevicePrefixTrie(PrefixTrie trie, Device device)
@@ -50,11 +52,55 @@ public sealed class DevicePrefixTrie : IDisposable
     /// <summary>Releases the device tensors.</summary>
     public void Dispose()
     {
-        if (_disposed) return;
-        _disposed = true;
-        ChildOffsets.Dispose();
-        NodeTokens.Dispose();
-        NodeItems.Dispose();
+        lock (_gate)
+        {
+            if (_disposed) return;
+            _disposed = true;
+            ChildOffsets.Dispose();
+            NodeTokens.Dispose();
+            NodeItems.Dispose();
+            _itemPaths?.Dispose();
+        }
+    }
+
+    /// <summary>
+    /// int64 <c>[ItemCount, L]</c>: the nodes on each item's path below the root, from its identifier's end up; paths
+    /// shorter than the longest are padded with the root. Built on first use and kept.
+    /// </summary>
+    internal Tensor ItemPaths()
+    {
+        lock (_gate)
+        {
+            ThrowIfDisposed();
+            return _itemPaths ??= BuildItemPaths();
+        }
+    }
+
+    private Tensor BuildItemPaths()
+    {
+        var offsets = Trie.ChildOffsets;
+        var parents = new int[Trie.NodeCount];
+        for (var node = 0; node < Trie.NodeCount; node++)
+            for (var child = offsets[node]; child < offsets[node + 1]; child++) parents[child] = node;
+        var leaves = new int[Trie.ItemCount];
+        var nodeItems = Trie.NodeItems;
+        for (var node = 0; node < nodeItems.Length; node++)
+            if (nodeItems[node] >= 0) leaves[nodeItems[node]] = node;
+        var length = 0;
+        foreach (var leaf in leaves)
+        {
+            var steps = 0;
+            for (var node = leaf; node != PrefixTrie.Root; node = parents[node]) steps++;
+            length = Math.Max(length, steps);
+        }
+        length = Math.Max(length, 1);
+        var paths = new long[(long)leaves.Length * length]; // zero-filled: padding is the root
+        for (var item = 0; item < leaves.Length; item++)
+        {
+            var step = 0;
+            for (var node = leaves[item]; node != PrefixTrie.Root; node = parents[node]) paths[(long)item * length + step++] = node;
+        }
+        return tensor(paths, [leaves.Length, length], device: Device).DetachFromDisposeScope();
     }
 
     internal void ThrowIfDisposed() => ObjectDisposedException.ThrowIf(_disposed, this);

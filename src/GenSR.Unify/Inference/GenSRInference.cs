@@ -37,16 +37,26 @@ public sealed class GenSRInference : IDisposable
     public PrefixTrie Trie { get; }
 
     /// <summary>Generates up to <paramref name="k"/> distinct items per request with trie-constrained beam search (<paramref name="beams"/> ≥ k), best first.</summary>
-    public IReadOnlyList<IReadOnlyList<DecodedSequence>> Generate(IReadOnlyList<GenSRRequest> requests, int k, int beams, CancellationToken cancellationToken = default)
+    public IReadOnlyList<IReadOnlyList<DecodedSequence>> Generate(IReadOnlyList<GenSRRequest> requests, int k, int beams, CancellationToken cancellationToken = default) =>
+        Generate(requests, k, beams, [], cancellationToken);
+
+    /// <summary>
+    /// Generates up to <paramref name="k"/> distinct items per request with beam search under the trie and
+    /// <paramref name="rules"/> together (<see cref="DecodingConstraintList"/>): the beams only follow identifiers of
+    /// items the rules allow, so excluded items cost no beam. Per-query rules have one entry per request.
+    /// </summary>
+    public IReadOnlyList<IReadOnlyList<DecodedSequence>> Generate(IReadOnlyList<GenSRRequest> requests, int k, int beams, IReadOnlyList<IItemRule> rules, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(requests);
+        ArgumentNullException.ThrowIfNull(rules);
         if (k < 1) throw new ArgumentOutOfRangeException(nameof(k), k, "k must be at least 1.");
         if (beams < k) throw new ArgumentOutOfRangeException(nameof(beams), beams, $"beams must be at least k ({k}).");
         var search = new BeamSearch(new BeamSearchOptions { Beams = beams, TopK = k });
         return WithEncoding(requests, encoding =>
         {
             using var decoder = Model.Backbone.CreateStepDecoder(encoding.Hidden, encoding.AttentionMask);
-            return search.Search(decoder, _constraint, cancellationToken).Queries;
+            IDecodingConstraint constraint = rules.Count == 0 ? _constraint : new DecodingConstraintList(_constraint, requests.Count, rules);
+            return search.Search(decoder, constraint, cancellationToken).Queries;
         });
     }
 

@@ -19,9 +19,11 @@ public enum GenSRRankingMode
 }
 
 /// <summary>
-/// Ranking options of <see cref="GenSRRecommender"/>. Exclusions and allow-lists apply inside the ranking (excluded items
-/// get no rank at all, so k results are returned whenever k items remain), which needs a mode that scores the whole
-/// catalogue (<see cref="GenSRRankingMode.Exact"/>, <see cref="GenSRRankingMode.Dense"/>, <see cref="GenSRRankingMode.Fused"/>).
+/// Ranking options of <see cref="GenSRRecommender"/>. Exclusions and allow-lists apply inside the ranking: modes that
+/// score the whole catalogue (<see cref="GenSRRankingMode.Exact"/>, <see cref="GenSRRankingMode.Dense"/>,
+/// <see cref="GenSRRankingMode.Fused"/>) give excluded items no rank, so k results are returned whenever k items remain;
+/// beam search runs under the trie and the rules together (<see cref="DecodingConstraintList"/>), so its beams follow
+/// allowed items only and it returns up to k of them.
 /// </summary>
 public sealed record GenSRRankingOptions
 {

@@ -1,4 +1,5 @@
 using GenSR.Core;
+using GenSR.Decoding;
 using GenSR.Representation;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -533,12 +534,7 @@ public sealed class GenSRRecommender : IGenSRRecommender, IDisposable
         if (k < 1) throw new ArgumentOutOfRangeException(nameof(k), k, "k must be at least 1.");
         if (k > ItemCount) throw new ArgumentOutOfRangeException(nameof(k), k, $"k must not exceed the catalogue size ({ItemCount}).");
         ranking ??= new GenSRRankingOptions();
-        if (!ranking.ScoresCatalog)
-        {
-            if (ranking.Restricts)
-                throw new ArgumentException("Exclusions and allow-lists apply inside the ranking, which needs a mode that scores the whole catalogue (Exact, Dense or Fused); beam search cannot honour them.", nameof(ranking));
-            return Generate(requests, k);
-        }
+        if (!ranking.ScoresCatalog) return Generate(requests, k, ranking);
 
         var allowed = ranking.AllowedItems is null ? null : new bool[ItemCount];
         if (ranking.AllowedItems is not null)
@@ -594,14 +590,22 @@ public sealed class GenSRRecommender : IGenSRRecommender, IDisposable
     private int CheckId(int item, string list) =>
         (uint)item < (uint)ItemCount ? item : throw new ArgumentException($"GenSRRankingOptions.{list} has item id {item}, outside the catalogue [0, {ItemCount}).");
 
-    private IReadOnlyList<IReadOnlyList<ScoredItem>> Generate(GenSRRequest[] requests, int k)
+    private IReadOnlyList<IReadOnlyList<ScoredItem>> Generate(GenSRRequest[] requests, int k, GenSRRankingOptions ranking)
     {
         var beams = Math.Max(20, k);
+        if (ranking.AllowedItems is not null)
+            foreach (var item in ranking.AllowedItems) CheckId(item, "AllowedItems");
+        foreach (var item in ranking.ExcludedItems ?? []) CheckId(item, "ExcludedItems");
         var results = new List<IReadOnlyList<ScoredItem>>(requests.Length);
         for (var start = 0; start < requests.Length; start += MaxBatch)
         {
             var chunk = requests.AsSpan(start, Math.Min(MaxBatch, requests.Length - start)).ToArray();
-            foreach (var sequences in _inference.Generate(chunk, k, beams))
+            // Exclusions and allow-lists constrain the search itself (trie ∧ rules), so no beam is spent on them.
+            var rules = new List<IItemRule>();
+            if (ranking.AllowedItems is not null) rules.Add(new ItemAllowList(ranking.AllowedItems));
+            if (ranking.ExcludedItems is { Count: > 0 }) rules.Add(ItemExclusions.ForAll(ranking.ExcludedItems));
+            if (ranking.ExcludeHistory) rules.Add(ItemExclusions.PerQueryLists(chunk.Select(r => r.History.Select(e => e.ItemId))));
+            foreach (var sequences in _inference.Generate(chunk, k, beams, rules))
                 results.Add(sequences.Select(s => ToScored(s.Item, s.LogProbability)).ToArray());
         }
 

@@ -248,8 +248,13 @@ public sealed class CatalogScoringTests(DenseModelFixture fixture) : IClassFixtu
         var search = recommender.Search(c.History, c.Query!, 10, new GenSRRankingOptions { Mode = GenSRRankingMode.Exact, AllowedItems = allowed, ExcludedItems = [5] });
         Assert.Equal(new[] { 3, 7 }, search.Select(r => r.ItemId).Order());
 
-        var error = Assert.Throws<ArgumentException>(() => recommender.Recommend(c.History, 10, new GenSRRankingOptions { ExcludeHistory = true }));
-        Assert.Contains("beam search", error.Message);
+        // Beam search honours the same options inside the search (trie ∧ rules): k unseen items, none excluded.
+        var beam = recommender.Recommend(c.History, 10, new GenSRRankingOptions { ExcludeHistory = true, ExcludedItems = [top[0].ItemId] });
+        Assert.Equal(10, beam.Count);
+        Assert.DoesNotContain(beam, r => seen.Contains(r.ItemId) || r.ItemId == top[0].ItemId);
+        var beamSearch = recommender.Search(c.History, c.Query!, 10, new GenSRRankingOptions { AllowedItems = allowed, ExcludedItems = [5] });
+        Assert.Equal(new[] { 3, 7 }, beamSearch.Select(r => r.ItemId).Order());
+        Assert.Throws<ArgumentException>(() => recommender.Recommend(c.History, 10, new GenSRRankingOptions { AllowedItems = [recommender.ItemCount] }));
         Assert.Throws<ArgumentException>(() => recommender.Recommend(c.History, 10, new GenSRRankingOptions { Mode = GenSRRankingMode.Dense, AllowedItems = [-1] }));
     }
 
