@@ -1,3 +1,4 @@
+using GenSR.Core;
 using GenSR.Unify;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -41,7 +42,7 @@ public sealed class GenSRCheckpointWatcher : BackgroundService
             _logger.LogInformation("Now serving GenSR checkpoint version {Version} from {Folder}.", recommender.CheckpointVersion, _options.CheckpointPath);
             return true;
         }
-        catch (Exception e) when (e is IOException or InvalidDataException or UnauthorizedAccessException or ArgumentException or Unify.GenSRCheckpointException)
+        catch (Exception e) when (e is IOException or InvalidDataException or WeightsMismatchException or UnauthorizedAccessException or ArgumentException)
         {
             _logger.LogError(e, "The new GenSR checkpoint version {Version} in {Folder} could not be loaded; the previous model keeps serving.", pointer, _options.CheckpointPath);
             failed = pointer;

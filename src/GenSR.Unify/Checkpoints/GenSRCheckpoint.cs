@@ -356,7 +356,7 @@ public sealed class GenSRCheckpoint : IDisposable
     /// checkpoint stores the model's side only. Without it such a model loads, but building a batch fails with a clear message.</param>
     /// <param name="itemEncoder">The pretrained encoder of the identifiers' semantic vectors, when the checkpoint has a new-item index
     /// over pretrained vectors (<see cref="NewItems"/>); an LSA index loads its own encoder. The caller owns it.</param>
-    /// <exception cref="GenSRCheckpointException">The manifest or weights are malformed or do not match; every problem is listed.</exception>
+    /// <exception cref="WeightsMismatchException">The weights do not match the manifest's model; every problem is listed.</exception>
     /// <exception cref="InvalidDataException">The new-item index beside the weights is damaged or does not fit the catalogue.</exception>
     public static GenSRCheckpoint Load(string folder, Device? device = null, Representation.ISemanticEncoder? queryEncoder = null,
                                        Representation.ISemanticEncoder? itemEncoder = null)
@@ -383,7 +383,7 @@ public sealed class GenSRCheckpoint : IDisposable
             {
                 return LoadVersion(folder, version, device, queryEncoder, itemEncoder);
             }
-            catch (Exception e) when (attempt < MaxLoadAttempts && e is IOException or GenSRCheckpointException or InvalidDataException && PointerMoved(folder, version))
+            catch (Exception e) when (attempt < MaxLoadAttempts && e is IOException or InvalidDataException or WeightsMismatchException && PointerMoved(folder, version))
             {
             }
         }
@@ -530,31 +530,18 @@ public sealed class GenSRCheckpoint : IDisposable
         return (double)b.VocabSize * d + b.NumLayers * encoderLayer + b.NumDecoderLayers * decoderLayer + (double)config.ItemCount * config.CollaborativeDimension;
     }
 
-    /// <summary>Copies <paramref name="tensors"/> into <paramref name="model"/>'s parameters and buffers after checking names, shapes and dtypes.</summary>
-    /// <exception cref="GenSRCheckpointException">Anything does not match; all problems are listed.</exception>
+    /// <summary>Copies <paramref name="tensors"/> into <paramref name="model"/>'s parameters and buffers after checking names, shapes, dtypes and finiteness.</summary>
+    /// <exception cref="WeightsMismatchException">Anything does not match; all problems are listed and nothing is copied.</exception>
     public static void LoadState(GenSRModel model, IReadOnlyDictionary<string, Tensor> tensors, string origin)
     {
         ArgumentNullException.ThrowIfNull(model);
         ArgumentNullException.ThrowIfNull(tensors);
-        var expected = model.state_dict();
-        var problems = new List<string>();
-        foreach (var (name, target) in expected)
-        {
-            if (!tensors.TryGetValue(name, out var source)) problems.Add($"missing \"{name}\" (expected {target.dtype} [{string.Join(", ", target.shape)}])");
-            else if (!source.shape.SequenceEqual(target.shape)) problems.Add($"\"{name}\" has shape [{string.Join(", ", source.shape)}], expected [{string.Join(", ", target.shape)}]");
-            else if (source.is_floating_point() != target.is_floating_point() || (!target.is_floating_point() && source.dtype != target.dtype))
-                problems.Add($"\"{name}\" has dtype {source.dtype}, expected {target.dtype}");
-        }
-
-        foreach (var name in tensors.Keys)
-            if (!expected.ContainsKey(name)) problems.Add($"unexpected \"{name}\"");
+        var nonFinite = new List<string>();
         foreach (var (name, source) in tensors)
             if (source.is_floating_point() && source.numel() > 0)
                 using (var finite = source.isfinite().all())
-                    if (!finite.item<bool>()) problems.Add($"\"{name}\" holds NaN or infinite values");
-        if (problems.Count > 0) throw new GenSRCheckpointException(origin, problems.Order(StringComparer.Ordinal).ToList());
-        using var noGrad = no_grad();
-        foreach (var (name, target) in expected) target.copy_(tensors[name]);
+                    if (!finite.item<bool>()) nonFinite.Add($"\"{name}\" holds NaN or infinite values");
+        StrictStateDict.Load(model.state_dict(), tensors, origin, "the GenSR model of the manifest", floatOnly: false, nonFinite);
     }
 
     /// <summary>Releases the model and the new-item index it still holds.</summary>
@@ -567,7 +554,7 @@ public sealed class GenSRCheckpoint : IDisposable
     private static Tensor Take(IReadOnlyDictionary<string, Tensor> tensors, string name, long[] shape, string folder)
     {
         if (!tensors.TryGetValue(name, out var t) || !t.shape.SequenceEqual(shape))
-            throw new GenSRCheckpointException(folder, [$"\"{name}\" must exist with shape [{string.Join(", ", shape)}]" + (t is null ? " (missing)" : $" (found [{string.Join(", ", t.shape)}])")]);
+            throw new WeightsMismatchException(folder, "the manifest's catalogue", [$"\"{name}\" must exist with shape [{string.Join(", ", shape)}]" + (t is null ? " (missing)" : $" (found [{string.Join(", ", t.shape)}])")]);
         return t;
     }
 

@@ -43,7 +43,7 @@ public sealed class T5Checkpoint : IDisposable
 
     /// <summary>
     /// Loads a checkpoint folder. Names, shapes and dtypes of the weights are checked against <c>config.json</c> and every
-    /// mismatch is reported in one <see cref="T5WeightsMismatchException"/>; bf16/f16 weights are converted to float32
+    /// mismatch is reported in one <see cref="WeightsMismatchException"/>; bf16/f16 weights are converted to float32
     /// (then to <paramref name="precision"/>).
     /// </summary>
     /// <param name="folder">The checkpoint folder.</param>
@@ -52,7 +52,7 @@ public sealed class T5Checkpoint : IDisposable
     /// <exception cref="DirectoryNotFoundException">The folder does not exist.</exception>
     /// <exception cref="FileNotFoundException"><c>config.json</c> or the weights are missing.</exception>
     /// <exception cref="InvalidDataException">A file is malformed; the message names it.</exception>
-    /// <exception cref="T5WeightsMismatchException">The weights do not fit the configuration; every mismatch is listed.</exception>
+    /// <exception cref="WeightsMismatchException">The weights do not fit the configuration; every mismatch is listed.</exception>
     public static T5Checkpoint Load(string folder, Device? device = null, T5Precision precision = T5Precision.Float32)
     {
         if (!Directory.Exists(folder)) throw new DirectoryNotFoundException($"T5 checkpoint folder not found: {folder}");

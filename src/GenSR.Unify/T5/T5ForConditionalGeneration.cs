@@ -329,7 +329,7 @@ public sealed class T5ForConditionalGeneration : nn.Module<Tensor, Tensor, Tenso
 
     /// <summary>Loads a safetensors file (see <see cref="LoadWeights(IReadOnlyDictionary{string, Tensor}, string)"/>).</summary>
     /// <exception cref="FileNotFoundException">The file does not exist.</exception>
-    /// <exception cref="T5WeightsMismatchException">The file's tensors do not fit the configuration; every mismatch is listed.</exception>
+    /// <exception cref="WeightsMismatchException">The file's tensors do not fit the configuration; every mismatch is listed.</exception>
     public void LoadWeights(string path)
     {
         if (!File.Exists(path)) throw new FileNotFoundException($"T5 weights file not found: {path}", path);
@@ -352,37 +352,26 @@ public sealed class T5ForConditionalGeneration : nn.Module<Tensor, Tensor, Tenso
     /// </summary>
     /// <param name="tensors">Tensors by HF parameter name.</param>
     /// <param name="origin">What the tensors came from (a file path), for the error message.</param>
-    /// <exception cref="T5WeightsMismatchException">Any tensor is missing, unexpected, of the wrong shape or not floating point; all are listed at once and nothing is loaded.</exception>
+    /// <exception cref="WeightsMismatchException">Any tensor is missing, unexpected, of the wrong shape or not floating point; all are listed at once and nothing is loaded.</exception>
     public void LoadWeights(IReadOnlyDictionary<string, Tensor> tensors, string origin = "weights")
     {
         ArgumentNullException.ThrowIfNull(tensors);
-        var expected = state_dict();
-        var problems = new List<string>();
-        foreach (var (name, parameter) in expected)
-        {
-            if (!tensors.TryGetValue(name, out var source))
-                problems.Add($"missing \"{name}\" (expected {Describe(parameter)})");
-            else if (!source.shape.SequenceEqual(parameter.shape))
-                problems.Add($"\"{name}\" has shape {Shape(source)}, expected {Shape(parameter)}");
-            else if (!source.is_floating_point())
-                problems.Add($"\"{name}\" has dtype {source.dtype}, expected a floating-point dtype (F32, BF16, F16 or F64)");
-        }
+        var aliasProblems = new List<string>();
+        var offered = new Dictionary<string, Tensor>(StringComparer.Ordinal);
         foreach (var (name, source) in tensors)
         {
-            if (expected.ContainsKey(name)) continue;
+            if (name == UnusedCrossAttentionBias) continue;
             if (IsTiedAlias(name))
             {
                 if (!source.shape.SequenceEqual(shared.weight!.shape))
-                    problems.Add($"\"{name}\" (an alias of shared.weight) has shape {Shape(source)}, expected {Shape(shared.weight!)}");
+                    aliasProblems.Add($"\"{name}\" (an alias of shared.weight) has shape {Shape(source)}, expected {Shape(shared.weight!)}");
+                continue;
             }
-            else if (name != UnusedCrossAttentionBias)
-            {
-                problems.Add($"unexpected \"{name}\" {Describe(source)}");
-            }
+            offered[name] = source;
         }
-        if (problems.Count > 0) throw new T5WeightsMismatchException(origin, problems.Order(StringComparer.Ordinal).ToList());
-        using var noGrad = no_grad();
-        foreach (var (name, parameter) in expected) parameter.copy_(tensors[name]);
+        StrictStateDict.Load(state_dict(), offered, origin,
+            $"the T5 configuration (d_model {Config.DModel}, {Config.NumLayers} + {Config.NumDecoderLayers} layers, vocab_size {Config.VocabSize})",
+            floatOnly: true, aliasProblems);
     }
 
     // Old T5 checkpoints store a relative bias for decoder cross-attention that T5 never uses (HF ignores it too).
@@ -392,8 +381,6 @@ public sealed class T5ForConditionalGeneration : nn.Module<Tensor, Tensor, Tenso
         name is "encoder.embed_tokens.weight" or "decoder.embed_tokens.weight" || (name == "lm_head.weight" && lm_head is null);
 
     private static string Shape(Tensor t) => "[" + string.Join(", ", t.shape) + "]";
-
-    private static string Describe(Tensor t) => $"{t.dtype}{Shape(t)}";
 
     private static void CheckRank(Tensor t, int rank, string name, string layout)
     {

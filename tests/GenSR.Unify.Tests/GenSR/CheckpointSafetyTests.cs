@@ -1,3 +1,4 @@
+using GenSR.Core;
 
 namespace GenSR.Unify.Tests.GenSR;
 
@@ -192,7 +193,7 @@ public sealed class CheckpointSafetyTests(QueryVectorFixture fixture) : IClassFi
         using (TorchSharp.torch.no_grad()) weights[name].view(-1)[0] = float.NaN;
         global::GenSR.Core.SafeTensorsFile.Save(weightsPath, weights);
         foreach (var t in weights.Values) t.Dispose();
-        var e = Assert.Throws<GenSRCheckpointException>(() => GenSRCheckpoint.Load(folder, queryEncoder: fixture.Encoder));
+        var e = Assert.Throws<WeightsMismatchException>(() => GenSRCheckpoint.Load(folder, queryEncoder: fixture.Encoder));
         Assert.Contains(e.Problems, p => p.Contains(name) && p.Contains("NaN"));
     }
 

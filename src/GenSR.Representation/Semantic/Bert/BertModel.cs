@@ -74,7 +74,7 @@ public sealed class BertModel : nn.Module<Tensor, Tensor, Tensor>
     /// <c>weight</c>/<c>bias</c>; pooler, prediction heads (<c>cls.</c>) and position-id buffers are ignored; F16, BF16 and
     /// F64 weights are converted to the model's dtype. Nothing is copied unless every tensor fits.
     /// </summary>
-    /// <exception cref="InvalidDataException">Listing every problem at once: tensors the model needs but the file lacks,
+    /// <exception cref="WeightsMismatchException">Listing every problem at once: tensors the model needs but the file lacks,
     /// tensors the file has but the model does not know, shape mismatches, non-floating-point dtypes, and names that
     /// appear twice (with and without the prefix).</exception>
     public void LoadCheckpoint(string path)
@@ -83,46 +83,20 @@ public sealed class BertModel : nn.Module<Tensor, Tensor, Tensor>
         if (!File.Exists(path)) throw new FileNotFoundException($"No safetensors file at \"{path}\".", path);
         var (entries, _) = SafeTensorsFile.ReadHeader(path);
         var expected = state_dict();
-        var problems = new List<string>();
-        var mapping = new Dictionary<string, string>(StringComparer.Ordinal);
-        foreach (var entry in entries)
-        {
-            var name = NormalizeName(entry.Name);
-            if (IgnoredPrefixes.Any(p => name.StartsWith(p, StringComparison.Ordinal))) continue;
-            if (!expected.TryGetValue(name, out var target))
-            {
-                problems.Add($"unexpected tensor \"{entry.Name}\" {entry.DType}{Format(entry.Shape)}: the model has no parameter \"{name}\"");
-                continue;
-            }
-            if (!mapping.TryAdd(name, entry.Name))
-            {
-                problems.Add($"\"{name}\" appears twice, as \"{mapping[name]}\" and \"{entry.Name}\"");
-                continue;
-            }
-            if (!entry.Shape.SequenceEqual(target.shape))
-                problems.Add($"\"{entry.Name}\" has shape {Format(entry.Shape)}, the configuration needs {Format(target.shape)}");
-            if (entry.DType is not ("F32" or "F16" or "BF16" or "F64"))
-                problems.Add($"\"{entry.Name}\" has dtype {entry.DType}, expected a floating-point type (F32, F16, BF16, F64)");
-        }
-        foreach (var (name, target) in expected)
-            if (!mapping.ContainsKey(name))
-                problems.Add($"missing \"{name}\" {Format(target.shape)}");
+        var offered = entries
+            .Select(e => new StrictStateDict.Offered(NormalizeName(e.Name), e.Shape, e.DType, e.Name))
+            .Where(e => !IgnoredPrefixes.Any(p => e.Name.StartsWith(p, StringComparison.Ordinal)))
+            .ToList();
+        var problems = StrictStateDict.Problems(expected, offered, floatOnly: true);
         if (problems.Count > 0)
-            throw new InvalidDataException($"{path}: the checkpoint does not fit the BERT configuration (hidden_size {Config.HiddenSize}, " +
-                                           $"{Config.NumHiddenLayers} layers, {Config.NumAttentionHeads} heads, intermediate_size {Config.IntermediateSize}, " +
-                                           $"vocab_size {Config.VocabSize}); {problems.Count} problem(s):{Environment.NewLine}  - " +
-                                           string.Join(Environment.NewLine + "  - ", problems));
+            throw new WeightsMismatchException(path, $"the BERT configuration (hidden_size {Config.HiddenSize}, {Config.NumHiddenLayers} layers, " +
+                                                     $"{Config.NumAttentionHeads} heads, intermediate_size {Config.IntermediateSize}, vocab_size {Config.VocabSize})", problems);
+        var mapping = offered.ToDictionary(e => e.Name, e => e.Source!, StringComparer.Ordinal);
 
         var loaded = SafeTensorsFile.Load(path);
         try
         {
-            using var noGrad = no_grad();
-            foreach (var (name, source) in mapping)
-            {
-                var target = expected[name];
-                using var converted = loaded[source].to(target.dtype, target.device);
-                target.copy_(converted);
-            }
+            StrictStateDict.Copy(expected, name => loaded[mapping[name]]);
         }
         finally
         {
@@ -158,5 +132,4 @@ public sealed class BertModel : nn.Module<Tensor, Tensor, Tensor>
         return name;
     }
 
-    private static string Format(IEnumerable<long> shape) => "[" + string.Join(", ", shape) + "]";
 }
