@@ -1,8 +1,6 @@
 using Microsoft.Extensions.Logging;
-using System.Diagnostics;
 using System.Text.Json.Nodes;
 using GenSR.Core;
-using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
 
@@ -19,7 +17,7 @@ namespace GenSR.Unify;
 /// <see cref="OperationCanceledException"/> between steps after putting the best weights back; checkpoints already
 /// written stay intact.
 /// </summary>
-public sealed class GenSRTrainer
+public sealed partial class GenSRTrainer
 {
     private const string OptimizerFileName = "optimizer.bin";
 
@@ -193,119 +191,8 @@ public sealed class GenSRTrainer
         ArgumentNullException.ThrowIfNull(split);
         if (split.Dataset.Catalog.Count != Model.Config.ItemCount)
             throw new ArgumentException($"The split's catalogue has {split.Dataset.Catalog.Count} items but the model was built for {Model.Config.ItemCount}.", nameof(split));
-        var clock = Stopwatch.StartNew();
-        TorchRuntime.Seed(Options.Seed);
-        Model.UsePrecision(Options.Precision);
-        var trainable = Model.parameters().Where(p => p.requires_grad).ToArray();
-        using var optimizer = CreateOptimizer(trainable);
-
-        var validation = ValidationSample(split.Validation, Options);
-        // A split without validation cases (LeaveOneOutSplit.AllForTraining) trains to its epoch or step budget and keeps
-        // the final weights: no early stopping, no best-weights selection.
-        var validating = validation.Count > 0 || Validator is not null;
-        var stepsPerEpoch = PlanEpoch(split, 1).Count;
-        var totalSteps = (int)Math.Clamp((long)stepsPerEpoch * Options.Epochs, 1, int.MaxValue);
-        var plannedSteps = Options.MaxSteps is int maxSteps ? Math.Min(maxSteps, totalSteps) : totalSteps;
-        var history = new List<TrainingProgress>();
-        var step = 0;
-        var startEpoch = 1;
-        var skipBatches = 0;
-        var bestScore = double.NegativeInfinity;
-        var bestStep = 0;
-        var bestEpoch = 0;
-        var badValidations = 0;
-        if (Options.ResumeFrom is { } resume)
-            (step, startEpoch, skipBatches, bestScore, bestStep, badValidations) = Resume(resume, optimizer);
-        // The best validated weights, kept in host memory; a resumed run continues the saved run's patience count.
-        using var best = new BestWeights(Options.Patience, bestScore, badValidations);
-        double BestScore() => best.Score ?? double.NegativeInfinity;
-
-        _logger.LogInformation("GenSR training: {Examples} training examples, {Validation} validation cases, {Steps} steps planned ({StepsPerEpoch} per epoch), learning rate {LearningRate}, on {Device}.",
-            split.TrainingExamples.Count, validation.Count, plannedSteps, stepsPerEpoch, Options.LearningRate, Model.Device);
-        if (Model.Device.type == DeviceType.CPU && TorchRuntime.ThreadAdvice() is { } advice) _logger.LogWarning("{Advice}", advice);
-        var stop = (TrainingStopReason?)null;
-        var epoch = startEpoch;
-        using var inference = new GenSRInference(Model, Builder);
-        try
-        {
-            for (; epoch <= Options.Epochs && stop is null; epoch++)
-            {
-                var batches = PlanEpoch(split, epoch);
-                var epochClock = Stopwatch.StartNew();
-                var rows = 0L;
-                for (var b = epoch == startEpoch ? skipBatches : 0; b < batches.Count; b++)
-                {
-                    cancellationToken.ThrowIfCancellationRequested();
-                    Model.train();
-                    double? conflict = null;
-                    if (Options.GradientConflictEvery > 0 && (step + 1) % Options.GradientConflictEvery == 0)
-                        conflict = MeasureConflict(batches, b);
-                    var lr = LearningRateAt(step, totalSteps);
-                    foreach (var group in optimizer.ParamGroups) group.LearningRate = lr;
-                    var (lmLoss, clLoss) = OptimizationStep(batches[b], optimizer, trainable);
-
-                    step++;
-                    rows += batches[b].Length;
-                    var report = new TrainingProgress(epoch, step, plannedSteps, lmLoss, clLoss, lr, rows / Math.Max(1e-9, epochClock.Elapsed.TotalSeconds), GradientConflict: conflict)
-                    {
-                        PointwiseStep = batches[b][0].IsPointwise,
-                    };
-                    var endOfEpoch = b == batches.Count - 1;
-                    if (Options.MaxSteps is int cap && step >= cap) stop = TrainingStopReason.StepBudget;
-                    else if (Options.MaxDuration is TimeSpan budget && clock.Elapsed >= budget) stop = TrainingStopReason.TimeBudget;
-                    var due = Options.ValidateEvery is int every ? step % every == 0 || endOfEpoch && Options.ValidateEvery > stepsPerEpoch : endOfEpoch;
-                    if ((due || stop is not null) && !validating)
-                    {
-                        // Nothing to validate on (e.g. LeaveOneOutSplit.AllForTraining): the latest weights are the result.
-                        (bestStep, bestEpoch) = (step, epoch);
-                        if (Options.CheckpointFolder is { } folder)
-                        {
-                            SaveBest(folder, State(step, epoch, b + 1, BestScore(), bestStep, 0));
-                            SaveLast(folder, State(step, epoch, b + 1, BestScore(), bestStep, 0), optimizer);
-                        }
-                    }
-                    else if (due || stop is not null)
-                    {
-                        var byTask = RunValidation(inference, validation, split, cancellationToken);
-                        var score = byTask.Values.Average();
-                        _logger.LogInformation("GenSR validation at step {Step} (epoch {Epoch}): NDCG@10 {Score:F4} ({ByTask}); best before {Best:F4}; loss {Loss:F4}.",
-                            step, epoch, score, string.Join(", ", byTask.Select(kv => $"{kv.Key} {kv.Value:F4}")), BestScore(), lmLoss);
-                        report = report with { ValidationNdcg10 = score, ValidationByTask = byTask };
-                        switch (best.Observe(score, () => BestWeights.Of(Model)))
-                        {
-                            case ValidationOutcome.Improved:
-                                (bestStep, bestEpoch) = (step, epoch);
-                                if (Options.CheckpointFolder is { } folder) SaveBest(folder, State(step, epoch, b + 1, BestScore(), bestStep, 0));
-                                break;
-                            case ValidationOutcome.PatienceExhausted:
-                                stop ??= TrainingStopReason.EarlyStopping;
-                                break;
-                        }
-
-                        if (Options.CheckpointFolder is { } last)
-                            SaveLast(last, State(step, epoch, b + 1, BestScore(), bestStep, best.BadValidations), optimizer);
-                    }
-
-                    history.Add(report);
-                    progress?.Report(report);
-                    if (stop is not null) break;
-                }
-            }
-        }
-        finally
-        {
-            // The best validated weights go back into the model however the run ends, cancellation included.
-            best.Restore(BestWeights.Of(Model));
-            Model.eval();
-        }
-
-        var reason = stop ?? TrainingStopReason.EpochLimit;
-        _logger.LogInformation("GenSR training ended after {Steps} steps ({Reason}) in {Elapsed}; kept the weights of step {BestStep}.", step, reason, clock.Elapsed, bestStep);
-        return new GenSRTrainingResult(step, Math.Min(epoch, Options.Epochs), BestScore(), bestStep, reason == TrainingStopReason.EarlyStopping, history, clock.Elapsed)
-        {
-            StopReason = reason,
-            BestEpoch = bestEpoch,
-        };
+        using var run = new TrainingRun(this, split, progress, cancellationToken);
+        return run.Execute();
     }
 
     /// <summary>
