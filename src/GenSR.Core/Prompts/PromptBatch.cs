@@ -6,13 +6,13 @@ namespace GenSR.Core;
 /// Rendered prompts collated into tensors for one forward pass. Owns its tensors: dispose the batch (or let an enclosing
 /// dispose scope do it).
 /// </summary>
-public sealed class PromptBatch : IDisposable
+public sealed class PromptBatch : TensorBundle
 {
     private PromptBatch(Tensor inputIds, Tensor attentionMask, Tensor softTokenPositions, SoftTokenKind[] softTokenKinds)
     {
-        InputIds = inputIds;
-        AttentionMask = attentionMask;
-        SoftTokenPositions = softTokenPositions;
+        InputIds = Own(inputIds);
+        AttentionMask = Own(attentionMask);
+        SoftTokenPositions = Own(softTokenPositions);
         SoftTokenKinds = softTokenKinds;
     }
 
@@ -88,13 +88,5 @@ public sealed class PromptBatch : IDisposable
             softPositions?.Dispose();
             throw;
         }
-    }
-
-    /// <summary>Disposes the tensors.</summary>
-    public void Dispose()
-    {
-        InputIds.Dispose();
-        AttentionMask.Dispose();
-        SoftTokenPositions.Dispose();
     }
 }

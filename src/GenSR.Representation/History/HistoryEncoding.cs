@@ -1,14 +1,15 @@
+using GenSR.Core;
 using static TorchSharp.torch;
 
 namespace GenSR.Representation;
 
 /// <summary>The output of a history encoder together with its target-attention weights. Owns both tensors.</summary>
-public sealed class HistoryEncoding : IDisposable
+public sealed class HistoryEncoding : TensorBundle
 {
     internal HistoryEncoding(Tensor vector, Tensor weights)
     {
-        Vector = vector;
-        Weights = weights;
+        Vector = Own(vector);
+        Weights = Own(weights);
     }
 
     /// <summary>The user vector <c>[batch, d_out]</c>.</summary>
@@ -20,11 +21,4 @@ public sealed class HistoryEncoding : IDisposable
     /// They sum to 1 over the real entries of a row and are 0 on padding; a row without any real entry is all 0.
     /// </summary>
     public Tensor Weights { get; }
-
-    /// <summary>Releases both tensors.</summary>
-    public void Dispose()
-    {
-        Vector.Dispose();
-        Weights.Dispose();
-    }
 }

@@ -7,23 +7,23 @@ namespace GenSR.Unify;
 /// One batch of model inputs on a device, built by <see cref="GenSRInputBuilder"/>. Owns its tensors.
 /// All rows share one mode (generative or pointwise), so they share the prompt's soft-token slots; tasks may be mixed.
 /// </summary>
-public sealed class GenSRBatch : IDisposable
+public sealed class GenSRBatch : TensorBundle
 {
     internal GenSRBatch(PromptBatch prompt, Tensor historyItems, Tensor historyMask, Tensor historyTasks, Tensor tasks,
                         Tensor queryIds, Tensor queryMask, Tensor candidates, bool pointwise, Tensor? labels, Tensor? targetItems = null, Tensor? queryVectors = null)
     {
-        QueryVectors = queryVectors;
-        TargetItems = targetItems;
-        Prompt = prompt;
-        HistoryItems = historyItems;
-        HistoryMask = historyMask;
-        HistoryTasks = historyTasks;
-        Tasks = tasks;
-        QueryIds = queryIds;
-        QueryMask = queryMask;
-        Candidates = candidates;
+        QueryVectors = Own(queryVectors);
+        TargetItems = Own(targetItems);
+        Prompt = Own(prompt);
+        HistoryItems = Own(historyItems);
+        HistoryMask = Own(historyMask);
+        HistoryTasks = Own(historyTasks);
+        Tasks = Own(tasks);
+        QueryIds = Own(queryIds);
+        QueryMask = Own(queryMask);
+        Candidates = Own(candidates);
         Pointwise = pointwise;
-        Labels = labels;
+        Labels = Own(labels);
     }
 
     /// <summary>The rendered task prompts: ids and attention mask <c>[batch, length]</c>, soft-token positions <c>[batch, slots]</c>.</summary>
@@ -67,20 +67,4 @@ public sealed class GenSRBatch : IDisposable
 
     /// <summary>Number of rows.</summary>
     public int Count => Prompt.BatchSize;
-
-    /// <summary>Releases every tensor of the batch.</summary>
-    public void Dispose()
-    {
-        Prompt.Dispose();
-        HistoryItems.Dispose();
-        HistoryMask.Dispose();
-        HistoryTasks.Dispose();
-        Tasks.Dispose();
-        QueryIds.Dispose();
-        QueryMask.Dispose();
-        Candidates.Dispose();
-        Labels?.Dispose();
-        TargetItems?.Dispose();
-        QueryVectors?.Dispose();
-    }
 }

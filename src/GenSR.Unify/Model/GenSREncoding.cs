@@ -1,21 +1,22 @@
+using GenSR.Core;
 using static TorchSharp.torch;
 
 namespace GenSR.Unify;
 
 /// <summary>The encoder side of a batch: encoder states, their mask and the two user soft tokens. Owns its tensors.</summary>
-public sealed class GenSREncoding : IDisposable
+public sealed class GenSREncoding : TensorBundle
 {
     internal GenSREncoding(Tensor hidden, Tensor attentionMask, Tensor? collaborativeUser, Tensor? semanticUser, Tensor? queryVector = null,
                            Tensor? queryEmbedding = null, Tensor? historyItems = null, Tensor? historyMask = null)
     {
-        HistoryItems = historyItems;
-        HistoryMask = historyMask;
-        QueryVector = queryVector;
-        QueryEmbedding = queryEmbedding;
-        Hidden = hidden;
-        AttentionMask = attentionMask;
-        CollaborativeUser = collaborativeUser;
-        SemanticUser = semanticUser;
+        HistoryItems = Own(historyItems);
+        HistoryMask = Own(historyMask);
+        QueryVector = Own(queryVector);
+        QueryEmbedding = Own(queryEmbedding);
+        Hidden = Own(hidden);
+        AttentionMask = Own(attentionMask);
+        CollaborativeUser = Own(collaborativeUser);
+        SemanticUser = Own(semanticUser);
     }
 
     /// <summary>Encoder states <c>[batch, length, d_model]</c>.</summary>
@@ -44,17 +45,4 @@ public sealed class GenSREncoding : IDisposable
 
     /// <summary>The batch's real history entries <c>[batch, hist]</c>, or null with <see cref="HistoryItems"/>.</summary>
     public Tensor? HistoryMask { get; }
-
-    /// <summary>Releases the tensors.</summary>
-    public void Dispose()
-    {
-        Hidden.Dispose();
-        AttentionMask.Dispose();
-        CollaborativeUser?.Dispose();
-        SemanticUser?.Dispose();
-        QueryVector?.Dispose();
-        QueryEmbedding?.Dispose();
-        HistoryItems?.Dispose();
-        HistoryMask?.Dispose();
-    }
 }

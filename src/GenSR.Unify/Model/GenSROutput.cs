@@ -1,16 +1,17 @@
+using GenSR.Core;
 using static TorchSharp.torch;
 
 namespace GenSR.Unify;
 
 /// <summary>The result of a teacher-forced forward pass. Owns its tensors.</summary>
-public sealed class GenSROutput : IDisposable
+public sealed class GenSROutput : TensorBundle
 {
     internal GenSROutput(Tensor logits, Tensor? collaborativeUser, Tensor? semanticUser, Tensor? denseScores = null)
     {
-        Logits = logits;
-        DenseScores = denseScores;
-        CollaborativeUser = collaborativeUser;
-        SemanticUser = semanticUser;
+        Logits = Own(logits);
+        DenseScores = Own(denseScores);
+        CollaborativeUser = Own(collaborativeUser);
+        SemanticUser = Own(semanticUser);
     }
 
     /// <summary>Next-token logits <c>[batch, target, vocab]</c>.</summary>
@@ -24,13 +25,4 @@ public sealed class GenSROutput : IDisposable
 
     /// <summary>The dense head's scores of every catalogue item <c>[batch, items]</c>, or null (no dense head, or a pointwise batch).</summary>
     public Tensor? DenseScores { get; }
-
-    /// <summary>Releases the tensors.</summary>
-    public void Dispose()
-    {
-        Logits.Dispose();
-        DenseScores?.Dispose();
-        CollaborativeUser?.Dispose();
-        SemanticUser?.Dispose();
-    }
 }
