@@ -14,7 +14,7 @@ public sealed record DemoDatasetOptions
     public int Users
     {
         get => _users;
-        init => _users = value is >= 1 and <= 1_000_000 ? value : throw Range(nameof(Users), value, "[1, 1000000]");
+        init => _users = OptionGuard.InRange(value, 1, 1_000_000, nameof(Users), nameof(DemoDatasetOptions));
     }
 
     /// <summary>Number of items in the catalogue, in [100, 100,000]; default 500.</summary>
@@ -22,7 +22,7 @@ public sealed record DemoDatasetOptions
     public int Items
     {
         get => _items;
-        init => _items = value is >= 100 and <= 100_000 ? value : throw Range(nameof(Items), value, "[100, 100000]");
+        init => _items = OptionGuard.InRange(value, 100, 100_000, nameof(Items), nameof(DemoDatasetOptions));
     }
 
     /// <summary>The fewest events of a user, in [3, 1,000]; default 15. Must not exceed <see cref="MaxEventsPerUser"/>.</summary>
@@ -30,7 +30,7 @@ public sealed record DemoDatasetOptions
     public int MinEventsPerUser
     {
         get => _minEventsPerUser;
-        init => _minEventsPerUser = value is >= 3 and <= 1000 ? value : throw Range(nameof(MinEventsPerUser), value, "[3, 1000]");
+        init => _minEventsPerUser = OptionGuard.InRange(value, 3, 1000, nameof(MinEventsPerUser), nameof(DemoDatasetOptions));
     }
 
     /// <summary>The most events of a user, in [3, 1,000]; default 20. Must be at least <see cref="MinEventsPerUser"/>.</summary>
@@ -38,7 +38,7 @@ public sealed record DemoDatasetOptions
     public int MaxEventsPerUser
     {
         get => _maxEventsPerUser;
-        init => _maxEventsPerUser = value is >= 3 and <= 1000 ? value : throw Range(nameof(MaxEventsPerUser), value, "[3, 1000]");
+        init => _maxEventsPerUser = OptionGuard.InRange(value, 3, 1000, nameof(MaxEventsPerUser), nameof(DemoDatasetOptions));
     }
 
     /// <summary>Probability that an event is a search event (with a query), in [0, 1]; default 0.5.</summary>
@@ -46,7 +46,7 @@ public sealed record DemoDatasetOptions
     public double SearchFraction
     {
         get => _searchFraction;
-        init => _searchFraction = value is >= 0 and <= 1 ? value : throw Range(nameof(SearchFraction), value, "[0, 1]");
+        init => _searchFraction = OptionGuard.InRange(value, 0, 1, nameof(SearchFraction), nameof(DemoDatasetOptions));
     }
 
     /// <summary>Seed of the generator; the same options always give the same dataset. Default 2025.</summary>
@@ -61,7 +61,4 @@ public sealed record DemoDatasetOptions
         if (MaxEventsPerUser > Items / 4)
             throw new ArgumentException($"{nameof(MaxEventsPerUser)} ({MaxEventsPerUser}) must be at most {nameof(Items)} / 4 ({Items / 4}): a user never interacts with an item twice.");
     }
-
-    private static ArgumentOutOfRangeException Range(string name, object value, string range) =>
-        new(name, value, $"{name} must be in {range}.");
 }

@@ -24,7 +24,7 @@ public sealed class EvaluationReport
     public required EvaluationProtocol Protocol
     {
         get;
-        init => field = Enum.IsDefined(value) ? value : throw new ArgumentOutOfRangeException(nameof(Protocol), value, "Expected FullRanking or Sampled.");
+        init => field = OptionGuard.Defined(value, nameof(Protocol), nameof(EvaluationReport));
     }
 
     /// <summary>Name of the evaluated system (non-empty), e.g. <c>GenSR (constrained beam search)</c> or <c>Popularity</c>.</summary>

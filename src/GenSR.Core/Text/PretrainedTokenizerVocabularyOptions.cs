@@ -16,17 +16,17 @@ public sealed record PretrainedTokenizerVocabularyOptions
     }
 
     /// <summary>Padding id. Default 0 (T5).</summary>
-    public int PadId { get; init => field = NonNegative(value, nameof(PadId)); }
+    public int PadId { get; init => field = OptionGuard.AtLeast(value, 0, nameof(PadId), nameof(PretrainedTokenizerVocabularyOptions)); }
 
     /// <summary>End-of-sequence id. Default 1 (T5).</summary>
-    public int EosId { get; init => field = NonNegative(value, nameof(EosId)); } = 1;
+    public int EosId { get; init => field = OptionGuard.AtLeast(value, 0, nameof(EosId), nameof(PretrainedTokenizerVocabularyOptions)); } = 1;
 
     /// <summary>Unknown-token id. Default 2 (T5).</summary>
-    public int UnknownId { get; init => field = NonNegative(value, nameof(UnknownId)); } = 2;
+    public int UnknownId { get; init => field = OptionGuard.AtLeast(value, 0, nameof(UnknownId), nameof(PretrainedTokenizerVocabularyOptions)); } = 2;
 
     /// <summary>Identifier tokens to append. Default 0; set it from the identifier table, or later with
     /// <see cref="ModelVocabulary.WithIdentifierTokenCount"/>.</summary>
-    public int IdentifierTokenCount { get; init => field = NonNegative(value, nameof(IdentifierTokenCount)); }
+    public int IdentifierTokenCount { get; init => field = OptionGuard.AtLeast(value, 0, nameof(IdentifierTokenCount), nameof(PretrainedTokenizerVocabularyOptions)); }
 
     /// <summary>Text of the positive pointwise target. When the tokenizer encodes it as one token that token is used,
     /// otherwise a dedicated token is appended. Default "Yes".</summary>
@@ -34,7 +34,4 @@ public sealed record PretrainedTokenizerVocabularyOptions
 
     /// <summary>Text of the negative pointwise target (same rule as <see cref="YesText"/>). Default "No".</summary>
     public string NoText { get; init => field = string.IsNullOrWhiteSpace(value) ? throw new ArgumentException("NoText must not be empty.", nameof(NoText)) : value; } = "No";
-
-    private static int NonNegative(int value, string name) =>
-        value >= 0 ? value : throw new ArgumentOutOfRangeException(name, value, $"{name} must not be negative.");
 }

@@ -1,3 +1,4 @@
+using GenSR.Core;
 namespace GenSR.Decoding;
 
 /// <summary>Settings of <see cref="ReferenceStepDecoder"/>. Each property checks its range when set.</summary>
@@ -13,7 +14,7 @@ internal sealed record ReferenceDecoderOptions
     public int VocabularySize
     {
         get => _vocabularySize;
-        init => _vocabularySize = value >= 1 ? value : throw new ArgumentOutOfRangeException(nameof(VocabularySize), value, "VocabularySize must be at least 1.");
+        init => _vocabularySize = OptionGuard.AtLeast(value, 1, nameof(VocabularySize), nameof(ReferenceDecoderOptions));
     }
 
     /// <summary>Width of the recurrent state and the embeddings, at least 1. Default 32; the benchmarks use 256 so that the
@@ -21,14 +22,14 @@ internal sealed record ReferenceDecoderOptions
     public int HiddenSize
     {
         get => _hiddenSize;
-        init => _hiddenSize = value >= 1 ? value : throw new ArgumentOutOfRangeException(nameof(HiddenSize), value, "HiddenSize must be at least 1.");
+        init => _hiddenSize = OptionGuard.AtLeast(value, 1, nameof(HiddenSize), nameof(ReferenceDecoderOptions));
     }
 
     /// <summary>Rows of the query-embedding table; query ids must be below it. At least 1. Default 1024.</summary>
     public int QueryTableSize
     {
         get => _queryTableSize;
-        init => _queryTableSize = value >= 1 ? value : throw new ArgumentOutOfRangeException(nameof(QueryTableSize), value, "QueryTableSize must be at least 1.");
+        init => _queryTableSize = OptionGuard.AtLeast(value, 1, nameof(QueryTableSize), nameof(ReferenceDecoderOptions));
     }
 
     /// <summary>Multiplies the logits: larger values give peakier distributions. Positive and finite. Default 2.</summary>
@@ -42,7 +43,7 @@ internal sealed record ReferenceDecoderOptions
     public long StartTokenId
     {
         get => _startTokenId;
-        init => _startTokenId = value >= 0 ? value : throw new ArgumentOutOfRangeException(nameof(StartTokenId), value, "StartTokenId must be non-negative.");
+        init => _startTokenId = OptionGuard.AtLeast(value, 0, nameof(StartTokenId), nameof(ReferenceDecoderOptions));
     }
 
     /// <summary>Seed of the random weights: decoders with equal options have equal weights.</summary>

@@ -1,3 +1,4 @@
+using GenSR.Core;
 namespace GenSR.Representation;
 
 /// <summary>
@@ -21,21 +22,21 @@ public sealed record CollaborativeTrainingOptions
     public int MaxEpochs
     {
         get => _maxEpochs;
-        init => _maxEpochs = value is >= 1 and <= 1_000_000 ? value : throw new ArgumentOutOfRangeException(nameof(MaxEpochs), value, "MaxEpochs must be in [1, 1000000].");
+        init => _maxEpochs = OptionGuard.InRange(value, 1, 1_000_000, nameof(MaxEpochs), nameof(CollaborativeTrainingOptions));
     }
 
     /// <summary>Training pairs per mini-batch (default 2048; at least 1).</summary>
     public int BatchSize
     {
         get => _batchSize;
-        init => _batchSize = value >= 1 ? value : throw new ArgumentOutOfRangeException(nameof(BatchSize), value, "BatchSize must be at least 1.");
+        init => _batchSize = OptionGuard.AtLeast(value, 1, nameof(BatchSize), nameof(CollaborativeTrainingOptions));
     }
 
     /// <summary>Adam learning rate (default 0.001; in (0, 10]).</summary>
     public double LearningRate
     {
         get => _learningRate;
-        init => _learningRate = value is > 0 and <= 10 ? value : throw new ArgumentOutOfRangeException(nameof(LearningRate), value, "LearningRate must be in (0, 10].");
+        init => _learningRate = OptionGuard.InRange(value, 0, 10, nameof(LearningRate), nameof(CollaborativeTrainingOptions), minExclusive: true);
     }
 
     /// <summary>
@@ -44,28 +45,28 @@ public sealed record CollaborativeTrainingOptions
     public double L2Weight
     {
         get => _l2Weight;
-        init => _l2Weight = value is >= 0 and <= 10 ? value : throw new ArgumentOutOfRangeException(nameof(L2Weight), value, "L2Weight must be in [0, 10].");
+        init => _l2Weight = OptionGuard.InRange(value, 0, 10, nameof(L2Weight), nameof(CollaborativeTrainingOptions));
     }
 
     /// <summary>Evaluate validation Recall@K every this many epochs (default 1; at least 1).</summary>
     public int EvaluateEvery
     {
         get => _evaluateEvery;
-        init => _evaluateEvery = value >= 1 ? value : throw new ArgumentOutOfRangeException(nameof(EvaluateEvery), value, "EvaluateEvery must be at least 1.");
+        init => _evaluateEvery = OptionGuard.AtLeast(value, 1, nameof(EvaluateEvery), nameof(CollaborativeTrainingOptions));
     }
 
     /// <summary>Stop after this many consecutive evaluations without a new best Recall@K (default 50; at least 1).</summary>
     public int Patience
     {
         get => _patience;
-        init => _patience = value >= 1 ? value : throw new ArgumentOutOfRangeException(nameof(Patience), value, "Patience must be at least 1.");
+        init => _patience = OptionGuard.AtLeast(value, 1, nameof(Patience), nameof(CollaborativeTrainingOptions));
     }
 
     /// <summary>The K of validation Recall@K (default 20; at least 1).</summary>
     public int RecallK
     {
         get => _recallK;
-        init => _recallK = value >= 1 ? value : throw new ArgumentOutOfRangeException(nameof(RecallK), value, "RecallK must be at least 1.");
+        init => _recallK = OptionGuard.AtLeast(value, 1, nameof(RecallK), nameof(CollaborativeTrainingOptions));
     }
 
     /// <summary>
@@ -75,14 +76,14 @@ public sealed record CollaborativeTrainingOptions
     public int NegativeResamplingRounds
     {
         get => _negativeResamplingRounds;
-        init => _negativeResamplingRounds = value is >= 0 and <= 20 ? value : throw new ArgumentOutOfRangeException(nameof(NegativeResamplingRounds), value, "NegativeResamplingRounds must be in [0, 20].");
+        init => _negativeResamplingRounds = OptionGuard.InRange(value, 0, 20, nameof(NegativeResamplingRounds), nameof(CollaborativeTrainingOptions));
     }
 
     /// <summary>Users scored at once during full-ranking evaluation (default 1024; at least 1); bounds memory to <c>batch × items</c> scores.</summary>
     public int EvaluationBatchSize
     {
         get => _evaluationBatchSize;
-        init => _evaluationBatchSize = value >= 1 ? value : throw new ArgumentOutOfRangeException(nameof(EvaluationBatchSize), value, "EvaluationBatchSize must be at least 1.");
+        init => _evaluationBatchSize = OptionGuard.AtLeast(value, 1, nameof(EvaluationBatchSize), nameof(CollaborativeTrainingOptions));
     }
 
     /// <summary>Seed of the pair shuffling and negative sampling (default 42).</summary>

@@ -18,21 +18,21 @@ public sealed record LightGcnOptions
     public int EmbeddingDim
     {
         get => _embeddingDim;
-        init => _embeddingDim = value is >= 1 and <= 4096 ? value : throw new ArgumentOutOfRangeException(nameof(EmbeddingDim), value, "EmbeddingDim must be in [1, 4096].");
+        init => _embeddingDim = OptionGuard.InRange(value, 1, 4096, nameof(EmbeddingDim), nameof(LightGcnOptions));
     }
 
     /// <summary>Number of propagation layers K (default 2; 1 … 8). The final embedding is the mean of layers 0 … K.</summary>
     public int Layers
     {
         get => _layers;
-        init => _layers = value is >= 1 and <= 8 ? value : throw new ArgumentOutOfRangeException(nameof(Layers), value, "Layers must be in [1, 8].");
+        init => _layers = OptionGuard.InRange(value, 1, 8, nameof(Layers), nameof(LightGcnOptions));
     }
 
     /// <summary>Standard deviation of the normal initialisation of the layer-0 embeddings (default 0.1; in (0, 10]).</summary>
     public double InitStd
     {
         get => _initStd;
-        init => _initStd = value is > 0 and <= 10 ? value : throw new ArgumentOutOfRangeException(nameof(InitStd), value, "InitStd must be in (0, 10].");
+        init => _initStd = OptionGuard.InRange(value, 0, 10, nameof(InitStd), nameof(LightGcnOptions), minExclusive: true);
     }
 
     /// <summary>Seed of the initialisation (default 42); the same seed gives the same initial weights on CPU and CUDA.</summary>
@@ -42,6 +42,6 @@ public sealed record LightGcnOptions
     public ComputeDevice Device
     {
         get => _device;
-        init => _device = Enum.IsDefined(value) ? value : throw new ArgumentOutOfRangeException(nameof(Device), value, "Device must be Auto, Cpu or Cuda.");
+        init => _device = OptionGuard.Defined(value, nameof(Device), nameof(LightGcnOptions));
     }
 }

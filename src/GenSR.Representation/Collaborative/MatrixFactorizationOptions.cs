@@ -13,14 +13,14 @@ public sealed record MatrixFactorizationOptions
     public int EmbeddingDim
     {
         get => _embeddingDim;
-        init => _embeddingDim = value is >= 1 and <= 4096 ? value : throw new ArgumentOutOfRangeException(nameof(EmbeddingDim), value, "EmbeddingDim must be in [1, 4096].");
+        init => _embeddingDim = OptionGuard.InRange(value, 1, 4096, nameof(EmbeddingDim), nameof(MatrixFactorizationOptions));
     }
 
     /// <summary>Standard deviation of the normal initialisation (default 0.1; in (0, 10]).</summary>
     public double InitStd
     {
         get => _initStd;
-        init => _initStd = value is > 0 and <= 10 ? value : throw new ArgumentOutOfRangeException(nameof(InitStd), value, "InitStd must be in (0, 10].");
+        init => _initStd = OptionGuard.InRange(value, 0, 10, nameof(InitStd), nameof(MatrixFactorizationOptions), minExclusive: true);
     }
 
     /// <summary>Seed of the initialisation (default 42).</summary>
@@ -30,6 +30,6 @@ public sealed record MatrixFactorizationOptions
     public ComputeDevice Device
     {
         get => _device;
-        init => _device = Enum.IsDefined(value) ? value : throw new ArgumentOutOfRangeException(nameof(Device), value, "Device must be Auto, Cpu or Cuda.");
+        init => _device = OptionGuard.Defined(value, nameof(Device), nameof(MatrixFactorizationOptions));
     }
 }

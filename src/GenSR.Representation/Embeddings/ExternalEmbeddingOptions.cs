@@ -1,3 +1,4 @@
+using GenSR.Core;
 namespace GenSR.Representation;
 
 /// <summary>How external ("bring your own") item vectors are matched against the catalogue.</summary>
@@ -13,7 +14,7 @@ public sealed record ExternalEmbeddingOptions
     public IdentifierSource Source
     {
         get => _source;
-        init => _source = Enum.IsDefined(value) ? value : throw new ArgumentOutOfRangeException(nameof(Source), value, "Source must be Semantic, Collaborative or Fused.");
+        init => _source = OptionGuard.Defined(value, nameof(Source), nameof(ExternalEmbeddingOptions));
     }
 
     /// <summary>Label for reports and manifests (default <c>external</c>; not empty).</summary>
@@ -27,14 +28,14 @@ public sealed record ExternalEmbeddingOptions
     public int? Dimension
     {
         get => _dimension;
-        init => _dimension = value is null or >= 1 ? value : throw new ArgumentOutOfRangeException(nameof(Dimension), value, "Dimension must be at least 1 (or null to take the first vector's length).");
+        init => _dimension = OptionGuard.AtLeast(value, 1, nameof(Dimension), nameof(ExternalEmbeddingOptions));
     }
 
     /// <summary>What to do with catalogue items without a vector (default <see cref="MissingItemPolicy.Reject"/>).</summary>
     public MissingItemPolicy MissingItems
     {
         get => _missingItems;
-        init => _missingItems = Enum.IsDefined(value) ? value : throw new ArgumentOutOfRangeException(nameof(MissingItems), value, "MissingItems must be Reject or FillWithMean.");
+        init => _missingItems = OptionGuard.Defined(value, nameof(MissingItems), nameof(ExternalEmbeddingOptions));
     }
 
     /// <summary>Whether vectors for keys that are not in the catalogue make the import fail (default <c>false</c>: they are ignored and reported).</summary>
@@ -44,6 +45,6 @@ public sealed record ExternalEmbeddingOptions
     public int ReportedKeyLimit
     {
         get => _reportedKeyLimit;
-        init => _reportedKeyLimit = value >= 1 ? value : throw new ArgumentOutOfRangeException(nameof(ReportedKeyLimit), value, "ReportedKeyLimit must be at least 1.");
+        init => _reportedKeyLimit = OptionGuard.AtLeast(value, 1, nameof(ReportedKeyLimit), nameof(ExternalEmbeddingOptions));
     }
 }

@@ -17,7 +17,7 @@ public sealed record ResidualKMeansOptions
     public int Levels
     {
         get => _levels;
-        init => _levels = value is >= 1 and <= 16 ? value : throw new ArgumentOutOfRangeException(nameof(Levels), value, "Levels must be in [1, 16].");
+        init => _levels = OptionGuard.InRange(value, 1, 16, nameof(Levels), nameof(ResidualKMeansOptions));
     }
 
     /// <summary>
@@ -27,35 +27,35 @@ public sealed record ResidualKMeansOptions
     public int CodebookSize
     {
         get => _codebookSize;
-        init => _codebookSize = value is >= 2 and <= 65_536 ? value : throw new ArgumentOutOfRangeException(nameof(CodebookSize), value, "CodebookSize must be in [2, 65536].");
+        init => _codebookSize = OptionGuard.InRange(value, 2, 65_536, nameof(CodebookSize), nameof(ResidualKMeansOptions));
     }
 
     /// <summary>Average number of items per first-level code below which the codebook is shrunk (default 4; 1 … 1,000).</summary>
     public int MinItemsPerCode
     {
         get => _minItemsPerCode;
-        init => _minItemsPerCode = value is >= 1 and <= 1000 ? value : throw new ArgumentOutOfRangeException(nameof(MinItemsPerCode), value, "MinItemsPerCode must be in [1, 1000].");
+        init => _minItemsPerCode = OptionGuard.InRange(value, 1, 1000, nameof(MinItemsPerCode), nameof(ResidualKMeansOptions));
     }
 
     /// <summary>Lloyd iterations per level at most (default 50; 0 … 10,000; 0 keeps the k-means++ seeds).</summary>
     public int MaxIterations
     {
         get => _maxIterations;
-        init => _maxIterations = value is >= 0 and <= 10_000 ? value : throw new ArgumentOutOfRangeException(nameof(MaxIterations), value, "MaxIterations must be in [0, 10000].");
+        init => _maxIterations = OptionGuard.InRange(value, 0, 10_000, nameof(MaxIterations), nameof(ResidualKMeansOptions));
     }
 
     /// <summary>Stop a level when the centroids move less than this, relative (‖ΔC‖² / ‖C‖²; default 1e-4; in [0, 1)).</summary>
     public double Tolerance
     {
         get => _tolerance;
-        init => _tolerance = value is >= 0 and < 1 ? value : throw new ArgumentOutOfRangeException(nameof(Tolerance), value, "Tolerance must be in [0, 1).");
+        init => _tolerance = OptionGuard.InRange(value, 0, 1, nameof(Tolerance), nameof(ResidualKMeansOptions), maxExclusive: true);
     }
 
     /// <summary>How collisions are resolved (default <see cref="CollisionStrategy.ReassignLastLevel"/>).</summary>
     public CollisionStrategy Collisions
     {
         get => _collisions;
-        init => _collisions = Enum.IsDefined(value) ? value : throw new ArgumentOutOfRangeException(nameof(Collisions), value, "Collisions must be ReassignLastLevel or AppendLevel.");
+        init => _collisions = OptionGuard.Defined(value, nameof(Collisions), nameof(ResidualKMeansOptions));
     }
 
     /// <summary>Seed of the k-means++ draws (default 42).</summary>
@@ -65,6 +65,6 @@ public sealed record ResidualKMeansOptions
     public ComputeDevice Device
     {
         get => _device;
-        init => _device = Enum.IsDefined(value) ? value : throw new ArgumentOutOfRangeException(nameof(Device), value, "Device must be Auto, Cpu or Cuda.");
+        init => _device = OptionGuard.Defined(value, nameof(Device), nameof(ResidualKMeansOptions));
     }
 }

@@ -39,56 +39,56 @@ public sealed record RqVaeOptions
     public int LatentDim
     {
         get => _latentDim;
-        init => _latentDim = value is >= 1 and <= 4096 ? value : throw new ArgumentOutOfRangeException(nameof(LatentDim), value, "LatentDim must be in [1, 4096].");
+        init => _latentDim = OptionGuard.InRange(value, 1, 4096, nameof(LatentDim), nameof(RqVaeOptions));
     }
 
     /// <summary>Number of residual quantisation levels (default 3; 1 … 16).</summary>
     public int Levels
     {
         get => _levels;
-        init => _levels = value is >= 1 and <= 16 ? value : throw new ArgumentOutOfRangeException(nameof(Levels), value, "Levels must be in [1, 16].");
+        init => _levels = OptionGuard.InRange(value, 1, 16, nameof(Levels), nameof(RqVaeOptions));
     }
 
     /// <summary>Codes per level (default 256; 2 … 65,536); small catalogues get <c>min(K, max(2, ⌊items / MinItemsPerCode⌋), items)</c>.</summary>
     public int CodebookSize
     {
         get => _codebookSize;
-        init => _codebookSize = value is >= 2 and <= 65_536 ? value : throw new ArgumentOutOfRangeException(nameof(CodebookSize), value, "CodebookSize must be in [2, 65536].");
+        init => _codebookSize = OptionGuard.InRange(value, 2, 65_536, nameof(CodebookSize), nameof(RqVaeOptions));
     }
 
     /// <summary>Average number of items per code below which the codebook is shrunk (default 4; 1 … 1,000).</summary>
     public int MinItemsPerCode
     {
         get => _minItemsPerCode;
-        init => _minItemsPerCode = value is >= 1 and <= 1000 ? value : throw new ArgumentOutOfRangeException(nameof(MinItemsPerCode), value, "MinItemsPerCode must be in [1, 1000].");
+        init => _minItemsPerCode = OptionGuard.InRange(value, 1, 1000, nameof(MinItemsPerCode), nameof(RqVaeOptions));
     }
 
     /// <summary>Commitment weight β of <c>‖sg(r) − q‖² + β‖r − sg(q)‖²</c> (default 0.25, TIGER; in [0, 10]).</summary>
     public double CommitmentWeight
     {
         get => _commitmentWeight;
-        init => _commitmentWeight = value is >= 0 and <= 10 ? value : throw new ArgumentOutOfRangeException(nameof(CommitmentWeight), value, "CommitmentWeight must be in [0, 10].");
+        init => _commitmentWeight = OptionGuard.InRange(value, 0, 10, nameof(CommitmentWeight), nameof(RqVaeOptions));
     }
 
     /// <summary>Training epochs over all items (default 200; 1 … 1,000,000).</summary>
     public int Epochs
     {
         get => _epochs;
-        init => _epochs = value is >= 1 and <= 1_000_000 ? value : throw new ArgumentOutOfRangeException(nameof(Epochs), value, "Epochs must be in [1, 1000000].");
+        init => _epochs = OptionGuard.InRange(value, 1, 1_000_000, nameof(Epochs), nameof(RqVaeOptions));
     }
 
     /// <summary>Items per batch (default 1024; at least 1).</summary>
     public int BatchSize
     {
         get => _batchSize;
-        init => _batchSize = value >= 1 ? value : throw new ArgumentOutOfRangeException(nameof(BatchSize), value, "BatchSize must be at least 1.");
+        init => _batchSize = OptionGuard.AtLeast(value, 1, nameof(BatchSize), nameof(RqVaeOptions));
     }
 
     /// <summary>Adam learning rate (default 0.001; in (0, 10]).</summary>
     public double LearningRate
     {
         get => _learningRate;
-        init => _learningRate = value is > 0 and <= 10 ? value : throw new ArgumentOutOfRangeException(nameof(LearningRate), value, "LearningRate must be in (0, 10].");
+        init => _learningRate = OptionGuard.InRange(value, 0, 10, nameof(LearningRate), nameof(RqVaeOptions), minExclusive: true);
     }
 
     /// <summary>Whether codes unused during an epoch are re-seeded from the next batch's residuals (default <c>true</c>).</summary>
@@ -98,7 +98,7 @@ public sealed record RqVaeOptions
     public CollisionStrategy Collisions
     {
         get => _collisions;
-        init => _collisions = Enum.IsDefined(value) ? value : throw new ArgumentOutOfRangeException(nameof(Collisions), value, "Collisions must be ReassignLastLevel or AppendLevel.");
+        init => _collisions = OptionGuard.Defined(value, nameof(Collisions), nameof(RqVaeOptions));
     }
 
     /// <summary>Seed of initialisation, shuffling and re-seeding (default 42).</summary>
@@ -108,6 +108,6 @@ public sealed record RqVaeOptions
     public ComputeDevice Device
     {
         get => _device;
-        init => _device = Enum.IsDefined(value) ? value : throw new ArgumentOutOfRangeException(nameof(Device), value, "Device must be Auto, Cpu or Cuda.");
+        init => _device = OptionGuard.Defined(value, nameof(Device), nameof(RqVaeOptions));
     }
 }

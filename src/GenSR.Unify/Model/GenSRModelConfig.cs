@@ -14,22 +14,22 @@ public sealed record GenSRModelConfig
     public required T5Config Backbone { get; init; }
 
     /// <summary>Number of items in the catalogue (rows of the item tables). 1 … 100,000,000.</summary>
-    public required int ItemCount { get; init => field = Check(value, 1, 100_000_000, nameof(ItemCount)); }
+    public required int ItemCount { get; init => field = OptionGuard.InRange(value, 1, 100_000_000, nameof(ItemCount), nameof(GenSRModelConfig)); }
 
     /// <summary>Width d_cf of the frozen collaborative item embeddings (LightGCN's 64 by default). 1 … 65,536.</summary>
-    public int CollaborativeDimension { get; init => field = Check(value, 1, 65_536, nameof(CollaborativeDimension)); } = 64;
+    public int CollaborativeDimension { get; init => field = OptionGuard.InRange(value, 1, 65_536, nameof(CollaborativeDimension), nameof(GenSRModelConfig)); } = 64;
 
     /// <summary>Width of the collaborative history encoder's Transformer. Default 64; a multiple of 2 (two heads).</summary>
-    public int CollaborativeEncoderDimension { get; init => field = Check(value, 2, 65_536, nameof(CollaborativeEncoderDimension)); } = 64;
+    public int CollaborativeEncoderDimension { get; init => field = OptionGuard.InRange(value, 2, 65_536, nameof(CollaborativeEncoderDimension), nameof(GenSRModelConfig)); } = 64;
 
     /// <summary>Longest history the history encoders see (the paper caps unified histories at 20). 1 … 4096.</summary>
-    public int MaxHistory { get; init => field = Check(value, 1, 4096, nameof(MaxHistory)); } = 20;
+    public int MaxHistory { get; init => field = OptionGuard.InRange(value, 1, 4096, nameof(MaxHistory), nameof(GenSRModelConfig)); } = 20;
 
     /// <summary>Title tokens per history item for the semantic view (the paper keeps the first ~10). 1 … 512.</summary>
-    public int TitleTokens { get; init => field = Check(value, 1, 512, nameof(TitleTokens)); } = 10;
+    public int TitleTokens { get; init => field = OptionGuard.InRange(value, 1, 512, nameof(TitleTokens), nameof(GenSRModelConfig)); } = 10;
 
     /// <summary>Query tokens kept for the search target vector. 1 … 512; default 16.</summary>
-    public int QueryTokens { get; init => field = Check(value, 1, 512, nameof(QueryTokens)); } = 16;
+    public int QueryTokens { get; init => field = OptionGuard.InRange(value, 1, 512, nameof(QueryTokens), nameof(GenSRModelConfig)); } = 16;
 
     /// <summary>Whether the collaborative view (CF history encoder and CF soft tokens) is used. Ablation switch.</summary>
     public bool UseCollaborativeView { get; init; } = true;
@@ -38,7 +38,7 @@ public sealed record GenSRModelConfig
     public bool UseSemanticView { get; init; } = true;
 
     /// <summary>Dropout of the history encoders. Default 0.1; in [0, 1).</summary>
-    public double HistoryDropout { get; init => field = value is >= 0 and < 1 ? value : throw new ArgumentOutOfRangeException(nameof(HistoryDropout), value, "GenSRModelConfig.HistoryDropout must be in [0, 1)."); } = 0.1;
+    public double HistoryDropout { get; init => field = OptionGuard.InRange(value, 0, 1, nameof(HistoryDropout), nameof(GenSRModelConfig), maxExclusive: true); } = 0.1;
 
     /// <summary>
     /// Width of the dense retrieval head, or 0 for none (the default, and what checkpoints without the field load as). The
@@ -46,7 +46,7 @@ public sealed record GenSRModelConfig
     /// learned item embedding, the projected collaborative vector and the projected title embedding, plus an item bias;
     /// it is trained with full-softmax cross-entropy beside the language-model loss. 0 … 4096.
     /// </summary>
-    public int DenseDimension { get; init => field = Check(value, 0, 4096, nameof(DenseDimension)); }
+    public int DenseDimension { get; init => field = OptionGuard.InRange(value, 0, 4096, nameof(DenseDimension), nameof(GenSRModelConfig)); }
 
     /// <summary>Whether the model has a dense retrieval head (<see cref="DenseDimension"/> &gt; 0).</summary>
     public bool HasDenseHead => DenseDimension > 0;
@@ -58,7 +58,7 @@ public sealed record GenSRModelConfig
     /// the mean category-token embedding (item side) into the dense space: an item whose category words are the query's
     /// scores high from the first step, and training refines the match. Needs a dense head. 0 … 512.
     /// </summary>
-    public int DenseCategoryTokens { get; init => field = Check(value, 0, 512, nameof(DenseCategoryTokens)); }
+    public int DenseCategoryTokens { get; init => field = OptionGuard.InRange(value, 0, 512, nameof(DenseCategoryTokens), nameof(GenSRModelConfig)); }
 
     /// <summary>Whether the dense head matches query words with item category words (<see cref="DenseCategoryTokens"/> &gt; 0).</summary>
     public bool HasDenseCategories => DenseCategoryTokens > 0;
@@ -81,7 +81,7 @@ public sealed record GenSRModelConfig
     /// model holds the catalogue's vectors from the same encoder (a frozen <c>[items, width]</c> table) for the dense
     /// head's item side. 0 … 4096.
     /// </summary>
-    public int QueryVectorDimension { get; init => field = Check(value, 0, 4096, nameof(QueryVectorDimension)); }
+    public int QueryVectorDimension { get; init => field = OptionGuard.InRange(value, 0, 4096, nameof(QueryVectorDimension), nameof(GenSRModelConfig)); }
 
     /// <summary>Whether the model reads pretrained query vectors (<see cref="QueryVectorDimension"/> &gt; 0).</summary>
     public bool HasQueryVectors => QueryVectorDimension > 0;
@@ -102,7 +102,7 @@ public sealed record GenSRModelConfig
     public int ItemTextVectorDimension
     {
         get => field > 0 ? field : QueryVectorDimension;
-        init => field = Check(value, 0, 4096, nameof(ItemTextVectorDimension));
+        init => field = OptionGuard.InRange(value, 0, 4096, nameof(ItemTextVectorDimension), nameof(GenSRModelConfig));
     }
 
     /// <summary>Whether the model holds a frozen item text-vector table (<see cref="ItemTextVectorDimension"/> &gt; 0).</summary>
@@ -193,7 +193,4 @@ public sealed record GenSRModelConfig
     // A missing field keeps the message it had before the typed reader; a field of the wrong type is named by the reader.
     private static int Required(int? value, string name, string source) =>
         value ?? throw new InvalidDataException($"{source}: \"{name}\" must be an integer.");
-
-    private static int Check(int value, int min, int max, string name) =>
-        value >= min && value <= max ? value : throw new ArgumentOutOfRangeException(name, value, $"GenSRModelConfig.{name} must be in [{min}, {max}].");
 }

@@ -61,16 +61,16 @@ public sealed record GenSRPipelineOptions
     public int ModelDimension { get; init => field = value is >= 32 and <= 4096 && value % 32 == 0 ? value : throw new ArgumentOutOfRangeException(nameof(ModelDimension), value, "GenSRPipelineOptions.ModelDimension must be a multiple of 32 in [32, 4096]."); } = 128;
 
     /// <summary>Encoder and decoder layers of the backbone. Default 2; 1 … 48.</summary>
-    public int Layers { get; init => field = value is >= 1 and <= 48 ? value : throw new ArgumentOutOfRangeException(nameof(Layers), value, "GenSRPipelineOptions.Layers must be in [1, 48]."); } = 2;
+    public int Layers { get; init => field = OptionGuard.InRange(value, 1, 48, nameof(Layers), nameof(GenSRPipelineOptions)); } = 2;
 
     /// <summary>Attention heads of the backbone. Null (default): d_model / 32; otherwise 1 … 64.</summary>
-    public int? Heads { get; init => field = value is null or (>= 1 and <= 64) ? value : throw new ArgumentOutOfRangeException(nameof(Heads), value, "GenSRPipelineOptions.Heads must be in [1, 64] or null."); }
+    public int? Heads { get; init => field = OptionGuard.InRange(value, 1, 64, nameof(Heads), nameof(GenSRPipelineOptions)); }
 
     /// <summary>Width of each attention head (T5's d_kv; heads × d_kv need not equal d_model). Default 32; 8 … 512.</summary>
-    public int HeadDimension { get; init => field = value is >= 8 and <= 512 ? value : throw new ArgumentOutOfRangeException(nameof(HeadDimension), value, "GenSRPipelineOptions.HeadDimension must be in [8, 512]."); } = 32;
+    public int HeadDimension { get; init => field = OptionGuard.InRange(value, 8, 512, nameof(HeadDimension), nameof(GenSRPipelineOptions)); } = 32;
 
     /// <summary>Width of the backbone's feed-forward layers (d_ff). Null (default): 4 × d_model; otherwise 16 … 65,536.</summary>
-    public int? FeedForwardDimension { get; init => field = value is null or (>= 16 and <= 65_536) ? value : throw new ArgumentOutOfRangeException(nameof(FeedForwardDimension), value, "GenSRPipelineOptions.FeedForwardDimension must be in [16, 65536] or null."); }
+    public int? FeedForwardDimension { get; init => field = OptionGuard.InRange(value, 16, 65_536, nameof(FeedForwardDimension), nameof(GenSRPipelineOptions)); }
 
     /// <summary>
     /// The backbone of TIGER (Rajput et al., NeurIPS 2023, §4.1): 4 encoder and 4 decoder layers, d_model 128, d_ff 1024,
@@ -108,13 +108,13 @@ public sealed record GenSRPipelineOptions
     }
 
     /// <summary>Dropout of the backbone and the two history encoders. Default 0.1; in [0, 1).</summary>
-    public double Dropout { get; init => field = value is >= 0 and < 1 ? value : throw new ArgumentOutOfRangeException(nameof(Dropout), value, "GenSRPipelineOptions.Dropout must be in [0, 1)."); } = 0.1;
+    public double Dropout { get; init => field = OptionGuard.InRange(value, 0, 1, nameof(Dropout), nameof(GenSRPipelineOptions), maxExclusive: true); } = 0.1;
 
     /// <summary>Most recent history items written into the prompt as identifier tokens. Default 20 (the history cap); 0 … 4096.</summary>
-    public int PromptHistoryItems { get; init => field = value is >= 0 and <= 4096 ? value : throw new ArgumentOutOfRangeException(nameof(PromptHistoryItems), value, "GenSRPipelineOptions.PromptHistoryItems must be in [0, 4096]."); } = 20;
+    public int PromptHistoryItems { get; init => field = OptionGuard.InRange(value, 0, 4096, nameof(PromptHistoryItems), nameof(GenSRPipelineOptions)); } = 20;
 
     /// <summary>Title tokens per item for the semantic view. Default 10; 1 … 512.</summary>
-    public int TitleTokens { get; init => field = value is >= 1 and <= 512 ? value : throw new ArgumentOutOfRangeException(nameof(TitleTokens), value, "GenSRPipelineOptions.TitleTokens must be in [1, 512]."); } = 10;
+    public int TitleTokens { get; init => field = OptionGuard.InRange(value, 1, 512, nameof(TitleTokens), nameof(GenSRPipelineOptions)); } = 10;
 
     /// <summary>
     /// Put an item's category words (lower-case, as <see cref="GenSR.Core.CategoryQuerySynthesizer.CategoryWords"/>
@@ -134,7 +134,7 @@ public sealed record GenSRPipelineOptions
     /// Width of the dense retrieval head on the shared encoder (<see cref="GenSRModelConfig.DenseDimension"/>), or 0
     /// for a purely generative model. Default 0; 0 … 4096.
     /// </summary>
-    public int DenseDimension { get; init => field = value is >= 0 and <= 4096 ? value : throw new ArgumentOutOfRangeException(nameof(DenseDimension), value, "GenSRPipelineOptions.DenseDimension must be in [0, 4096]."); }
+    public int DenseDimension { get; init => field = OptionGuard.InRange(value, 0, 4096, nameof(DenseDimension), nameof(GenSRPipelineOptions)); }
 
     /// <summary>
     /// Category-word tokens per item that the dense head matches against the query's words
@@ -142,7 +142,7 @@ public sealed record GenSRPipelineOptions
     /// <see cref="ItemTokensIncludeCategories"/> this leaves the semantic view's input, and so the cost of a step, as it
     /// is. Needs <see cref="DenseDimension"/> &gt; 0. Default 0; 0 … 512.
     /// </summary>
-    public int DenseCategoryTokens { get; init => field = value is >= 0 and <= 512 ? value : throw new ArgumentOutOfRangeException(nameof(DenseCategoryTokens), value, "GenSRPipelineOptions.DenseCategoryTokens must be in [0, 512]."); }
+    public int DenseCategoryTokens { get; init => field = OptionGuard.InRange(value, 0, 512, nameof(DenseCategoryTokens), nameof(GenSRPipelineOptions)); }
 
     /// <summary>
     /// Whether the dense head's user vector also reads the history items' own item-table rows, recency-weighted

@@ -1,3 +1,4 @@
+using GenSR.Core;
 namespace GenSR.Evaluation;
 
 /// <summary>
@@ -11,7 +12,7 @@ public sealed record Bm25Options
     public double K1
     {
         get;
-        init => field = value is >= 0 and <= 10 ? value : throw new ArgumentOutOfRangeException(nameof(K1), value, "Bm25Options.K1 must be in [0, 10].");
+        init => field = OptionGuard.InRange(value, 0, 10, nameof(K1), nameof(Bm25Options));
     } = 1.2;
 
     /// <summary>Document-length normalisation b, in [0, 1]; default 0.75 (0 ignores length).</summary>
@@ -19,7 +20,7 @@ public sealed record Bm25Options
     public double B
     {
         get;
-        init => field = value is >= 0 and <= 1 ? value : throw new ArgumentOutOfRangeException(nameof(B), value, "Bm25Options.B must be in [0, 1].");
+        init => field = OptionGuard.InRange(value, 0, 1, nameof(B), nameof(Bm25Options));
     } = 0.75;
 
     /// <summary>Whether the item description is indexed besides title, brand and categories. Default <c>false</c>.</summary>

@@ -1,4 +1,4 @@
-
+using GenSR.Core;
 namespace GenSR.Evaluation;
 
 /// <summary>
@@ -13,7 +13,7 @@ public sealed record JointModelOptions
     public int HiddenSize
     {
         get;
-        init => field = value is >= 1 and <= 4096 ? value : throw Range(nameof(HiddenSize), value, "[1, 4096]");
+        init => field = OptionGuard.InRange(value, 1, 4096, nameof(HiddenSize), nameof(JointModelOptions));
     } = 64;
 
     /// <summary>Transformer layers of the shared history encoder, in [1, 16]. Default 2.</summary>
@@ -21,7 +21,7 @@ public sealed record JointModelOptions
     public int Layers
     {
         get;
-        init => field = value is >= 1 and <= 16 ? value : throw Range(nameof(Layers), value, "[1, 16]");
+        init => field = OptionGuard.InRange(value, 1, 16, nameof(Layers), nameof(JointModelOptions));
     } = 2;
 
     /// <summary>Attention heads per layer, in [1, 64]. Default 2.</summary>
@@ -29,7 +29,7 @@ public sealed record JointModelOptions
     public int Heads
     {
         get;
-        init => field = value is >= 1 and <= 64 ? value : throw Range(nameof(Heads), value, "[1, 64]");
+        init => field = OptionGuard.InRange(value, 1, 64, nameof(Heads), nameof(JointModelOptions));
     } = 2;
 
     /// <summary>The longest history (size of the positional table), in [1, 4096]. Default 20, the evaluation's history cap.</summary>
@@ -37,7 +37,7 @@ public sealed record JointModelOptions
     public int MaxLength
     {
         get;
-        init => field = value is >= 1 and <= 4096 ? value : throw Range(nameof(MaxLength), value, "[1, 4096]");
+        init => field = OptionGuard.InRange(value, 1, 4096, nameof(MaxLength), nameof(JointModelOptions));
     } = 20;
 
     /// <summary>Dropout rate, in [0, 1). Default 0.2.</summary>
@@ -45,7 +45,7 @@ public sealed record JointModelOptions
     public double Dropout
     {
         get;
-        init => field = value is >= 0 and < 1 ? value : throw Range(nameof(Dropout), value, "[0, 1)");
+        init => field = OptionGuard.InRange(value, 0, 1, nameof(Dropout), nameof(JointModelOptions), maxExclusive: true);
     } = 0.2;
 
     /// <summary>Distinct query words kept per query, in [1, 256]. Default 16.</summary>
@@ -53,7 +53,7 @@ public sealed record JointModelOptions
     public int MaxQueryWords
     {
         get;
-        init => field = value is >= 1 and <= 256 ? value : throw Range(nameof(MaxQueryWords), value, "[1, 256]");
+        init => field = OptionGuard.InRange(value, 1, 256, nameof(MaxQueryWords), nameof(JointModelOptions));
     } = 16;
 
     /// <summary>Distinct words of an item's title, brand and categories kept for its text embedding, in [1, 256]. Default 24.</summary>
@@ -61,7 +61,7 @@ public sealed record JointModelOptions
     public int MaxItemWords
     {
         get;
-        init => field = value is >= 1 and <= 256 ? value : throw Range(nameof(MaxItemWords), value, "[1, 256]");
+        init => field = OptionGuard.InRange(value, 1, 256, nameof(MaxItemWords), nameof(JointModelOptions));
     } = 24;
 
     /// <summary>
@@ -75,7 +75,7 @@ public sealed record JointModelOptions
     public double SearchLossWeight
     {
         get;
-        init => field = value is >= 0 and <= 100 ? value : throw Range(nameof(SearchLossWeight), value, "[0, 100]");
+        init => field = OptionGuard.InRange(value, 0, 100, nameof(SearchLossWeight), nameof(JointModelOptions));
     } = 1;
 
     /// <summary>
@@ -96,7 +96,4 @@ public sealed record JointModelOptions
         if (HiddenSize % Heads != 0)
             throw new ArgumentException($"JointModelOptions.HiddenSize ({HiddenSize}) must be a multiple of Heads ({Heads}).");
     }
-
-    private static ArgumentOutOfRangeException Range(string name, object? value, string range) =>
-        new(name, value, $"JointModelOptions.{name} must be in {range}.");
 }

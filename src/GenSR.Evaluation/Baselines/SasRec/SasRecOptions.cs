@@ -1,4 +1,4 @@
-
+using GenSR.Core;
 namespace GenSR.Evaluation;
 
 /// <summary>
@@ -14,7 +14,7 @@ public sealed record SasRecOptions
     public int HiddenSize
     {
         get;
-        init => field = value is >= 1 and <= 4096 ? value : throw Range(nameof(HiddenSize), value, "[1, 4096]");
+        init => field = OptionGuard.InRange(value, 1, 4096, nameof(HiddenSize), nameof(SasRecOptions));
     } = 64;
 
     /// <summary>Self-attention blocks, in [1, 16]. Default 2.</summary>
@@ -22,7 +22,7 @@ public sealed record SasRecOptions
     public int Blocks
     {
         get;
-        init => field = value is >= 1 and <= 16 ? value : throw Range(nameof(Blocks), value, "[1, 16]");
+        init => field = OptionGuard.InRange(value, 1, 16, nameof(Blocks), nameof(SasRecOptions));
     } = 2;
 
     /// <summary>Attention heads, in [1, 64]. Default 1.</summary>
@@ -30,7 +30,7 @@ public sealed record SasRecOptions
     public int Heads
     {
         get;
-        init => field = value is >= 1 and <= 64 ? value : throw Range(nameof(Heads), value, "[1, 64]");
+        init => field = OptionGuard.InRange(value, 1, 64, nameof(Heads), nameof(SasRecOptions));
     } = 1;
 
     /// <summary>The longest input sequence n (size of the positional table), in [1, 4096]. Default 20, the evaluation's history cap.</summary>
@@ -38,7 +38,7 @@ public sealed record SasRecOptions
     public int MaxLength
     {
         get;
-        init => field = value is >= 1 and <= 4096 ? value : throw Range(nameof(MaxLength), value, "[1, 4096]");
+        init => field = OptionGuard.InRange(value, 1, 4096, nameof(MaxLength), nameof(SasRecOptions));
     } = 20;
 
     /// <summary>Dropout rate on embeddings, attention and feed-forward layers, in [0, 1). Default 0.2.</summary>
@@ -46,7 +46,7 @@ public sealed record SasRecOptions
     public double Dropout
     {
         get;
-        init => field = value is >= 0 and < 1 ? value : throw Range(nameof(Dropout), value, "[0, 1)");
+        init => field = OptionGuard.InRange(value, 0, 1, nameof(Dropout), nameof(SasRecOptions), maxExclusive: true);
     } = 0.2;
 
     /// <summary>The training objective. Default <see cref="SasRecLoss.SoftmaxCrossEntropy"/>.</summary>
@@ -54,7 +54,7 @@ public sealed record SasRecOptions
     public SasRecLoss Loss
     {
         get;
-        init => field = Enum.IsDefined(value) ? value : throw Range(nameof(Loss), value, "{SoftmaxCrossEntropy, BinaryCrossEntropy}");
+        init => field = OptionGuard.Defined(value, nameof(Loss), nameof(SasRecOptions));
     } = SasRecLoss.SoftmaxCrossEntropy;
 
     /// <summary>Optimisation and early-stopping settings.</summary>
@@ -72,7 +72,4 @@ public sealed record SasRecOptions
         if (HiddenSize % Heads != 0)
             throw new ArgumentException($"SasRecOptions.HiddenSize ({HiddenSize}) must be a multiple of Heads ({Heads}).");
     }
-
-    private static ArgumentOutOfRangeException Range(string name, object? value, string range) =>
-        new(name, value, $"SasRecOptions.{name} must be in {range}.");
 }

@@ -1,3 +1,4 @@
+using GenSR.Core;
 namespace GenSR.Evaluation;
 
 /// <summary>
@@ -12,7 +13,7 @@ public sealed record SequenceTrainingOptions
     public int MaxEpochs
     {
         get;
-        init => field = value is >= 1 and <= 1000 ? value : throw Range(nameof(MaxEpochs), value, "[1, 1000]");
+        init => field = OptionGuard.InRange(value, 1, 1000, nameof(MaxEpochs), nameof(SequenceTrainingOptions));
     } = 40;
 
     /// <summary>Evaluations without improvement of the validation metric before training stops, in [1, 1000]. Default 3.</summary>
@@ -20,7 +21,7 @@ public sealed record SequenceTrainingOptions
     public int Patience
     {
         get;
-        init => field = value is >= 1 and <= 1000 ? value : throw Range(nameof(Patience), value, "[1, 1000]");
+        init => field = OptionGuard.InRange(value, 1, 1000, nameof(Patience), nameof(SequenceTrainingOptions));
     } = 3;
 
     /// <summary>History windows per mini-batch, in [1, 65,536]. Default 128 (the SASRec paper's batch size).</summary>
@@ -28,7 +29,7 @@ public sealed record SequenceTrainingOptions
     public int BatchSize
     {
         get;
-        init => field = value is >= 1 and <= 65_536 ? value : throw Range(nameof(BatchSize), value, "[1, 65536]");
+        init => field = OptionGuard.InRange(value, 1, 65_536, nameof(BatchSize), nameof(SequenceTrainingOptions));
     } = 128;
 
     /// <summary>Adam learning rate, in (0, 1]. Default 0.001 (the SASRec paper's value).</summary>
@@ -36,7 +37,7 @@ public sealed record SequenceTrainingOptions
     public double LearningRate
     {
         get;
-        init => field = value is > 0 and <= 1 ? value : throw Range(nameof(LearningRate), value, "(0, 1]");
+        init => field = OptionGuard.InRange(value, 0, 1, nameof(LearningRate), nameof(SequenceTrainingOptions), minExclusive: true);
     } = 1e-3;
 
     /// <summary>Adam's second-moment decay β2, in [0, 1). Default 0.98 (the SASRec paper's value).</summary>
@@ -44,7 +45,7 @@ public sealed record SequenceTrainingOptions
     public double Beta2
     {
         get;
-        init => field = value is >= 0 and < 1 ? value : throw Range(nameof(Beta2), value, "[0, 1)");
+        init => field = OptionGuard.InRange(value, 0, 1, nameof(Beta2), nameof(SequenceTrainingOptions), maxExclusive: true);
     } = 0.98;
 
     /// <summary>Adam weight decay (L2), in [0, 1]. Default 0.</summary>
@@ -52,7 +53,7 @@ public sealed record SequenceTrainingOptions
     public double WeightDecay
     {
         get;
-        init => field = value is >= 0 and <= 1 ? value : throw Range(nameof(WeightDecay), value, "[0, 1]");
+        init => field = OptionGuard.InRange(value, 0, 1, nameof(WeightDecay), nameof(SequenceTrainingOptions));
     }
 
     /// <summary>Gradient-norm clipping threshold, in (0, 1000]; <c>null</c> (default) does not clip.</summary>
@@ -60,9 +61,6 @@ public sealed record SequenceTrainingOptions
     public double? GradientClip
     {
         get;
-        init => field = value is null or (> 0 and <= 1000) ? value : throw Range(nameof(GradientClip), value, "(0, 1000]");
+        init => field = OptionGuard.InRange(value, 0, 1000, nameof(GradientClip), nameof(SequenceTrainingOptions), minExclusive: true);
     }
-
-    private static ArgumentOutOfRangeException Range(string name, object? value, string range) =>
-        new(name, value, $"SequenceTrainingOptions.{name} must be in {range}.");
 }

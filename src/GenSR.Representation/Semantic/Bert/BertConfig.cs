@@ -1,3 +1,4 @@
+using GenSR.Core;
 using System.Text.Json;
 
 namespace GenSR.Representation;
@@ -47,11 +48,11 @@ public sealed record BertConfig
     public double LayerNormEps
     {
         get;
-        init => field = value is > 0 and < 1 ? value : throw new ArgumentOutOfRangeException(nameof(LayerNormEps), value, "layer_norm_eps must be in (0, 1).");
+        init => field = OptionGuard.InRange(value, 0, 1, nameof(LayerNormEps), nameof(BertConfig), minExclusive: true, maxExclusive: true);
     } = 1e-12;
 
     /// <summary><c>pad_token_id</c>: the id of the padding token.</summary>
-    public int PadTokenId { get; init => field = value >= 0 ? value : throw new ArgumentOutOfRangeException(nameof(PadTokenId), value, "pad_token_id must be at least 0."); }
+    public int PadTokenId { get; init => field = OptionGuard.AtLeast(value, 0, nameof(PadTokenId), nameof(BertConfig)); }
 
     /// <summary><c>hidden_dropout_prob</c>: dropout after embeddings and sub-layers while training; in [0, 1).</summary>
     public double HiddenDropoutProb { get; init => field = Probability(value, "hidden_dropout_prob"); } = 0.1;

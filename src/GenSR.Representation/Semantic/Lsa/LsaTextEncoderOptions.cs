@@ -13,14 +13,14 @@ public sealed record LsaTextEncoderOptions
     public int Dimension
     {
         get;
-        init => field = InRange(value, 1, 4096, nameof(Dimension));
+        init => field = OptionGuard.InRange(value, 1, 4096, nameof(Dimension), nameof(LsaTextEncoderOptions));
     } = 64;
 
     /// <summary>A word enters the vocabulary only when it occurs in at least this many fitting documents. Default 2; at least 1.</summary>
     public int MinDocumentFrequency
     {
         get;
-        init => field = InRange(value, 1, int.MaxValue, nameof(MinDocumentFrequency));
+        init => field = OptionGuard.InRange(value, 1, int.MaxValue, nameof(MinDocumentFrequency), nameof(LsaTextEncoderOptions));
     } = 2;
 
     /// <summary>
@@ -30,14 +30,14 @@ public sealed record LsaTextEncoderOptions
     public double MaxDocumentFrequencyRatio
     {
         get;
-        init => field = value is > 0 and <= 1 ? value : throw OutOfRange(value, "(0, 1]", nameof(MaxDocumentFrequencyRatio));
+        init => field = OptionGuard.InRange(value, 0, 1, nameof(MaxDocumentFrequencyRatio), nameof(LsaTextEncoderOptions), minExclusive: true);
     } = 1.0;
 
     /// <summary>At most this many words (the most frequent by document frequency) are kept. Default 200,000; at least 1.</summary>
     public int MaxVocabularySize
     {
         get;
-        init => field = InRange(value, 1, int.MaxValue, nameof(MaxVocabularySize));
+        init => field = OptionGuard.InRange(value, 1, int.MaxValue, nameof(MaxVocabularySize), nameof(LsaTextEncoderOptions));
     } = 200_000;
 
     /// <summary>
@@ -47,7 +47,7 @@ public sealed record LsaTextEncoderOptions
     public int MinTokenLength
     {
         get;
-        init => field = InRange(value, 1, 100, nameof(MinTokenLength));
+        init => field = OptionGuard.InRange(value, 1, 100, nameof(MinTokenLength), nameof(LsaTextEncoderOptions));
     } = 2;
 
     /// <summary>Words (compared after lower-casing) that the tokenizer drops. Default <see cref="EnglishStopWords.Words"/>; empty keeps every word.</summary>
@@ -64,7 +64,7 @@ public sealed record LsaTextEncoderOptions
     public int Oversampling
     {
         get;
-        init => field = InRange(value, 0, 1000, nameof(Oversampling));
+        init => field = OptionGuard.InRange(value, 0, 1000, nameof(Oversampling), nameof(LsaTextEncoderOptions));
     } = 10;
 
     /// <summary>
@@ -74,7 +74,7 @@ public sealed record LsaTextEncoderOptions
     public int PowerIterations
     {
         get;
-        init => field = InRange(value, 0, 100, nameof(PowerIterations));
+        init => field = OptionGuard.InRange(value, 0, 100, nameof(PowerIterations), nameof(LsaTextEncoderOptions));
     } = 4;
 
     /// <summary>Seed of the random test matrix of the randomized SVD; the same seed, corpus and device give the same encoder. Default 42.</summary>
@@ -93,15 +93,9 @@ public sealed record LsaTextEncoderOptions
     public int BatchSize
     {
         get;
-        init => field = InRange(value, 1, 1_000_000, nameof(BatchSize));
+        init => field = OptionGuard.InRange(value, 1, 1_000_000, nameof(BatchSize), nameof(LsaTextEncoderOptions));
     } = 8192;
 
     /// <summary>Device that fits and encodes. Default <see cref="ComputeDevice.Auto"/> (CUDA when available).</summary>
     public ComputeDevice Device { get; init; } = ComputeDevice.Auto;
-
-    private static int InRange(int value, int min, int max, string name) =>
-        value >= min && value <= max ? value : throw OutOfRange(value, max == int.MaxValue ? $"at least {min}" : $"{min} … {max}", name);
-
-    private static ArgumentOutOfRangeException OutOfRange(object value, string range, string name) =>
-        new(name, value, $"LsaTextEncoderOptions.{name} must be {range}; got {value}.");
 }
