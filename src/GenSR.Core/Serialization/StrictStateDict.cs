@@ -68,8 +68,12 @@ internal static class StrictStateDict
     public static void Load(IReadOnlyDictionary<string, Tensor> expected, IReadOnlyDictionary<string, Tensor> tensors, string origin, string model, bool floatOnly, IEnumerable<string>? extraProblems = null)
     {
         var problems = Problems(expected, tensors.Select(t => Offered.Of(t.Key, t.Value)), floatOnly);
-        if (extraProblems is not null) problems.AddRange(extraProblems);
-        if (problems.Count > 0) throw new WeightsMismatchException(origin, model, problems.Order(StringComparer.Ordinal).ToList());
+        if (extraProblems is not null)
+        {
+            problems.AddRange(extraProblems);
+            problems.Sort(StringComparer.Ordinal);
+        }
+        if (problems.Count > 0) throw new WeightsMismatchException(origin, model, problems);
         Copy(expected, name => tensors[name]);
     }
 

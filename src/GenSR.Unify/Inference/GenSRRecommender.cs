@@ -534,12 +534,12 @@ public sealed class GenSRRecommender : IGenSRRecommender, IDisposable
         if (k < 1) throw new ArgumentOutOfRangeException(nameof(k), k, "k must be at least 1.");
         if (k > ItemCount) throw new ArgumentOutOfRangeException(nameof(k), k, $"k must not exceed the catalogue size ({ItemCount}).");
         ranking ??= new GenSRRankingOptions();
+        foreach (var item in ranking.AllowedItems ?? []) CheckId(item, "AllowedItems");
+        foreach (var item in ranking.ExcludedItems ?? []) CheckId(item, "ExcludedItems");
         if (!ranking.ScoresCatalog) return Generate(requests, k, ranking);
 
         var allowed = ranking.AllowedItems is null ? null : new bool[ItemCount];
-        if (ranking.AllowedItems is not null)
-            foreach (var item in ranking.AllowedItems) allowed![CheckId(item, "AllowedItems")] = true;
-        foreach (var item in ranking.ExcludedItems ?? []) CheckId(item, "ExcludedItems");
+        foreach (var item in ranking.AllowedItems ?? []) allowed![item] = true;
         var results = new List<IReadOnlyList<ScoredItem>>(requests.Length);
         for (var start = 0; start < requests.Length; start += MaxBatch)
         {
@@ -593,18 +593,18 @@ public sealed class GenSRRecommender : IGenSRRecommender, IDisposable
     private IReadOnlyList<IReadOnlyList<ScoredItem>> Generate(GenSRRequest[] requests, int k, GenSRRankingOptions ranking)
     {
         var beams = Math.Max(20, k);
-        if (ranking.AllowedItems is not null)
-            foreach (var item in ranking.AllowedItems) CheckId(item, "AllowedItems");
-        foreach (var item in ranking.ExcludedItems ?? []) CheckId(item, "ExcludedItems");
+        // Exclusions and allow-lists constrain the search itself (trie ∧ rules), so no beam is spent on them. The shared
+        // rules are built once; the seen items are per request, so per chunk.
+        var shared = new List<IItemRule>();
+        if (ranking.AllowedItems is not null) shared.Add(new ItemAllowList(ranking.AllowedItems));
+        if (ranking.ExcludedItems is { Count: > 0 }) shared.Add(ItemExclusions.ForAll(ranking.ExcludedItems));
         var results = new List<IReadOnlyList<ScoredItem>>(requests.Length);
         for (var start = 0; start < requests.Length; start += MaxBatch)
         {
             var chunk = requests.AsSpan(start, Math.Min(MaxBatch, requests.Length - start)).ToArray();
-            // Exclusions and allow-lists constrain the search itself (trie ∧ rules), so no beam is spent on them.
-            var rules = new List<IItemRule>();
-            if (ranking.AllowedItems is not null) rules.Add(new ItemAllowList(ranking.AllowedItems));
-            if (ranking.ExcludedItems is { Count: > 0 }) rules.Add(ItemExclusions.ForAll(ranking.ExcludedItems));
-            if (ranking.ExcludeHistory) rules.Add(ItemExclusions.PerQueryLists(chunk.Select(r => r.History.Select(e => e.ItemId))));
+            IReadOnlyList<IItemRule> rules = ranking.ExcludeHistory
+                ? [.. shared, ItemExclusions.PerQueryLists(chunk.Select(r => r.History.Select(e => e.ItemId)))]
+                : shared;
             foreach (var sequences in _inference.Generate(chunk, k, beams, rules))
                 results.Add(sequences.Select(s => ToScored(s.Item, s.LogProbability)).ToArray());
         }
