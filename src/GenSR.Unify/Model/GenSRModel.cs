@@ -46,6 +46,7 @@ public sealed class GenSRModel : nn.Module
     private readonly Linear? dense_lexical_proj;
     private readonly Linear? dense_history_proj;
     private readonly Parameter? dense_history_recency;
+    private readonly Parameter? dense_lexical_scale;
     private Tensor? _itemTextVectors;
     private Tensor _itemCollaborative;
     private Tensor _itemTitleIds;
@@ -148,6 +149,9 @@ public sealed class GenSRModel : nn.Module
                     // Zero logits: a plain mean of the history's rows until training weighs the positions.
                     dense_history_recency = new Parameter(zeros(config.MaxHistory));
                 }
+
+                // A scale of 10 puts the exact word match a few logits ahead of a partial one from the first step.
+                if (config.DenseCategoryCosine) dense_lexical_scale = new Parameter(tensor(10f));
             }
 
             if (config.HasQueryVectors)
@@ -180,6 +184,7 @@ public sealed class GenSRModel : nn.Module
         if (dense_lexical_proj is not null) register_module(nameof(dense_lexical_proj), dense_lexical_proj);
         if (dense_history_proj is not null) register_module(nameof(dense_history_proj), dense_history_proj);
         if (dense_history_recency is not null) register_parameter(nameof(dense_history_recency), dense_history_recency);
+        if (dense_lexical_scale is not null) register_parameter(nameof(dense_lexical_scale), dense_lexical_scale);
         _itemCollaborative = itemCollaborative.to(ScalarType.Float32).detach().clone();
         _itemTitleIds = itemTitleIds.detach().clone();
         register_buffer(ItemCollaborativeName, _itemCollaborative);
@@ -374,15 +379,26 @@ public sealed class GenSRModel : nn.Module
     public Tensor DenseItemTable()
     {
         RequireDenseHead();
+        var table = DenseItemTable(out var categoryRows);
+        categoryRows?.Dispose();
+        return table;
+    }
+
+    /// <summary>The dense item table, and the projected category-word rows <c>[items, d_dense]</c> it adds (null without category words).</summary>
+    private Tensor DenseItemTable(out Tensor? categoryRows)
+    {
         using var scope = NewDisposeScope();
         var titleIds = TitleColumns();
         var titles = MeanEmbedding(titleIds, titleIds.NeScalar(_padId));
         var table = dense_item_embeddings!.weight!.Plus(dense_cf_proj!.forward(_itemCollaborative)).Plus(dense_title_proj!.forward(titles));
         if (dense_text_proj is not null) table = table.Plus(dense_text_proj.forward(_itemTextVectors!));
+        categoryRows = null;
         if (dense_lexical_proj is not null)
         {
             var categoryIds = _itemTitleIds.narrow(1, Config.TitleTokens, Config.DenseCategoryTokens);
-            table = table.Plus(dense_lexical_proj.forward(MeanEmbedding(categoryIds, categoryIds.NeScalar(_padId)).to(ScalarType.Float32)));
+            var rows = dense_lexical_proj.forward(MeanEmbedding(categoryIds, categoryIds.NeScalar(_padId)).to(ScalarType.Float32));
+            table = table.Plus(rows);
+            categoryRows = rows.MoveToOuterDisposeScope();
         }
         return table.MoveToOuterDisposeScope();
     }
@@ -445,16 +461,25 @@ public sealed class GenSRModel : nn.Module
 
     /// <summary>
     /// The dense head's score of every catalogue item for each row, <c>[batch, items]</c> float32: user vector · item
-    /// vector + item bias. Trained as logits of a full softmax over the catalogue.
+    /// vector + item bias, plus s · cos(P q, P c) in a model with <see cref="GenSRModelConfig.DenseCategoryCosine"/>.
+    /// Trained as logits of a full softmax over the catalogue.
     /// </summary>
     /// <exception cref="InvalidOperationException">The model has no dense head.</exception>
     public Tensor DenseScores(GenSREncoding encoding)
     {
         ArgumentNullException.ThrowIfNull(encoding);
+        RequireDenseHead();
         using var scope = NewDisposeScope();
-        var table = DenseItemTable();
+        var table = DenseItemTable(out var categoryRows);
         var user = DenseUser(encoding, table);
         var scores = user.matmul(table.t()).Plus(dense_item_bias!.unsqueeze(0));
+        if (dense_lexical_scale is not null)
+        {
+            // A request without query words has a zero mean embedding, which normalises to zero: no word match.
+            var words = dense_lexical_proj!.forward(encoding.QueryEmbedding!.to(ScalarType.Float32));
+            var cosine = nn.functional.normalize(words, 2, -1).matmul(nn.functional.normalize(categoryRows!, 2, -1).t());
+            scores = scores.Plus(cosine * dense_lexical_scale);
+        }
         return scores.MoveToOuterDisposeScope();
     }
 

@@ -71,6 +71,16 @@ public sealed record GenSRModelConfig
     /// </summary>
     public bool DenseHistory { get; init; }
 
+    /// <summary>
+    /// Whether the dense head also adds a scaled cosine word match: s · cos(P q, P c), where q and c are the mean query-token
+    /// and category-token embeddings, P is the category words' projection and s a learned scale (starting at 10). The
+    /// cosine is 1 exactly when the two word sets embed alike, whatever P learns, so an item whose category words are the
+    /// query's is ahead of items that share only some of them; the additive match of <see cref="DenseCategoryTokens"/>
+    /// gives no such guarantee (a longer word set can have the larger inner product). A request without query words gets
+    /// 0. Needs <see cref="DenseCategoryTokens"/> &gt; 0. Default false (and what checkpoints without the field load as).
+    /// </summary>
+    public bool DenseCategoryCosine { get; init; }
+
     /// <summary>Columns of the item token table: <see cref="TitleTokens"/> + <see cref="DenseCategoryTokens"/>.</summary>
     public int ItemTokenColumns => TitleTokens + DenseCategoryTokens;
 
@@ -121,6 +131,8 @@ public sealed record GenSRModelConfig
             throw new ArgumentException("GenSRModelConfig.DenseHistory needs a dense head (DenseDimension > 0).");
         if (HasDenseCategories && !HasDenseHead)
             throw new ArgumentException("GenSRModelConfig.DenseCategoryTokens needs a dense head (DenseDimension > 0).");
+        if (DenseCategoryCosine && !HasDenseCategories)
+            throw new ArgumentException("GenSRModelConfig.DenseCategoryCosine needs category words in the dense head (DenseCategoryTokens > 0).");
         if (UseSemanticView && SemanticViewInput == SemanticViewInput.ItemVectors && !HasItemTextVectors)
             throw new ArgumentException("GenSRModelConfig.SemanticViewInput is ItemVectors, so ItemTextVectorDimension (or QueryVectorDimension) must be set.");
         return this;
@@ -154,6 +166,7 @@ public sealed record GenSRModelConfig
                 DenseDimension = dto.DenseDimension ?? 0,
                 DenseCategoryTokens = dto.DenseCategoryTokens ?? 0,
                 DenseHistory = dto.DenseHistory ?? false,
+                DenseCategoryCosine = dto.DenseCategoryCosine ?? false,
                 QueryVectorDimension = dto.QueryVectorDimension ?? 0,
                 ItemTextVectorDimension = dto.ItemTextVectorDimension ?? 0,
                 SemanticViewInput = dto.SemanticViewInput switch
@@ -185,6 +198,7 @@ public sealed record GenSRModelConfig
         DenseDimension = DenseDimension,
         DenseCategoryTokens = DenseCategoryTokens == 0 ? null : DenseCategoryTokens,
         DenseHistory = DenseHistory ? true : null,
+        DenseCategoryCosine = DenseCategoryCosine ? true : null,
         QueryVectorDimension = QueryVectorDimension,
         ItemTextVectorDimension = ItemTextVectorDimension,
         SemanticViewInput = SemanticViewInput == SemanticViewInput.ItemVectors ? "item_vectors" : "title_tokens",

@@ -36,4 +36,6 @@ internal sealed record GenSRModelConfigDto
     public int? DenseCategoryTokens { get; init; }
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public bool? DenseHistory { get; init; }
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public bool? DenseCategoryCosine { get; init; }
 }

@@ -149,6 +149,14 @@ public static class GenSRPipeline
         // Training data only: the catalogue's texts and the training part's queries. Validation and test queries are
         // read with whatever tokens this vocabulary has, as a served model reads a new user's query.
         var corpus = split.Dataset.Catalog.Select(i => i.Text).Concat(split.TrainingExamples.Select(e => e.Target.Query).OfType<string>());
+        // Item tokens with category words read them lower-cased and space-joined, which tokenises differently from the
+        // item text; without them here, words no training query used would all read as the unknown token, and the dense
+        // head's word match would see different categories as one.
+        if (options.DenseCategoryTokens > 0 || options.ItemTokensIncludeCategories)
+        {
+            var synthesizer = new CategoryQuerySynthesizer();
+            corpus = corpus.Concat(split.Dataset.Catalog.Select(synthesizer.CategoryWords));
+        }
         var vocabulary = CompactGpt2Vocabulary.Build(corpus, identifiers.TokenCount, cancellationToken: cancellationToken);
         var small = T5Config.Small(vocabulary.Size, options.ModelDimension, options.Layers, options.Dropout);
         var backbone = small with
@@ -182,6 +190,7 @@ public static class GenSRPipeline
             DenseDimension = options.DenseDimension,
             DenseCategoryTokens = options.DenseCategoryTokens,
             DenseHistory = options.DenseHistory,
+            DenseCategoryCosine = options.DenseCategoryCosine,
             QueryVectorDimension = options.QueryEncoder?.Dimension ?? 0,
             SemanticViewInput = options.SemanticViewInput,
         };

@@ -151,6 +151,12 @@ public sealed record GenSRPipelineOptions
     public bool DenseHistory { get; init; }
 
     /// <summary>Use the collaborative view (ablation switch). Default true.</summary>
+    /// <summary>
+    /// Whether the dense head also adds a learned-scale cosine match of the query's words with the category words
+    /// (<see cref="GenSRModelConfig.DenseCategoryCosine"/>). Needs <see cref="DenseCategoryTokens"/> &gt; 0. Default false.
+    /// </summary>
+    public bool DenseCategoryCosine { get; init; }
+
     public bool UseCollaborativeView { get; init; } = true;
 
     /// <summary>Use the semantic view (ablation switch). Default true.</summary>

@@ -4,8 +4,9 @@ using static TorchSharp.torch;
 namespace GenSR.Unify.Tests.GenSR;
 
 /// <summary>
-/// An untrained demo model whose dense head matches query words with 4 category-word tokens per item and reads the
-/// history items' own rows (<see cref="GenSRModelConfig.DenseHistory"/>).
+/// An untrained demo model whose dense head matches query words with 4 category-word tokens per item, adds their cosine
+/// match (<see cref="GenSRModelConfig.DenseCategoryCosine"/>) and reads the history items' own rows
+/// (<see cref="GenSRModelConfig.DenseHistory"/>).
 /// </summary>
 public sealed class DenseCategoryFixture : IDisposable
 {
@@ -18,7 +19,7 @@ public sealed class DenseCategoryFixture : IDisposable
         Prepared = GenSRPipeline.Prepare(Split, new GenSRPipelineOptions
         {
             Device = ComputeDevice.Cpu, ModelDimension = 32, Layers = 1, PromptHistoryItems = 4, TitleTokens = 4, DenseDimension = 16,
-            DenseCategoryTokens = CategoryTokens, DenseHistory = true,
+            DenseCategoryTokens = CategoryTokens, DenseHistory = true, DenseCategoryCosine = true,
             CollaborativeTraining = new() { MaxEpochs = 5, EvaluateEvery = 5, Patience = 1 },
         });
         Prepared.Model.eval();
@@ -61,6 +62,8 @@ public sealed class DenseCategoryTests(DenseCategoryFixture fixture) : IClassFix
         {
             var words = Synthesizer.CategoryWords(catalog[i]);
             var expected = vocabulary.EncodeText(words).Select(t => (long)t).Take(DenseCategoryFixture.CategoryTokens).ToList();
+            // The vocabulary holds the category words as the item tokens spell them (the demo's queries are shoppers' own words).
+            Assert.DoesNotContain((long)vocabulary.UnknownId, expected);
             if (expected.Count > 0) withCategories++;
             while (expected.Count < DenseCategoryFixture.CategoryTokens) expected.Add(vocabulary.PadId);
             Assert.Equal(expected, table[i].narrow(0, 4, DenseCategoryFixture.CategoryTokens).data<long>().ToArray());
@@ -127,6 +130,67 @@ public sealed class DenseCategoryTests(DenseCategoryFixture fixture) : IClassFix
     }
 
     [Fact]
+    public void The_cosine_match_adds_its_full_scale_exactly_to_items_whose_category_words_are_the_querys()
+    {
+        var prepared = fixture.Prepared;
+        var model = prepared.Model;
+        var vocabulary = prepared.Builder.Vocabulary;
+        var catalog = fixture.Split.Dataset.Catalog;
+        var scale = model.named_parameters().Single(p => p.name == "dense_lexical_scale").parameter.item<float>();
+        Assert.Equal(10f, scale);
+        // Items whose category words fit in the 4 columns, so that both sides embed the same tokens.
+        var fitting = catalog.Where(i => Synthesizer.CategoryWords(i) is { Length: > 0 } w && vocabulary.EncodeText(w).Length <= DenseCategoryFixture.CategoryTokens).ToArray();
+        Assert.True(fitting.Length > 10, $"only {fitting.Length} demo items have short category words");
+        var history = fixture.Split.Validation[0].History;
+        using var noGrad = no_grad();
+        foreach (var item in fitting.Take(5))
+        {
+            var words = Synthesizer.CategoryWords(item);
+            var match = Term(new GenSRRequest(history, TaskKind.Search, words));
+            for (var j = 0; j < catalog.Count; j++)
+            {
+                if (Synthesizer.CategoryWords(catalog[j]) == words) Assert.Equal(scale, match[j], 3);
+                else Assert.True(match[j] < scale - 1e-3f, $"item {j} ({Synthesizer.CategoryWords(catalog[j])}) scores {match[j]} for '{words}'");
+            }
+        }
+
+        // No query words, no match.
+        Assert.All(Term(new GenSRRequest(history, TaskKind.Recommendation)), v => Assert.Equal(0f, v, 5));
+
+        // The dense scores less the inner product and the bias, which is the cosine term.
+        float[] Term(GenSRRequest request)
+        {
+            using var batch = prepared.Builder.Build([request], CPU, withLabels: false);
+            using var encoding = model.Encode(batch);
+            using var scores = model.DenseScores(encoding);
+            using var table = model.DenseItemTable();
+            using var user = model.DenseUser(encoding);
+            var bias = model.named_parameters().Single(p => p.name == "dense_item_bias").parameter;
+            using var plain = user.matmul(table.t()).add(bias.unsqueeze(0));
+            using var term = scores.sub(plain);
+            return term.squeeze(0).data<float>().ToArray();
+        }
+    }
+
+    [Fact]
+    public void The_cosine_scale_trains_and_needs_category_words()
+    {
+        var prepared = fixture.Prepared;
+        var trainer = new GenSRTrainer(prepared.Model, prepared.Builder, prepared.ItemKeys, new GenSRTrainingOptions { IndexingFraction = 0 });
+        var rows = trainer.PlanEpoch(fixture.Split, 1).SelectMany(b => b).Take(32).ToArray();
+        using var batch = prepared.Builder.Build(rows, CPU, withLabels: true);
+        prepared.Model.zero_grad();
+        var (total, _, _) = trainer.ComputeLoss(batch);
+        using (total) total.backward();
+        var scale = prepared.Model.named_parameters().Single(p => p.name == "dense_lexical_scale").parameter;
+        Assert.True(scale.grad!.abs().item<float>() > 0);
+        prepared.Model.zero_grad();
+
+        var error = Assert.Throws<ArgumentException>(() => (prepared.Model.Config with { DenseCategoryTokens = 0 }).Validate());
+        Assert.Contains("DenseCategoryCosine", error.Message);
+    }
+
+    [Fact]
     public void The_history_rows_reach_the_dense_scores_train_and_an_empty_history_stays_finite()
     {
         var prepared = fixture.Prepared;
@@ -166,6 +230,7 @@ public sealed class DenseCategoryTests(DenseCategoryFixture fixture) : IClassFix
 
             using var loaded = GenSRCheckpoint.Load(folder);
             Assert.Equal(DenseCategoryFixture.CategoryTokens, loaded.Model.Config.DenseCategoryTokens);
+            Assert.True(loaded.Model.Config.DenseCategoryCosine);
             using var loadedInference = new GenSRInference(loaded.Model, loaded.Builder);
             Assert.Equal(original, loadedInference.ScoreCatalog(requests, generative: false).Dense!);
         }

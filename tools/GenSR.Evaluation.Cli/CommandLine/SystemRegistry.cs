@@ -137,7 +137,7 @@ public static class SystemRegistry
         var options = change(new GenSRSystemOptions(name, pipeline, training));
         // After the system's own change, which decides whether it has a dense head to match words in.
         if (settings.DenseCategories > 0 && options.Pipeline.DenseDimension > 0)
-            options = options with { Pipeline = options.Pipeline with { DenseCategoryTokens = settings.DenseCategories } };
+            options = options with { Pipeline = options.Pipeline with { DenseCategoryTokens = settings.DenseCategories, DenseCategoryCosine = settings.DenseCategoryCosine } };
         if (settings.DenseHistory && options.Pipeline.DenseDimension > 0)
             options = options with { Pipeline = options.Pipeline with { DenseHistory = true } };
         return new(key, description, () => options.Pointwise ? new GenSRPointwiseSystem(options) : new GenSRSystem(options));
