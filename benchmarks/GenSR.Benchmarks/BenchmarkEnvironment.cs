@@ -5,7 +5,7 @@ using static TorchSharp.torch;
 namespace GenSR.Benchmarks;
 
 /// <summary>
-/// The environment knobs every torch benchmark shares: <c>GENSR_DEVICE</c> (auto, cpu or cuda; default auto = CUDA when
+/// The environment knobs every torch benchmark shares: <c>GENSR_DEVICE</c> (auto, cpu, cuda or cuda:N; default auto = CUDA when
 /// available) and <c>GENSR_TORCH_THREADS</c> (torch's intra-op CPU threads; default: torch's choice). Environment
 /// variables rather than parameters, because BenchmarkDotNet runs in-process on the GPU machine and the same binary must
 /// run unchanged on both machines.
@@ -13,17 +13,17 @@ namespace GenSR.Benchmarks;
 internal static class BenchmarkEnvironment
 {
     /// <summary>Resolves <paramref name="variable"/> (falling back to <c>GENSR_DEVICE</c>, then auto) to a torch device.</summary>
-    /// <exception cref="ArgumentException">The variable holds something other than auto, cpu or cuda.</exception>
+    /// <exception cref="ArgumentException">The variable holds something other than auto, cpu, cuda or cuda:N.</exception>
     public static Device Device(string variable = "GENSR_DEVICE")
     {
         var text = Environment.GetEnvironmentVariable(variable) ?? Environment.GetEnvironmentVariable("GENSR_DEVICE") ?? "auto";
         try
         {
-            return TorchRuntime.Resolve(TorchRuntime.Parse(text));
+            return TorchRuntime.Resolve(TorchRuntime.ParseDevice(text));
         }
         catch (ArgumentException e)
         {
-            throw new ArgumentException($"{variable}=\"{text}\": expected auto, cpu or cuda.", variable, e);
+            throw new ArgumentException($"{variable}=\"{text}\": expected auto, cpu, cuda or cuda:N.", variable, e);
         }
     }
 

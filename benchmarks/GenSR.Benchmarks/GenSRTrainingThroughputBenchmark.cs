@@ -63,7 +63,7 @@ public class GenSRTrainingThroughputBenchmark
         var split = LeaveOneOutSplit.Create(Dataset());
         prepared = GenSRPipeline.Prepare(split, new GenSRPipelineOptions
         {
-            Device = ComputeDevice.Cpu,
+            Device = TorchSharp.torch.CPU,
             PromptHistoryItems = 10,
             CollaborativeTraining = new() { MaxEpochs = 5, EvaluateEvery = 5, Patience = 1 },
         });

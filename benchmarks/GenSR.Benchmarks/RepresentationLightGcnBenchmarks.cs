@@ -10,7 +10,7 @@ namespace GenSR.Benchmarks;
 /// <summary>
 /// One BPR training epoch of LightGCN (and MF-BPR for comparison) on 10k users × 5k items × 100k interactions, 64-d,
 /// 2 layers, batches of 2048 (49 optimiser steps), and one full-ranking validation Recall@20 over all 10k users.
-/// The device comes from <c>GENSR_DEVICE</c> (auto, cpu or cuda; default auto), torch's CPU threads from
+/// The device comes from <c>GENSR_DEVICE</c> (auto, cpu, cuda or cuda:N; default auto), torch's CPU threads from
 /// <c>GENSR_TORCH_THREADS</c> (default: torch's choice).
 /// </summary>
 [SimpleJob(RunStrategy.Monitoring, launchCount: 1, warmupCount: 1, iterationCount: 5)]
@@ -34,7 +34,6 @@ public class RepresentationLightGcnBenchmarks
     {
         _device = BenchmarkEnvironment.Device();
         BenchmarkEnvironment.ApplyThreads();
-        var device = _device.type == DeviceType.CUDA ? ComputeDevice.Cuda : ComputeDevice.Cpu;
         var random = new Random(17);
         // Popularity-skewed items (Zipf exponent 0.8) so degrees look like real interaction data.
         var weights = Enumerable.Range(1, Items).Select(r => 1.0 / Math.Pow(r, 0.8)).ToArray();
@@ -51,8 +50,8 @@ public class RepresentationLightGcnBenchmarks
         var graph = new InteractionGraph(Users, Items, keys.Select(k => new UserItemPair((int)(k / Items), (int)(k % Items))));
         var targets = Enumerable.Range(0, Users).Select(_ => random.Next(Items)).ToArray();
         _model = Model == "lightgcn"
-            ? new LightGcn(graph, new LightGcnOptions { Device = device })
-            : new MatrixFactorization(graph, new MatrixFactorizationOptions { Device = device });
+            ? new LightGcn(graph, new LightGcnOptions { Device = _device })
+            : new MatrixFactorization(graph, new MatrixFactorizationOptions { Device = _device });
         _trainer = new CollaborativeTrainer(_model, graph, new ValidationTargets(targets, Items), new CollaborativeTrainingOptions { BatchSize = 2048 });
     }
 

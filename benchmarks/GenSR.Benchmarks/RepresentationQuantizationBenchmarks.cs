@@ -9,7 +9,7 @@ namespace GenSR.Benchmarks;
 
 /// <summary>
 /// RQ-KMeans (3 levels × 256 codes, k-means++ seeding, up to 50 Lloyd iterations per level, Sinkhorn collision
-/// re-assignment) on 100k × 64 vectors from 1,000 overlapping Gaussian clusters (unit centres, unit noise). The device comes from <c>GENSR_DEVICE</c> (auto, cpu or cuda; default auto),
+/// re-assignment) on 100k × 64 vectors from 1,000 overlapping Gaussian clusters (unit centres, unit noise). The device comes from <c>GENSR_DEVICE</c> (auto, cpu, cuda or cuda:N; default auto),
 /// torch's CPU threads from <c>GENSR_TORCH_THREADS</c> (default: torch's choice).
 /// </summary>
 [SimpleJob(RunStrategy.Monitoring, launchCount: 1, warmupCount: 1, iterationCount: 3)]
@@ -36,8 +36,7 @@ public class RepresentationQuantizationBenchmarks
         _embeddings = new ItemEmbeddings(new EmbeddingMatrix(values, items, dimension), IdentifierSource.Collaborative, "benchmark");
         _device = BenchmarkEnvironment.Device();
         BenchmarkEnvironment.ApplyThreads();
-        var device = _device.type == DeviceType.CUDA ? ComputeDevice.Cuda : ComputeDevice.Cpu;
-        _quantizer = ResidualKMeansQuantizer.Create(new ResidualKMeansOptions { Levels = 3, CodebookSize = 256, Device = device });
+        _quantizer = ResidualKMeansQuantizer.Create(new ResidualKMeansOptions { Levels = 3, CodebookSize = 256, Device = _device });
     }
 
     /// <summary>Quantizes all 100k vectors into a collision-free 3-level identifier table.</summary>

@@ -12,7 +12,7 @@ namespace GenSR.Benchmarks;
 /// d_model 256, d_ff 1024, 8 heads of 32, 4 + 4 layers, vocabulary 4096 + 4·256 + 3, 64 input tokens, 5 target
 /// tokens, dropout 0.1 in training mode. The anchor batch is 256 (HF transformers on one H100: 62 ms fp32, 78 ms bf16
 /// autocast); a CPU run may use a smaller batch through <c>GENSR_T5_BENCH_BATCH</c> (comma-separated list).
-/// Runs on CUDA when available (<c>GENSR_T5_BENCH_DEVICE</c>, else <c>GENSR_DEVICE</c>: auto, cpu or cuda);
+/// Runs on CUDA when available (<c>GENSR_T5_BENCH_DEVICE</c>, else <c>GENSR_DEVICE</c>: auto, cpu, cuda or cuda:N);
 /// <c>GENSR_T5_BENCH_THREADS</c> (else <c>GENSR_TORCH_THREADS</c>) sets torch's intra-op CPU threads (on a shared machine
 /// one thread avoids contention between thread pools).
 /// </summary>

@@ -40,7 +40,7 @@ internal static class QuickstartCommandLine
         });
         var format = Valued<DatasetFormat?>("--format", "amazon|movielens|jsonl", "the dataset format (default: detected from the folder)",
             "amazon, movielens or jsonl", v => DatasetFormat.Parse(v));
-        var device = Valued("--device", "auto|cpu|cuda", "the device", "auto, cpu or cuda", TorchRuntime.Parse, Defaults.Device);
+        var device = Valued("--device", "auto|cpu|cuda|cuda:N", "the device", "auto, cpu, cuda or cuda:N", TorchRuntime.ParseDevice, Defaults.Device);
         var epochs = Integer("--epochs", "maximum training epochs", 1, 10_000, Defaults.Epochs);
         var outFolder = new Option<string>("--out")
         {

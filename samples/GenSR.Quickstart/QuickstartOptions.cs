@@ -12,8 +12,8 @@ internal sealed record QuickstartOptions
     /// <summary>The dataset format (<c>--format</c>); <c>null</c> detects it from the folder's files.</summary>
     public DatasetFormat? Format { get; init; }
 
-    /// <summary>The device (<c>--device</c>).</summary>
-    public ComputeDevice Device { get; init; } = ComputeDevice.Auto;
+    /// <summary>The device (<c>--device</c>); null (<c>auto</c>) for the first CUDA device when one is available, else the CPU.</summary>
+    public TorchSharp.torch.Device? Device { get; init; }
 
     /// <summary>Maximum training epochs (<c>--epochs</c>).</summary>
     public int Epochs { get; init; } = 3;

@@ -71,7 +71,7 @@ public static class ServingApp
         var split = LeaveOneOutSplit.Create(DemoDataset.Generate(new DemoDatasetOptions { Users = users, Items = 150, Seed = 7 }));
         var prepared = GenSRPipeline.Prepare(split, new GenSRPipelineOptions
         {
-            Device = ComputeDevice.Cpu, ModelDimension = 64, Layers = 1, PromptHistoryItems = 8, DenseDimension = 32,
+            Device = TorchSharp.torch.CPU, ModelDimension = 64, Layers = 1, PromptHistoryItems = 8, DenseDimension = 32,
         });
         using var model = prepared.Model;
         prepared.NewItems?.Dispose();

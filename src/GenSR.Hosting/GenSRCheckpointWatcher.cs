@@ -38,7 +38,7 @@ public sealed class GenSRCheckpointWatcher : BackgroundService
         if (pointer is null || pointer == recommender.CheckpointVersion || pointer == failed) return false;
         try
         {
-            recommender.Reload(_options.CheckpointPath, _options.Device, (Representation.ISemanticEncoder?)_services.GetService(typeof(Representation.ISemanticEncoder)));
+            recommender.Reload(_options.CheckpointPath, TorchRuntime.ParseDevice(_options.Device), (Representation.ISemanticEncoder?)_services.GetService(typeof(Representation.ISemanticEncoder)));
             _logger.LogInformation("Now serving GenSR checkpoint version {Version} from {Folder}.", recommender.CheckpointVersion, _options.CheckpointPath);
             return true;
         }

@@ -26,7 +26,7 @@ else if (!GenSRCheckpoint.Exists(folder))
     var split = LeaveOneOutSplit.Create(DemoDataset.Generate(new DemoDatasetOptions { Users = 2000, Items = 5000, Seed = 3 }));
     var prepared = GenSRPipeline.Prepare(split, new GenSRPipelineOptions
     {
-        Device = ComputeDevice.Cpu, ModelDimension = 256, Layers = 4, FeedForwardDimension = 1024, PromptHistoryItems = 10, DenseDimension = 64,
+        Device = TorchSharp.torch.CPU, ModelDimension = 256, Layers = 4, FeedForwardDimension = 1024, PromptHistoryItems = 10, DenseDimension = 64,
         CollaborativeTraining = new() { MaxEpochs = 2, EvaluateEvery = 2, Patience = 1 },
     });
     using (prepared.Model)

@@ -22,15 +22,15 @@ var clock = Stopwatch.StartNew();
 var workspace = Directory.CreateTempSubdirectory("gensr-consumer-").FullName;
 try
 {
-    var deviceChoice = ComputeDevice.Cpu;
+    torch.Device? deviceChoice = torch.CPU;
     // One intra-op thread by default: these tensors are small, and on a busy machine torch's OpenMP threads wait for
     // each other far longer than they compute (measured: 67 s with the default threads vs 2 s with one on a loaded 2-core host).
     var threads = 1;
     for (var i = 0; i < args.Length; i++)
     {
-        if (args[i] == "--device" && i + 1 < args.Length) deviceChoice = TorchRuntime.Parse(args[++i]);
+        if (args[i] == "--device" && i + 1 < args.Length) deviceChoice = TorchRuntime.ParseDevice(args[++i]);
         else if (args[i] == "--threads" && i + 1 < args.Length && int.TryParse(args[i + 1], out threads)) i++;
-        else throw new ArgumentException($"Unknown argument \"{args[i]}\"; expected --device auto|cpu|cuda and --threads N (0 = torch's default).");
+        else throw new ArgumentException($"Unknown argument \"{args[i]}\"; expected --device auto|cpu|cuda|cuda:N and --threads N (0 = torch's default).");
     }
     TorchRuntime.SetThreads(threads);
     Run(deviceChoice, workspace);
@@ -47,7 +47,7 @@ finally
     Directory.Delete(workspace, recursive: true);
 }
 
-static void Run(ComputeDevice deviceChoice, string workspace)
+static void Run(torch.Device? deviceChoice, string workspace)
 {
     const long seed = 7;
     TorchRuntime.Seed(seed);

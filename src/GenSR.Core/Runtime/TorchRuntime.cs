@@ -65,33 +65,43 @@ public static class TorchRuntime
         }
     }
 
-    /// <summary>Resolves a device choice: <see cref="ComputeDevice.Auto"/> is CUDA when available, else the CPU.</summary>
-    /// <exception cref="InvalidOperationException"><see cref="ComputeDevice.Cuda"/> was asked for but no CUDA device is available.</exception>
+    /// <summary>
+    /// The device to run on: <paramref name="device"/> itself, or for <c>null</c> (every <c>Device</c> option's default)
+    /// the first CUDA device when one is available, else the CPU.
+    /// </summary>
+    /// <exception cref="InvalidOperationException">A CUDA device was asked for but no CUDA device is available.</exception>
     /// <exception cref="InvalidOperationException">The native backend is missing (see <see cref="EnsureBackend"/>).</exception>
-    public static torch.Device Resolve(ComputeDevice device)
+    public static torch.Device Resolve(torch.Device? device)
     {
         EnsureBackend();
-        return device switch
-        {
-            ComputeDevice.Cpu => torch.CPU,
-            ComputeDevice.Cuda => CudaAvailable
-                ? torch.CUDA
-                : throw new InvalidOperationException("CUDA was requested but is not available: the loaded libtorch has no CUDA support or no GPU is visible. " +
-                                                      "Choose ComputeDevice.Cpu, or run against a CUDA libtorch."),
-            ComputeDevice.Auto => CudaAvailable ? torch.CUDA : torch.CPU,
-            _ => throw new ArgumentOutOfRangeException(nameof(device), device, "Expected Auto, Cpu or Cuda."),
-        };
+        if (device is null) return CudaAvailable ? torch.CUDA : torch.CPU;
+        if (device.type == DeviceType.CUDA && !CudaAvailable)
+            throw new InvalidOperationException($"The device {device} was asked for but CUDA is not available: the loaded libtorch has no CUDA support or no GPU is visible. " +
+                                                "Run on the CPU (torch.CPU), or against a CUDA libtorch.");
+        return device;
     }
 
-    /// <summary>Parses <c>auto</c>, <c>cpu</c> or <c>cuda</c> (case-insensitive).</summary>
+    /// <summary>
+    /// Parses a device name (case-insensitive): <c>auto</c> (returns <c>null</c>, which <see cref="Resolve"/> turns into CUDA
+    /// when available, else the CPU), <c>cpu</c>, <c>cuda</c> (or <c>gpu</c>) for the first CUDA device, or <c>cuda:N</c>.
+    /// </summary>
     /// <exception cref="ArgumentException">Any other text.</exception>
-    public static ComputeDevice Parse(string text) => text?.Trim().ToLowerInvariant() switch
+    public static torch.Device? ParseDevice(string text)
     {
-        "auto" => ComputeDevice.Auto,
-        "cpu" => ComputeDevice.Cpu,
-        "cuda" or "gpu" => ComputeDevice.Cuda,
-        _ => throw new ArgumentException($"Unknown device \"{text}\": expected auto, cpu or cuda.", nameof(text)),
-    };
+        var name = text?.Trim().ToLowerInvariant();
+        switch (name)
+        {
+            case "auto": return null;
+            case "cpu": return torch.CPU;
+            // Not torch.CUDA, which initialises CUDA and throws where there is none: parsing a name must not need the device.
+            case "cuda" or "gpu": return new torch.Device(DeviceType.CUDA);
+        }
+
+        if (name is not null && name.StartsWith("cuda:", StringComparison.Ordinal)
+            && int.TryParse(name.AsSpan(5), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var index))
+            return new torch.Device(DeviceType.CUDA, index);
+        throw new ArgumentException($"Unknown device \"{text}\": expected auto, cpu, cuda or cuda:N.", nameof(text));
+    }
 
     /// <summary>Seeds torch (CPU and every CUDA device). Managed code takes its own seeded <see cref="Random"/> from the same seed.</summary>
     public static void Seed(long seed)

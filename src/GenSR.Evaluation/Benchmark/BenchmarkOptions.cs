@@ -1,4 +1,5 @@
 using GenSR.Core;
+using TorchSharp;
 
 namespace GenSR.Evaluation;
 
@@ -65,8 +66,8 @@ public sealed record BenchmarkOptions
         }
     } = [42];
 
-    /// <summary>The device; default <see cref="ComputeDevice.Auto"/> (CUDA when available).</summary>
-    public ComputeDevice Device { get; init; } = ComputeDevice.Auto;
+    /// <summary>The device; null (the default) for the first CUDA device when one is available, else the CPU.</summary>
+    public torch.Device? Device { get; init; }
 
     /// <summary>How cases are ranked (cutoffs, exclusion of seen items, sampled candidates).</summary>
     /// <exception cref="ArgumentNullException">The value is <c>null</c>.</exception>

@@ -95,10 +95,10 @@ public sealed class GenSRSystem : ITopKGenerator, ICandidateScorer, ICatalogScor
 
     /// <summary>
     /// Where LightGCN and the quantizer run, from the environment variable <c>GENSR_REPRESENTATION_DEVICE</c>
-    /// (<c>cpu</c>, <c>cuda</c>, <c>auto</c>); unset: the harness's device.
+    /// (<c>cpu</c>, <c>cuda</c>, <c>cuda:N</c>; <c>auto</c> or unset: the harness's device).
     /// </summary>
-    public static ComputeDevice? RepresentationDevice =>
-        Environment.GetEnvironmentVariable("GENSR_REPRESENTATION_DEVICE") is { Length: > 0 } text ? TorchRuntime.Parse(text) : null;
+    public static torch.Device? RepresentationDevice =>
+        Environment.GetEnvironmentVariable("GENSR_REPRESENTATION_DEVICE") is { Length: > 0 } text ? TorchRuntime.ParseDevice(text) : null;
 
     /// <inheritdoc />
     public string Name => _options.Name;
@@ -112,7 +112,7 @@ public sealed class GenSRSystem : ITopKGenerator, ICandidateScorer, ICatalogScor
         ArgumentNullException.ThrowIfNull(split);
         ArgumentNullException.ThrowIfNull(context);
         if (_trained) return SystemTrainingResult.NotTrained;
-        var device = context.Device.type == DeviceType.CUDA ? ComputeDevice.Cuda : ComputeDevice.Cpu;
+        var device = context.Device;
         var groups = _options.SeparateTasks
             ? new (IReadOnlyList<TaskKind> Tasks, TaskKind[] Serves)[] { (GenSRSystemOptions.Only(TaskKind.Recommendation), [TaskKind.Recommendation]), (GenSRSystemOptions.Only(TaskKind.Search), [TaskKind.Search]) }
             : [(_options.Training.Tasks, new[] { TaskKind.Recommendation, TaskKind.Search })];

@@ -1,4 +1,5 @@
 using GenSR.Core;
+using TorchSharp;
 
 namespace GenSR.Representation;
 
@@ -12,8 +13,6 @@ public sealed record LightGcnOptions
     private readonly int _embeddingDim = 64;
     private readonly int _layers = 2;
     private readonly double _initStd = 0.1;
-    private readonly ComputeDevice _device = ComputeDevice.Auto;
-
     /// <summary>Embedding size (default 64; 1 … 4096).</summary>
     public int EmbeddingDim
     {
@@ -38,10 +37,6 @@ public sealed record LightGcnOptions
     /// <summary>Seed of the initialisation (default 42); the same seed gives the same initial weights on CPU and CUDA.</summary>
     public long Seed { get; init; } = 42;
 
-    /// <summary>Where the model lives and trains (default <see cref="ComputeDevice.Auto"/>).</summary>
-    public ComputeDevice Device
-    {
-        get => _device;
-        init => _device = OptionGuard.Defined(value, nameof(Device), nameof(LightGcnOptions));
-    }
+    /// <summary>Where the model lives and trains; null (the default) for the first CUDA device when one is available, else the CPU.</summary>
+    public torch.Device? Device { get; init; }
 }

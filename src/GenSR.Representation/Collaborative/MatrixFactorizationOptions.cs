@@ -1,4 +1,5 @@
 using GenSR.Core;
+using TorchSharp;
 
 namespace GenSR.Representation;
 
@@ -7,8 +8,6 @@ public sealed record MatrixFactorizationOptions
 {
     private readonly int _embeddingDim = 64;
     private readonly double _initStd = 0.1;
-    private readonly ComputeDevice _device = ComputeDevice.Auto;
-
     /// <summary>Embedding size (default 64; 1 … 4096).</summary>
     public int EmbeddingDim
     {
@@ -26,10 +25,6 @@ public sealed record MatrixFactorizationOptions
     /// <summary>Seed of the initialisation (default 42).</summary>
     public long Seed { get; init; } = 42;
 
-    /// <summary>Where the model lives and trains (default <see cref="ComputeDevice.Auto"/>).</summary>
-    public ComputeDevice Device
-    {
-        get => _device;
-        init => _device = OptionGuard.Defined(value, nameof(Device), nameof(MatrixFactorizationOptions));
-    }
+    /// <summary>Where the model lives and trains; null (the default) for the first CUDA device when one is available, else the CPU.</summary>
+    public torch.Device? Device { get; init; }
 }

@@ -1,4 +1,5 @@
 using GenSR.Core;
+using TorchSharp;
 
 namespace GenSR.Representation;
 
@@ -11,8 +12,6 @@ public sealed record ResidualKMeansOptions
     private readonly int _maxIterations = 50;
     private readonly double _tolerance = 1e-4;
     private readonly CollisionStrategy _collisions = CollisionStrategy.ReassignLastLevel;
-    private readonly ComputeDevice _device = ComputeDevice.Auto;
-
     /// <summary>Number of levels L (default 3; 1 … 16).</summary>
     public int Levels
     {
@@ -61,10 +60,6 @@ public sealed record ResidualKMeansOptions
     /// <summary>Seed of the k-means++ draws (default 42).</summary>
     public long Seed { get; init; } = 42;
 
-    /// <summary>Where the clustering runs (default <see cref="ComputeDevice.Auto"/>).</summary>
-    public ComputeDevice Device
-    {
-        get => _device;
-        init => _device = OptionGuard.Defined(value, nameof(Device), nameof(ResidualKMeansOptions));
-    }
+    /// <summary>Where the clustering runs; null (the default) for the first CUDA device when one is available, else the CPU.</summary>
+    public torch.Device? Device { get; init; }
 }

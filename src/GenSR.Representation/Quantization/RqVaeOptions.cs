@@ -1,4 +1,5 @@
 using GenSR.Core;
+using TorchSharp;
 
 namespace GenSR.Representation;
 
@@ -20,8 +21,6 @@ public sealed record RqVaeOptions
     private readonly int _batchSize = 1024;
     private readonly double _learningRate = 1e-3;
     private readonly CollisionStrategy _collisions = CollisionStrategy.ReassignLastLevel;
-    private readonly ComputeDevice _device = ComputeDevice.Auto;
-
     /// <summary>Hidden layer sizes of the encoder (the decoder mirrors them); default 512, 256, 128; 0 … 8 layers of 1 … 16,384.</summary>
     public IReadOnlyList<int> HiddenSizes
     {
@@ -104,10 +103,6 @@ public sealed record RqVaeOptions
     /// <summary>Seed of initialisation, shuffling and re-seeding (default 42).</summary>
     public long Seed { get; init; } = 42;
 
-    /// <summary>Where training runs (default <see cref="ComputeDevice.Auto"/>).</summary>
-    public ComputeDevice Device
-    {
-        get => _device;
-        init => _device = OptionGuard.Defined(value, nameof(Device), nameof(RqVaeOptions));
-    }
+    /// <summary>Where training runs; null (the default) for the first CUDA device when one is available, else the CPU.</summary>
+    public torch.Device? Device { get; init; }
 }

@@ -71,14 +71,14 @@ public sealed class GenSRRecommender : IGenSRRecommender, IDisposable
 
     /// <summary>Loads a checkpoint folder written by <see cref="GenSRCheckpoint.Save"/> (e.g. the trainer's <c>best/</c>).</summary>
     /// <param name="folder">The checkpoint folder.</param>
-    /// <param name="device">Where the model runs.</param>
+    /// <param name="device">Where the model runs; null (the default) for the first CUDA device when one is available, else the CPU.</param>
     /// <param name="maxBatch">Requests per model call in the batched methods.</param>
     /// <param name="queryEncoder">The query encoder the model was trained with, for a model that reads query vectors
     /// (<see cref="GenSRModelConfig.HasQueryVectors"/>); the caller owns it.</param>
     /// <param name="itemEncoder">The pretrained encoder of the identifiers' semantic vectors, for <see cref="AddItems"/> on a checkpoint
     /// saved with a new-item index over pretrained vectors (an LSA index brings its own); the caller owns it.</param>
     /// <param name="logger">Where loads, reloads and added items are logged; null: nowhere.</param>
-    public static GenSRRecommender Load(string folder, ComputeDevice device = ComputeDevice.Auto, int maxBatch = 64,
+    public static GenSRRecommender Load(string folder, Device? device = null, int maxBatch = 64,
                                         Representation.ISemanticEncoder? queryEncoder = null, Representation.ISemanticEncoder? itemEncoder = null,
                                         ILogger? logger = null)
     {
@@ -262,10 +262,10 @@ public sealed class GenSRRecommender : IGenSRRecommender, IDisposable
     /// are replaced by the checkpoint's catalogue.
     /// </summary>
     /// <param name="folder">A checkpoint folder written by <see cref="GenSRCheckpoint.Save"/> (or <see cref="Save"/>).</param>
-    /// <param name="device">Where the new model runs.</param>
+    /// <param name="device">Where the new model runs; null (the default) for the first CUDA device when one is available, else the CPU.</param>
     /// <param name="queryEncoder">The query encoder, for a model that reads query vectors; the caller owns it.</param>
     /// <param name="itemEncoder">The pretrained item encoder, for <see cref="AddItems"/> over pretrained vectors; the caller owns it.</param>
-    public void Reload(string folder, ComputeDevice device = ComputeDevice.Auto, Representation.ISemanticEncoder? queryEncoder = null,
+    public void Reload(string folder, Device? device = null, Representation.ISemanticEncoder? queryEncoder = null,
                        Representation.ISemanticEncoder? itemEncoder = null)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(folder);

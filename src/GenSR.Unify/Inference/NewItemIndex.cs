@@ -323,7 +323,7 @@ public sealed class NewItemIndex : IDisposable
             {
                 var lsaPath = Path.Combine(folder, LsaFileName);
                 if (!File.Exists(lsaPath)) throw new InvalidDataException($"{lsaPath}: missing; the index's vectors are LSA's and its encoder was saved beside them.");
-                attached = LsaTextEncoder.Load(lsaPath, Core.ComputeDevice.Cpu);
+                attached = LsaTextEncoder.Load(lsaPath, TorchSharp.torch.CPU);
                 owns = true;
             }
 

@@ -22,7 +22,7 @@ public static class GenSRPipeline
         ArgumentNullException.ThrowIfNull(split);
         options ??= new GenSRPipelineOptions();
         var device = TorchRuntime.Resolve(options.Device);
-        var representationDevice = options.RepresentationDevice ?? options.Device;
+        var representationDevice = options.RepresentationDevice ?? device;
         var catalog = split.Dataset.Catalog;
         var elapsed = new Dictionary<string, TimeSpan>();
         var clock = Stopwatch.StartNew();
@@ -61,7 +61,7 @@ public static class GenSRPipeline
     }
 
     /// <summary>Trains LightGCN on the training interactions, validated on the validation targets.</summary>
-    private static CollaborativeTrainingResult TrainCollaborative(DatasetSplit split, GenSRPipelineOptions options, ComputeDevice representationDevice,
+    private static CollaborativeTrainingResult TrainCollaborative(DatasetSplit split, GenSRPipelineOptions options, Device representationDevice,
                                                                   IProgress<GenSRPipelineProgress>? progress, CancellationToken cancellationToken)
     {
         var catalog = split.Dataset.Catalog;
@@ -109,7 +109,7 @@ public static class GenSRPipeline
     }
 
     /// <summary>The items' identifiers from the chosen source and quantiser.</summary>
-    private static ItemQuantization Quantize(GenSRPipelineOptions options, ComputeDevice representationDevice, ItemEmbeddings semantic, ItemEmbeddings collaborative,
+    private static ItemQuantization Quantize(GenSRPipelineOptions options, Device representationDevice, ItemEmbeddings semantic, ItemEmbeddings collaborative,
                                              IProgress<GenSRPipelineProgress>? progress, CancellationToken cancellationToken)
     {
         var quantizer = ResidualKMeansQuantizer.Create(options.Quantizer with { Device = representationDevice, Seed = options.Seed });

@@ -1,5 +1,6 @@
 using GenSR.Core;
 using GenSR.Representation;
+using TorchSharp;
 
 namespace GenSR.Unify;
 
@@ -150,13 +151,13 @@ public sealed record GenSRPipelineOptions
     /// </summary>
     public bool DenseHistory { get; init; }
 
-    /// <summary>Use the collaborative view (ablation switch). Default true.</summary>
     /// <summary>
     /// Whether the dense head also adds a learned-scale cosine match of the query's words with the category words
     /// (<see cref="GenSRModelConfig.DenseCategoryCosine"/>). Needs <see cref="DenseCategoryTokens"/> &gt; 0. Default false.
     /// </summary>
     public bool DenseCategoryCosine { get; init; }
 
+    /// <summary>Use the collaborative view (ablation switch). Default true.</summary>
     public bool UseCollaborativeView { get; init; } = true;
 
     /// <summary>Use the semantic view (ablation switch). Default true.</summary>
@@ -176,14 +177,14 @@ public sealed record GenSRPipelineOptions
     /// </summary>
     public string? PretrainedBackbone { get; init; }
 
-    /// <summary>Where everything runs. Default <see cref="ComputeDevice.Auto"/>.</summary>
-    public ComputeDevice Device { get; init; } = ComputeDevice.Auto;
+    /// <summary>Where everything runs; null (the default) for the first CUDA device when one is available, else the CPU.</summary>
+    public torch.Device? Device { get; init; }
 
     /// <summary>
     /// Where LightGCN and the quantizer run, when different from <see cref="Device"/> (e.g. the CPU while the unified
     /// model trains on a GPU). Null (default): <see cref="Device"/>.
     /// </summary>
-    public ComputeDevice? RepresentationDevice { get; init; }
+    public torch.Device? RepresentationDevice { get; init; }
 
     /// <summary>Seed of every random choice. Default 42.</summary>
     public long Seed { get; init; } = 42;

@@ -5,23 +5,36 @@ namespace GenSR.Core.Tests.Runtime;
 public class TorchRuntimeTests
 {
     [Theory]
-    [InlineData("auto", ComputeDevice.Auto)]
-    [InlineData("CPU", ComputeDevice.Cpu)]
-    [InlineData(" cuda ", ComputeDevice.Cuda)]
-    public void Parses_device_names(string text, ComputeDevice expected) => Assert.Equal(expected, TorchRuntime.Parse(text));
-
-    [Fact]
-    public void Rejects_unknown_device_names() =>
-        Assert.Contains("expected auto, cpu or cuda", Assert.Throws<ArgumentException>(() => TorchRuntime.Parse("tpu")).Message);
-
-    [Fact]
-    public void Auto_resolves_to_cuda_only_when_available()
+    [InlineData("CPU", DeviceType.CPU, -1)]
+    [InlineData(" cuda ", DeviceType.CUDA, -1)]
+    [InlineData("gpu", DeviceType.CUDA, -1)]
+    [InlineData("cuda:1", DeviceType.CUDA, 1)]
+    public void Parses_device_names(string text, DeviceType type, int index)
     {
-        var d = TorchRuntime.Resolve(ComputeDevice.Auto);
+        var device = TorchRuntime.ParseDevice(text)!;
+        Assert.Equal(type, device.type);
+        Assert.Equal(index, device.index);
+    }
+
+    [Fact]
+    public void Auto_parses_as_null_which_every_device_option_reads_as_automatic() => Assert.Null(TorchRuntime.ParseDevice(" Auto"));
+
+    [Theory]
+    [InlineData("tpu")]
+    [InlineData("cuda:")]
+    [InlineData("cuda:-1")]
+    [InlineData("cuda:x")]
+    public void Rejects_unknown_device_names(string text) =>
+        Assert.Contains("expected auto, cpu, cuda or cuda:N", Assert.Throws<ArgumentException>(() => TorchRuntime.ParseDevice(text)).Message);
+
+    [Fact]
+    public void Null_resolves_to_cuda_only_when_available()
+    {
+        var d = TorchRuntime.Resolve(null);
         Assert.Equal(TorchRuntime.CudaAvailable ? DeviceType.CUDA : DeviceType.CPU, d.type);
-        Assert.Equal(DeviceType.CPU, TorchRuntime.Resolve(ComputeDevice.Cpu).type);
+        Assert.Equal(DeviceType.CPU, TorchRuntime.Resolve(TorchSharp.torch.CPU).type);
         if (!TorchRuntime.CudaAvailable)
-            Assert.Contains("CUDA was requested", Assert.Throws<InvalidOperationException>(() => TorchRuntime.Resolve(ComputeDevice.Cuda)).Message);
+            Assert.Contains("CUDA is not available", Assert.Throws<InvalidOperationException>(() => TorchRuntime.Resolve(TorchRuntime.ParseDevice("cuda"))).Message);
     }
 
     [Fact]

@@ -21,7 +21,7 @@ public sealed class EvaluationCommandLineTests
         Assert.Equal(EvaluationCommand.Success, code);
         Assert.Empty(error);
         foreach (var option in new[] { "--data <folder>", "--format <auto|amazon|movielens|jsonl>", "--demo", "--demo-users <n>", "--protocol <full|sampled|both>",
-                                       "--systems <list>", "--exclude-seen <yes|no>", "--seeds <n>", "--device <auto|cpu|cuda>", "--out <folder>", "--quiet" })
+                                       "--systems <list>", "--exclude-seen <yes|no>", "--seeds <n>", "--device <auto|cpu|cuda|cuda:N>", "--out <folder>", "--quiet" })
             Assert.Contains(option, output);
         Assert.Contains("(default 99)", output);
         Assert.Contains("in [1, 100] (default 1)", output);

@@ -15,7 +15,7 @@ public sealed class EvaluationCommandTests
 
     [Theory]
     [InlineData("--protocol", "fast", "--protocol: unknown protocol \"fast\"; expected full, sampled or both.")]
-    [InlineData("--device", "tpu", "--device: unknown device \"tpu\"; expected auto, cpu or cuda.")]
+    [InlineData("--device", "tpu", "--device: unknown device \"tpu\"; expected auto, cpu, cuda or cuda:N.")]
     [InlineData("--max-users", "0", "--max-users: expected an integer in [1, 2147483647], got \"0\".")]
     [InlineData("--tasks", "ranking", "--tasks: unknown task \"ranking\"; expected recommendation, search or both.")]
     [InlineData("--seeds", "0", "--seeds: expected an integer in [1, 100], got \"0\".")]
@@ -200,7 +200,7 @@ public sealed class EvaluationCommandTests
     {
         var defaults = EvaluationCommandLine.Parse(["--demo"]);
         Assert.Equal([EvaluationProtocol.FullRanking, EvaluationProtocol.Sampled], defaults.Protocols);
-        Assert.Equal(ComputeDevice.Auto, defaults.Device);
+        Assert.Null(defaults.Device);
         Assert.Equal(1, defaults.SeedCount);
         Assert.Equal(["popularity", "category-popularity", "bm25", "sasrec", "joint"], defaults.Systems);
         Assert.True(defaults.ExcludeSeen);
@@ -209,7 +209,7 @@ public sealed class EvaluationCommandTests
         Assert.Equal([EvaluationProtocol.Sampled], custom.Protocols);
         Assert.Equal(["bm25", "popularity"], custom.Systems);
         Assert.Equal(3, custom.SeedCount);
-        Assert.Equal(ComputeDevice.Cpu, custom.Device);
+        Assert.Equal(TorchSharp.DeviceType.CPU, custom.Device!.type);
         Assert.Null(custom.Tasks);
 
         Assert.Equal([TaskKind.Recommendation], EvaluationCommandLine.Parse(["--demo", "--tasks", "recommendation"]).Tasks);

@@ -25,7 +25,7 @@ public sealed class QuickstartCommandLineTests
         Assert.NotNull(options);
         Assert.Null(options.Data);
         Assert.Null(options.Format);
-        Assert.Equal(ComputeDevice.Auto, options.Device);
+        Assert.Null(options.Device);
         Assert.Equal(3, options.Epochs);
         Assert.Equal(Path.Combine("artifacts", "quickstart"), options.Out);
         Assert.Equal(42, options.Seed);
@@ -47,7 +47,7 @@ public sealed class QuickstartCommandLineTests
         Assert.Equal(0, code);
         Assert.Equal(new QuickstartOptions
         {
-            Data = ".", Format = DatasetFormat.MovieLens, Device = ComputeDevice.Cpu, Epochs = 5, Seed = 7, EvaluationCases = 100, Threads = 2,
+            Data = ".", Format = DatasetFormat.MovieLens, Device = TorchSharp.torch.CPU, Epochs = 5, Seed = 7, EvaluationCases = 100, Threads = 2,
             ModelDimension = 128, Identifiers = IdentifierSource.Semantic, PromptHistoryItems = 4, TextEncoder = "lsa", Out = "out",
         }, options);
     }
@@ -57,7 +57,7 @@ public sealed class QuickstartCommandLineTests
     [InlineData("--model-dim", "100", "--model-dim: expected a multiple of 32 in [32, 4096], got \"100\".")]
     [InlineData("--text-encoder", "bert", "--text-encoder: expected lsa, minilm or arctic, got \"bert\".")]
     [InlineData("--identifiers", "1", "--identifiers: expected semantic, collaborative or fused, got \"1\".")]
-    [InlineData("--device", "tpu", "--device: expected auto, cpu or cuda, got \"tpu\".")]
+    [InlineData("--device", "tpu", "--device: expected auto, cpu, cuda or cuda:N, got \"tpu\".")]
     [InlineData("--format", "csv", "--format: expected amazon, movielens or jsonl, got \"csv\".")]
     [InlineData("--seed", "x", "--seed: expected an integer, got \"x\".")]
     [InlineData("--data", "no/such/folder", "--data: the folder \"no/such/folder\" does not exist.")]

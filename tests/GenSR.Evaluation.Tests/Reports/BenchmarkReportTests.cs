@@ -7,7 +7,7 @@ public sealed class BenchmarkReportTests
     private static readonly Lazy<BenchmarkReport> TwoSeeds = new(() =>
     {
         var data = new BenchmarkDataset(TestDatasets.SmallDemo.Dataset, "from the data");
-        var runner = new BenchmarkRunner(new BenchmarkOptions { Seeds = [1, 2], Device = ComputeDevice.Cpu });
+        var runner = new BenchmarkRunner(new BenchmarkOptions { Seeds = [1, 2], Device = TorchSharp.torch.CPU });
         return runner.Run(data, [
             new SystemDefinition("popularity", "most popular", () => new PopularitySystem()),
             new SystemDefinition("bm25", "lexical", () => new Bm25System()),
@@ -34,7 +34,7 @@ public sealed class BenchmarkReportTests
         var data = new BenchmarkDataset(TestDatasets.SmallDemo.Dataset, "from the data");
         var runner = new BenchmarkRunner(new BenchmarkOptions
         {
-            Device = ComputeDevice.Cpu, Protocols = [EvaluationProtocol.FullRanking], Tasks = [TaskKind.Recommendation],
+            Device = TorchSharp.torch.CPU, Protocols = [EvaluationProtocol.FullRanking], Tasks = [TaskKind.Recommendation],
         });
 
         var report = runner.Run(data, [
@@ -55,7 +55,7 @@ public sealed class BenchmarkReportTests
     public void The_components_of_a_trained_system_are_ranked_as_rows_of_their_own_after_it_for_every_seed()
     {
         var data = new BenchmarkDataset(TestDatasets.SmallDemo.Dataset, "from the data");
-        var runner = new BenchmarkRunner(new BenchmarkOptions { Seeds = [1, 2], Device = ComputeDevice.Cpu, Protocols = [EvaluationProtocol.FullRanking] });
+        var runner = new BenchmarkRunner(new BenchmarkOptions { Seeds = [1, 2], Device = TorchSharp.torch.CPU, Protocols = [EvaluationProtocol.FullRanking] });
         var created = new List<CompositeSystem>();
         var report = runner.Run(data, [
             new SystemDefinition("composite", "two parts", () => { var s = new CompositeSystem(data.Dataset.Catalog.Count); created.Add(s); return s; }),
@@ -121,7 +121,7 @@ public sealed class BenchmarkReportTests
     public void A_partial_report_follows_every_run_but_the_last_and_holds_the_runs_finished_so_far()
     {
         var data = new BenchmarkDataset(TestDatasets.SmallDemo.Dataset, "from the data");
-        var runner = new BenchmarkRunner(new BenchmarkOptions { Seeds = [1, 2], Device = ComputeDevice.Cpu, Protocols = [EvaluationProtocol.FullRanking] });
+        var runner = new BenchmarkRunner(new BenchmarkOptions { Seeds = [1, 2], Device = TorchSharp.torch.CPU, Protocols = [EvaluationProtocol.FullRanking] });
         var partials = new List<BenchmarkReport>();
         var final = runner.Run(data, [
             new SystemDefinition("popularity", "most popular", () => new PopularitySystem()),
@@ -253,7 +253,7 @@ public sealed class BenchmarkReportTests
     public void A_dataset_without_evaluable_users_is_refused()
     {
         var data = new BenchmarkDataset(TestDatasets.WithHistories(TestDatasets.Catalogue(5), [0, 1], [2]), "none");
-        var runner = new BenchmarkRunner(new BenchmarkOptions { Device = ComputeDevice.Cpu });
+        var runner = new BenchmarkRunner(new BenchmarkOptions { Device = TorchSharp.torch.CPU });
 
         var error = Assert.Throws<InvalidOperationException>(() =>
             runner.Run(data, [new SystemDefinition("popularity", "", () => new PopularitySystem())]));
@@ -264,7 +264,7 @@ public sealed class BenchmarkReportTests
     public void Reports_of_one_seed_each_merge_into_the_report_of_both_seeds()
     {
         var data = new BenchmarkDataset(TestDatasets.SmallDemo.Dataset, "from the data");
-        BenchmarkReport RunSeed(long seed) => new BenchmarkRunner(new BenchmarkOptions { Seeds = [seed], Device = ComputeDevice.Cpu }).Run(data, [
+        BenchmarkReport RunSeed(long seed) => new BenchmarkRunner(new BenchmarkOptions { Seeds = [seed], Device = TorchSharp.torch.CPU }).Run(data, [
             new SystemDefinition("popularity", "most popular", () => new PopularitySystem()),
             new SystemDefinition("bm25", "lexical", () => new Bm25System()),
         ], $"GenSR.Evaluation --demo --seed {seed}");

@@ -38,7 +38,7 @@ public sealed class PublishedResultTests
         var beauty = PublishedResult.Load(Path.Combine(RepositoryFiles.Root, "docs", "results", "published", "amazon-beauty.json"));
         var runner = new BenchmarkRunner(new BenchmarkOptions
         {
-            Device = ComputeDevice.Cpu, Protocols = [EvaluationProtocol.FullRanking], Tasks = [TaskKind.Recommendation], Published = beauty,
+            Device = TorchSharp.torch.CPU, Protocols = [EvaluationProtocol.FullRanking], Tasks = [TaskKind.Recommendation], Published = beauty,
         });
 
         var report = runner.Run(new BenchmarkDataset(TestDatasets.SmallDemo.Dataset, "from the data"),
@@ -53,7 +53,7 @@ public sealed class PublishedResultTests
     {
         var runner = new BenchmarkRunner(new BenchmarkOptions
         {
-            Device = ComputeDevice.Cpu, Protocols = [EvaluationProtocol.FullRanking], Tasks = [TaskKind.Recommendation],
+            Device = TorchSharp.torch.CPU, Protocols = [EvaluationProtocol.FullRanking], Tasks = [TaskKind.Recommendation],
             Published = PublishedResult.Parse(File, "published.json"), Seeds = [seed],
         });
         return runner.Run(new BenchmarkDataset(TestDatasets.SmallDemo.Dataset, "from the data"),

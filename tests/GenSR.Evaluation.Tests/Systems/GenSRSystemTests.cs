@@ -14,7 +14,7 @@ public sealed class GenSRSystemTests
         var split = LeaveOneOutSplit.Create(DemoDataset.Generate(new DemoDatasetOptions { Users = 120, Items = 100, Seed = 5 }));
         var prepared = GenSRPipeline.Prepare(split, new GenSRPipelineOptions
         {
-            Device = ComputeDevice.Cpu, ModelDimension = 32, Layers = 1, PromptHistoryItems = 4, TitleTokens = 4,
+            Device = TorchSharp.torch.CPU, ModelDimension = 32, Layers = 1, PromptHistoryItems = 4, TitleTokens = 4,
             CollaborativeTraining = new() { MaxEpochs = 5, EvaluateEvery = 5, Patience = 1 },
         });
         using var model = prepared.Model;
@@ -47,7 +47,7 @@ public sealed class GenSRCatalogRankingTests
 
     private static readonly GenSRPipelineOptions Pipeline = new()
     {
-        Device = ComputeDevice.Cpu, ModelDimension = 32, Layers = 1, PromptHistoryItems = 4, TitleTokens = 4, DenseDimension = 16,
+        Device = TorchSharp.torch.CPU, ModelDimension = 32, Layers = 1, PromptHistoryItems = 4, TitleTokens = 4, DenseDimension = 16,
         CollaborativeTraining = new() { MaxEpochs = 5, EvaluateEvery = 5, Patience = 1 },
     };
 

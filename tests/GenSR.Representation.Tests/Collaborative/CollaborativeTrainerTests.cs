@@ -21,7 +21,7 @@ public sealed class CollaborativeTrainerTests
     public void Mismatched_model_and_graph_are_rejected()
     {
         var graph = new InteractionGraph(3, 4, new UserItemPair[] { new(0, 0) });
-        using var model = new MatrixFactorization(3, 5, new MatrixFactorizationOptions { Device = ComputeDevice.Cpu });
+        using var model = new MatrixFactorization(3, 5, new MatrixFactorizationOptions { Device = TorchSharp.torch.CPU });
         var error = Assert.Throws<ArgumentException>(() => new CollaborativeTrainer(model, graph));
         Assert.Contains("3 users × 5 items", error.Message);
     }
@@ -30,7 +30,7 @@ public sealed class CollaborativeTrainerTests
     public void Cancellation_stops_training()
     {
         var data = ClusteredInteractions.Small();
-        using var model = new MatrixFactorization(data.Graph, new MatrixFactorizationOptions { Device = ComputeDevice.Cpu });
+        using var model = new MatrixFactorization(data.Graph, new MatrixFactorizationOptions { Device = TorchSharp.torch.CPU });
         using var trainer = new CollaborativeTrainer(model, data.Graph, data.Validation);
         using var cancelled = new CancellationTokenSource();
         cancelled.Cancel();

@@ -15,7 +15,7 @@ public sealed class LightGcnLearningTests
     public void LightGcn_learns_clusters_and_beats_popularity_on_validation_recall_at_20()
     {
         var data = ClusteredInteractions.Small();
-        using var model = new LightGcn(data.Graph, new LightGcnOptions { EmbeddingDim = 32, Device = ComputeDevice.Cpu });
+        using var model = new LightGcn(data.Graph, new LightGcnOptions { EmbeddingDim = 32, Device = TorchSharp.torch.CPU });
         using var trainer = new CollaborativeTrainer(model, data.Graph, data.Validation, FastTraining);
 
         var popularity = trainer.EvaluatePopularity();
@@ -39,7 +39,7 @@ public sealed class LightGcnLearningTests
     public void Returned_embeddings_are_those_of_the_best_validation_epoch()
     {
         var data = ClusteredInteractions.Small(seed: 21);
-        using var model = new LightGcn(data.Graph, new LightGcnOptions { EmbeddingDim = 16, Device = ComputeDevice.Cpu });
+        using var model = new LightGcn(data.Graph, new LightGcnOptions { EmbeddingDim = 16, Device = TorchSharp.torch.CPU });
         // A large learning rate makes validation recall peak early and then wander, so early stopping has work to do.
         using var trainer = new CollaborativeTrainer(model, data.Graph, data.Validation,
             FastTraining with { LearningRate = 0.1, Patience = 2, MaxEpochs = 15 });
@@ -60,7 +60,7 @@ public sealed class LightGcnLearningTests
     public void Matrix_factorisation_with_bpr_learns_through_the_same_trainer()
     {
         var data = ClusteredInteractions.Small(seed: 5);
-        using var model = new MatrixFactorization(data.Graph, new MatrixFactorizationOptions { EmbeddingDim = 32, Device = ComputeDevice.Cpu });
+        using var model = new MatrixFactorization(data.Graph, new MatrixFactorizationOptions { EmbeddingDim = 32, Device = TorchSharp.torch.CPU });
         using var trainer = new CollaborativeTrainer(model, data.Graph, data.Validation, FastTraining with { LearningRate = 0.02 });
         var popularity = trainer.EvaluatePopularity();
         var result = trainer.Train();
@@ -77,7 +77,7 @@ public sealed class LightGcnLearningTests
         var data = ClusteredInteractions.Small(seed: 9);
         double[] Run()
         {
-            using var model = new LightGcn(data.Graph, new LightGcnOptions { EmbeddingDim = 8, Device = ComputeDevice.Cpu });
+            using var model = new LightGcn(data.Graph, new LightGcnOptions { EmbeddingDim = 8, Device = TorchSharp.torch.CPU });
             using var trainer = new CollaborativeTrainer(model, data.Graph, null, FastTraining with { MaxEpochs = 2 });
             var result = trainer.Train();
             return result.History.EpochLosses.Concat(result.ItemEmbeddings.Vectors.ToArray().Take(20).Select(x => (double)x)).ToArray();

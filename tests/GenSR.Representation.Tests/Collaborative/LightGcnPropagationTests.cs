@@ -12,7 +12,7 @@ public sealed class LightGcnPropagationTests
     {
         // users 0,1,2; items 0,1: u0–i0, u0–i1, u1–i1, u2–i1.
         var graph = new InteractionGraph(3, 2, new UserItemPair[] { new(0, 0), new(0, 1), new(1, 1), new(2, 1) });
-        using var model = new LightGcn(graph, new LightGcnOptions { EmbeddingDim = 2, Layers = 2, Device = ComputeDevice.Cpu });
+        using var model = new LightGcn(graph, new LightGcnOptions { EmbeddingDim = 2, Layers = 2, Device = TorchSharp.torch.CPU });
         var (egoUsers, egoItems) = model.EgoEmbeddings;
         var e0 = new double[5][];
         for (var u = 0; u < 3; u++) e0[u] = egoUsers[u].data<float>().ToArray().Select(x => (double)x).ToArray();
@@ -43,7 +43,7 @@ public sealed class LightGcnPropagationTests
     public void Forward_scores_are_dot_products_of_final_embeddings()
     {
         var graph = new InteractionGraph(2, 3, new UserItemPair[] { new(0, 0), new(1, 2), new(1, 1) });
-        using var model = new LightGcn(graph, new LightGcnOptions { EmbeddingDim = 4, Device = ComputeDevice.Cpu });
+        using var model = new LightGcn(graph, new LightGcnOptions { EmbeddingDim = 4, Device = TorchSharp.torch.CPU });
         using var noGrad = no_grad();
         var (users, items) = model.ComputeEmbeddings();
         var scores = model.forward(tensor(new long[] { 1, 0 }), tensor(new long[,] { { 0, 2 }, { 1, 1 } }));
@@ -56,8 +56,8 @@ public sealed class LightGcnPropagationTests
     public void Same_seed_gives_same_initial_weights_and_bad_options_are_rejected()
     {
         var graph = new InteractionGraph(2, 2, new UserItemPair[] { new(0, 0), new(1, 1) });
-        using var a = new LightGcn(graph, new LightGcnOptions { Seed = 5, Device = ComputeDevice.Cpu });
-        using var b = new LightGcn(graph, new LightGcnOptions { Seed = 5, Device = ComputeDevice.Cpu });
+        using var a = new LightGcn(graph, new LightGcnOptions { Seed = 5, Device = TorchSharp.torch.CPU });
+        using var b = new LightGcn(graph, new LightGcnOptions { Seed = 5, Device = TorchSharp.torch.CPU });
         Assert.Equal(a.EgoEmbeddings.Items.data<float>().ToArray(), b.EgoEmbeddings.Items.data<float>().ToArray());
 
         var layers = Assert.Throws<ArgumentOutOfRangeException>(() => new LightGcnOptions { Layers = 0 });

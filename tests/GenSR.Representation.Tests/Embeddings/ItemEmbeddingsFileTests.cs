@@ -18,7 +18,7 @@ public sealed class ItemEmbeddingsFileTests : IDisposable
     public void Embeddings_and_the_identifier_table_they_produced_round_trip_exactly()
     {
         var embeddings = ClusteredVectors.Create(items: 300, dimension: 12, clusters: 9, duplicates: 10);
-        var quantization = ResidualKMeansQuantizer.Create(new ResidualKMeansOptions { CodebookSize = 16, Device = ComputeDevice.Cpu }).Quantize(embeddings);
+        var quantization = ResidualKMeansQuantizer.Create(new ResidualKMeansOptions { CodebookSize = 16, Device = TorchSharp.torch.CPU }).Quantize(embeddings);
         var path = Path.Combine(_directory, "items");
 
         ItemEmbeddingsFile.Save(path, embeddings, quantization.Identifiers);

@@ -24,7 +24,7 @@ public sealed class ResidualKMeansProperties
             var embeddings = new ItemEmbeddings(EmbeddingMatrix.FromRows(vectors), IdentifierSource.Semantic, "random");
             var quantization = ResidualKMeansQuantizer.Create(new ResidualKMeansOptions
             {
-                Levels = levels, CodebookSize = size, MinItemsPerCode = 1, Collisions = strategy, Seed = seed, Device = ComputeDevice.Cpu,
+                Levels = levels, CodebookSize = size, MinItemsPerCode = 1, Collisions = strategy, Seed = seed, Device = TorchSharp.torch.CPU,
             }).Quantize(embeddings);
 
             var table = quantization.Identifiers;

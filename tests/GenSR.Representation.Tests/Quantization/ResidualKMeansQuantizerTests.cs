@@ -4,7 +4,7 @@ namespace GenSR.Representation.Tests.Quantization;
 
 public sealed class ResidualKMeansQuantizerTests
 {
-    private static readonly ResidualKMeansOptions Small = new() { CodebookSize = 32, Device = ComputeDevice.Cpu, Seed = 4 };
+    private static readonly ResidualKMeansOptions Small = new() { CodebookSize = 32, Device = TorchSharp.torch.CPU, Seed = 4 };
 
     public ResidualKMeansQuantizerTests() => TorchRuntime.SetThreads(1);
 
@@ -145,7 +145,7 @@ public sealed class TextFirstQuantizationTests
         var text = ClusteredVectors.Create(items: 400, dimension: 8, clusters: 4, seed: 3, noise: 0.05);
         var cfRaw = ClusteredVectors.Create(items: 400, dimension: 8, clusters: 4, seed: 9, noise: 0.05);
         var collaborative = new ItemEmbeddings(cfRaw.Vectors, IdentifierSource.Collaborative, "cf");
-        var quantizer = ResidualKMeansQuantizer.Create(new ResidualKMeansOptions { Levels = 3, CodebookSize = 4, Device = GenSR.Core.ComputeDevice.Cpu });
+        var quantizer = ResidualKMeansQuantizer.Create(new ResidualKMeansOptions { Levels = 3, CodebookSize = 4, Device = TorchSharp.torch.CPU });
 
         var result = quantizer.QuantizeTextFirst(text, collaborative);
         Assert.Equal(IdentifierSource.TextFirst, result.Source);
@@ -153,7 +153,7 @@ public sealed class TextFirstQuantizationTests
 
         // Items of one topic share their first code and different topics get different ones.
         var byFirst = Enumerable.Range(0, 400).GroupBy(i => result.RawCodes[i][0]).ToArray();
-        var oneLevel = ResidualKMeansQuantizer.Create(new ResidualKMeansOptions { Levels = 1, CodebookSize = 4, Device = GenSR.Core.ComputeDevice.Cpu }).Quantize(text);
+        var oneLevel = ResidualKMeansQuantizer.Create(new ResidualKMeansOptions { Levels = 1, CodebookSize = 4, Device = TorchSharp.torch.CPU }).Quantize(text);
         foreach (var group in byFirst)
             Assert.Single(group.Select(i => oneLevel.RawCodes[i][0]).Distinct());
 
@@ -161,7 +161,7 @@ public sealed class TextFirstQuantizationTests
         // level of a collaborative-only quantisation up to relabelling (same partition).
         double Purity(int level, Func<int, int> reference) =>
             Enumerable.Range(0, 400).GroupBy(i => result.RawCodes[i][level]).Sum(g => g.GroupBy(reference).Max(x => x.Count())) / 400.0;
-        var cfOnly = ResidualKMeansQuantizer.Create(new ResidualKMeansOptions { Levels = 1, CodebookSize = 4, Device = GenSR.Core.ComputeDevice.Cpu }).Quantize(collaborative);
+        var cfOnly = ResidualKMeansQuantizer.Create(new ResidualKMeansOptions { Levels = 1, CodebookSize = 4, Device = TorchSharp.torch.CPU }).Quantize(collaborative);
         var withCollaborative = Purity(1, i => cfOnly.RawCodes[i][0]);
         var withText = Purity(1, i => oneLevel.RawCodes[i][0]);
         Assert.True(withCollaborative > 0.95, $"second-level codes follow the collaborative clusters for {withCollaborative:P0} of items");
@@ -174,7 +174,7 @@ public sealed class TextFirstQuantizationTests
     {
         var text = ClusteredVectors.Create(items: 50, dimension: 4, clusters: 2);
         var cf = new ItemEmbeddings(ClusteredVectors.Create(items: 50, dimension: 4, clusters: 2).Vectors, IdentifierSource.Collaborative, "cf");
-        var quantizer = ResidualKMeansQuantizer.Create(new ResidualKMeansOptions { Levels = 2, Device = GenSR.Core.ComputeDevice.Cpu });
+        var quantizer = ResidualKMeansQuantizer.Create(new ResidualKMeansOptions { Levels = 2, Device = TorchSharp.torch.CPU });
         Assert.Throws<ArgumentException>(() => quantizer.QuantizeTextFirst(cf, cf));
         Assert.Throws<ArgumentException>(() => quantizer.QuantizeTextFirst(text, text));
         Assert.Throws<ArgumentOutOfRangeException>(() => quantizer.QuantizeTextFirst(text, cf, textLevels: 2));

@@ -6,7 +6,7 @@ public sealed class RqVaeQuantizerTests
 {
     private static readonly RqVaeOptions Small = new()
     {
-        HiddenSizes = new[] { 64, 32 }, LatentDim = 8, CodebookSize = 32, Epochs = 30, BatchSize = 128, LearningRate = 3e-3, Device = ComputeDevice.Cpu, Seed = 2,
+        HiddenSizes = new[] { 64, 32 }, LatentDim = 8, CodebookSize = 32, Epochs = 30, BatchSize = 128, LearningRate = 3e-3, Device = TorchSharp.torch.CPU, Seed = 2,
     };
 
     public RqVaeQuantizerTests() => TorchRuntime.SetThreads(1);

@@ -11,7 +11,7 @@ public sealed class BertSentenceEncoderParityTests
     private static readonly BertFixture Expected = BertFixture.Load();
 
     private static BertSentenceEncoder Create(bool normalize = false) =>
-        BertSentenceEncoder.Load(BertFixture.Directory, new BertSentenceEncoderOptions { Device = ComputeDevice.Cpu, Normalize = normalize });
+        BertSentenceEncoder.Load(BertFixture.Directory, new BertSentenceEncoderOptions { Device = TorchSharp.torch.CPU, Normalize = normalize });
 
     [Fact]
     public void Token_ids_and_attention_mask_are_those_of_the_HF_tokenizer()

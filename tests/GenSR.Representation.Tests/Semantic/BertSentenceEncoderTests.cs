@@ -13,7 +13,7 @@ public sealed class BertSentenceEncoderTests
         "guitar", "", "stainless steel screws for wood and metal, pack of five hundred",
     ];
 
-    private static BertSentenceEncoderOptions Cpu => new() { Device = ComputeDevice.Cpu };
+    private static BertSentenceEncoderOptions Cpu => new() { Device = TorchSharp.torch.CPU };
 
     [Fact]
     public void Checkpoint_with_a_bert_prefix_and_extra_heads_loads_to_the_same_model()

@@ -7,7 +7,7 @@ namespace GenSR.Representation.Tests.Semantic;
 /// <summary>The LSA encoder: tokenisation, vocabulary, topical geometry, fold-in, save/load and validation.</summary>
 public sealed class LsaTextEncoderTests
 {
-    private static readonly LsaTextEncoderOptions Options = new() { Dimension = 16, Device = ComputeDevice.Cpu };
+    private static readonly LsaTextEncoderOptions Options = new() { Dimension = 16, Device = TorchSharp.torch.CPU };
 
     [Fact]
     public void Tokenizer_lower_cases_splits_on_non_alphanumerics_and_drops_stop_words_and_short_words()
@@ -108,7 +108,7 @@ public sealed class LsaTextEncoderTests
         {
             using var encoder = LsaTextEncoder.Fit(texts, Options with { StopWords = ["for", "the"], MinTokenLength = 3 });
             encoder.Save(path);
-            using var loaded = LsaTextEncoder.Load(path, ComputeDevice.Cpu);
+            using var loaded = LsaTextEncoder.Load(path, TorchSharp.torch.CPU);
             Assert.Equal(encoder.Vocabulary, loaded.Vocabulary);
             Assert.Equal(encoder.InverseDocumentFrequencies, loaded.InverseDocumentFrequencies);
             Assert.Equal(encoder.SingularValues, loaded.SingularValues);
@@ -133,7 +133,7 @@ public sealed class LsaTextEncoderTests
         {
             using (var t = zeros(3))
                 GenSR.Core.SafeTensorsFile.Save(path, [new("idf", t)], new Dictionary<string, string> { ["format"] = "something-else" });
-            var e = Assert.Throws<InvalidDataException>(() => LsaTextEncoder.Load(path, ComputeDevice.Cpu));
+            var e = Assert.Throws<InvalidDataException>(() => LsaTextEncoder.Load(path, TorchSharp.torch.CPU));
             Assert.Contains(path, e.Message);
             Assert.Contains("gensr.lsa-text-encoder", e.Message);
         }

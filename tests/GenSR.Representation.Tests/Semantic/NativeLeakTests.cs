@@ -11,7 +11,7 @@ public sealed class NativeLeakTests
     [Fact]
     public void Bert_encoding_does_not_leak_tensors()
     {
-        using var encoder = BertSentenceEncoder.Load(BertFixture.Directory, new BertSentenceEncoderOptions { Device = ComputeDevice.Cpu, BatchSize = 2 });
+        using var encoder = BertSentenceEncoder.Load(BertFixture.Directory, new BertSentenceEncoderOptions { Device = TorchSharp.torch.CPU, BatchSize = 2 });
         string[] texts = ["guitar strings", "wood screws 500 pack", "coffee"];
         encoder.Encode(texts).Dispose();
         var before = Live();
@@ -26,7 +26,7 @@ public sealed class NativeLeakTests
     public void Lsa_encoding_does_not_leak_tensors()
     {
         var (corpus, _) = TopicCorpus.Generate(5, seed: 1);
-        using var encoder = LsaTextEncoder.Fit(corpus, new LsaTextEncoderOptions { Dimension = 4, Device = ComputeDevice.Cpu, BatchSize = 7 });
+        using var encoder = LsaTextEncoder.Fit(corpus, new LsaTextEncoderOptions { Dimension = 4, Device = TorchSharp.torch.CPU, BatchSize = 7 });
         encoder.Encode(corpus).Dispose();
         var before = Live();
         for (var i = 0; i < 3; i++)

@@ -14,7 +14,7 @@ public sealed class DenseModelFixture : IDisposable
         Split = LeaveOneOutSplit.Create(DemoDataset.Generate(new DemoDatasetOptions { Users = 120, Items = 100, Seed = 5 }));
         Prepared = GenSRPipeline.Prepare(Split, new GenSRPipelineOptions
         {
-            Device = ComputeDevice.Cpu,
+            Device = TorchSharp.torch.CPU,
             ModelDimension = 32,
             Layers = 1,
             PromptHistoryItems = 4,

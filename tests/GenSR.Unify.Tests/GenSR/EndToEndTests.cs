@@ -73,7 +73,7 @@ public sealed class EndToEndTests(TrainedDemoFixture fixture) : IClassFixture<Tr
             var requestCase = fixture.Split.Test[3];
             var candidates = new[] { requestCase.TargetItemId, 1, 2, 3, 4 };
             using var original = new GenSRRecommender(fixture.Prepared.Model, fixture.Prepared.Builder, fixture.Prepared.ItemKeys);
-            using var loaded = GenSRRecommender.Load(folder, global::GenSR.Core.ComputeDevice.Cpu);
+            using var loaded = GenSRRecommender.Load(folder, TorchSharp.torch.CPU);
             foreach (var scoring in new[] { CandidateScoring.Pointwise, CandidateScoring.Generative })
             {
                 var a = original.ScoreCandidates(requestCase.History, TaskKind.Search, requestCase.Query, candidates, scoring);

@@ -65,6 +65,7 @@ public sealed class HostingTests : IDisposable
     [InlineData("CheckpointPath", "", "CheckpointPath is required")]
     [InlineData("MicroBatchSize", "0", "MicroBatchSize must be in [1, 4096]")]
     [InlineData("TorchThreads", "-2", "TorchThreads must be 0")]
+    [InlineData("Device", "tpu", "Device must be auto, cpu, cuda or cuda:N, not \"tpu\"")]
     public async Task Bad_options_are_refused_with_the_setting_named(string key, string value, string message)
     {
         var settings = new List<(string, string)> { ("CheckpointPath", _folder) };
@@ -74,7 +75,7 @@ public sealed class HostingTests : IDisposable
 
         var error = Assert.Throws<OptionsValidationException>(() => provider.GetRequiredService<IGenSRRecommender>());
         Assert.Contains("GenSR", error.Message);
-        Assert.Contains(message, new GenSRServingOptions { CheckpointPath = key == "CheckpointPath" ? "" : _folder, MicroBatchSize = key == "MicroBatchSize" ? 0 : 32, TorchThreads = key == "TorchThreads" ? -2 : 1 }.Problem());
+        Assert.Contains(message, new GenSRServingOptions { CheckpointPath = key == "CheckpointPath" ? "" : _folder, MicroBatchSize = key == "MicroBatchSize" ? 0 : 32, TorchThreads = key == "TorchThreads" ? -2 : 1, Device = key == "Device" ? value : "auto" }.Problem());
     }
 
     [Fact]

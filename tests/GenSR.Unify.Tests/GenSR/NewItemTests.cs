@@ -21,7 +21,7 @@ public sealed class HeldOutItemsFixture : IDisposable
         HeldOut = full.Catalog.Where(i => held.Contains(i.Id)).ToArray();
         Prepared = GenSRPipeline.Prepare(Split, new GenSRPipelineOptions
         {
-            Device = ComputeDevice.Cpu, ModelDimension = 64, Layers = 1, PromptHistoryItems = 8, DenseDimension = 32,
+            Device = TorchSharp.torch.CPU, ModelDimension = 64, Layers = 1, PromptHistoryItems = 8, DenseDimension = 32,
             CollaborativeTraining = new() { LearningRate = 1e-2, MaxEpochs = 40, EvaluateEvery = 10, Patience = 2 },
         });
         new GenSRTrainer(Prepared.Model, Prepared.Builder, Prepared.ItemKeys, new GenSRTrainingOptions
@@ -137,7 +137,7 @@ public sealed class NewItemTests(HeldOutItemsFixture fixture) : IClassFixture<He
                 recommender.Save(folder);
             }
 
-            using var loaded = GenSRRecommender.Load(folder, ComputeDevice.Cpu);
+            using var loaded = GenSRRecommender.Load(folder, TorchSharp.torch.CPU);
             Assert.Equal(fixture.Prepared.ItemKeys.Count + 8, loaded.ItemCount);
             Assert.True(loaded.CanAddItems);
             var again = loaded.Search([], query, 20, Exact);

@@ -11,7 +11,7 @@ public sealed class PipelineRecipeTests
 
     private static GenSRPipelineOptions Options(bool codebookInit) => new()
     {
-        Device = ComputeDevice.Cpu,
+        Device = TorchSharp.torch.CPU,
         ModelDimension = 32,
         Layers = 1,
         PromptHistoryItems = 4,
@@ -28,7 +28,7 @@ public sealed class PipelineRecipeTests
         var options = GenSRPipelineOptions.TigerSizedBackbone(new GenSRPipelineOptions { PromptHistoryItems = 7 });
         Assert.Equal((128, 4, 1024, 6, 64, 0.1, 7), (options.ModelDimension, options.Layers, options.FeedForwardDimension, options.Heads, options.HeadDimension, options.Dropout, options.PromptHistoryItems));
         TorchRuntime.SetThreads(1);
-        var prepared = GenSRPipeline.Prepare(Split, options with { Device = ComputeDevice.Cpu, CollaborativeTraining = new() { MaxEpochs = 5, EvaluateEvery = 5, Patience = 1 } });
+        var prepared = GenSRPipeline.Prepare(Split, options with { Device = TorchSharp.torch.CPU, CollaborativeTraining = new() { MaxEpochs = 5, EvaluateEvery = 5, Patience = 1 } });
         using var model = prepared.Model;
         var backbone = model.Config.Backbone;
         Assert.Equal((128, 1024, 6, 64, 4, 4), (backbone.DModel, backbone.DFf, backbone.NumHeads, backbone.DKv, backbone.NumLayers, backbone.NumDecoderLayers));
@@ -105,7 +105,7 @@ public sealed class PipelineItemEncoderTests
         var encoder = new CharacterEncoder();
         var prepared = GenSRPipeline.Prepare(split, new GenSRPipelineOptions
         {
-            Device = ComputeDevice.Cpu, ModelDimension = 32, Layers = 1, PromptHistoryItems = 4, TitleTokens = 4,
+            Device = TorchSharp.torch.CPU, ModelDimension = 32, Layers = 1, PromptHistoryItems = 4, TitleTokens = 4,
             Quantizer = new() { MinItemsPerCode = 4 },
             CollaborativeTraining = new() { MaxEpochs = 5, EvaluateEvery = 5, Patience = 1 },
             ItemEncoder = encoder,

@@ -16,7 +16,7 @@ public sealed class PretrainedBackboneTests
         var split = LeaveOneOutSplit.Create(dataset);
         var prepared = GenSRPipeline.Prepare(split, new GenSRPipelineOptions
         {
-            Device = ComputeDevice.Cpu,
+            Device = TorchSharp.torch.CPU,
             PretrainedBackbone = Fixture,
             PromptHistoryItems = 3,
             CollaborativeTraining = new() { MaxEpochs = 5, EvaluateEvery = 5, Patience = 1 },
@@ -45,7 +45,7 @@ public sealed class PretrainedBackboneTests
             GenSRCheckpoint.Save(folder, model, prepared.Builder, prepared.ItemKeys);
             Assert.True(File.Exists(Path.Combine(GenSRCheckpoint.ResolveFolder(folder), GenSRCheckpoint.SentencePieceFileName)));
             using var a = new GenSRRecommender(model, prepared.Builder, prepared.ItemKeys);
-            using var b = GenSRRecommender.Load(folder, ComputeDevice.Cpu);
+            using var b = GenSRRecommender.Load(folder, TorchSharp.torch.CPU);
             var c = split.Test[0];
             Assert.Equal(a.Search(c.History, c.Query, 5).Select(r => (r.ItemId, r.Score)), b.Search(c.History, c.Query, 5).Select(r => (r.ItemId, r.Score)));
         }

@@ -26,7 +26,7 @@ public sealed class RecommenderSoakTests
         var split = LeaveOneOutSplit.Create(new SrDataset("soak", kept, demo.Users, histories));
         var prepared = GenSRPipeline.Prepare(split, new GenSRPipelineOptions
         {
-            Device = ComputeDevice.Cpu, ModelDimension = 32, Layers = 1, PromptHistoryItems = 4, TitleTokens = 4, DenseDimension = 16,
+            Device = TorchSharp.torch.CPU, ModelDimension = 32, Layers = 1, PromptHistoryItems = 4, TitleTokens = 4, DenseDimension = 16,
             CollaborativeTraining = new() { MaxEpochs = 5, EvaluateEvery = 5, Patience = 1 },
         });
         using var model = prepared.Model;

@@ -14,7 +14,7 @@ public sealed class ItemVectorViewFixture : IDisposable
         Split = LeaveOneOutSplit.Create(DemoDataset.Generate(new DemoDatasetOptions { Users = 200, Items = 100, Seed = 11 }));
         Prepared = GenSRPipeline.Prepare(Split, new GenSRPipelineOptions
         {
-            Device = ComputeDevice.Cpu,
+            Device = TorchSharp.torch.CPU,
             ModelDimension = 32,
             Layers = 1,
             PromptHistoryItems = 4,
@@ -138,7 +138,7 @@ public sealed class SemanticViewVectorTests(ItemVectorViewFixture fixture) : ICl
     {
         var prepared = GenSRPipeline.Prepare(fixture.Split, new GenSRPipelineOptions
         {
-            Device = ComputeDevice.Cpu, ModelDimension = 32, Layers = 1, PromptHistoryItems = 4, TitleTokens = 4, Seed = 5,
+            Device = TorchSharp.torch.CPU, ModelDimension = 32, Layers = 1, PromptHistoryItems = 4, TitleTokens = 4, Seed = 5,
             SemanticViewInput = SemanticViewInput.ItemVectors,
             CollaborativeTraining = new() { MaxEpochs = 5, EvaluateEvery = 5, Patience = 1 },
         });

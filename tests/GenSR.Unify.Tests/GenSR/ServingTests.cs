@@ -140,13 +140,13 @@ public sealed class ServingTests : IDisposable
             foreach (var (_, p) in _prepared.Model.named_parameters()) p.mul_(0.5);
         GenSRCheckpoint.Save(second, _prepared.Model, _prepared.Builder, _prepared.ItemKeys);
 
-        using var recommender = GenSRRecommender.Load(first, ComputeDevice.Cpu, maxBatch: 16);
+        using var recommender = GenSRRecommender.Load(first, TorchSharp.torch.CPU, maxBatch: 16);
         await using var batcher = new GenSRMicroBatcher(recommender, new MicroBatchingOptions { MaxBatch = 8, MaxDelay = TimeSpan.FromMilliseconds(1) });
         var cases = _split.Test.Take(6).ToArray();
         var answers = new Dictionary<string, IReadOnlyList<ScoredItem>>[2];
         for (var m = 0; m < 2; m++)
         {
-            recommender.Reload(m == 0 ? first : second, ComputeDevice.Cpu);
+            recommender.Reload(m == 0 ? first : second, TorchSharp.torch.CPU);
             answers[m] = [];
             for (var i = 0; i < cases.Length; i++)
                 answers[m][cases[i].Query] = await recommender.SearchAsync(Keyed(cases[i]), cases[i].Query, 5);
@@ -185,7 +185,7 @@ public sealed class ServingTests : IDisposable
             var waited = System.Diagnostics.Stopwatch.StartNew();
             while (Volatile.Read(ref calls) < mark + 3 && waited.Elapsed < TimeSpan.FromSeconds(10)) await Task.Delay(1);
             during += Volatile.Read(ref calls) - mark;
-            recommender.Reload(r % 2 == 0 ? second : first, ComputeDevice.Cpu);
+            recommender.Reload(r % 2 == 0 ? second : first, TorchSharp.torch.CPU);
         }
         stop.Cancel();
         await Task.WhenAll(clients);
@@ -193,7 +193,7 @@ public sealed class ServingTests : IDisposable
         Assert.Empty(errors);
         Assert.Empty(strangers);
         Assert.True(during >= 30, $"only {during} calls ran during the reloads");
-        Assert.Throws<DirectoryNotFoundException>(() => recommender.Reload(Path.Combine(_root, "missing"), ComputeDevice.Cpu));
+        Assert.Throws<DirectoryNotFoundException>(() => recommender.Reload(Path.Combine(_root, "missing"), TorchSharp.torch.CPU));
         // A failed reload leaves the last good model serving.
         Assert.True(Same(answers[0][cases[0].Query], await recommender.SearchAsync(Keyed(cases[0]), cases[0].Query, 5)));
     }

@@ -26,7 +26,7 @@ public sealed class TigerPresetTests
         Assert.Equal(2e-3, training.LearningRate); // kept
         Assert.Throws<ArgumentException>(() => GenSRPipeline.Prepare(
             LeaveOneOutSplit.Create(DemoDataset.Generate(new DemoDatasetOptions { Users = 20, Items = 100, Seed = 1 })),
-            pipeline with { IdentifierSource = IdentifierSource.TextFirst, Device = ComputeDevice.Cpu }));
+            pipeline with { IdentifierSource = IdentifierSource.TextFirst, Device = TorchSharp.torch.CPU }));
     }
 
     [Fact]
@@ -42,7 +42,7 @@ public sealed class TigerPresetTests
 
         var options = GenSRPipelineOptions.Tiger(new GenSRPipelineOptions
         {
-            Device = ComputeDevice.Cpu,
+            Device = TorchSharp.torch.CPU,
             CollaborativeTraining = new() { MaxEpochs = 5, EvaluateEvery = 5, Patience = 1 },
         });
         options = options with

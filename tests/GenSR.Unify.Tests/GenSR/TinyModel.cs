@@ -12,7 +12,7 @@ internal static class TinyModel
         TorchRuntime.SetThreads(1);
         var prepared = GenSRPipeline.Prepare(split, new GenSRPipelineOptions
         {
-            Device = ComputeDevice.Cpu, ModelDimension = 32, Layers = 1, PromptHistoryItems = 4, TitleTokens = 4, DenseDimension = denseDimension,
+            Device = TorchSharp.torch.CPU, ModelDimension = 32, Layers = 1, PromptHistoryItems = 4, TitleTokens = 4, DenseDimension = denseDimension,
             CollaborativeTraining = new() { MaxEpochs = 5, EvaluateEvery = 5, Patience = 1 },
         });
         prepared.Model.eval();

@@ -15,7 +15,7 @@ public sealed class TrainedDemoFixture : IDisposable
         Split = LeaveOneOutSplit.Create(dataset);
         Prepared = GenSRPipeline.Prepare(Split, new GenSRPipelineOptions
         {
-            Device = ComputeDevice.Cpu,
+            Device = TorchSharp.torch.CPU,
             ModelDimension = 64,
             Layers = 1,
             PromptHistoryItems = 8,

@@ -12,7 +12,7 @@ public sealed class SmallModelFixture : IDisposable
         Split = LeaveOneOutSplit.Create(DemoDataset.Generate(new DemoDatasetOptions { Users = 120, Items = 100, Seed = 3 }));
         Prepared = GenSRPipeline.Prepare(Split, new GenSRPipelineOptions
         {
-            Device = ComputeDevice.Cpu,
+            Device = TorchSharp.torch.CPU,
             ModelDimension = 32,
             Layers = 1,
             PromptHistoryItems = 4,
@@ -262,7 +262,7 @@ public sealed class TrainingRecipeTests(SmallModelFixture fixture) : IClassFixtu
         var split = LeaveOneOutSplit.AllForTraining(DemoDataset.Generate(new DemoDatasetOptions { Users = 120, Items = 100, Seed = 3 }));
         var prepared = GenSRPipeline.Prepare(split, new GenSRPipelineOptions
         {
-            Device = ComputeDevice.Cpu, ModelDimension = 32, Layers = 1, PromptHistoryItems = 4, TitleTokens = 4,
+            Device = TorchSharp.torch.CPU, ModelDimension = 32, Layers = 1, PromptHistoryItems = 4, TitleTokens = 4,
             CollaborativeTraining = new() { MaxEpochs = 5, EvaluateEvery = 5, Patience = 1 },
         });
         var folder = Path.Combine(Path.GetTempPath(), $"gensr-all-{Guid.NewGuid():N}");

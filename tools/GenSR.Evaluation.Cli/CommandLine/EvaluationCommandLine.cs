@@ -129,7 +129,7 @@ public sealed class EvaluationCommandLine
             (o, v) => (double?)Fraction(o, v), (s, v) => s with { ConflictDenseMix = v });
 
         // runtime and output
-        Add("--device", "auto|cpu|cuda", "auto (default), cpu or cuda", (_, v) => ParseDevice(v), (s, v) => s with { Device = v });
+        Add("--device", "auto|cpu|cuda|cuda:N", "auto (default), cpu, cuda or cuda:N", (_, v) => ParseDevice(v), (s, v) => s with { Device = v });
         Add("--threads", "n", "CPU threads for torch, in [0, 1024] (default: torch's choice)",
             (o, v) => Integer(o, v, 0, 1024), (s, v) => s with { Threads = v });
         Add("--out", "folder", "where report.md and report.json go (default evaluation-results)",
@@ -348,15 +348,15 @@ public sealed class EvaluationCommandLine
         _ => throw new CommandLineException($"--tasks: unknown task \"{value}\"; expected recommendation, search or both."),
     };
 
-    private static ComputeDevice ParseDevice(string value)
+    private static TorchSharp.torch.Device? ParseDevice(string value)
     {
         try
         {
-            return TorchRuntime.Parse(value);
+            return TorchRuntime.ParseDevice(value);
         }
         catch (ArgumentException)
         {
-            throw new CommandLineException($"--device: unknown device \"{value}\"; expected auto, cpu or cuda.");
+            throw new CommandLineException($"--device: unknown device \"{value}\"; expected auto, cpu, cuda or cuda:N.");
         }
     }
 

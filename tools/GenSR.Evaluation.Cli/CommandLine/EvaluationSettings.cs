@@ -32,8 +32,8 @@ public sealed record EvaluationSettings
     /// <summary>Evaluate a seeded sample of this many users (<c>--max-users</c>; seed 42); <c>null</c> (default) for all.</summary>
     public int? MaxUsers { get; init; }
 
-    /// <summary>The device (<c>--device</c>); default auto.</summary>
-    public ComputeDevice Device { get; init; } = ComputeDevice.Auto;
+    /// <summary>The device (<c>--device</c>); null (the default, <c>auto</c>) for the first CUDA device when one is available, else the CPU.</summary>
+    public TorchSharp.torch.Device? Device { get; init; }
 
     /// <summary>The output folder for report.md and report.json (<c>--out</c>); default <c>evaluation-results</c>.</summary>
     public string OutputFolder { get; init; } = "evaluation-results";

@@ -94,7 +94,7 @@ public static class SystemRegistry
         {
             Epochs = settings.MaxEpochs ?? defaults.Epochs,
             Patience = settings.Patience ?? defaults.Patience,
-            BatchSize = settings.Device == ComputeDevice.Cuda ? 256 : 128,
+            BatchSize = settings.Device?.type == TorchSharp.DeviceType.CUDA ? 256 : 128,
             ValidationCases = 1000,
             MaxSteps = settings.MaxSteps,
             MaxDuration = settings.MaxMinutes is { } minutes ? TimeSpan.FromMinutes(minutes) : null,

@@ -1,4 +1,4 @@
-using GenSR.Core;
+using TorchSharp;
 
 namespace GenSR.Representation;
 
@@ -52,6 +52,6 @@ public sealed record BertSentenceEncoderOptions
     /// </summary>
     public bool? LowerCase { get; init; }
 
-    /// <summary>Device to run on. Default <see cref="ComputeDevice.Auto"/> (CUDA when available).</summary>
-    public ComputeDevice Device { get; init; } = ComputeDevice.Auto;
+    /// <summary>Device to run on; null (the default) for the first CUDA device when one is available, else the CPU.</summary>
+    public torch.Device? Device { get; init; }
 }

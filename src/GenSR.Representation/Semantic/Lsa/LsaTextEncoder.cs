@@ -138,10 +138,10 @@ public sealed class LsaTextEncoder : ISemanticEncoder
 
     /// <summary>Loads an encoder saved by <see cref="Save"/>.</summary>
     /// <param name="path">The file written by <see cref="Save"/>.</param>
-    /// <param name="device">Device to run on; default <see cref="ComputeDevice.Auto"/>.</param>
+    /// <param name="device">Device to run on; null (the default) for the first CUDA device when one is available, else the CPU.</param>
     /// <exception cref="FileNotFoundException">No file at <paramref name="path"/>.</exception>
     /// <exception cref="InvalidDataException">The file is not a saved LSA encoder or is inconsistent; the message names the file and what is wrong.</exception>
-    public static LsaTextEncoder Load(string path, ComputeDevice device = ComputeDevice.Auto)
+    public static LsaTextEncoder Load(string path, Device? device = null)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(path);
         if (!File.Exists(path)) throw new FileNotFoundException($"No saved LSA encoder at \"{path}\".", path);

@@ -1,4 +1,5 @@
 using GenSR.Core;
+using TorchSharp;
 
 namespace GenSR.Representation;
 
@@ -96,6 +97,6 @@ public sealed record LsaTextEncoderOptions
         init => field = OptionGuard.InRange(value, 1, 1_000_000, nameof(BatchSize), nameof(LsaTextEncoderOptions));
     } = 8192;
 
-    /// <summary>Device that fits and encodes. Default <see cref="ComputeDevice.Auto"/> (CUDA when available).</summary>
-    public ComputeDevice Device { get; init; } = ComputeDevice.Auto;
+    /// <summary>Device that fits and encodes; null (the default) for the first CUDA device when one is available, else the CPU.</summary>
+    public torch.Device? Device { get; init; }
 }
