@@ -2,7 +2,7 @@ using GenSR.DatasetStats;
 
 namespace GenSR.Core.Tests.DatasetStats;
 
-/// <summary>The command line of tools/GenSR.DatasetStats, as CI calls it.</summary>
+/// <summary>The command line of eng/GenSR.DatasetStats, as CI calls it.</summary>
 public sealed class DatasetStatsCommandLineTests
 {
     private static (DatasetStatsOptions? Options, int Code, string Output, string Error) Parse(params string[] args)
