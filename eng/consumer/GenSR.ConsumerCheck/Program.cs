@@ -22,18 +22,19 @@ var clock = Stopwatch.StartNew();
 var workspace = Directory.CreateTempSubdirectory("gensr-consumer-").FullName;
 try
 {
-    torch.Device? deviceChoice = torch.CPU;
+    // The name as given (the hosting option takes the name and checks it at start-up), and its parsed device.
+    var deviceName = "cpu";
     // One intra-op thread by default: these tensors are small, and on a busy machine torch's OpenMP threads wait for
     // each other far longer than they compute (measured: 67 s with the default threads vs 2 s with one on a loaded 2-core host).
     var threads = 1;
     for (var i = 0; i < args.Length; i++)
     {
-        if (args[i] == "--device" && i + 1 < args.Length) deviceChoice = TorchRuntime.ParseDevice(args[++i]);
+        if (args[i] == "--device" && i + 1 < args.Length) deviceName = args[++i];
         else if (args[i] == "--threads" && i + 1 < args.Length && int.TryParse(args[i + 1], out threads)) i++;
         else throw new ArgumentException($"Unknown argument \"{args[i]}\"; expected --device auto|cpu|cuda|cuda:N and --threads N (0 = torch's default).");
     }
     TorchRuntime.SetThreads(threads);
-    Run(deviceChoice, workspace);
+    Run(deviceName, workspace);
     Console.WriteLine($"consumer check passed in {clock.Elapsed.TotalSeconds:F1} s");
     return 0;
 }
@@ -47,8 +48,9 @@ finally
     Directory.Delete(workspace, recursive: true);
 }
 
-static void Run(torch.Device? deviceChoice, string workspace)
+static void Run(string deviceName, string workspace)
 {
+    var deviceChoice = TorchRuntime.ParseDevice(deviceName);
     const long seed = 7;
     TorchRuntime.Seed(seed);
     var device = TorchRuntime.Resolve(deviceChoice);
@@ -162,7 +164,7 @@ static void Run(torch.Device? deviceChoice, string workspace)
 
     // The hosting package: the same checkpoint served through services.AddGenSR() as a micro-batched IGenSRRecommender, by keys.
     var services = new ServiceCollection();
-    services.AddGenSR(o => { o.CheckpointPath = folder; o.Device = deviceChoice; o.TorchThreads = 0; });
+    services.AddGenSR(o => { o.CheckpointPath = folder; o.Device = deviceName; o.TorchThreads = 0; });
     using (var provider = services.BuildServiceProvider())
     {
         var gensr = provider.GetRequiredService<IGenSRRecommender>();
