@@ -26,11 +26,13 @@ public interface IStepDecoder : IDisposable
     /// <summary>The device the decoder's tensors live on.</summary>
     Device Device { get; }
 
-    /// <summary>Starts decoding with <paramref name="beams"/> hypotheses per query: every query's state is repeated <paramref name="beams"/> times and any cache is emptied.</summary>
+    /// <summary>Starts decoding with <paramref name="beams"/> hypotheses per query: every query's state is repeated <paramref name="beams"/> times and
+    /// any cache is emptied.</summary>
     void Start(int beams);
 
     /// <summary>Feeds the last token of every hypothesis and returns next-token log-probabilities.</summary>
-    /// <param name="lastTokens">int64 <c>[BatchSize × beams]</c>: the token each hypothesis emitted last (<see cref="StartTokenId"/> at the first step).</param>
+    /// <param name="lastTokens">int64 <c>[BatchSize × beams]</c>: the token each hypothesis emitted last
+    /// (<see cref="StartTokenId"/> at the first step).</param>
     /// <returns>float32 <c>[BatchSize × beams, VocabularySize]</c> log-probabilities (log-softmax over the vocabulary). The caller disposes it.</returns>
     Tensor Step(Tensor lastTokens);
 

@@ -38,13 +38,15 @@ public sealed class GenSRCheckpointWatcher : BackgroundService
         if (pointer is null || pointer == recommender.CheckpointVersion || pointer == failed) return false;
         try
         {
-            recommender.Reload(_options.CheckpointPath, TorchRuntime.ParseDevice(_options.Device), (Representation.ISemanticEncoder?)_services.GetService(typeof(Representation.ISemanticEncoder)));
+            recommender.Reload(_options.CheckpointPath, TorchRuntime.ParseDevice(_options.Device),
+                (Representation.ISemanticEncoder?)_services.GetService(typeof(Representation.ISemanticEncoder)));
             _logger.LogInformation("Now serving GenSR checkpoint version {Version} from {Folder}.", recommender.CheckpointVersion, _options.CheckpointPath);
             return true;
         }
         catch (Exception e) when (e is IOException or InvalidDataException or WeightsMismatchException or UnauthorizedAccessException or ArgumentException)
         {
-            _logger.LogError(e, "The new GenSR checkpoint version {Version} in {Folder} could not be loaded; the previous model keeps serving.", pointer, _options.CheckpointPath);
+            _logger.LogError(e, "The new GenSR checkpoint version {Version} in {Folder} could not be loaded; the previous model keeps serving.", pointer,
+                _options.CheckpointPath);
             failed = pointer;
             return false;
         }

@@ -36,7 +36,8 @@ public static class GenSRServiceCollectionExtensions
             if (o.Problem() is { } problem) throw new OptionsValidationException(nameof(GenSRServingOptions), typeof(GenSRServingOptions), [problem]);
             if (o.TorchThreads > 0) TorchRuntime.SetThreads(o.TorchThreads);
             var logger = provider.GetService<ILoggerFactory>()?.CreateLogger<GenSRRecommender>();
-            return GenSRRecommender.Load(o.CheckpointPath, TorchRuntime.ParseDevice(o.Device), o.ModelBatch, queryEncoder: provider.GetService<ISemanticEncoder>(), logger: logger);
+            return GenSRRecommender.Load(o.CheckpointPath, TorchRuntime.ParseDevice(o.Device), o.ModelBatch,
+                queryEncoder: provider.GetService<ISemanticEncoder>(), logger: logger);
         });
         services.TryAddSingleton<IGenSRRecommender>(provider =>
         {

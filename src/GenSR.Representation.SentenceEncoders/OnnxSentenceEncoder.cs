@@ -96,7 +96,8 @@ public sealed class OnnxSentenceEncoder : ISemanticEncoder
     /// </summary>
     /// <param name="folder">The folder.</param>
     /// <param name="pooling">The model's pooling (its sentence-transformers <c>1_Pooling/config.json</c> says which).</param>
-    /// <param name="maxLength">The model's longest sequence (its <c>max_seq_length</c>), 2 … 512; <see cref="OnnxSentenceEncoderOptions.MaxLength"/> overrides it.</param>
+    /// <param name="maxLength">The model's longest sequence (its <c>max_seq_length</c>), 2 … 512;
+    /// <see cref="OnnxSentenceEncoderOptions.MaxLength"/> overrides it.</param>
     /// <param name="options">Options; null for the defaults.</param>
     /// <exception cref="DirectoryNotFoundException">The folder does not exist.</exception>
     /// <exception cref="FileNotFoundException">A file is missing.</exception>
@@ -139,7 +140,8 @@ public sealed class OnnxSentenceEncoder : ISemanticEncoder
         return tensor(output, [texts.Count, Dimension], ScalarType.Float32);
     }
 
-    /// <summary>The token ids the model sees for <paramref name="text"/>: <c>[CLS]</c>, the prefix's and text's word pieces (cut to <see cref="MaxLength"/>), <c>[SEP]</c>.</summary>
+    /// <summary>The token ids the model sees for <paramref name="text"/>: <c>[CLS]</c>, the prefix's and text's word pieces (cut to
+    /// <see cref="MaxLength"/>), <c>[SEP]</c>.</summary>
     public int[] TokenizeToIds(string text)
     {
         ArgumentNullException.ThrowIfNull(text);
@@ -242,13 +244,17 @@ public sealed class OnnxSentenceEncoder : ISemanticEncoder
         {
             foreach (var input in new[] { "input_ids", "attention_mask" })
                 if (!session.InputMetadata.TryGetValue(input, out var meta) || meta.ElementType != typeof(long))
-                    throw new InvalidDataException($"{source}: expected an int64 input \"{input}\"; the model's inputs are {string.Join(", ", session.InputMetadata.Keys)}.");
-            if (!session.OutputMetadata.TryGetValue(OutputName, out var output) || output.ElementType != typeof(float) || output.Dimensions.Length != 3 || output.Dimensions[2] <= 0)
-                throw new InvalidDataException($"{source}: expected a float output \"{OutputName}\" [batch, tokens, hidden] with a fixed hidden size; the model's outputs are {string.Join(", ", session.OutputMetadata.Keys)}.");
+                    throw new InvalidDataException(
+                        $"{source}: expected an int64 input \"{input}\"; the model's inputs are {string.Join(", ", session.InputMetadata.Keys)}.");
+            if (!session.OutputMetadata.TryGetValue(OutputName, out var output) || output.ElementType != typeof(float) || output.Dimensions.Length != 3
+                || output.Dimensions[2] <= 0)
+                throw new InvalidDataException($"{source}: expected a float output \"{OutputName}\" [batch, tokens, hidden] with a fixed hidden size; the " +
+                    $"model's outputs are {string.Join(", ", session.OutputMetadata.Keys)}.");
             var dimension = output.Dimensions[2];
             var pooling = options.Pooling ?? modelPooling;
             var maxLength = options.MaxLength ?? modelMaxLength;
-            var key = $"{modelName}; pooling {pooling}; normalize {options.Normalize}; max length {maxLength}; prefix \"{options.TextPrefix}\"; vocabulary {vocabularySize}";
+            var key = $"{modelName}; pooling {pooling}; normalize {options.Normalize}; max length {maxLength}; prefix \"{options.TextPrefix}\"; " +
+                $"vocabulary {vocabularySize}";
             return new OnnxSentenceEncoder(session, tokenizer, dimension, maxLength, pooling, options, key);
         }
         catch

@@ -45,7 +45,12 @@ public sealed record OnnxSentenceEncoderOptions
     /// arctic query encoder. Default empty. It is part of <see cref="OnnxSentenceEncoder.ModelKey"/>, so cached vectors of
     /// prefixed and plain texts never mix.
     /// </summary>
-    public string TextPrefix { get; init => field = value ?? throw new ArgumentNullException(nameof(TextPrefix), "OnnxSentenceEncoderOptions.TextPrefix must not be null; use \"\" for none."); } = "";
+    public string TextPrefix
+    {
+        get;
+        init => field = value
+            ?? throw new ArgumentNullException(nameof(TextPrefix), "OnnxSentenceEncoderOptions.TextPrefix must not be null; use \"\" for none.");
+    } = "";
 
     /// <summary>ONNX Runtime threads within one operator. Null (default): ONNX Runtime's choice (the machine's cores); else 1 … 1,024.</summary>
     public int? Threads

@@ -15,7 +15,8 @@ public sealed class SrDataset
     /// <param name="histories">Per user (indexed by user id), the events in chronological order.</param>
     /// <param name="warnings">Things the loader tolerated and reports (e.g. items with empty titles).</param>
     /// <exception cref="ArgumentException">The users are not dense, the counts differ, or an event names an unknown user or item.</exception>
-    public SrDataset(string name, ItemCatalog catalog, IReadOnlyList<User> users, IReadOnlyList<IReadOnlyList<SrEvent>> histories, IReadOnlyList<string>? warnings = null)
+    public SrDataset(string name, ItemCatalog catalog, IReadOnlyList<User> users, IReadOnlyList<IReadOnlyList<SrEvent>> histories,
+        IReadOnlyList<string>? warnings = null)
     {
         ArgumentNullException.ThrowIfNull(catalog);
         ArgumentNullException.ThrowIfNull(users);
@@ -26,7 +27,8 @@ public sealed class SrDataset
         for (var u = 0; u < users.Count; u++)
         {
             if (users[u].Id != u)
-                throw new ArgumentException($"User ids must be dense and ordered: position {u} holds id {users[u].Id} (key \"{users[u].Key}\").", nameof(users));
+                throw new ArgumentException(
+                    $"User ids must be dense and ordered: position {u} holds id {users[u].Id} (key \"{users[u].Key}\").", nameof(users));
             var history = histories[u] ?? throw new ArgumentException($"History of user {u} is null.", nameof(histories));
             for (var i = 0; i < history.Count; i++)
             {
@@ -34,7 +36,8 @@ public sealed class SrDataset
                 if (e.UserId != u)
                     throw new ArgumentException($"Event {i} of user {u} (\"{users[u].Key}\") names user {e.UserId}.", nameof(histories));
                 if (!catalog.Contains(e.ItemId))
-                    throw new ArgumentException($"Event {i} of user {u} (\"{users[u].Key}\") names item {e.ItemId}, outside the catalogue of {catalog.Count} items.", nameof(histories));
+                    throw new ArgumentException($"Event {i} of user {u} (\"{users[u].Key}\") names item {e.ItemId}, outside the catalogue of {catalog.Count} " +
+                        "items.", nameof(histories));
                 if (e.Task == TaskKind.Search && string.IsNullOrWhiteSpace(e.Query))
                     throw new ArgumentException($"Event {i} of user {u} (\"{users[u].Key}\") is a search event without a query.", nameof(histories));
             }

@@ -44,7 +44,8 @@ internal static class DemoCatalogGenerator
                             seriesPublisher = PickBrand(brands, random);
                         var publisher = seriesPublisher;
                         var title = $"{series}, Book {index + 1}";
-                        var description = $"Book {index + 1} of {series}, a {leaf.Name.ToLowerInvariant()} series published by {publisher}. Paperback, {Price(leaf, 1, random)}.";
+                        var description = $"Book {index + 1} of {series}, a {leaf.Name.ToLowerInvariant()} series published by {publisher}. " +
+                            $"Paperback, {Price(leaf, 1, random)}.";
                         var product = Add(l, leaf, publisher, 1, [], string.Empty, series, index, title, description, random);
                         if (index > 0)
                             Link(products[^2], product);
@@ -56,7 +57,8 @@ internal static class DemoCatalogGenerator
                     {
                         var gamePublisher = PickBrand(brands, random);
                         var tier = PickTier(random);
-                        var description = $"{name}, a strategy board game for 2 to 4 players by {gamePublisher}. {TierSentences[tier]} Price {Price(leaf, tier, random)}.";
+                        var description =
+                            $"{name}, a strategy board game for 2 to 4 players by {gamePublisher}. {TierSentences[tier]} Price {Price(leaf, tier, random)}.";
                         baseGames.Add(Add(l, leaf, gamePublisher, tier, [], string.Empty, name, 0, $"{name} {leaf.Noun}", description, random));
                     }
                     break;
@@ -72,8 +74,10 @@ internal static class DemoCatalogGenerator
             var game = baseGames[g];
             var subtitle = expansions[random.Next(expansions.Length)];
             var leaf = leaves[expansionLeaf];
-            var description = $"Expansion for {game.SeriesName} adding {subtitle.ToLowerInvariant()} to the base game; needs {game.SeriesName}. By {game.Brand}, {Price(leaf, game.Tier, random)}.";
-            var expansion = Add(expansionLeaf, leaf, game.Brand, game.Tier, [], string.Empty, game.SeriesName, 1, $"{game.SeriesName}: {subtitle} {leaf.Noun}", description, random);
+            var description = $"Expansion for {game.SeriesName} adding {subtitle.ToLowerInvariant()} to the base game; needs {game.SeriesName}. By " +
+                $"{game.Brand}, {Price(leaf, game.Tier, random)}.";
+            var expansion = Add(expansionLeaf, leaf, game.Brand, game.Tier, [], string.Empty, game.SeriesName, 1, $"{game.SeriesName}: {subtitle} {leaf.Noun}",
+                description, random);
             Link(game, expansion);
         }
         return (items, products);
@@ -95,11 +99,13 @@ internal static class DemoCatalogGenerator
             while (titles.Contains(title));
             var features = string.Join(", ", attributes.Select(a => a.ToLowerInvariant()));
             var colour = variant.Length > 0 ? $" Variant: {variant.ToLowerInvariant()}." : string.Empty;
-            var description = $"{Capitalise(features)} {leaf.Noun.ToLowerInvariant()} from {brand}. {TierSentences[tier]}{colour} Price {Price(leaf, tier, r)}.";
+            var description =
+                $"{Capitalise(features)} {leaf.Noun.ToLowerInvariant()} from {brand}. {TierSentences[tier]}{colour} Price {Price(leaf, tier, r)}.";
             Add(l, leaf, brand, tier, attributes, variant, string.Empty, 0, title, description, r);
         }
 
-        DemoProduct Add(int l, DemoLeaf leaf, string brand, int tier, string[] attributes, string variant, string series, int seriesIndex, string title, string description, Random r)
+        DemoProduct Add(int l, DemoLeaf leaf, string brand, int tier, string[] attributes, string variant, string series, int seriesIndex, string title,
+            string description, Random r)
         {
             var id = items.Count;
             titles.Add(title);
@@ -111,7 +117,8 @@ internal static class DemoCatalogGenerator
         }
     }
 
-    /// <summary>Items per leaf: proportional to leaf weights (base games count twice, for their expansions), at least 2, summing to <paramref name="itemCount"/>.</summary>
+    /// <summary>Items per leaf: proportional to leaf weights (base games count twice, for their expansions), at least 2, summing to
+    /// <paramref name="itemCount"/>.</summary>
     private static int[] AllocateCounts(int itemCount)
     {
         var leaves = DemoCatalogBlueprint.Leaves;

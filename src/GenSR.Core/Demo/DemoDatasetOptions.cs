@@ -59,6 +59,7 @@ public sealed record DemoDatasetOptions
         if (MinEventsPerUser > MaxEventsPerUser)
             throw new ArgumentException($"{nameof(MinEventsPerUser)} ({MinEventsPerUser}) must not exceed {nameof(MaxEventsPerUser)} ({MaxEventsPerUser}).");
         if (MaxEventsPerUser > Items / 4)
-            throw new ArgumentException($"{nameof(MaxEventsPerUser)} ({MaxEventsPerUser}) must be at most {nameof(Items)} / 4 ({Items / 4}): a user never interacts with an item twice.");
+            throw new ArgumentException($"{nameof(MaxEventsPerUser)} ({MaxEventsPerUser}) must be at most {nameof(Items)} / 4 ({Items / 4}): a user never " +
+                "interacts with an item twice.");
     }
 }

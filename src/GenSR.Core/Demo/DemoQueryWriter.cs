@@ -23,7 +23,9 @@ internal static class DemoQueryWriter
         if (product.SeriesName.Length > 0 && random.NextDouble() < NameProbability)
         {
             words.Add(product.SeriesName.StartsWith("The ", StringComparison.Ordinal) ? product.SeriesName[4..] : product.SeriesName);
-            words.Add(leaf.Kind == DemoLeafKind.Expansion ? "expansion" : leaf.Kind == DemoLeafKind.SeriesBook ? $"book {product.SeriesIndex + 1}" : "board game");
+            words.Add(leaf.Kind == DemoLeafKind.Expansion
+                ? "expansion"
+                : leaf.Kind == DemoLeafKind.SeriesBook ? $"book {product.SeriesIndex + 1}" : "board game");
             return Normalise(words);
         }
         if (random.NextDouble() < BrandProbability)

@@ -65,7 +65,8 @@ public sealed class MetricsAccumulator
             h[(uint)rank <= max ? rank : 0]++;
     }
 
-    /// <summary>Ranks the targets of a score matrix (see <see cref="TargetRanks.FromScores(ReadOnlySpan{float}, int, ReadOnlySpan{int}, Span{int})"/>) and adds them.</summary>
+    /// <summary>Ranks the targets of a score matrix (see
+    /// <see cref="TargetRanks.FromScores(ReadOnlySpan{float}, int, ReadOnlySpan{int}, Span{int})"/>) and adds them.</summary>
     /// <param name="task">The cases' task.</param>
     /// <param name="scores">Row-major [cases, candidateCount] scores; higher is better.</param>
     /// <param name="candidateCount">Candidates per row.</param>

@@ -75,7 +75,8 @@ public sealed class SampledCandidates
             var admissible = CatalogSize - taken.Count;
             if (admissible < negatives)
                 throw new InvalidOperationException(
-                    $"Case {caseKey}: only {admissible} of {CatalogSize} items can be negatives (target and {taken.Count - 1} distinct history items excluded), " +
+                    $"Case {caseKey}: only {admissible} of {CatalogSize} items can be negatives (target and {taken.Count - 1} distinct " +
+                    "history items excluded), " +
                     $"but {negatives} were requested. Lower NegativeCount or use full ranking.");
 
             candidates[TargetColumn] = target;

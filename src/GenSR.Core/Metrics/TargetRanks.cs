@@ -41,7 +41,8 @@ public static class TargetRanks
             throw new ArgumentOutOfRangeException(nameof(candidateCount), candidateCount, "Expected at least one candidate per row.");
         var cases = targetColumns.Length;
         if ((long)cases * candidateCount != scores.Length)
-            throw new ArgumentException($"Expected {cases} rows x {candidateCount} candidates = {(long)cases * candidateCount} scores, got {scores.Length}.", nameof(scores));
+            throw new ArgumentException(
+                $"Expected {cases} rows x {candidateCount} candidates = {(long)cases * candidateCount} scores, got {scores.Length}.", nameof(scores));
         if (ranks.Length < cases)
             throw new ArgumentException($"Expected room for {cases} ranks, got {ranks.Length}.", nameof(ranks));
         if (excludedColumns is not null && excludedColumns.Count != cases)
@@ -80,7 +81,8 @@ public static class TargetRanks
             throw new ArgumentOutOfRangeException(nameof(listLength), listLength, "Expected a list length of at least 1.");
         var cases = targetItems.Length;
         if ((long)cases * listLength != generatedItems.Length)
-            throw new ArgumentException($"Expected {cases} rows x {listLength} items = {(long)cases * listLength} ids, got {generatedItems.Length}.", nameof(generatedItems));
+            throw new ArgumentException($"Expected {cases} rows x {listLength} items = {(long)cases * listLength} ids, got {generatedItems.Length}.",
+                nameof(generatedItems));
         if (ranks.Length < cases)
             throw new ArgumentException($"Expected room for {cases} ranks, got {ranks.Length}.", nameof(ranks));
         for (var row = 0; row < cases; row++)
@@ -181,6 +183,7 @@ public static class TargetRanks
     {
         var column = 0;
         while (column < row.Length && !float.IsNaN(row[column])) column++;
-        return new ArgumentException($"Row {rowIndex}: the score at column {column} is NaN; scores must be numbers (use -Infinity for impossible candidates).", "scores");
+        return new ArgumentException(
+            $"Row {rowIndex}: the score at column {column} is NaN; scores must be numbers (use -Infinity for impossible candidates).", "scores");
     }
 }

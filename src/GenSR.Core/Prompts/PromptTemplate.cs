@@ -6,7 +6,8 @@ namespace GenSR.Core;
 /// A task instruction with slots, parsed from text such as
 /// <c>Search for: {query}. User: [cf_user] [sem_user]. History: {history}.</c>
 /// <list type="bullet">
-/// <item><c>{name}</c> is a text slot (filled with text), except <c>{history}</c>, the token-sequence slot (filled with token ids, at most one per template);</item>
+/// <item><c>{name}</c> is a text slot (filled with text), except <c>{history}</c>, the token-sequence slot (filled with token ids, at
+/// most one per template);</item>
 /// <item><c>[cf_user]</c>, <c>[sem_user]</c>, <c>[cf_item]</c>, <c>[sem_item]</c>, <c>[query_vec]</c> are soft-token slots (each at most once);</item>
 /// <item><c>{{</c> and <c>}}</c> are literal braces; other square brackets are literal text.</item>
 /// </list>

@@ -234,7 +234,8 @@ internal static class TensorScalarOps
     public static Tensor GeScalar(this Tensor tensor, long value)
         => Apply(tensor, value.ToScalar(), static (t, s) => t.ge(s));
 
-    /// <summary><c>tensor * value</c> for integer factors (keeps an integer tensor integer), with <paramref name="value"/> kept alive during the call.</summary>
+    /// <summary><c>tensor * value</c> for integer factors (keeps an integer tensor integer), with <paramref name="value"/> kept
+    /// alive during the call.</summary>
     /// <param name="tensor">The tensor (not modified).</param>
     /// <param name="value">The factor.</param>
     /// <returns>A new tensor.</returns>

@@ -39,7 +39,8 @@ public static class TorchRuntime
         {
             probe();
         }
-        catch (Exception e) when (e is DllNotFoundException or TypeInitializationException or NotSupportedException or EntryPointNotFoundException or BadImageFormatException)
+        catch (Exception e) when (e is DllNotFoundException or TypeInitializationException or NotSupportedException or EntryPointNotFoundException
+            or BadImageFormatException)
         {
             throw new InvalidOperationException(
                 $"GenSR could not load torch's native backend ({Innermost(e).Message.TrimEnd('.')}). Add the package {CpuBackendPackage} version " +
@@ -76,7 +77,8 @@ public static class TorchRuntime
         EnsureBackend();
         if (device is null) return CudaAvailable ? torch.CUDA : torch.CPU;
         if (device.type == DeviceType.CUDA && !CudaAvailable)
-            throw new InvalidOperationException($"The device {device} was asked for but CUDA is not available: the loaded libtorch has no CUDA support or no GPU is visible. " +
+            throw new InvalidOperationException(
+                $"The device {device} was asked for but CUDA is not available: the loaded libtorch has no CUDA support or no GPU is visible. " +
                                                 "Run on the CPU (torch.CPU), or against a CUDA libtorch.");
         return device;
     }

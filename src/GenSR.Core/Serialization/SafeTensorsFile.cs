@@ -39,7 +39,8 @@ public static class SafeTensorsFile
             foreach (var e in entries)
             {
                 if (e.End - e.Begin > Array.MaxLength)
-                    throw new InvalidDataException($"{path}: tensor \"{e.Name}\" has {e.End - e.Begin} bytes; at most {Array.MaxLength} per tensor are supported.");
+                    throw new InvalidDataException(
+                        $"{path}: tensor \"{e.Name}\" has {e.End - e.Begin} bytes; at most {Array.MaxLength} per tensor are supported.");
                 var length = (int)(e.End - e.Begin);
                 var buffer = new byte[length];
                 fs.Seek(dataStart + e.Begin, SeekOrigin.Begin);
@@ -147,9 +148,11 @@ public static class SafeTensorsFile
                 if (offs.Length != 2) throw new InvalidDataException("bad data_offsets");
                 entries.Add(new HeaderEntry(name, dtype, shape, offs[0], offs[1]));
             }
-            catch (Exception e) when (e is InvalidCastException or NullReferenceException or ArgumentNullException or FormatException or InvalidOperationException or InvalidDataException)
+            catch (Exception e) when (e is InvalidCastException or NullReferenceException or ArgumentNullException or FormatException
+                or InvalidOperationException or InvalidDataException)
             {
-                throw new InvalidDataException($"{path}: header entry \"{name}\" is malformed; expected {{\"dtype\": str, \"shape\": [int], \"data_offsets\": [begin, end]}}.", e);
+                throw new InvalidDataException(
+                    $"{path}: header entry \"{name}\" is malformed; expected {{\"dtype\": str, \"shape\": [int], \"data_offsets\": [begin, end]}}.", e);
             }
         }
 
@@ -161,17 +164,23 @@ public static class SafeTensorsFile
                 throw new InvalidDataException($"{path}: tensor \"{e.Name}\" has shape {FormatShape(e.Shape)}; expected at most 16 non-negative dimensions.");
             long count;
             try { count = e.Shape.Aggregate(1L, (a, b) => checked(a * b)); }
-            catch (OverflowException) { throw new InvalidDataException($"{path}: tensor \"{e.Name}\" has shape {FormatShape(e.Shape)}, whose size overflows."); }
+            catch (OverflowException)
+            {
+                throw new InvalidDataException($"{path}: tensor \"{e.Name}\" has shape {FormatShape(e.Shape)}, whose size overflows.");
+            }
             if (e.Begin < 0 || e.End < e.Begin || e.End > dataLength)
-                throw new InvalidDataException($"{path}: tensor \"{e.Name}\" has data_offsets [{e.Begin}, {e.End}] outside the {dataLength}-byte data section (damaged, or not written by safetensors).");
+                throw new InvalidDataException($"{path}: tensor \"{e.Name}\" has data_offsets [{e.Begin}, {e.End}] outside the {dataLength}-byte data " +
+                    "section (damaged, or not written by safetensors).");
             var size = ElementSize(e.DType, path, e.Name);
             if (count > (e.End - e.Begin) / size || count * size != e.End - e.Begin)
-                throw new InvalidDataException($"{path}: tensor \"{e.Name}\" has {e.End - e.Begin} bytes, expected {(count <= long.MaxValue / size ? count * size : -1)} for {e.DType}{FormatShape(e.Shape)}.");
+                throw new InvalidDataException($"{path}: tensor \"{e.Name}\" has {e.End - e.Begin} bytes, expected " +
+                    $"{(count <= long.MaxValue / size ? count * size : -1)} for {e.DType}{FormatShape(e.Shape)}.");
         }
         var ordered = entries.OrderBy(e => e.Begin).ThenBy(e => e.End).ToList();
         for (var i = 1; i < ordered.Count; i++)
             if (ordered[i].Begin < ordered[i - 1].End)
-                throw new InvalidDataException($"{path}: tensors \"{ordered[i - 1].Name}\" and \"{ordered[i].Name}\" overlap (data_offsets [{ordered[i - 1].Begin}, {ordered[i - 1].End}] and [{ordered[i].Begin}, {ordered[i].End}]).");
+                throw new InvalidDataException($"{path}: tensors \"{ordered[i - 1].Name}\" and \"{ordered[i].Name}\" overlap (data_offsets " +
+                    $"[{ordered[i - 1].Begin}, {ordered[i - 1].End}] and [{ordered[i].Begin}, {ordered[i].End}]).");
         return (entries, 8 + (long)headerLength);
     }
 
@@ -196,7 +205,8 @@ public static class SafeTensorsFile
         "F32" or "I32" => 4,
         "F16" or "BF16" or "I16" => 2,
         "U8" or "I8" or "BOOL" => 1,
-        _ => throw new InvalidDataException($"{path}: tensor \"{name}\" has unsupported dtype \"{dtype}\" (expected F64, F32, F16, BF16, I64, I32, I16, I8, U8 or BOOL)."),
+        _ => throw new InvalidDataException(
+            $"{path}: tensor \"{name}\" has unsupported dtype \"{dtype}\" (expected F64, F32, F16, BF16, I64, I32, I16, I8, U8 or BOOL)."),
     };
 
     private static ScalarType ToScalarType(string dtype, string path, string name) => dtype switch

@@ -27,7 +27,8 @@ internal static class StrictStateDict
     /// <summary>Every mismatch between <paramref name="offered"/> and <paramref name="expected"/>, sorted.</summary>
     /// <param name="expected">The module's state dict.</param>
     /// <param name="offered">The tensors on offer, by target name.</param>
-    /// <param name="floatOnly">Whether every target takes floating-point values only (pretrained weights); otherwise a non-float target needs its exact dtype.</param>
+    /// <param name="floatOnly">Whether every target takes floating-point values only (pretrained weights); otherwise a non-float target
+    /// needs its exact dtype.</param>
     public static List<string> Problems(IReadOnlyDictionary<string, Tensor> expected, IEnumerable<Offered> offered, bool floatOnly)
     {
         var problems = new List<string>();
@@ -57,7 +58,8 @@ internal static class StrictStateDict
         return problems;
     }
 
-    /// <summary>Copies <paramref name="source"/>(name) into every target of <paramref name="expected"/>, converted to its dtype and device, without recording gradients.</summary>
+    /// <summary>Copies <paramref name="source"/>(name) into every target of <paramref name="expected"/>, converted to its dtype and device, without
+    /// recording gradients.</summary>
     public static void Copy(IReadOnlyDictionary<string, Tensor> expected, Func<string, Tensor> source)
     {
         using var noGrad = no_grad();
@@ -65,7 +67,8 @@ internal static class StrictStateDict
     }
 
     /// <summary>Checks, then copies: throws <see cref="WeightsMismatchException"/> listing every problem before anything is written.</summary>
-    public static void Load(IReadOnlyDictionary<string, Tensor> expected, IReadOnlyDictionary<string, Tensor> tensors, string origin, string model, bool floatOnly, IEnumerable<string>? extraProblems = null)
+    public static void Load(IReadOnlyDictionary<string, Tensor> expected, IReadOnlyDictionary<string, Tensor> tensors, string origin, string model,
+        bool floatOnly, IEnumerable<string>? extraProblems = null)
     {
         var problems = Problems(expected, tensors.Select(t => Offered.Of(t.Key, t.Value)), floatOnly);
         if (extraProblems is not null)

@@ -33,7 +33,8 @@ internal static class TypedJson
         Deserialize(utf8, CoreJsonContext.Default.JsonFileHeader, source);
 
     /// <summary>Deserializes <paramref name="utf8"/> as <typeparamref name="T"/>.</summary>
-    /// <exception cref="InvalidDataException">The text is not JSON, not an object, or a field has the wrong type; the message names <paramref name="source"/> and the field.</exception>
+    /// <exception cref="InvalidDataException">The text is not JSON, not an object, or a field has the wrong type; the message names
+    /// <paramref name="source"/> and the field.</exception>
     public static T Deserialize<T>(ReadOnlySpan<byte> utf8, JsonTypeInfo<T> typeInfo, string source) where T : class
     {
         try

@@ -223,7 +223,8 @@ public sealed class CompactGpt2Vocabulary : ModelVocabulary
             if (gpt2Ids[i] < 0 || gpt2Ids[i] >= Gpt2VocabularySize)
                 throw new ArgumentException($"{source}: GPT-2 id {gpt2Ids[i]} at index {i} is outside [0, {Gpt2VocabularySize}).", nameof(gpt2Ids));
             if (i > 0 && gpt2Ids[i] <= gpt2Ids[i - 1])
-                throw new ArgumentException($"{source}: GPT-2 ids must be strictly ascending (index {i}: {gpt2Ids[i]} after {gpt2Ids[i - 1]}).", nameof(gpt2Ids));
+                throw new ArgumentException(
+                    $"{source}: GPT-2 ids must be strictly ascending (index {i}: {gpt2Ids[i]} after {gpt2Ids[i - 1]}).", nameof(gpt2Ids));
             compact[gpt2Ids[i]] = TextOffset + i;
         }
         var vocabulary = new CompactGpt2Vocabulary(gpt2Ids, compact, identifierTokenCount);

@@ -84,7 +84,8 @@ public sealed class PretrainedTokenizerVocabulary : ModelVocabulary
         { SentencePieceModel = buffer.ToArray() };
     }
 
-    /// <summary>The serialized SentencePiece model this vocabulary was loaded from (so it can be saved with a checkpoint), or null when built from a tokenizer object.</summary>
+    /// <summary>The serialized SentencePiece model this vocabulary was loaded from (so it can be saved with a checkpoint), or null when built from
+    /// a tokenizer object.</summary>
     public byte[]? SentencePieceModel { get; private init; }
 
     /// <summary>The wrapped tokenizer.</summary>
@@ -132,7 +133,8 @@ public sealed class PretrainedTokenizerVocabulary : ModelVocabulary
         {
             var id = ids[i];
             if ((uint)id >= (uint)BaseVocabularySize)
-                throw new InvalidOperationException($"The tokenizer produced id {id} for \"{text}\", outside the base vocabulary [0, {BaseVocabularySize}); raise BaseVocabularySize.");
+                throw new InvalidOperationException(
+                    $"The tokenizer produced id {id} for \"{text}\", outside the base vocabulary [0, {BaseVocabularySize}); raise BaseVocabularySize.");
             result[i] = id;
         }
         return result;

@@ -26,12 +26,24 @@ public sealed record PretrainedTokenizerVocabularyOptions
 
     /// <summary>Identifier tokens to append. Default 0; set it from the identifier table, or later with
     /// <see cref="ModelVocabulary.WithIdentifierTokenCount"/>.</summary>
-    public int IdentifierTokenCount { get; init => field = OptionGuard.AtLeast(value, 0, nameof(IdentifierTokenCount), nameof(PretrainedTokenizerVocabularyOptions)); }
+    public int IdentifierTokenCount
+    {
+        get;
+        init => field = OptionGuard.AtLeast(value, 0, nameof(IdentifierTokenCount), nameof(PretrainedTokenizerVocabularyOptions));
+    }
 
     /// <summary>Text of the positive pointwise target. When the tokenizer encodes it as one token that token is used,
     /// otherwise a dedicated token is appended. Default "Yes".</summary>
-    public string YesText { get; init => field = string.IsNullOrWhiteSpace(value) ? throw new ArgumentException("YesText must not be empty.", nameof(YesText)) : value; } = "Yes";
+    public string YesText
+    {
+        get;
+        init => field = string.IsNullOrWhiteSpace(value) ? throw new ArgumentException("YesText must not be empty.", nameof(YesText)) : value;
+    } = "Yes";
 
     /// <summary>Text of the negative pointwise target (same rule as <see cref="YesText"/>). Default "No".</summary>
-    public string NoText { get; init => field = string.IsNullOrWhiteSpace(value) ? throw new ArgumentException("NoText must not be empty.", nameof(NoText)) : value; } = "No";
+    public string NoText
+    {
+        get;
+        init => field = string.IsNullOrWhiteSpace(value) ? throw new ArgumentException("NoText must not be empty.", nameof(NoText)) : value;
+    } = "No";
 }

@@ -15,9 +15,11 @@ internal static class ExhaustiveSequenceScorer
     /// <param name="sequences">Token sequences (non-empty, ids inside the vocabulary), e.g. identifiers followed by the end-of-sequence token.</param>
     /// <param name="chunkSize">Sequences scored at once (beams per query), at least 1.</param>
     /// <param name="cancellationToken">Checked between chunks.</param>
-    /// <returns><c>[query, sequence]</c>: the sum of the decoder's log-probabilities of each sequence's tokens, accumulated in float32 in token order.</returns>
+    /// <returns><c>[query, sequence]</c>: the sum of the decoder's log-probabilities of each sequence's tokens, accumulated in
+    /// float32 in token order.</returns>
     /// <exception cref="ArgumentException">A sequence is null or empty or has a token outside the vocabulary.</exception>
-    public static float[,] Score(IStepDecoder decoder, IReadOnlyList<IReadOnlyList<int>> sequences, int chunkSize = 256, CancellationToken cancellationToken = default)
+    public static float[,] Score(IStepDecoder decoder, IReadOnlyList<IReadOnlyList<int>> sequences, int chunkSize = 256,
+        CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(decoder);
         ArgumentNullException.ThrowIfNull(sequences);

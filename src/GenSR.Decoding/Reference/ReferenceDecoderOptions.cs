@@ -36,7 +36,9 @@ internal sealed record ReferenceDecoderOptions
     public float LogitScale
     {
         get => _logitScale;
-        init => _logitScale = value > 0 && float.IsFinite(value) ? value : throw new ArgumentOutOfRangeException(nameof(LogitScale), value, "LogitScale must be positive and finite.");
+        init => _logitScale = value > 0 && float.IsFinite(value)
+            ? value
+            : throw new ArgumentOutOfRangeException(nameof(LogitScale), value, "LogitScale must be positive and finite.");
     }
 
     /// <summary>The token fed at the first step, in [0, <see cref="VocabularySize"/>). Default 0.</summary>

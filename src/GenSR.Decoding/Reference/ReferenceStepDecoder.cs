@@ -113,7 +113,8 @@ internal sealed class ReferenceStepDecoder : ICandidateStepDecoder
     {
         ArgumentNullException.ThrowIfNull(candidateTokens);
         if (candidateTokens.dim() != 2 || candidateTokens.shape[0] != _hypotheses || candidateTokens.dtype != ScalarType.Int64)
-            throw new ArgumentException($"Expected int64 [{_hypotheses}, C], got {candidateTokens.dtype} [{string.Join(", ", candidateTokens.shape)}].", nameof(candidateTokens));
+            throw new ArgumentException($"Expected int64 [{_hypotheses}, C], got {candidateTokens.dtype} [{string.Join(", ", candidateTokens.shape)}].",
+                nameof(candidateTokens));
         // The same step; the candidates' columns of the log-probabilities differ from their logits by a per-row constant.
         using var logProbs = Step(lastTokens);
         return logProbs.gather(1, candidateTokens);
@@ -124,8 +125,10 @@ internal sealed class ReferenceStepDecoder : ICandidateStepDecoder
     {
         var state = RequireStarted();
         ArgumentNullException.ThrowIfNull(parentHypotheses);
-        if (parentHypotheses.dim() != 1 || parentHypotheses.dtype != ScalarType.Int64 || parentHypotheses.shape[0] == 0 || parentHypotheses.shape[0] % BatchSize != 0)
-            throw new ArgumentException($"Expected int64 [{BatchSize} × beams'] (query-major), got {parentHypotheses.dtype} [{string.Join(", ", parentHypotheses.shape)}].", nameof(parentHypotheses));
+        if (parentHypotheses.dim() != 1 || parentHypotheses.dtype != ScalarType.Int64 || parentHypotheses.shape[0] == 0
+            || parentHypotheses.shape[0] % BatchSize != 0)
+            throw new ArgumentException($"Expected int64 [{BatchSize} × beams'] (query-major), got {parentHypotheses.dtype} " +
+                $"[{string.Join(", ", parentHypotheses.shape)}].", nameof(parentHypotheses));
         Tensor nextState, nextQueries;
         using (NewDisposeScope())
         {

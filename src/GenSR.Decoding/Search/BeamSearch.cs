@@ -82,7 +82,8 @@ public sealed class BeamSearch
                 var logProbs = decoder.Step(state.LastTokens);
                 if (logProbs.dim() != 2 || logProbs.shape[0] != hypotheses || logProbs.shape[1] != vocabulary)
                     throw new InvalidOperationException(
-                        $"{decoder.GetType().Name}.Step returned [{string.Join(", ", logProbs.shape)}], expected [{hypotheses}, {vocabulary}] (batch × beams, vocabulary).");
+                        $"{decoder.GetType().Name}.Step returned [{string.Join(", ", logProbs.shape)}], expected [{hypotheses}, {vocabulary}] " +
+                        "(batch × beams, vocabulary).");
                 if (logProbs.dtype != ScalarType.Float32) logProbs = logProbs.to(ScalarType.Float32);
 
                 var candidates = cursor.NextCandidates(step);

@@ -11,7 +11,8 @@ public sealed record BeamSearchOptions
     private readonly int? _maxLength;
     private readonly BeamScoring _scoring = BeamScoring.SumLogProb;
 
-    /// <summary>Hypotheses kept per query at every step, in [1, <see cref="MaxBeams"/>]. Default 20 (as in the generative-retrieval setups the design targets).</summary>
+    /// <summary>Hypotheses kept per query at every step, in [1, <see cref="MaxBeams"/>]. Default 20 (as in the generative-retrieval setups
+    /// the design targets).</summary>
     /// <exception cref="ArgumentOutOfRangeException">Outside [1, <see cref="MaxBeams"/>].</exception>
     public int Beams
     {
@@ -31,7 +32,8 @@ public sealed record BeamSearchOptions
             : throw new ArgumentOutOfRangeException(nameof(TopK), value, "TopK must be at least 1 (and at most Beams).");
     }
 
-    /// <summary>Decoding steps; <c>null</c> (default) takes the constraint's length (a trie's depth). Required for unconstrained search without a length.</summary>
+    /// <summary>Decoding steps; <c>null</c> (default) takes the constraint's length (a trie's depth). Required for unconstrained
+    /// search without a length.</summary>
     /// <exception cref="ArgumentOutOfRangeException">Not positive.</exception>
     public int? MaxLength
     {

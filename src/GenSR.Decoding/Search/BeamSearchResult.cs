@@ -11,7 +11,8 @@ public sealed class BeamSearchResult
         Queries = queries;
     }
 
-    /// <summary>Per query (in the decoder's batch order), up to <see cref="BeamSearchOptions.ResultsPerQuery"/> results, best first. Hypotheses with score -inf (dead beams) are never included.</summary>
+    /// <summary>Per query (in the decoder's batch order), up to <see cref="BeamSearchOptions.ResultsPerQuery"/> results, best first. Hypotheses with score -inf
+    /// (dead beams) are never included.</summary>
     public IReadOnlyList<IReadOnlyList<DecodedSequence>> Queries { get; }
 
     /// <summary>The results of query <paramref name="query"/>.</summary>

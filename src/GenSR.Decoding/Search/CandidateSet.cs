@@ -45,9 +45,11 @@ public sealed class CandidateSet
         ArgumentNullException.ThrowIfNull(tokens);
         ArgumentNullException.ThrowIfNull(allowed);
         if (tokens.dim() != 2 || tokens.dtype != ScalarType.Int64)
-            throw new ArgumentException($"Candidate tokens must be int64 [hypotheses, columns], got {tokens.dtype} [{string.Join(", ", tokens.shape)}].", nameof(tokens));
+            throw new ArgumentException(
+                $"Candidate tokens must be int64 [hypotheses, columns], got {tokens.dtype} [{string.Join(", ", tokens.shape)}].", nameof(tokens));
         if (allowed.dtype != ScalarType.Bool || !allowed.shape.SequenceEqual(tokens.shape))
-            throw new ArgumentException($"The allowed mask must be bool [{string.Join(", ", tokens.shape)}], got {allowed.dtype} [{string.Join(", ", allowed.shape)}].", nameof(allowed));
+            throw new ArgumentException($"The allowed mask must be bool [{string.Join(", ", tokens.shape)}], got {allowed.dtype} " +
+                $"[{string.Join(", ", allowed.shape)}].", nameof(allowed));
         if (tokens.shape[1] == 0) throw new ArgumentException("Candidate lists need at least one column.", nameof(tokens));
         finished = CheckFinished(finished);
         if (finished is not null && finished.shape[0] != tokens.shape[0])
@@ -58,7 +60,8 @@ public sealed class CandidateSet
     private static Tensor? CheckFinished(Tensor? finished)
     {
         if (finished is not null && (finished.dim() != 1 || finished.dtype != ScalarType.Bool))
-            throw new ArgumentException($"The finished mask must be bool [hypotheses], got {finished.dtype} [{string.Join(", ", finished.shape)}].", nameof(finished));
+            throw new ArgumentException(
+                $"The finished mask must be bool [hypotheses], got {finished.dtype} [{string.Join(", ", finished.shape)}].", nameof(finished));
         return finished;
     }
 }

@@ -88,7 +88,8 @@ public sealed class CatalogScorer
     {
         ArgumentNullException.ThrowIfNull(decoder);
         if (Trie.MaxTokenId >= decoder.VocabularySize)
-            throw new ArgumentException($"The trie has token {Trie.MaxTokenId}; the decoder's vocabulary has {decoder.VocabularySize} tokens.", nameof(decoder));
+            throw new ArgumentException(
+                $"The trie has token {Trie.MaxTokenId}; the decoder's vocabulary has {decoder.VocabularySize} tokens.", nameof(decoder));
         using var scope = NewDisposeScope();
         var result = zeros(decoder.BatchSize, Trie.ItemCount, ScalarType.Float32, decoder.Device).AddScalar(float.NegativeInfinity);
         foreach (var levels in _passes)
@@ -138,14 +139,16 @@ public sealed class CatalogScorer
                     // Only the children's logits: the vocabulary's normaliser cancels in the softmax over the children.
                     var logits = candidates.StepCandidates(tokens, childTokens.squeeze(0).repeat(batch, 1));
                     if (logits.dim() != 2 || logits.shape[0] != (long)batch * width || logits.shape[1] != level.MaxChildren)
-                        throw new InvalidOperationException($"The decoder returned candidate logits [{string.Join(", ", logits.shape)}]; expected [{(long)batch * width}, {level.MaxChildren}].");
+                        throw new InvalidOperationException($"The decoder returned candidate logits [{string.Join(", ", logits.shape)}]; expected " +
+                            $"[{(long)batch * width}, {level.MaxChildren}].");
                     picked = logits.to(ScalarType.Float32).view(batch, width, level.MaxChildren);
                 }
                 else
                 {
                     var logp = decoder.Step(tokens);
                     if (logp.dim() != 2 || logp.shape[0] != (long)batch * width || logp.shape[1] != vocabulary)
-                        throw new InvalidOperationException($"The decoder returned log-probabilities [{string.Join(", ", logp.shape)}]; expected [{(long)batch * width}, {vocabulary}].");
+                        throw new InvalidOperationException(
+                            $"The decoder returned log-probabilities [{string.Join(", ", logp.shape)}]; expected [{(long)batch * width}, {vocabulary}].");
                     picked = logp.to(ScalarType.Float32).view(batch, width, vocabulary).gather(2, childTokens.expand(batch, width, level.MaxChildren));
                 }
 
@@ -296,7 +299,8 @@ public sealed class CatalogScorer
                     if (nodeItems[c] >= 0) { leafPositions.Add(i); leafItems.Add(nodeItems[c]); }
                 }
 
-            levels.Add(new Level([.. rows], parentRows, tokens, maxChildren, childTokens, childMask, childParents, childSlots, [.. leafPositions], [.. leafItems]));
+            levels.Add(
+                new Level([.. rows], parentRows, tokens, maxChildren, childTokens, childMask, childParents, childSlots, [.. leafPositions], [.. leafItems]));
         }
 
         return [.. levels];

@@ -51,7 +51,8 @@ public sealed class DecodingConstraintList : IDecodingConstraint
     {
         Trie.Validate(decoder);
         if (decoder.BatchSize != Queries)
-            throw new ArgumentException($"The constraint list was made for {Queries} queries, but the decoder's batch has {decoder.BatchSize}.", nameof(decoder));
+            throw new ArgumentException(
+                $"The constraint list was made for {Queries} queries, but the decoder's batch has {decoder.BatchSize}.", nameof(decoder));
     }
 
     /// <inheritdoc />

@@ -12,13 +12,15 @@ namespace GenSR.Decoding;
 public sealed class FullVocabularyConstraint : IDecodingConstraint
 {
     /// <summary>Creates the constraint.</summary>
-    /// <param name="maxLength">Steps to decode (e.g. a trie's depth, for a comparison at equal length), or <c>null</c> to take <see cref="BeamSearchOptions.MaxLength"/>.</param>
+    /// <param name="maxLength">Steps to decode (e.g. a trie's depth, for a comparison at equal length), or <c>null</c> to take
+    /// <see cref="BeamSearchOptions.MaxLength"/>.</param>
     /// <param name="endOfSequenceTokenId">Token that finishes a hypothesis, or <c>null</c>.</param>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="maxLength"/> is not positive, or the token id is negative.</exception>
     public FullVocabularyConstraint(int? maxLength = null, int? endOfSequenceTokenId = null)
     {
         if (maxLength is <= 0) throw new ArgumentOutOfRangeException(nameof(maxLength), maxLength, "The number of steps must be positive.");
-        if (endOfSequenceTokenId is < 0) throw new ArgumentOutOfRangeException(nameof(endOfSequenceTokenId), endOfSequenceTokenId, "Token ids are non-negative.");
+        if (endOfSequenceTokenId is < 0) throw new ArgumentOutOfRangeException(nameof(endOfSequenceTokenId), endOfSequenceTokenId,
+            "Token ids are non-negative.");
         MaxLength = maxLength;
         EndOfSequenceTokenId = endOfSequenceTokenId;
     }

@@ -9,10 +9,12 @@ namespace GenSR.Decoding;
 /// </summary>
 public interface IDecodingConstraint
 {
-    /// <summary>The number of steps after which every hypothesis is finished (e.g. a trie's depth), or <c>null</c> when the constraint does not bound it.</summary>
+    /// <summary>The number of steps after which every hypothesis is finished (e.g. a trie's depth), or <c>null</c> when the
+    /// constraint does not bound it.</summary>
     int? MaxLength { get; }
 
-    /// <summary>Whether finished hypotheses are items (see <see cref="IConstraintCursor.Items"/>); when <c>true</c>, the search returns only hypotheses that completed an item.</summary>
+    /// <summary>Whether finished hypotheses are items (see <see cref="IConstraintCursor.Items"/>); when <c>true</c>, the search returns only hypotheses
+    /// that completed an item.</summary>
     bool YieldsItems { get; }
 
     /// <summary>Checks that the constraint can drive <paramref name="decoder"/> (vocabulary size, device).</summary>

@@ -13,6 +13,7 @@ public interface IItemRule
     /// Clears, in place, the entries of <paramref name="allowed"/> that this rule forbids: bool <c>[queries, items]</c> on
     /// the search's device, already restricted by the rules before this one.
     /// </summary>
-    /// <exception cref="ArgumentException">The rule does not fit the search (item ids outside the catalogue, or a per-query rule for another number of queries).</exception>
+    /// <exception cref="ArgumentException">The rule does not fit the search (item ids outside the catalogue, or a per-query rule for another
+    /// number of queries).</exception>
     void Restrict(Tensor allowed);
 }

@@ -31,7 +31,8 @@ public sealed class ItemExclusions : IItemRule
     public static ItemExclusions PerQueryLists(IEnumerable<IEnumerable<int>> perQuery)
     {
         ArgumentNullException.ThrowIfNull(perQuery);
-        return new ItemExclusions(null, perQuery.Select(q => (IReadOnlyList<int>)(q ?? throw new ArgumentException("A query's exclusion list is null.", nameof(perQuery))).Distinct().ToArray()).ToArray());
+        return new ItemExclusions(null, perQuery.Select(q =>
+            (IReadOnlyList<int>)(q ?? throw new ArgumentException("A query's exclusion list is null.", nameof(perQuery))).Distinct().ToArray()).ToArray());
     }
 
     /// <inheritdoc />

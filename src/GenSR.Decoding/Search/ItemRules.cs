@@ -9,7 +9,8 @@ internal static class ItemRules
     {
         ArgumentNullException.ThrowIfNull(allowed);
         if (allowed.dim() != 2 || allowed.dtype != ScalarType.Bool)
-            throw new ArgumentException($"An item rule restricts a bool [queries, items] mask, got {allowed.dtype} [{string.Join(", ", allowed.shape)}].", nameof(allowed));
+            throw new ArgumentException(
+                $"An item rule restricts a bool [queries, items] mask, got {allowed.dtype} [{string.Join(", ", allowed.shape)}].", nameof(allowed));
         return ((int)allowed.shape[0], (int)allowed.shape[1]);
     }
 

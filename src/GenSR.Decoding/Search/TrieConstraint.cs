@@ -52,7 +52,8 @@ public sealed class TrieConstraint : IDecodingConstraint, IDisposable
                 $"The trie uses token id {Trie.MaxTokenId}, but the decoder's vocabulary has only {decoder.VocabularySize} tokens.", nameof(decoder));
         if (!SameDevice(decoder.Device, DeviceTrie.Device))
             throw new ArgumentException(
-                $"The decoder runs on {decoder.Device} but the trie lives on {DeviceTrie.Device}; upload it with PrefixTrie.ToDevice(decoder.Device).", nameof(decoder));
+                $"The decoder runs on {decoder.Device} but the trie lives on {DeviceTrie.Device}; upload it with PrefixTrie.ToDevice(decoder.Device).",
+                nameof(decoder));
     }
 
     /// <inheritdoc />

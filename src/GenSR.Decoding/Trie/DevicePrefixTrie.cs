@@ -37,7 +37,8 @@ public sealed class DevicePrefixTrie : IDisposable
     /// <summary>Id of the extra node without children or item (= <see cref="PrefixTrie.NodeCount"/>).</summary>
     public int DeadNode { get; }
 
-    /// <summary>int32 <c>[NodeCount + 2]</c>: CSR offsets; the children of node <c>n</c> (the dead node included) are nodes <c>[ChildOffsets[n], ChildOffsets[n + 1])</c>.</summary>
+    /// <summary>int32 <c>[NodeCount + 2]</c>: CSR offsets; the children of node <c>n</c> (the dead node included) are nodes
+    /// <c>[ChildOffsets[n], ChildOffsets[n + 1])</c>.</summary>
     public Tensor ChildOffsets { get; }
 
     /// <summary>int32 <c>[NodeCount]</c>: the token on the edge into each node (-1 at the root).</summary>

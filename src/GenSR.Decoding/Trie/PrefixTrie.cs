@@ -38,7 +38,8 @@ public sealed class PrefixTrie
     private readonly int[] _nodeItems;
     private readonly int[] _maxChildrenAtDepth;
 
-    private PrefixTrie(int[] childOffsets, int[] nodeTokens, int[] nodeItems, int[] maxChildrenAtDepth, int itemCount, int? endOfSequenceTokenId, int maxTokenId)
+    private PrefixTrie(int[] childOffsets, int[] nodeTokens, int[] nodeItems, int[] maxChildrenAtDepth, int itemCount,
+        int? endOfSequenceTokenId, int maxTokenId)
     {
         _childOffsets = childOffsets;
         _nodeTokens = nodeTokens;
@@ -55,7 +56,8 @@ public sealed class PrefixTrie
     /// <summary>Number of nodes, the root included.</summary>
     public int NodeCount => _nodeTokens.Length;
 
-    /// <summary>The longest token sequence in the trie, the end-of-sequence token included: the number of decoding steps that finishes every identifier.</summary>
+    /// <summary>The longest token sequence in the trie, the end-of-sequence token included: the number of decoding steps that
+    /// finishes every identifier.</summary>
     public int Depth => _maxChildrenAtDepth.Length - 1;
 
     /// <summary>The token appended to every identifier, or <c>null</c> when identifiers end without one.</summary>
@@ -78,7 +80,8 @@ public sealed class PrefixTrie
         return depth < _maxChildrenAtDepth.Length ? _maxChildrenAtDepth[depth] : 0;
     }
 
-    /// <summary>CSR offsets, <see cref="NodeCount"/> + 1 entries: the children of node <c>n</c> are nodes <c>[ChildOffsets[n], ChildOffsets[n + 1])</c>.</summary>
+    /// <summary>CSR offsets, <see cref="NodeCount"/> + 1 entries: the children of node <c>n</c> are nodes
+    /// <c>[ChildOffsets[n], ChildOffsets[n + 1])</c>.</summary>
     public ReadOnlySpan<int> ChildOffsets => _childOffsets;
 
     /// <summary>Per node, the token on the edge from its parent (-1 at the root).</summary>
@@ -156,7 +159,8 @@ public sealed class PrefixTrie
         return Build(sequences, endOfSequenceTokenId);
     }
 
-    /// <summary>Builds the trie of raw token sequences: item <c>i</c> is <paramref name="sequences"/>[i], followed by <paramref name="endOfSequenceTokenId"/> when given.</summary>
+    /// <summary>Builds the trie of raw token sequences: item <c>i</c> is <paramref name="sequences"/>[i], followed by
+    /// <paramref name="endOfSequenceTokenId"/> when given.</summary>
     /// <param name="sequences">Per item, its non-empty token sequence (non-negative token ids).</param>
     /// <param name="endOfSequenceTokenId">Token appended to every sequence, or <c>null</c>.</param>
     /// <exception cref="ArgumentException">A sequence is null or empty, has a negative token or contains the end-of-sequence token; or, without an

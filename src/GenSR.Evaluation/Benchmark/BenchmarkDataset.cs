@@ -21,12 +21,15 @@ public sealed record BenchmarkDataset(SrDataset Dataset, string Queries)
         var searchEvents = dataset.ComputeStatistics().SearchEvents;
         if (searchEvents > 0)
             return new BenchmarkDataset(dataset, string.Create(CultureInfo.InvariantCulture,
-                $"from the data ({searchEvents:N0} search events with their own queries); a test target that is not a search event gets the synthesised category-path query of its item"));
+                $"from the data ({searchEvents:N0} search events with their own queries); a test target that is not a search event gets the synthesised " +
+                $"category-path query of its item"));
         if (synthesis.SearchFraction == 0)
             return new BenchmarkDataset(dataset,
                 "none: no search events (search fraction 0); a search evaluation would give each test target its item's synthesised category-path query");
         var synthesised = new CategoryQuerySynthesizer(synthesis).Apply(dataset);
         return new BenchmarkDataset(synthesised, string.Create(CultureInfo.InvariantCulture,
-            $"synthesised: a seeded {synthesis.SearchFraction:0.##} of each user's events become search events (seed {synthesis.Seed}) whose query is the item's category-path words (lower-cased, de-duplicated, stop words removed), the protocol of HEM, JSR and UniSAR; every test target gets its item's query in the search task"));
+            $"synthesised: a seeded {synthesis.SearchFraction:0.##} of each user's events become search events (seed {synthesis.Seed}) whose query is the " +
+            $"item's category-path words (lower-cased, de-duplicated, stop words removed), the protocol of HEM, JSR and UniSAR; every test target gets its " +
+            $"item's query in the search task"));
     }
 }

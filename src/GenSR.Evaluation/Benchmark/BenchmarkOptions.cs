@@ -16,7 +16,8 @@ public sealed record BenchmarkOptions
             ArgumentNullException.ThrowIfNull(value, nameof(Protocols));
             var distinct = value.Distinct().ToArray();
             if (distinct.Length == 0) throw new ArgumentException("BenchmarkOptions.Protocols must hold at least one protocol.", nameof(Protocols));
-            if (distinct.Any(p => !Enum.IsDefined(p))) throw new ArgumentException("BenchmarkOptions.Protocols holds an undefined protocol.", nameof(Protocols));
+            if (distinct.Any(p => !Enum.IsDefined(p))) throw new ArgumentException(
+                "BenchmarkOptions.Protocols holds an undefined protocol.", nameof(Protocols));
             field = distinct;
         }
     } = [EvaluationProtocol.FullRanking, EvaluationProtocol.Sampled];
@@ -37,7 +38,8 @@ public sealed record BenchmarkOptions
                 return;
             }
             var distinct = value.Distinct().ToArray();
-            if (distinct.Length == 0) throw new ArgumentException("BenchmarkOptions.Tasks must hold at least one task, or be null for every task.", nameof(Tasks));
+            if (distinct.Length == 0) throw new ArgumentException(
+                "BenchmarkOptions.Tasks must hold at least one task, or be null for every task.", nameof(Tasks));
             if (distinct.Any(t => !Enum.IsDefined(t))) throw new ArgumentException("BenchmarkOptions.Tasks holds an undefined task.", nameof(Tasks));
             field = distinct;
         }

@@ -70,7 +70,8 @@ public sealed class BenchmarkRunner
                 tasks = Options.Tasks is { } requested ? served.Where(requested.Contains).ToArray() : served;
                 if (tasks.Count == 0)
                 {
-                    notes.Add($"{system.Name} is left out: it serves {string.Join(" and ", served)}, and only {string.Join(" and ", Options.Tasks!)} was asked for.");
+                    notes.Add(
+                        $"{system.Name} is left out: it serves {string.Join(" and ", served)}, and only {string.Join(" and ", Options.Tasks!)} was asked for.");
                     break;
                 }
                 runs.Add(RunOnce(system, split, device, seed, tasks, progress, cancellationToken));
@@ -82,7 +83,8 @@ public sealed class BenchmarkRunner
                 {
                     var partialNote = string.Create(CultureInfo.InvariantCulture,
                         $"Partial report: {finishedRuns} of {totalRuns} runs finished (the comparison was still running when this was written).");
-                    afterEachRun(Report([.. results, new SystemResult(name!, tasks, runs.ToArray()), .. Components(tasks, componentRuns)], [.. notes, partialNote]));
+                    afterEachRun(
+                        Report([.. results, new SystemResult(name!, tasks, runs.ToArray()), .. Components(tasks, componentRuns)], [.. notes, partialNote]));
                 }
             }
             if (runs.Count > 0) results.AddRange([new SystemResult(name!, tasks, runs), .. Components(tasks, componentRuns)]);
@@ -120,7 +122,8 @@ public sealed class BenchmarkRunner
         BenchmarkReport Report(IReadOnlyList<SystemResult> systemResults, List<string> reportNotes)
         {
             if (data.Dataset.Warnings.Count > 0)
-                reportNotes.Add(string.Create(CultureInfo.InvariantCulture, $"The loader reported {data.Dataset.Warnings.Count} warning(s); the first: {data.Dataset.Warnings[0]}"));
+                reportNotes.Add(string.Create(CultureInfo.InvariantCulture,
+                    $"The loader reported {data.Dataset.Warnings.Count} warning(s); the first: {data.Dataset.Warnings[0]}"));
             return NewReport(data, split, device, systemResults, commandLine, reportNotes);
         }
     }
@@ -135,7 +138,8 @@ public sealed class BenchmarkRunner
             Statistics = data.Dataset.ComputeStatistics(),
             Queries = data.Queries,
             Split = string.Create(CultureInfo.InvariantCulture,
-                $"chronological leave-one-out per user (last event = test, second-to-last = validation, the rest = training; users with fewer than {LeaveOneOutSplit.MinEventsForEvaluation} events only train); histories capped at the {split.Options.MaxHistory} most recent events"),
+                $"chronological leave-one-out per user (last event = test, second-to-last = validation, the rest = training; users with fewer than " +
+                $"{LeaveOneOutSplit.MinEventsForEvaluation} events only train); histories capped at the {split.Options.MaxHistory} most recent events"),
             ValidationCases = split.Validation.Count,
             TestCases = split.Test.Count,
             Device = device.type.ToString().ToLowerInvariant(),
@@ -167,7 +171,8 @@ public sealed class BenchmarkRunner
         var admissible = catalogSize - 1 - (Options.Ranking.Sampled.ExcludeHistory ? worst : 0);
         if (admissible < negatives)
             throw new InvalidOperationException(string.Create(CultureInfo.InvariantCulture,
-                $"{split.Dataset.Name}: the sampled protocol draws {negatives} negatives per case, but with {catalogSize} items and up to {worst} items seen before a target only {admissible} are left; lower --negatives or use --protocol full."));
+                $"{split.Dataset.Name}: the sampled protocol draws {negatives} negatives per case, but with {catalogSize} items and up to {worst} items seen " +
+                $"before a target only {admissible} are left; lower --negatives or use --protocol full."));
     }
 
     private SystemRun RunOnce(IEvaluatedSystem system, DatasetSplit split, TorchSharp.torch.Device device, long seed,
@@ -207,7 +212,8 @@ public sealed class BenchmarkRunner
                     ["ranking seconds"] = evaluation.Elapsed.TotalSeconds.ToString("F2", CultureInfo.InvariantCulture),
                 },
             });
-            var ndcg = string.Join(", ", evaluation.Tasks.Select(t => string.Create(CultureInfo.InvariantCulture, $"{t.Task} NDCG@10 {t.Values.GetValueOrDefault("NDCG@10"):F4}")));
+            var ndcg = string.Join(", ",
+                evaluation.Tasks.Select(t => string.Create(CultureInfo.InvariantCulture, $"{t.Task} NDCG@10 {t.Values.GetValueOrDefault("NDCG@10"):F4}")));
             progress?.Report(new BenchmarkProgress(name, seed, $"{EvaluationReport.DescribeProtocol(protocol)}: {ndcg}"));
         }
         return new SystemRun(seed, training, trainingSeconds, clock.Elapsed.TotalSeconds, reports);

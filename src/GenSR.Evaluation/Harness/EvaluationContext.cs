@@ -61,7 +61,8 @@ public sealed class EvaluationContext
         ArgumentNullException.ThrowIfNull(system);
         ArgumentNullException.ThrowIfNull(split);
         if (split.Validation.Count == 0)
-            throw new InvalidOperationException($"The split of {split.Dataset.Name} has no validation cases (no user has {LeaveOneOutSplit.MinEventsForEvaluation} events).");
+            throw new InvalidOperationException(
+                $"The split of {split.Dataset.Name} has no validation cases (no user has {LeaveOneOutSplit.MinEventsForEvaluation} events).");
         var protocol = ProtocolEvaluator.MethodFor(system, EvaluationProtocol.FullRanking) is not null
             ? EvaluationProtocol.FullRanking
             : EvaluationProtocol.Sampled;

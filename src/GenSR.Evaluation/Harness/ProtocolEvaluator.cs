@@ -64,7 +64,8 @@ public static class ProtocolEvaluator
     /// <param name="cancellationToken">Checked between batches.</param>
     /// <returns>The metrics per task.</returns>
     /// <exception cref="NotSupportedException">The system cannot be ranked under the protocol, or does not serve a requested task.</exception>
-    /// <exception cref="InvalidOperationException">The system returned malformed output (NaN scores, wrong number of lists); the message names the system.</exception>
+    /// <exception cref="InvalidOperationException">The system returned malformed output (NaN scores, wrong number of lists); the message
+    /// names the system.</exception>
     public static ProtocolEvaluation Evaluate(
         IEvaluatedSystem system, DatasetSplit split, IReadOnlyList<EvaluationCase> cases, EvaluationProtocol protocol,
         RankingOptions options, IReadOnlyList<TaskKind>? tasks = null, CancellationToken cancellationToken = default)
@@ -109,7 +110,8 @@ public static class ProtocolEvaluator
         return new ProtocolEvaluation(protocol, method, metrics, options.Describe(protocol, catalogSize), clock.Elapsed);
     }
 
-    private static int[] RankByCatalogScores(ICatalogScorer system, DatasetSplit split, TaskKind task, IReadOnlyList<EvaluationCase> batch, RankingOptions options)
+    private static int[] RankByCatalogScores(ICatalogScorer system, DatasetSplit split, TaskKind task, IReadOnlyList<EvaluationCase> batch,
+        RankingOptions options)
     {
         var catalogSize = split.Dataset.Catalog.Count;
         var scores = new float[batch.Count * catalogSize];
@@ -130,7 +132,8 @@ public static class ProtocolEvaluator
         return ranks;
     }
 
-    private static int[] RankByGeneratedLists(ITopKGenerator system, DatasetSplit split, TaskKind task, IReadOnlyList<EvaluationCase> batch, RankingOptions options)
+    private static int[] RankByGeneratedLists(ITopKGenerator system, DatasetSplit split, TaskKind task, IReadOnlyList<EvaluationCase> batch,
+        RankingOptions options)
     {
         var excluded = options.ExcludeSeenItemsInFullRanking ? batch.Select(split.GetItemsSeenBefore).ToArray() : null;
         var request = new GenerationRequest(options.MaxCutoff, excluded);
@@ -169,7 +172,8 @@ public static class ProtocolEvaluator
         return 0;
     }
 
-    private static int[] RankSampled(IEvaluatedSystem system, RankingMethod method, DatasetSplit split, TaskKind task, IReadOnlyList<EvaluationCase> batch, SampledCandidates sampler)
+    private static int[] RankSampled(IEvaluatedSystem system, RankingMethod method, DatasetSplit split, TaskKind task, IReadOnlyList<EvaluationCase> batch,
+        SampledCandidates sampler)
     {
         var width = sampler.CandidatesPerCase;
         var candidates = new int[batch.Count * width];

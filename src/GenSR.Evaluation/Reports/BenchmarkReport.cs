@@ -72,7 +72,8 @@ public sealed class BenchmarkReport
     // Set when read from a file without "published" (written before published rows existed), so saving it keeps that shape.
     internal bool WrittenWithoutPublished { get; init; }
 
-    /// <summary>Writes <see cref="MarkdownFileName"/> and <see cref="JsonFileName"/> into <paramref name="folder"/> (created when missing; each file via a temporary file and a rename).</summary>
+    /// <summary>Writes <see cref="MarkdownFileName"/> and <see cref="JsonFileName"/> into <paramref name="folder"/> (created when missing; each file via a
+    /// temporary file and a rename).</summary>
     /// <param name="folder">The output folder.</param>
     /// <returns>The paths of the Markdown and the JSON file.</returns>
     public (string Markdown, string Json) Save(string folder)
@@ -134,11 +135,13 @@ public sealed class BenchmarkReport
                     index = systems.Count - 1;
                 }
                 else if (!systems[index].Tasks.SequenceEqual(system.Tasks))
-                    throw new ArgumentException($"Report {i}: system \"{system.Name}\" serves {string.Join(", ", system.Tasks)}, not {string.Join(", ", systems[index].Tasks)} as in an earlier report.", nameof(reports));
+                    throw new ArgumentException($"Report {i}: system \"{system.Name}\" serves {string.Join(", ", system.Tasks)}, not " +
+                        $"{string.Join(", ", systems[index].Tasks)} as in an earlier report.", nameof(reports));
                 foreach (var run in system.Runs)
                 {
                     if (systems[index].Runs.Any(r => r.Seed == run.Seed))
-                        throw new ArgumentException($"Report {i}: system \"{system.Name}\" has seed {run.Seed}, which an earlier report already has.", nameof(reports));
+                        throw new ArgumentException(
+                            $"Report {i}: system \"{system.Name}\" has seed {run.Seed}, which an earlier report already has.", nameof(reports));
                     systems[index].Runs.Add(run);
                 }
             }
@@ -166,7 +169,8 @@ public sealed class BenchmarkReport
 
         static void Same(bool same, string what, int index)
         {
-            if (!same) throw new ArgumentException($"Report {index} differs from report 0 in its {what}; only runs of the same comparison can be merged.", nameof(reports));
+            if (!same) throw new ArgumentException(
+                $"Report {index} differs from report 0 in its {what}; only runs of the same comparison can be merged.", nameof(reports));
         }
     }
 

@@ -36,7 +36,8 @@ internal static class BenchmarkReportJson
             Device = report.Device,
             Seeds = report.Seeds.Select(x => (long?)x).ToList(),
             Cutoffs = report.Cutoffs.Select(x => (int?)x).ToList(),
-            Protocols = report.Protocols.Select(p => (BenchmarkProtocolDto?)new BenchmarkProtocolDto { Protocol = p.Key.ToString(), Description = p.Value }).ToList(),
+            Protocols =
+                report.Protocols.Select(p => (BenchmarkProtocolDto?)new BenchmarkProtocolDto { Protocol = p.Key.ToString(), Description = p.Value }).ToList(),
             Notes = report.Notes.ToList<string?>(),
             Systems = report.Systems.Select(system => (BenchmarkSystemDto?)new BenchmarkSystemDto
             {

@@ -13,11 +13,15 @@ internal static class BenchmarkReportMarkdown
         var s = report.Statistics;
         sb.AppendLine($"# Evaluation on {report.Dataset}");
         sb.AppendLine();
-        sb.AppendLine(Invariant($"- **Dataset**: {report.Dataset}: {s.Users:N0} users, {s.Items:N0} items, {s.Events:N0} events ({s.SearchEvents:N0} search events), {s.AverageHistoryLength:F2} events per user, {s.ItemsWithEmptyTitle:N0} items without a title."));
+        sb.AppendLine(Invariant($"- **Dataset**: {report.Dataset}: {s.Users:N0} users, {s.Items:N0} items, {s.Events:N0} events ") +
+            Invariant($"({s.SearchEvents:N0} search events), {s.AverageHistoryLength:F2} events per user, {s.ItemsWithEmptyTitle:N0} items without a title."));
         sb.AppendLine($"- **Queries**: {report.Queries}.");
-        sb.AppendLine(Invariant($"- **Split**: {report.Split}. {report.ValidationCases:N0} validation cases and {report.TestCases:N0} test cases (users); each case is evaluated in every task a system serves."));
-        sb.AppendLine($"- **Model selection**: on the validation cases only (early stopping on validation NDCG@10); the test cases are ranked once, after training.");
-        sb.AppendLine($"- **Device**: {report.Device}. **Seeds**: {string.Join(", ", report.Seeds)} ({(report.Seeds.Count > 1 ? "mean ± sample standard deviation over seeds" : "one run per system")}).");
+        sb.AppendLine(Invariant($"- **Split**: {report.Split}. {report.ValidationCases:N0} validation cases and {report.TestCases:N0} test cases (users); ") +
+            "each case is evaluated in every task a system serves.");
+        sb.AppendLine(
+            $"- **Model selection**: on the validation cases only (early stopping on validation NDCG@10); the test cases are ranked once, after training.");
+        sb.AppendLine($"- **Device**: {report.Device}. **Seeds**: {string.Join(", ", report.Seeds)} " +
+            $"({(report.Seeds.Count > 1 ? "mean ± sample standard deviation over seeds" : "one run per system")}).");
         if (report.CommandLine is not null)
         {
             // A merged report keeps the command of every part, one per line.
@@ -79,7 +83,8 @@ internal static class BenchmarkReportMarkdown
                 sb.AppendLine();
                 if (published.Length > 0)
                 {
-                    sb.AppendLine("Rows marked *published* are the cited papers' figures for the same data and protocol, copied as published (not rerun here); bold marks the best measured row.");
+                    sb.AppendLine("Rows marked *published* are the cited papers' figures for the same data and protocol, copied as published (not rerun " +
+                        "here); bold marks the best measured row.");
                     sb.AppendLine();
                 }
             }
@@ -100,7 +105,8 @@ internal static class BenchmarkReportMarkdown
                 var validation = t.ValidationScore is { } v ? Invariant($"{v:F4} ({t.ValidationMetric})") : "–";
                 var epochs = t.Epochs == 0 ? "–" : t.StoppedEarly ? Invariant($"{t.Epochs} (early stop)") : Invariant($"{t.Epochs}");
                 var selected = t.SelectedEpoch == 0 ? "–" : t.SelectedEpoch.ToString(CultureInfo.InvariantCulture);
-                sb.AppendLine(Invariant($"| {system.Name} | {string.Join(", ", system.Tasks)} | {protocols} | {run.Seed} | {epochs} | {selected} | {validation} | {run.TrainingSeconds:F1} | {run.EvaluationSeconds:F1} |"));
+                sb.AppendLine(Invariant($"| {system.Name} | {string.Join(", ", system.Tasks)} | {protocols} | {run.Seed} | ") +
+                    Invariant($"{epochs} | {selected} | {validation} | {run.TrainingSeconds:F1} | {run.EvaluationSeconds:F1} |"));
             }
         }
         sb.AppendLine();

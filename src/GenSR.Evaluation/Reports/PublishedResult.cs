@@ -19,8 +19,8 @@ public sealed record PublishedResult(string Dataset, string System, string Sourc
 {
     private const string FormatName = "gensr-published-results";
 
-    /// <summary>Reads a published-results file: <c>{"format": "gensr-published-results", "version": 1, "results": [...]}</c>,
-    /// each result <c>{"dataset", "system", "source", "protocol": "FullRanking"|"Sampled", "task": "Recommendation"|"Search", "metrics": {name: value}}</c>.</summary>
+    /// <summary>Reads a published-results file: <c>{"format": "gensr-published-results", "version": 1, "results": [...]}</c>, each result
+    /// <c>{"dataset", "system", "source", "protocol": "FullRanking"|"Sampled", "task": "Recommendation"|"Search", "metrics": {name: value}}</c>.</summary>
     /// <param name="path">The file.</param>
     /// <returns>The results in file order.</returns>
     /// <exception cref="InvalidDataException">The file is not such a file; the message names the file, the result and what was expected.</exception>

@@ -8,4 +8,5 @@ namespace GenSR.Evaluation;
 /// <param name="TrainingSeconds">Wall-clock seconds of <see cref="IEvaluatedSystem.Train"/> (including its validation evaluations).</param>
 /// <param name="EvaluationSeconds">Wall-clock seconds of ranking the test cases, all protocols together.</param>
 /// <param name="Reports">One test report per protocol the system could be evaluated under.</param>
-public sealed record SystemRun(long Seed, SystemTrainingResult Training, double TrainingSeconds, double EvaluationSeconds, IReadOnlyList<EvaluationReport> Reports);
+public sealed record SystemRun(long Seed, SystemTrainingResult Training, double TrainingSeconds, double EvaluationSeconds,
+    IReadOnlyList<EvaluationReport> Reports);

@@ -84,9 +84,12 @@ public sealed class GenSRSystem : ITopKGenerator, ICandidateScorer, ICatalogScor
         ArgumentException.ThrowIfNullOrWhiteSpace(name);
         ArgumentNullException.ThrowIfNull(model);
         ArgumentNullException.ThrowIfNull(builder);
-        var system = new GenSRSystem(new GenSRSystemOptions(name, new GenSRPipelineOptions(), new GenSRTrainingOptions(), Pointwise: pointwise, Ranking: ranking), model, builder);
+        var system = new GenSRSystem(
+            new GenSRSystemOptions(name, new GenSRPipelineOptions(), new GenSRTrainingOptions(), Pointwise: pointwise, Ranking: ranking), model, builder);
         foreach (var (task, weight) in denseWeights ?? new Dictionary<TaskKind, double>())
-            system._fusionWeights[task] = double.IsNaN(weight) || weight < 0 ? throw new ArgumentOutOfRangeException(nameof(denseWeights), weight, $"The dense weight of {task} must be non-negative.") : weight;
+            system._fusionWeights[task] = double.IsNaN(weight) || weight < 0
+                ? throw new ArgumentOutOfRangeException(nameof(denseWeights), weight, $"The dense weight of {task} must be non-negative.")
+                : weight;
         return system;
     }
 
@@ -114,7 +117,10 @@ public sealed class GenSRSystem : ITopKGenerator, ICandidateScorer, ICatalogScor
         if (_trained) return SystemTrainingResult.NotTrained;
         var device = context.Device;
         var groups = _options.SeparateTasks
-            ? new (IReadOnlyList<TaskKind> Tasks, TaskKind[] Serves)[] { (GenSRSystemOptions.Only(TaskKind.Recommendation), [TaskKind.Recommendation]), (GenSRSystemOptions.Only(TaskKind.Search), [TaskKind.Search]) }
+            ? new (IReadOnlyList<TaskKind> Tasks, TaskKind[] Serves)[]
+            {
+                (GenSRSystemOptions.Only(TaskKind.Recommendation), [TaskKind.Recommendation]), (GenSRSystemOptions.Only(TaskKind.Search), [TaskKind.Search])
+            }
             : [(_options.Training.Tasks, new[] { TaskKind.Recommendation, TaskKind.Search })];
         var epochs = 0;
         var steps = 0;
@@ -124,7 +130,8 @@ public sealed class GenSRSystem : ITopKGenerator, ICandidateScorer, ICatalogScor
         var selected = 0;
         foreach (var (tasks, serves) in groups)
         {
-            var prepared = GenSRPipeline.Prepare(split, _options.Pipeline with { Device = device, Seed = context.Seed, RepresentationDevice = RepresentationDevice ?? device },
+            var prepared = GenSRPipeline.Prepare(split,
+                _options.Pipeline with { Device = device, Seed = context.Seed, RepresentationDevice = RepresentationDevice ?? device },
                 cancellationToken: context.CancellationToken);
             var inference = new GenSRInference(prepared.Model, prepared.Builder);
             if (context.Device.type == DeviceType.CUDA) inferenceRows = 4096; // pointwise prompts per call on a GPU
@@ -153,31 +160,36 @@ public sealed class GenSRSystem : ITopKGenerator, ICandidateScorer, ICatalogScor
                 // One line per validation (the per-step reports would flood the console).
                 if (p.ValidationNdcg10 is not double score) return;
                 if (bestScore is null || score > bestScore) (bestScore, bestEpoch) = (score, p.Epoch);
-                context.Progress.Report(new SystemTrainingProgress(Name, p.Epoch, _options.Training.Epochs, p.LanguageModelLoss, score, bestScore, bestEpoch, DateTime.UtcNow - started));
+                context.Progress.Report(new SystemTrainingProgress(Name, p.Epoch, _options.Training.Epochs, p.LanguageModelLoss, score, bestScore, bestEpoch,
+                    DateTime.UtcNow - started));
             }), context.CancellationToken);
             epochs = Math.Max(epochs, result.Epochs);
             steps += result.Steps;
             scores.Add(result.BestValidationNdcg10);
             stoppedEarly |= result.StoppedEarly;
-            notes.Add($"{string.Join(" + ", tasks)}: {result.Steps} steps, stopped by {result.StopReason}, best validation at epoch {result.BestEpoch} (step {result.BestStep}), {result.Elapsed.TotalMinutes:F1} min");
+            notes.Add($"{string.Join(" + ", tasks)}: {result.Steps} steps, stopped by {result.StopReason}, best validation at epoch {result.BestEpoch} (step " +
+                $"{result.BestStep}), {result.Elapsed.TotalMinutes:F1} min");
             var conflicts = result.History.Where(h => h.GradientConflict is not null).Select(h => h.GradientConflict!.Value).ToArray();
             if (conflicts.Length > 0)
-                notes.Add($"gradient conflict (cosine of the search and recommendation gradients on the encoder's last block, dense mix λ = {training.GradientConflictDenseMix:0.##}): " +
-                          $"mean {conflicts.Average():F3} over {conflicts.Length} probes, first {conflicts[0]:F3}, last {conflicts[^1]:F3}");
+                notes.Add("gradient conflict (cosine of the search and recommendation gradients on the encoder's last block, dense mix λ = " +
+                    $"{training.GradientConflictDenseMix:0.##}): " +
+                    $"mean {conflicts.Average():F3} over {conflicts.Length} probes, first {conflicts[0]:F3}, last {conflicts[^1]:F3}");
             selected = Math.Max(selected, result.BestEpoch);
             // The trainer restored the best validated weights; use the fusion weights chosen at that validation.
             if (bestWeights is not null)
                 foreach (var (task, weight) in bestWeights) _fusionWeights[task] = weight;
             if (_options.Ranking == GenSRRankingMode.Fused)
             {
-                notes.Add("dense weight chosen on validation: " + string.Join(", ", serves.Select(t => $"{t.ToString().ToLowerInvariant()} {WeightWords(FusionWeight(t))}")));
+                notes.Add("dense weight chosen on validation: " +
+                    string.Join(", ", serves.Select(t => $"{t.ToString().ToLowerInvariant()} {WeightWords(FusionWeight(t))}")));
                 if (bestSweep is not null) notes.Add($"validation {context.SelectionMetric} by dense weight at the selected step ({bestSweep})");
             }
             _statistics.Add(prepared.Describe());
         }
 
         _trainingDone = true;
-        return new SystemTrainingResult(epochs, selected, scores.Average(), $"{context.SelectionMetric} (full ranking, {RankingWords}, validation)", stoppedEarly)
+        return new SystemTrainingResult(epochs, selected, scores.Average(),
+            $"{context.SelectionMetric} (full ranking, {RankingWords}, validation)", stoppedEarly)
         {
             Note = $"{steps} steps; identifiers from {_options.Pipeline.IdentifierSource}" + (_options.SeparateTasks ? "; one model per task" : "") +
                    "; " + string.Join("; ", notes) + "; " + string.Join("; ", Statistics),
@@ -198,7 +210,8 @@ public sealed class GenSRSystem : ITopKGenerator, ICandidateScorer, ICatalogScor
     public void ScoreCatalog(TaskKind task, IReadOnlyList<EvaluationCase> cases, Span<float> scores)
     {
         ArgumentNullException.ThrowIfNull(cases);
-        if (!RanksByCatalogScores) throw new NotSupportedException($"{Name} ranks by {(_options.Pointwise ? "P(Yes) of candidates" : "beam search")}, not catalogue scores.");
+        if (!RanksByCatalogScores) throw new NotSupportedException(
+            $"{Name} ranks by {(_options.Pointwise ? "P(Yes) of candidates" : "beam search")}, not catalogue scores.");
         var items = For(task).Model.Config.ItemCount;
         for (var start = 0; start < cases.Count; start += Chunk)
         {
@@ -229,7 +242,8 @@ public sealed class GenSRSystem : ITopKGenerator, ICandidateScorer, ICatalogScor
     /// every weight of <see cref="GenSRSystemOptions.FusionWeights"/> is evaluated (the score parts are computed once) and
     /// the best per task is kept. Returns the selection metric per task.
     /// </summary>
-    private Dictionary<TaskKind, double> Validate(EvaluationContext context, DatasetSplit split, IReadOnlyList<TaskKind> tasks, IReadOnlyList<EvaluationCase> cases)
+    private Dictionary<TaskKind, double> Validate(EvaluationContext context, DatasetSplit split, IReadOnlyList<TaskKind> tasks,
+        IReadOnlyList<EvaluationCase> cases)
     {
         if (_options.Ranking != GenSRRankingMode.Fused)
             return context.EvaluateValidation(this, split, tasks, cases).ToDictionary(m => m.Task, m => m[context.SelectionMetric]);

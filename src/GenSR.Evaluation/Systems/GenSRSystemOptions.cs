@@ -13,7 +13,8 @@ namespace GenSR.Evaluation;
 /// <param name="Ranking">How full ranking (and generative sampled ranking) scores items; <see cref="GenSRRankingMode.Dense"/> and
 /// <see cref="GenSRRankingMode.Fused"/> need a dense head (<see cref="GenSRPipelineOptions.DenseDimension"/>).</param>
 /// <param name="Normalization">How exact generative scores normalise each step.</param>
-public sealed record GenSRSystemOptions(string Name, GenSRPipelineOptions Pipeline, GenSRTrainingOptions Training, bool Pointwise = false, bool SeparateTasks = false,
+public sealed record GenSRSystemOptions(string Name, GenSRPipelineOptions Pipeline, GenSRTrainingOptions Training, bool Pointwise = false,
+    bool SeparateTasks = false,
                                         GenSRRankingMode Ranking = GenSRRankingMode.BeamSearch, CatalogNormalization Normalization = CatalogNormalization.Trie)
 {
     /// <summary>

@@ -53,7 +53,8 @@ public abstract class CollaborativeModel : nn.Module<Tensor, Tensor, Tensor>
         ArgumentNullException.ThrowIfNull(users);
         ArgumentNullException.ThrowIfNull(items);
         if (users.dim() != 1 || items.dim() != 2 || items.shape[0] != users.shape[0])
-            throw new ArgumentException($"Expected users [batch] and items [batch, n], got [{string.Join(", ", users.shape)}] and [{string.Join(", ", items.shape)}].", nameof(items));
+            throw new ArgumentException(
+                $"Expected users [batch] and items [batch, n], got [{string.Join(", ", users.shape)}] and [{string.Join(", ", items.shape)}].", nameof(items));
         using var scope = NewDisposeScope();
         var (allUsers, allItems) = ComputeEmbeddings();
         var u = allUsers.index_select(0, users);                                                   // [batch, dim]

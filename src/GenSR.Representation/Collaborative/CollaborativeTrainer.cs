@@ -28,15 +28,18 @@ public sealed class CollaborativeTrainer : IDisposable
     /// <summary>Prepares training of <paramref name="model"/> on <paramref name="graph"/>.</summary>
     /// <param name="model">The model; its user and item counts must match the graph.</param>
     /// <param name="graph">Training pairs (at least one).</param>
-    /// <param name="validation">Per-user held-out items for early stopping, or <c>null</c> to train <see cref="CollaborativeTrainingOptions.MaxEpochs"/> epochs.</param>
+    /// <param name="validation">Per-user held-out items for early stopping, or <c>null</c> to train
+    /// <see cref="CollaborativeTrainingOptions.MaxEpochs"/> epochs.</param>
     /// <param name="options">Optimisation settings; defaults when null.</param>
     /// <exception cref="ArgumentException">Counts of the model, graph and targets disagree, or the graph has no pairs.</exception>
-    public CollaborativeTrainer(CollaborativeModel model, InteractionGraph graph, ValidationTargets? validation = null, CollaborativeTrainingOptions? options = null)
+    public CollaborativeTrainer(CollaborativeModel model, InteractionGraph graph, ValidationTargets? validation = null,
+        CollaborativeTrainingOptions? options = null)
     {
         ArgumentNullException.ThrowIfNull(model);
         ArgumentNullException.ThrowIfNull(graph);
         if (model.UserCount != graph.UserCount || model.ItemCount != graph.ItemCount)
-            throw new ArgumentException($"The model has {model.UserCount} users × {model.ItemCount} items but the graph has {graph.UserCount} × {graph.ItemCount}.", nameof(graph));
+            throw new ArgumentException(
+                $"The model has {model.UserCount} users × {model.ItemCount} items but the graph has {graph.UserCount} × {graph.ItemCount}.", nameof(graph));
         if (graph.PairCount == 0) throw new ArgumentException("The graph has no training pairs.", nameof(graph));
         Options = options ?? new CollaborativeTrainingOptions();
         _model = model;
@@ -106,7 +109,8 @@ public sealed class CollaborativeTrainer : IDisposable
     public double Evaluate()
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
-        if (_evaluator is null) throw new InvalidOperationException("No validation targets were given (or none of the users has one), so there is nothing to evaluate.");
+        if (_evaluator is null) throw new InvalidOperationException(
+            "No validation targets were given (or none of the users has one), so there is nothing to evaluate.");
         _model.eval();
         using var noGrad = no_grad();
         using var scope = NewDisposeScope();

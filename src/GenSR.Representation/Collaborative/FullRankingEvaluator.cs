@@ -66,9 +66,11 @@ public sealed class FullRankingEvaluator : IDisposable
         ArgumentNullException.ThrowIfNull(userEmbeddings);
         ArgumentNullException.ThrowIfNull(itemEmbeddings);
         if (userEmbeddings.dim() != 2 || userEmbeddings.shape[0] != _graph.UserCount)
-            throw new ArgumentException($"Expected user embeddings [{_graph.UserCount}, dim], got [{string.Join(", ", userEmbeddings.shape)}].", nameof(userEmbeddings));
+            throw new ArgumentException($"Expected user embeddings [{_graph.UserCount}, dim], got [{string.Join(", ", userEmbeddings.shape)}].",
+                nameof(userEmbeddings));
         if (itemEmbeddings.dim() != 2 || itemEmbeddings.shape[0] != _graph.ItemCount || itemEmbeddings.shape[1] != userEmbeddings.shape[1])
-            throw new ArgumentException($"Expected item embeddings [{_graph.ItemCount}, {userEmbeddings.shape[1]}], got [{string.Join(", ", itemEmbeddings.shape)}].", nameof(itemEmbeddings));
+            throw new ArgumentException($"Expected item embeddings [{_graph.ItemCount}, {userEmbeddings.shape[1]}], got " +
+                $"[{string.Join(", ", itemEmbeddings.shape)}].", nameof(itemEmbeddings));
         using var noGrad = no_grad();
         using var scope = NewDisposeScope();
         var itemsT = itemEmbeddings.to(_device).t();

@@ -19,7 +19,8 @@ public sealed class ValidationTargets
         _targets = targets.ToArray();
         for (var u = 0; u < _targets.Length; u++)
             if (_targets[u] < -1 || _targets[u] >= itemCount)
-                throw new ArgumentException($"Validation target of user {u} is {_targets[u]}; expected an item id in [0, {itemCount}) or -1 for none.", nameof(targets));
+                throw new ArgumentException(
+                    $"Validation target of user {u} is {_targets[u]}; expected an item id in [0, {itemCount}) or -1 for none.", nameof(targets));
         ItemCount = itemCount;
         EvaluableUserCount = _targets.Count(t => t >= 0);
     }

@@ -17,12 +17,15 @@ public static class ExternalItemEmbeddings
     /// dimensions) or holds NaN/infinity, or no vector at all was provided.</exception>
     /// <exception cref="EmbeddingCoverageException">Items are missing and <see cref="ExternalEmbeddingOptions.MissingItems"/> is
     /// <see cref="MissingItemPolicy.Reject"/>, or unknown keys occur and <see cref="ExternalEmbeddingOptions.RejectUnknownKeys"/> is set.</exception>
-    public static ExternalEmbeddingImport Import(IEnumerable<KeyValuePair<string, float[]>> vectors, ItemCatalog catalog, ExternalEmbeddingOptions? options = null) =>
-        ImportCore(vectors?.Select(kv => (kv.Key, kv.Value)) ?? throw new ArgumentNullException(nameof(vectors)), catalog, options ?? new ExternalEmbeddingOptions());
+    public static ExternalEmbeddingImport Import(IEnumerable<KeyValuePair<string, float[]>> vectors, ItemCatalog catalog,
+        ExternalEmbeddingOptions? options = null) =>
+        ImportCore(vectors?.Select(kv => (kv.Key, kv.Value)) ?? throw new ArgumentNullException(nameof(vectors)), catalog,
+            options ?? new ExternalEmbeddingOptions());
 
     /// <summary>Matches a stream of <c>(item key, vector)</c> tuples against <paramref name="catalog"/>; see
     /// <see cref="Import(IEnumerable{KeyValuePair{string, float[]}}, ItemCatalog, ExternalEmbeddingOptions?)"/>.</summary>
-    public static ExternalEmbeddingImport Import(IEnumerable<(string Key, float[] Vector)> vectors, ItemCatalog catalog, ExternalEmbeddingOptions? options = null) =>
+    public static ExternalEmbeddingImport Import(IEnumerable<(string Key, float[] Vector)> vectors, ItemCatalog catalog,
+        ExternalEmbeddingOptions? options = null) =>
         ImportCore(vectors ?? throw new ArgumentNullException(nameof(vectors)), catalog, options ?? new ExternalEmbeddingOptions());
 
     /// <summary>Takes a matrix whose row <c>i</c> is the vector of dense item id <c>i</c>.</summary>
@@ -37,9 +40,11 @@ public static class ExternalItemEmbeddings
         ArgumentNullException.ThrowIfNull(catalog);
         options ??= new ExternalEmbeddingOptions();
         if (matrix.Rows != catalog.Count)
-            throw new ArgumentException($"The matrix has {matrix.Rows} rows but the catalogue has {catalog.Count} items; row i must be the vector of item id i.", nameof(matrix));
+            throw new ArgumentException(
+                $"The matrix has {matrix.Rows} rows but the catalogue has {catalog.Count} items; row i must be the vector of item id i.", nameof(matrix));
         if (options.Dimension is { } expected && matrix.Dimension != expected)
-            throw new ArgumentException($"The matrix has {matrix.Dimension} columns, expected {expected} (ExternalEmbeddingOptions.Dimension).", nameof(matrix));
+            throw new ArgumentException(
+                $"The matrix has {matrix.Dimension} columns, expected {expected} (ExternalEmbeddingOptions.Dimension).", nameof(matrix));
         var coverage = new EmbeddingCoverage(catalog.Count, matrix.Rows, matrix.Rows, 0, Array.Empty<string>(), 0, Array.Empty<string>(), 0);
         return new ExternalEmbeddingImport(new ItemEmbeddings(matrix, options.Source, options.Label), coverage);
     }
@@ -89,7 +94,8 @@ public static class ExternalItemEmbeddings
                 dimensionFrom = $"the first vector, item key \"{key}\"";
             }
             if (vector.Length != dimension)
-                throw new ArgumentException($"Item key \"{key}\" has a vector of dimension {vector.Length}, expected {dimension} (from {dimensionFrom}).", nameof(vectors));
+                throw new ArgumentException(
+                    $"Item key \"{key}\" has a vector of dimension {vector.Length}, expected {dimension} (from {dimensionFrom}).", nameof(vectors));
             var bad = Array.FindIndex(vector, v => !float.IsFinite(v));
             if (bad >= 0)
                 throw new ArgumentException($"Item key \"{key}\" has a non-finite value ({vector[bad]}) at dimension {bad}.", nameof(vectors));
@@ -126,10 +132,12 @@ public static class ExternalItemEmbeddings
 
         if (unknownCount > 0 && options.RejectUnknownKeys)
             throw new EmbeddingCoverageException(
-                $"{unknownCount} vector(s) name keys that are not in the catalogue (e.g. {Quote(unknownKeys)}); set RejectUnknownKeys = false to ignore them. Coverage: {coverage}.", coverage);
+                $"{unknownCount} vector(s) name keys that are not in the catalogue (e.g. {Quote(unknownKeys)}); set RejectUnknownKeys = false to ignore " +
+                $"them. Coverage: {coverage}.", coverage);
         if (matched == 0)
             throw new EmbeddingCoverageException(
-                $"None of the {position} vectors matches a catalogue key (catalogue keys look like \"{(catalog.Count > 0 ? catalog[0].Key : "")}\", vector keys like {Quote(unknownKeys)}).", coverage);
+                $"None of the {position} vectors matches a catalogue key (catalogue keys look like \"{(catalog.Count > 0 ? catalog[0].Key : "")}\", vector " +
+                $"keys like {Quote(unknownKeys)}).", coverage);
         if (missingCount > 0 && !fill)
             throw new EmbeddingCoverageException(
                 $"{missingCount} of {catalog.Count} catalogue items have no vector (e.g. {Quote(missingKeys)}); " +

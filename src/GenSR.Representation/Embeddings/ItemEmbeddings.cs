@@ -17,7 +17,8 @@ public sealed class ItemEmbeddings
     {
         ArgumentNullException.ThrowIfNull(vectors);
         if (string.IsNullOrWhiteSpace(label)) throw new ArgumentException("A label (e.g. \"lightgcn\") is required.", nameof(label));
-        if (!Enum.IsDefined(source)) throw new ArgumentException($"Unknown identifier source {(int)source}; expected Semantic, Collaborative or Fused.", nameof(source));
+        if (!Enum.IsDefined(source)) throw new ArgumentException(
+            $"Unknown identifier source {(int)source}; expected Semantic, Collaborative or Fused.", nameof(source));
         Vectors = vectors;
         Source = source;
         Label = label;
@@ -59,11 +60,13 @@ public sealed class ItemEmbeddings
         ArgumentNullException.ThrowIfNull(collaborative);
         ArgumentNullException.ThrowIfNull(semantic);
         if (collaborative.Source != IdentifierSource.Collaborative)
-            throw new ArgumentException($"Expected collaborative vectors, got {collaborative.Source} vectors (\"{collaborative.Label}\").", nameof(collaborative));
+            throw new ArgumentException($"Expected collaborative vectors, got {collaborative.Source} vectors (\"{collaborative.Label}\").",
+                nameof(collaborative));
         if (semantic.Source != IdentifierSource.Semantic)
             throw new ArgumentException($"Expected semantic vectors, got {semantic.Source} vectors (\"{semantic.Label}\").", nameof(semantic));
         if (collaborative.ItemCount != semantic.ItemCount)
-            throw new ArgumentException($"The collaborative vectors (\"{collaborative.Label}\") cover {collaborative.ItemCount} items but the semantic vectors (\"{semantic.Label}\") cover {semantic.ItemCount}.", nameof(semantic));
+            throw new ArgumentException($"The collaborative vectors (\"{collaborative.Label}\") cover {collaborative.ItemCount} items but the semantic " +
+                $"vectors (\"{semantic.Label}\") cover {semantic.ItemCount}.", nameof(semantic));
 
         var cf = collaborative.Vectors.L2Normalized();
         var text = semantic.Vectors.L2Normalized();

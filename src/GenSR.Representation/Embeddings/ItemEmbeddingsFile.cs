@@ -22,7 +22,8 @@ public static class ItemEmbeddingsFile
 
     private const string FormatName = "gensr-item-embeddings";
 
-    /// <summary>The manifest path of a file pair (<c>&lt;path&gt;.json</c>); <paramref name="path"/> may already end in <c>.json</c> or <c>.safetensors</c>.</summary>
+    /// <summary>The manifest path of a file pair (<c>&lt;path&gt;.json</c>); <paramref name="path"/> may already end in <c>.json</c> or
+    /// <c>.safetensors</c>.</summary>
     public static string ManifestPath(string path) => BasePath(path) + ".json";
 
     /// <summary>The tensor file path of a file pair (<c>&lt;path&gt;.safetensors</c>).</summary>
@@ -38,7 +39,8 @@ public static class ItemEmbeddingsFile
         ArgumentException.ThrowIfNullOrWhiteSpace(path);
         ArgumentNullException.ThrowIfNull(embeddings);
         if (identifiers is not null && identifiers.ItemCount != embeddings.ItemCount)
-            throw new ArgumentException($"The identifier table covers {identifiers.ItemCount} items but the embeddings cover {embeddings.ItemCount}.", nameof(identifiers));
+            throw new ArgumentException($"The identifier table covers {identifiers.ItemCount} items but the embeddings cover {embeddings.ItemCount}.",
+                nameof(identifiers));
 
         var tensorPath = TensorPath(path);
         var directory = Path.GetDirectoryName(Path.GetFullPath(tensorPath));
@@ -87,7 +89,9 @@ public static class ItemEmbeddingsFile
         if (header.FormatName != FormatName)
             throw new InvalidDataException($"{manifestPath}: expected \"format\": \"{FormatName}\".");
         var version = header.VersionNumber
-            ?? throw new InvalidDataException(header.Version is null ? $"{manifestPath}: \"version\" is missing." : $"{manifestPath}: \"version\" must be an integer.");
+            ?? throw new InvalidDataException(header.Version is null
+                ? $"{manifestPath}: \"version\" is missing."
+                : $"{manifestPath}: \"version\" must be an integer.");
         if (version != FormatVersion)
             throw new InvalidDataException($"{manifestPath}: version {version} is not supported (expected {FormatVersion}).");
         var manifest = TypedJson.Deserialize(utf8.Span, EmbeddingsJsonContext.Default.ItemEmbeddingsManifestDto, manifestPath);
@@ -104,7 +108,8 @@ public static class ItemEmbeddingsFile
         if (!File.Exists(tensorPath)) throw new FileNotFoundException($"{manifestPath} names tensor file \"{tensorFile}\", which does not exist.", tensorPath);
         var actualHash = Sha256(tensorPath);
         if (!string.Equals(actualHash, expectedHash, StringComparison.OrdinalIgnoreCase))
-            throw new InvalidDataException($"{tensorPath} does not belong to {manifestPath}: its SHA-256 is {actualHash}, the manifest expects {expectedHash} (a file of the pair was replaced or is damaged).");
+            throw new InvalidDataException($"{tensorPath} does not belong to {manifestPath}: its SHA-256 is {actualHash}, the manifest expects " +
+                $"{expectedHash} (a file of the pair was replaced or is damaged).");
 
         var tensors = SafeTensorsFile.Load(tensorPath);
         EmbeddingMatrix matrix;
@@ -113,7 +118,8 @@ public static class ItemEmbeddingsFile
             if (!tensors.TryGetValue(TensorName, out var tensor))
                 throw new InvalidDataException($"{tensorPath}: no tensor named \"{TensorName}\" (found: {string.Join(", ", tensors.Keys)}).");
             if (tensor.dtype != ScalarType.Float32 || tensor.dim() != 2 || tensor.shape[0] != itemCount || tensor.shape[1] != dimension)
-                throw new InvalidDataException($"{tensorPath}: \"{TensorName}\" is {tensor.dtype}[{string.Join(", ", tensor.shape)}], the manifest expects Float32[{itemCount}, {dimension}].");
+                throw new InvalidDataException($"{tensorPath}: \"{TensorName}\" is {tensor.dtype}[{string.Join(", ", tensor.shape)}], the manifest expects " +
+                    $"Float32[{itemCount}, {dimension}].");
             try { matrix = EmbeddingMatrix.FromTensor(tensor); }
             catch (ArgumentException e) { throw new InvalidDataException($"{tensorPath}: {e.Message}", e); }
         }

@@ -58,13 +58,15 @@ public sealed class CollaborativeHistoryEncoder : nn.Module<Tensor, Tensor, Tens
     private readonly Linear _outputProjection;
 
     /// <summary>Creates a randomly initialised encoder.</summary>
-    /// <exception cref="ArgumentException"><see cref="CollaborativeHistoryEncoderOptions.ModelDimension"/> is not a multiple of <see cref="CollaborativeHistoryEncoderOptions.Heads"/>.</exception>
+    /// <exception cref="ArgumentException"><see cref="CollaborativeHistoryEncoderOptions.ModelDimension"/> is not a multiple of
+    /// <see cref="CollaborativeHistoryEncoderOptions.Heads"/>.</exception>
     public CollaborativeHistoryEncoder(CollaborativeHistoryEncoderOptions options) : base(nameof(CollaborativeHistoryEncoder))
     {
         ArgumentNullException.ThrowIfNull(options);
         var d = options.ModelDimension;
         if (d % options.Heads != 0)
-            throw new ArgumentException($"CollaborativeHistoryEncoderOptions.ModelDimension ({d}) must be a multiple of Heads ({options.Heads}).", nameof(options));
+            throw new ArgumentException(
+                $"CollaborativeHistoryEncoderOptions.ModelDimension ({d}) must be a multiple of Heads ({options.Heads}).", nameof(options));
         Options = options;
         _inputProjection = nn.Linear(options.ItemDimension, d);
         _positionEmbeddings = options.UsePositionEmbedding ? nn.Embedding(options.MaxHistoryLength, d) : null;
@@ -88,7 +90,8 @@ public sealed class CollaborativeHistoryEncoder : nn.Module<Tensor, Tensor, Tens
     public int OutputDimension => Options.OutputDimension ?? Options.ModelDimension;
 
     /// <summary>Encodes a batch of histories into one vector each.</summary>
-    /// <param name="itemEmbeddings">CF vectors of the history's items <c>[batch, hist, d_cf]</c>, float; <c>hist ≤ MaxHistoryLength</c>. Values at padding are ignored.</param>
+    /// <param name="itemEmbeddings">CF vectors of the history's items <c>[batch, hist, d_cf]</c>, float; <c>hist ≤ MaxHistoryLength</c>. Values
+    /// at padding are ignored.</param>
     /// <param name="mask">Real events <c>[batch, hist]</c>, bool.</param>
     /// <param name="taskIds">Task of each event <c>[batch, hist]</c>, int64 (values of <see cref="GenSR.Core.TaskKind"/>); null adds no task signal.</param>
     /// <param name="target">Target vectors <c>[batch, d_target]</c>.</param>
@@ -107,7 +110,8 @@ public sealed class CollaborativeHistoryEncoder : nn.Module<Tensor, Tensor, Tens
         ArgumentNullException.ThrowIfNull(mask);
         ArgumentNullException.ThrowIfNull(target);
         if (itemEmbeddings.dim() != 3 || itemEmbeddings.shape[2] != Options.ItemDimension)
-            throw new ArgumentException($"itemEmbeddings must be [batch, hist, {Options.ItemDimension}]; got [{string.Join(", ", itemEmbeddings.shape)}].", nameof(itemEmbeddings));
+            throw new ArgumentException($"itemEmbeddings must be [batch, hist, {Options.ItemDimension}]; got [{string.Join(", ", itemEmbeddings.shape)}].",
+                nameof(itemEmbeddings));
         var (batch, length) = (itemEmbeddings.shape[0], itemEmbeddings.shape[1]);
         if (length > Options.MaxHistoryLength)
             throw new ArgumentException($"The history has {length} positions; MaxHistoryLength is {Options.MaxHistoryLength}.", nameof(itemEmbeddings));

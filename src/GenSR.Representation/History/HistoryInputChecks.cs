@@ -8,7 +8,8 @@ internal static class HistoryInputChecks
     public static void Mask(Tensor mask, long[] shape, string name)
     {
         if (mask.dtype != ScalarType.Bool || !mask.shape.SequenceEqual(shape))
-            throw new ArgumentException($"{name} must be bool [{string.Join(", ", shape)}] (true = real); got {mask.dtype} [{string.Join(", ", mask.shape)}].", name);
+            throw new ArgumentException(
+                $"{name} must be bool [{string.Join(", ", shape)}] (true = real); got {mask.dtype} [{string.Join(", ", mask.shape)}].", name);
     }
 
     public static void Ids(Tensor ids, long[] shape, string name)

@@ -20,7 +20,8 @@ public static class HistoryTarget
         ArgumentNullException.ThrowIfNull(tokenIds);
         ArgumentNullException.ThrowIfNull(tokenMask);
         if (tokenIds.dim() != 2 || !tokenMask.shape.SequenceEqual(tokenIds.shape))
-            throw new ArgumentException($"tokenIds and tokenMask must both be [batch, tokens]; got [{string.Join(", ", tokenIds.shape)}] and [{string.Join(", ", tokenMask.shape)}].");
+            throw new ArgumentException(
+                $"tokenIds and tokenMask must both be [batch, tokens]; got [{string.Join(", ", tokenIds.shape)}] and [{string.Join(", ", tokenMask.shape)}].");
         using var scope = NewDisposeScope();
         var embedded = tokenEmbedding.call(tokenIds);
         var weights = tokenMask.to(embedded.dtype).unsqueeze(-1);

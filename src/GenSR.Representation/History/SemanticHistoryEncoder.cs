@@ -140,7 +140,8 @@ public sealed class SemanticHistoryEncoder : nn.Module<Tensor, Tensor, Tensor?, 
         var n = length * tokens;
         var x = _embedTokens(tokenIds.reshape(batch, n));
         if (x.dim() != 3 || x.shape[2] != Options.TokenDimension)
-            throw new ArgumentException($"The shared token embedding returned [{string.Join(", ", x.shape)}]; expected [{batch}, {n}, {Options.TokenDimension}] (TokenDimension).");
+            throw new ArgumentException(
+                $"The shared token embedding returned [{string.Join(", ", x.shape)}]; expected [{batch}, {n}, {Options.TokenDimension}] (TokenDimension).");
         if (_inputProjection is not null) x = _inputProjection.forward(x);
 
         // Item-level signals are broadcast to every token of the item.

@@ -10,7 +10,11 @@ namespace GenSR.Representation;
 public sealed record SemanticHistoryEncoderOptions
 {
     /// <summary>Width d_lm of the shared token embedding (the language model's input embedding). Required; 1 … 65,536.</summary>
-    public required int TokenDimension { get; init => field = OptionGuard.InRange(value, 1, 65_536, nameof(TokenDimension), nameof(SemanticHistoryEncoderOptions)); }
+    public required int TokenDimension
+    {
+        get;
+        init => field = OptionGuard.InRange(value, 1, 65_536, nameof(TokenDimension), nameof(SemanticHistoryEncoderOptions));
+    }
 
     /// <summary>
     /// Width of the Transformer. Null (default): <see cref="TokenDimension"/>, so the semantic view stays in the language
@@ -22,7 +26,11 @@ public sealed record SemanticHistoryEncoderOptions
     public int Heads { get; init => field = OptionGuard.InRange(value, 1, 64, nameof(Heads), nameof(SemanticHistoryEncoderOptions)); } = 2;
 
     /// <summary>Width of the Transformer's feed-forward layer. Null (default): 4 × the model width; else 1 … 262,144.</summary>
-    public int? FeedForwardDimension { get; init => field = OptionGuard.InRange(value, 1, 262_144, nameof(FeedForwardDimension), nameof(SemanticHistoryEncoderOptions)); }
+    public int? FeedForwardDimension
+    {
+        get;
+        init => field = OptionGuard.InRange(value, 1, 262_144, nameof(FeedForwardDimension), nameof(SemanticHistoryEncoderOptions));
+    }
 
     /// <summary>
     /// Width of the target vectors the caller passes. Null (default): <see cref="TokenDimension"/>, the width of a
@@ -35,10 +43,18 @@ public sealed record SemanticHistoryEncoderOptions
     public int? OutputDimension { get; init => field = OptionGuard.InRange(value, 1, 65_536, nameof(OutputDimension), nameof(SemanticHistoryEncoderOptions)); }
 
     /// <summary>Longest history in items. Default 20; 1 … 4096.</summary>
-    public int MaxHistoryLength { get; init => field = OptionGuard.InRange(value, 1, 4096, nameof(MaxHistoryLength), nameof(SemanticHistoryEncoderOptions)); } = 20;
+    public int MaxHistoryLength
+    {
+        get;
+        init => field = OptionGuard.InRange(value, 1, 4096, nameof(MaxHistoryLength), nameof(SemanticHistoryEncoderOptions));
+    } = 20;
 
     /// <summary>Most title tokens per item (the paper keeps the first ~10). Default 10; 1 … 512.</summary>
-    public int MaxTokensPerItem { get; init => field = OptionGuard.InRange(value, 1, 512, nameof(MaxTokensPerItem), nameof(SemanticHistoryEncoderOptions)); } = 10;
+    public int MaxTokensPerItem
+    {
+        get;
+        init => field = OptionGuard.InRange(value, 1, 512, nameof(MaxTokensPerItem), nameof(SemanticHistoryEncoderOptions));
+    } = 10;
 
     /// <summary>Whether a learned embedding of each item's task (search or recommendation) is added to its tokens. Default true.</summary>
     public bool UseTaskEmbedding { get; init; } = true;
@@ -55,5 +71,9 @@ public sealed record SemanticHistoryEncoderOptions
     public bool CompactPadding { get; init; } = true;
 
     /// <summary>Dropout on the inputs and inside the Transformer while training. Default 0.1; in [0, 1).</summary>
-    public double Dropout { get; init => field = OptionGuard.InRange(value, 0.0, 1.0, nameof(Dropout), nameof(SemanticHistoryEncoderOptions), maxExclusive: true); } = 0.1;
+    public double Dropout
+    {
+        get;
+        init => field = OptionGuard.InRange(value, 0.0, 1.0, nameof(Dropout), nameof(SemanticHistoryEncoderOptions), maxExclusive: true);
+    } = 0.1;
 }

@@ -9,7 +9,8 @@ namespace GenSR.Representation;
 /// <param name="AppendedLevelSize">Codes of the appended disambiguation level, or 0 when no level was appended.</param>
 /// <param name="After">Collisions after resolution (always collision-free).</param>
 public sealed record CollisionResolutionReport(
-    CollisionStrategy Strategy, int ReassignedItems, int SinkhornPrefixes, int GreedyPrefixes, int OverflowingPrefixes, int AppendedLevelSize, CollisionReport After)
+    CollisionStrategy Strategy, int ReassignedItems, int SinkhornPrefixes, int GreedyPrefixes, int OverflowingPrefixes, int AppendedLevelSize,
+    CollisionReport After)
 {
     /// <summary>Whether an extra level was appended to every identifier.</summary>
     public bool AppendedLevel => AppendedLevelSize > 0;

@@ -42,7 +42,8 @@ internal static class CollisionResolver
             (codes, sizes, appended) = AppendLevel(codes, levelSizes);
 
         var after = CollisionReport.Measure(codes);
-        if (!after.IsCollisionFree) throw new InvalidOperationException($"Collision resolution left collisions: {after}."); // cannot happen: the appended level separates every group
+        // cannot happen: the appended level separates every group
+        if (!after.IsCollisionFree) throw new InvalidOperationException($"Collision resolution left collisions: {after}.");
         return (codes, sizes, new CollisionResolutionReport(strategy, reassigned, sinkhornPrefixes, greedyPrefixes, overflowing, appended, after));
     }
 

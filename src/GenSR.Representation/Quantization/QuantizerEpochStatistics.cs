@@ -9,4 +9,5 @@ namespace GenSR.Representation;
 /// <param name="DeadCodes">Per level, codes not used during the epoch.</param>
 /// <param name="ReseededCodes">Dead codes re-seeded from batch residuals at the start of this epoch.</param>
 public sealed record QuantizerEpochStatistics(
-    int Epoch, double Loss, double ReconstructionLoss, double QuantizationLoss, IReadOnlyList<double> Perplexity, IReadOnlyList<int> DeadCodes, int ReseededCodes);
+    int Epoch, double Loss, double ReconstructionLoss, double QuantizationLoss, IReadOnlyList<double> Perplexity,
+    IReadOnlyList<int> DeadCodes, int ReseededCodes);

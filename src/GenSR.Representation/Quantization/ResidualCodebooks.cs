@@ -84,7 +84,8 @@ public sealed class ResidualCodebooks
     {
         ArgumentNullException.ThrowIfNull(vectors);
         ArgumentNullException.ThrowIfNull(codes);
-        if (vectors.Dimension != Dimension) throw new ArgumentException($"Expected vectors of dimension {Dimension}, got {vectors.Dimension}.", nameof(vectors));
+        if (vectors.Dimension != Dimension) throw new ArgumentException(
+            $"Expected vectors of dimension {Dimension}, got {vectors.Dimension}.", nameof(vectors));
         if (vectors.Rows != codes.Count) throw new ArgumentException($"{vectors.Rows} vectors but {codes.Count} code sequences.", nameof(codes));
         if (vectors.Rows == 0) return 0;
         var total = 0.0;

@@ -56,14 +56,18 @@ public sealed class ResidualKMeansQuantizer : IItemQuantizer
     {
         ArgumentNullException.ThrowIfNull(semantic);
         ArgumentNullException.ThrowIfNull(collaborative);
-        if (semantic.Source != IdentifierSource.Semantic) throw new ArgumentException($"Expected text vectors, got {semantic.Source} vectors (\"{semantic.Label}\").", nameof(semantic));
+        if (semantic.Source != IdentifierSource.Semantic) throw new ArgumentException(
+            $"Expected text vectors, got {semantic.Source} vectors (\"{semantic.Label}\").", nameof(semantic));
         if (collaborative.Source != IdentifierSource.Collaborative)
-            throw new ArgumentException($"Expected collaborative vectors, got {collaborative.Source} vectors (\"{collaborative.Label}\").", nameof(collaborative));
+            throw new ArgumentException($"Expected collaborative vectors, got {collaborative.Source} vectors (\"{collaborative.Label}\").",
+                nameof(collaborative));
         if (semantic.ItemCount != collaborative.ItemCount)
-            throw new ArgumentException($"The text vectors cover {semantic.ItemCount} items but the collaborative vectors {collaborative.ItemCount}.", nameof(collaborative));
+            throw new ArgumentException($"The text vectors cover {semantic.ItemCount} items but the collaborative vectors {collaborative.ItemCount}.",
+                nameof(collaborative));
         if (semantic.ItemCount == 0) throw new ArgumentException("There are no items to quantise.", nameof(semantic));
         if (textLevels < 1 || textLevels >= Options.Levels)
-            throw new ArgumentOutOfRangeException(nameof(textLevels), textLevels, $"textLevels must be in [1, {Options.Levels - 1}] (Levels − 1), so that both views get a level.");
+            throw new ArgumentOutOfRangeException(nameof(textLevels), textLevels,
+                $"textLevels must be in [1, {Options.Levels - 1}] (Levels − 1), so that both views get a level.");
         return Run([(semantic, textLevels), (collaborative, Options.Levels - textLevels)], IdentifierSource.TextFirst, progress, cancellationToken);
     }
 
@@ -133,7 +137,8 @@ public sealed class ResidualKMeansQuantizer : IItemQuantizer
         using var scope = NewDisposeScope();
         using var index = tensor(items.Select(i => (long)i).ToArray()).to(residuals.device);
         var rows = residuals.index_select(0, index);
-        var d = rows.Squared().sum(1, keepdim: true).Minus(rows.mm(centroids.t()).MulScalar(2L)).Plus(centroids.Squared().sum(1).unsqueeze(0)).ClampMinScalar(0L);
+        var d =
+            rows.Squared().sum(1, keepdim: true).Minus(rows.mm(centroids.t()).MulScalar(2L)).Plus(centroids.Squared().sum(1).unsqueeze(0)).ClampMinScalar(0L);
         using var cpu = d.to(ScalarType.Float64).cpu().contiguous();
         var flat = cpu.data<double>().ToArray();
         var k = (int)centroids.shape[0];

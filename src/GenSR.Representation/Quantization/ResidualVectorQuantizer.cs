@@ -31,7 +31,8 @@ internal sealed class ResidualVectorQuantizer : nn.Module<Tensor, (Tensor Quanti
     /// <summary>The weight <c>[codes, latent]</c> of level <paramref name="level"/>.</summary>
     public Tensor Codebook(int level) => codebooks[level].weight!;
 
-    /// <summary>z <c>[batch, latent]</c> → straight-through quantised z <c>[batch, latent]</c>, codes int64 <c>[batch, levels]</c>, summed loss (scalar).</summary>
+    /// <summary>z <c>[batch, latent]</c> → straight-through quantised z <c>[batch, latent]</c>, codes int64 <c>[batch, levels]</c>,
+    /// summed loss (scalar).</summary>
     public override (Tensor Quantized, Tensor Codes, Tensor Loss) forward(Tensor z)
     {
         using var scope = NewDisposeScope();

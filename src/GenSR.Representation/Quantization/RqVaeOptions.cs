@@ -29,7 +29,8 @@ public sealed record RqVaeOptions
         {
             ArgumentNullException.ThrowIfNull(value, nameof(HiddenSizes));
             if (value.Count > 8 || value.Any(h => h is < 1 or > 16_384))
-                throw new ArgumentOutOfRangeException(nameof(HiddenSizes), $"[{string.Join(", ", value)}]", "HiddenSizes must have at most 8 layers, each of size in [1, 16384].");
+                throw new ArgumentOutOfRangeException(nameof(HiddenSizes), $"[{string.Join(", ", value)}]",
+                    "HiddenSizes must have at most 8 layers, each of size in [1, 16384].");
             _hiddenSizes = value.ToArray();
         }
     }

@@ -74,7 +74,8 @@ public sealed class RqVaeQuantizer : IItemQuantizer
     }
 
     private QuantizerEpochStatistics RunEpoch(
-        RqVae model, torch.optim.Optimizer optimizer, Tensor points, Generator generator, int epoch, int k, ref bool[][]? dead, CancellationToken cancellationToken)
+        RqVae model, torch.optim.Optimizer optimizer, Tensor points, Generator generator, int epoch, int k, ref bool[][]? dead,
+        CancellationToken cancellationToken)
     {
         using var scope = NewDisposeScope();
         model.train();
@@ -95,7 +96,8 @@ public sealed class RqVaeQuantizer : IItemQuantizer
                 // k-means initialisation on the first batch (TIGER); a batch smaller than the codebook is widened to enough rows.
                 var rows = Math.Min(n, Math.Max(Options.BatchSize, k));
                 using (no_grad())
-                    model.Quantizer.InitializeByKMeans(model.Encode(points.index_select(0, order.narrow(0, 0, rows))), generator, KMeansInitIterations, cancellationToken);
+                    model.Quantizer.InitializeByKMeans(model.Encode(points.index_select(0, order.narrow(0, 0, rows))), generator,
+                        KMeansInitIterations, cancellationToken);
             }
             else if (start == 0 && dead is not null && Options.ReseedDeadCodes)
             {
@@ -132,7 +134,8 @@ public sealed class RqVaeQuantizer : IItemQuantizer
         return new QuantizerEpochStatistics(epoch, sums[0] / batches, sums[1] / batches, sums[2] / batches, perplexity, deadCounts, reseeded);
     }
 
-    private (Tensor Codes, Tensor LastInput, Tensor LastCodebook, List<CodebookLevelStatistics> Statistics, double ReconstructionMse, ResidualCodebooks Codebooks)
+    private (Tensor Codes, Tensor LastInput, Tensor LastCodebook, List<CodebookLevelStatistics> Statistics, double ReconstructionMse,
+        ResidualCodebooks Codebooks)
         EncodeAll(RqVae model, Tensor points, int k)
     {
         using var noGrad = no_grad();
@@ -164,10 +167,12 @@ public sealed class RqVaeQuantizer : IItemQuantizer
         for (var l = 0; l < levels; l++)
         {
             var counts = allCodes[.., l].bincount(null, k).cpu().data<long>().ToArray();
-            statistics.Add(new CodebookLevelStatistics(l, k, counts.Count(c => c > 0), CodebookLevelStatistics.PerplexityOf(counts), squares[l] / latentElements));
+            statistics.Add(
+                new CodebookLevelStatistics(l, k, counts.Count(c => c > 0), CodebookLevelStatistics.PerplexityOf(counts), squares[l] / latentElements));
             codebooks.Add(EmbeddingMatrix.FromTensor(model.Quantizer.Codebook(l)));
         }
         var reconstructionMse = reconstructionSquares.item<double>() / ((double)n * points.shape[1]);
-        return (allCodes, cat(lastInputs, 0), model.Quantizer.Codebook(levels - 1).detach().clone(), statistics, reconstructionMse, new ResidualCodebooks(codebooks));
+        return (allCodes, cat(lastInputs, 0), model.Quantizer.Codebook(levels - 1).detach().clone(), statistics, reconstructionMse,
+            new ResidualCodebooks(codebooks));
     }
 }

@@ -108,7 +108,8 @@ public sealed class CachedSemanticEncoder : ISemanticEncoder
     }
 
     /// <summary>Turns the inner encoder's progress over the distinct missing texts into progress over the whole request.</summary>
-    private sealed class Progress(IProgress<SemanticEncodingProgress> target, int hits, int total, int distinct, int missingRows) : IProgress<SemanticEncodingProgress>
+    private sealed class Progress(IProgress<SemanticEncodingProgress> target, int hits, int total, int distinct, int missingRows)
+        : IProgress<SemanticEncodingProgress>
     {
         public void Report(SemanticEncodingProgress value) =>
             target.Report(new SemanticEncodingProgress(hits + (int)((long)value.Encoded * missingRows / Math.Max(1, distinct)), total));

@@ -49,7 +49,8 @@ public sealed class SemanticVectorCache
     /// <summary>Whether vectors were added since the file was read or saved.</summary>
     public bool HasUnsavedChanges => _dirty;
 
-    /// <summary>Opens the cache at <paramref name="path"/>, reading it when the file exists, else starting empty (nothing is written until <see cref="Save"/>).</summary>
+    /// <summary>Opens the cache at <paramref name="path"/>, reading it when the file exists, else starting empty (nothing is written until
+    /// <see cref="Save"/>).</summary>
     /// <param name="path">The cache file.</param>
     /// <param name="modelKey">What the vectors mean; must equal the file's key.</param>
     /// <param name="dimension">Length of every vector, 1 … 65,536; must equal the file's.</param>
@@ -149,7 +150,8 @@ public sealed class SemanticVectorCache
         var entry = 32L + 4L * Dimension;
         var expected = 16L + keyLength + 12L;
         if (count < 0 || count > (length - expected) / entry || expected + count * entry != length)
-            throw Invalid($"{length} bytes, but a header announcing {count} entries of {entry} bytes needs {(count >= 0 && count <= int.MaxValue ? expected + count * entry : -1)}");
+            throw Invalid($"{length} bytes, but a header announcing {count} entries of {entry} bytes needs " +
+                $"{(count >= 0 && count <= int.MaxValue ? expected + count * entry : -1)}");
         if (count > int.MaxValue) throw Invalid($"{count} entries; at most {int.MaxValue} are supported");
 
         var buffer = new byte[entry];

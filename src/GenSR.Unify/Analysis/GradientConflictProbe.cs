@@ -26,7 +26,8 @@ public static class GradientConflictProbe
                                  IEnumerable<Parameter>? parameters = null, double denseMix = 0)
     {
         if (double.IsNaN(denseMix) || denseMix is < 0 or > 1) throw new ArgumentOutOfRangeException(nameof(denseMix), denseMix, "denseMix must be in [0, 1].");
-        if (denseMix > 0 && model is { Config.HasDenseHead: false }) throw new ArgumentException("denseMix > 0 needs a model with a dense head.", nameof(denseMix));
+        if (denseMix > 0 && model is { Config.HasDenseHead: false })
+            throw new ArgumentException("denseMix > 0 needs a model with a dense head.", nameof(denseMix));
         ArgumentNullException.ThrowIfNull(model);
         ArgumentNullException.ThrowIfNull(builder);
         ArgumentNullException.ThrowIfNull(search);

@@ -64,7 +64,8 @@ public static class MutualInformationEstimator
     }
 
     /// <summary>Estimates I(X; Y) for the generative requests (each needs <see cref="GenSRRequest.TargetItem"/>).</summary>
-    public static MutualInformationEstimate Estimate(GenSRModel model, GenSRInputBuilder builder, IReadOnlyList<GenSRRequest> requests, MutualInformationOptions? options = null)
+    public static MutualInformationEstimate Estimate(GenSRModel model, GenSRInputBuilder builder, IReadOnlyList<GenSRRequest> requests,
+        MutualInformationOptions? options = null)
     {
         ArgumentNullException.ThrowIfNull(requests);
         if (requests.Any(r => r.TargetItem is null || r.IsPointwise))

@@ -14,10 +14,18 @@ public sealed record MutualInformationOptions
     public int CriticDimension { get; init => field = OptionGuard.InRange(value, 1, 4096, nameof(CriticDimension), nameof(MutualInformationOptions)); } = 64;
 
     /// <summary>Share of the pairs held out for the estimate (the critic trains on the rest). Default 0.3; (0, 1).</summary>
-    public double HeldOutFraction { get; init => field = OptionGuard.InRange(value, 0, 1, nameof(HeldOutFraction), nameof(MutualInformationOptions), minExclusive: true, maxExclusive: true); } = 0.3;
+    public double HeldOutFraction
+    {
+        get;
+        init => field = OptionGuard.InRange(value, 0, 1, nameof(HeldOutFraction), nameof(MutualInformationOptions), minExclusive: true, maxExclusive: true);
+    } = 0.3;
 
     /// <summary>Critic learning rate (Adam). Default 1e-2.</summary>
-    public double LearningRate { get; init => field = OptionGuard.InRange(value, 0, 1, nameof(LearningRate), nameof(MutualInformationOptions), minExclusive: true); } = 1e-2;
+    public double LearningRate
+    {
+        get;
+        init => field = OptionGuard.InRange(value, 0, 1, nameof(LearningRate), nameof(MutualInformationOptions), minExclusive: true);
+    } = 1e-2;
 
     /// <summary>Seed of the split, batches and critic initialisation. Default 42.</summary>
     public long Seed { get; init; } = 42;

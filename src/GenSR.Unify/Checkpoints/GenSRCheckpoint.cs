@@ -103,7 +103,8 @@ public sealed class GenSRCheckpoint : IDisposable
         for (var i = 0; i < itemKeys.Count; i++)
         {
             if (itemKeys[i] is null) throw new ArgumentException($"Item key {i} is null.", nameof(itemKeys));
-            if (!seenKeys.Add(itemKeys[i])) throw new ArgumentException($"Item key {i} (\"{itemKeys[i]}\") repeats an earlier key; item keys must be unique.", nameof(itemKeys));
+            if (!seenKeys.Add(itemKeys[i])) throw new ArgumentException(
+                $"Item key {i} (\"{itemKeys[i]}\") repeats an earlier key; item keys must be unique.", nameof(itemKeys));
         }
         if (model.IsDisposed || model.parameters().Any(p => p.IsInvalid) || model.buffers().Any(b => b.IsInvalid))
             throw new ObjectDisposedException(nameof(model), "The model has been disposed; there are no weights to save.");
@@ -117,7 +118,8 @@ public sealed class GenSRCheckpoint : IDisposable
         {
             legacy = !File.Exists(Path.Combine(full, CurrentFileName)) && File.Exists(Path.Combine(full, ManifestFileName));
             if (!legacy && !File.Exists(Path.Combine(full, CurrentFileName)) && Directory.EnumerateFileSystemEntries(full).Any())
-                throw new ArgumentException($"\"{folder}\" holds other files and is not a GenSR checkpoint; save into an empty or new folder (nothing was written).", nameof(folder));
+                throw new ArgumentException(
+                    $"\"{folder}\" holds other files and is not a GenSR checkpoint; save into an empty or new folder (nothing was written).", nameof(folder));
         }
 
         Directory.CreateDirectory(full);
@@ -131,7 +133,8 @@ public sealed class GenSRCheckpoint : IDisposable
             using (var scope = NewDisposeScope())
             {
                 foreach (var (name, tensor) in model.state_dict()) tensors.Add(new(name, tensor.detach().cpu().contiguous()));
-                SafeTensorsFile.Save(Path.Combine(temp, WeightsFileName), tensors, new Dictionary<string, string> { ["format"] = "pt", ["library"] = "GenSR.NET " + LibraryVersion });
+                SafeTensorsFile.Save(Path.Combine(temp, WeightsFileName), tensors,
+                    new Dictionary<string, string> { ["format"] = "pt", ["library"] = "GenSR.NET " + LibraryVersion });
             }
             var weightsHash = Sha256(Path.Combine(temp, WeightsFileName));
 
@@ -151,7 +154,8 @@ public sealed class GenSRCheckpoint : IDisposable
                     };
                     break;
                 default:
-                    throw new NotSupportedException($"Saving a {builder.Vocabulary.GetType().Name} is not supported; use CompactGpt2Vocabulary or a vocabulary from PretrainedTokenizerVocabulary.FromSentencePiece.");
+                    throw new NotSupportedException($"Saving a {builder.Vocabulary.GetType().Name} is not supported; use CompactGpt2Vocabulary or a " +
+                        "vocabulary from PretrainedTokenizerVocabulary.FromSentencePiece.");
             }
 
             var manifest = new CheckpointManifestDto
@@ -218,7 +222,8 @@ public sealed class GenSRCheckpoint : IDisposable
         {
             var manifest = Path.Combine(folder, ManifestFileName);
             return File.Exists(manifest) ? folder
-                : throw new FileNotFoundException($"\"{folder}\" is not a GenSR checkpoint: it has neither {CurrentFileName} nor {ManifestFileName}.", manifest);
+                : throw new FileNotFoundException(
+                    $"\"{folder}\" is not a GenSR checkpoint: it has neither {CurrentFileName} nor {ManifestFileName}.", manifest);
         }
 
         var info = new FileInfo(pointer);
@@ -237,13 +242,15 @@ public sealed class GenSRCheckpoint : IDisposable
 
     private static void CheckSidecarName(string name)
     {
-        if (string.IsNullOrWhiteSpace(name) || name is "." or ".." || name.IndexOfAny(Path.GetInvalidFileNameChars()) >= 0 || name.Contains('/') || name.Contains('\\') || Path.IsPathRooted(name))
+        if (string.IsNullOrWhiteSpace(name) || name is "." or ".." || name.IndexOfAny(Path.GetInvalidFileNameChars()) >= 0 || name.Contains('/')
+            || name.Contains('\\') || Path.IsPathRooted(name))
             throw new ArgumentException($"Sidecar name \"{name}\" must be a plain file name (no folders, no \"..\", not rooted).", nameof(name));
         if (name is ManifestFileName or WeightsFileName or SentencePieceFileName or CurrentFileName)
             throw new ArgumentException($"Sidecar name \"{name}\" is reserved for the checkpoint's own files.", nameof(name));
     }
 
-    /// <summary>Removes what interrupted saves left: unreferenced version folders and pointer temporaries older than <paramref name="age"/>, and the sibling folders of the earlier layout's saves.</summary>
+    /// <summary>Removes what interrupted saves left: unreferenced version folders and pointer temporaries older than <paramref name="age"/>, and the sibling
+    /// folders of the earlier layout's saves.</summary>
     private static void RemoveLeftovers(string full, TimeSpan age)
     {
         string? current = null;
@@ -282,7 +289,8 @@ public sealed class GenSRCheckpoint : IDisposable
     {
         var stamp = name.Length >= VersionPrefix.Length + 18 ? name.AsSpan(VersionPrefix.Length, 18) : default;
         return DateTime.TryParseExact(stamp, "yyyyMMddTHHmmssfff", System.Globalization.CultureInfo.InvariantCulture,
-                                      System.Globalization.DateTimeStyles.AdjustToUniversal | System.Globalization.DateTimeStyles.AssumeUniversal, out var began)
+                                      System.Globalization.DateTimeStyles.AdjustToUniversal | System.Globalization.DateTimeStyles.AssumeUniversal,
+                                      out var began)
             ? DateTime.UtcNow - began
             : TimeSpan.MaxValue;
     }
@@ -383,7 +391,8 @@ public sealed class GenSRCheckpoint : IDisposable
             {
                 return LoadVersion(folder, version, device, queryEncoder, itemEncoder);
             }
-            catch (Exception e) when (attempt < MaxLoadAttempts && e is IOException or InvalidDataException or WeightsMismatchException && PointerMoved(folder, version))
+            catch (Exception e) when (attempt < MaxLoadAttempts && e is IOException or InvalidDataException or WeightsMismatchException
+                && PointerMoved(folder, version))
             {
             }
         }
@@ -435,8 +444,10 @@ public sealed class GenSRCheckpoint : IDisposable
         }
         var manifestPath = Path.Combine(folder, ManifestFileName);
         var weightsPath = Path.Combine(folder, WeightsFileName);
-        if (!File.Exists(manifestPath)) throw new FileNotFoundException($"\"{folder}\" is not a GenSR checkpoint: {ManifestFileName} is missing.", manifestPath);
-        if (!File.Exists(weightsPath)) throw new FileNotFoundException($"\"{folder}\" is not a complete GenSR checkpoint: {WeightsFileName} is missing.", weightsPath);
+        if (!File.Exists(manifestPath)) throw new FileNotFoundException(
+            $"\"{folder}\" is not a GenSR checkpoint: {ManifestFileName} is missing.", manifestPath);
+        if (!File.Exists(weightsPath)) throw new FileNotFoundException(
+            $"\"{folder}\" is not a complete GenSR checkpoint: {WeightsFileName} is missing.", weightsPath);
         var utf8 = TypedJson.Utf8(ReadManifest(manifestPath));
         // Format and version first: another kind of file or a newer version is named as such, not by its first odd field.
         var header = ReadManifestPart(() => TypedJson.Deserialize(utf8, CheckpointJsonContext.Default.CheckpointHeaderDto, manifestPath), manifestPath);
@@ -451,7 +462,8 @@ public sealed class GenSRCheckpoint : IDisposable
         {
             var actual = Sha256(weightsPath);
             if (!string.Equals(recorded, actual, StringComparison.OrdinalIgnoreCase))
-                throw new InvalidDataException($"{weightsPath}: SHA-256 {actual} does not match the manifest's {recorded}; the weights were changed or damaged after saving.");
+                throw new InvalidDataException(
+                    $"{weightsPath}: SHA-256 {actual} does not match the manifest's {recorded}; the weights were changed or damaged after saving.");
         }
 
         var config = GenSRModelConfig.FromJson(manifest.Model, $"{manifestPath} \"model\"");
@@ -461,7 +473,8 @@ public sealed class GenSRCheckpoint : IDisposable
         var firstOfKey = new Dictionary<string, int>(StringComparer.Ordinal);
         for (var i = 0; i < keys.Length; i++)
             if (!firstOfKey.TryAdd(keys[i], i))
-                throw new InvalidDataException($"{manifestPath}: \"item_keys\"[{i}] (\"{keys[i]}\") repeats \"item_keys\"[{firstOfKey[keys[i]]}]; item keys must be unique.");
+                throw new InvalidDataException(
+                    $"{manifestPath}: \"item_keys\"[{i}] (\"{keys[i]}\") repeats \"item_keys\"[{firstOfKey[keys[i]]}]; item keys must be unique.");
         var titles = ReadStrings(manifest.ItemTitles, config.ItemCount, manifestPath, "item_titles");
         var promptItems = manifest.PromptHistoryItems
             ?? throw new InvalidDataException($"{manifestPath}: \"prompt_history_items\" must be an integer.");
@@ -480,14 +493,17 @@ public sealed class GenSRCheckpoint : IDisposable
         var stored = entries.Sum(e => e.Shape.Aggregate(1.0, (a, b) => a * b));
         var needed = MinimumParameters(config);
         if (needed > stored)
-            throw new InvalidDataException($"{manifestPath}: the model config describes at least {needed:N0} parameters but {weightsPath} holds {stored:N0} values; the manifest does not belong to these weights.");
+            throw new InvalidDataException($"{manifestPath}: the model config describes at least {needed:N0} parameters but {weightsPath} holds {stored:N0} " +
+                "values; the manifest does not belong to these weights.");
 
         var tensors = SafeTensorsFile.Load(weightsPath);
         try
         {
             var collaborative = Take(tensors, GenSRModel.ItemCollaborativeName, [config.ItemCount, config.CollaborativeDimension], folder);
             var titleIds = Take(tensors, GenSRModel.ItemTitleIdsName, [config.ItemCount, config.ItemTokenColumns], folder);
-            var textVectors = config.HasItemTextVectors ? Take(tensors, GenSRModel.ItemTextVectorsName, [config.ItemCount, config.ItemTextVectorDimension], folder) : null;
+            var textVectors = config.HasItemTextVectors
+                ? Take(tensors, GenSRModel.ItemTextVectorsName, [config.ItemCount, config.ItemTextVectorDimension], folder)
+                : null;
             var model = new GenSRModel(config, collaborative, titleIds.to(ScalarType.Int64), vocabulary.PadId, itemTextVectors: textVectors);
             try
             {
@@ -527,10 +543,12 @@ public sealed class GenSRCheckpoint : IDisposable
         double d = b.DModel, inner = (double)b.NumHeads * b.DKv, ff = b.DFf;
         var encoderLayer = 4 * d * inner + 2 * d * ff;
         var decoderLayer = 8 * d * inner + 2 * d * ff;
-        return (double)b.VocabSize * d + b.NumLayers * encoderLayer + b.NumDecoderLayers * decoderLayer + (double)config.ItemCount * config.CollaborativeDimension;
+        return (double)b.VocabSize * d + b.NumLayers * encoderLayer + b.NumDecoderLayers * decoderLayer
+            + (double)config.ItemCount * config.CollaborativeDimension;
     }
 
-    /// <summary>Copies <paramref name="tensors"/> into <paramref name="model"/>'s parameters and buffers after checking names, shapes, dtypes and finiteness.</summary>
+    /// <summary>Copies <paramref name="tensors"/> into <paramref name="model"/>'s parameters and buffers after checking names, shapes,
+    /// dtypes and finiteness.</summary>
     /// <exception cref="WeightsMismatchException">Anything does not match; all problems are listed and nothing is copied.</exception>
     public static void LoadState(GenSRModel model, IReadOnlyDictionary<string, Tensor> tensors, string origin)
     {
@@ -554,7 +572,8 @@ public sealed class GenSRCheckpoint : IDisposable
     private static Tensor Take(IReadOnlyDictionary<string, Tensor> tensors, string name, long[] shape, string folder)
     {
         if (!tensors.TryGetValue(name, out var t) || !t.shape.SequenceEqual(shape))
-            throw new WeightsMismatchException(folder, "the manifest's catalogue", [$"\"{name}\" must exist with shape [{string.Join(", ", shape)}]" + (t is null ? " (missing)" : $" (found [{string.Join(", ", t.shape)}])")]);
+            throw new WeightsMismatchException(folder, "the manifest's catalogue",
+                [$"\"{name}\" must exist with shape [{string.Join(", ", shape)}]" + (t is null ? " (missing)" : $" (found [{string.Join(", ", t.shape)}])")]);
         return t;
     }
 
@@ -567,9 +586,12 @@ public sealed class GenSRCheckpoint : IDisposable
                 return CompactGpt2Vocabulary.FromJson(node.Data, $"{manifestPath} \"vocabulary\"");
             case "sentencepiece":
                 var path = Path.Combine(folder, SentencePieceFileName);
-                if (!File.Exists(path)) throw new FileNotFoundException($"{manifestPath}: the vocabulary is SentencePiece but {SentencePieceFileName} is missing.", path);
-                var count = node.IdentifierTokenCount ?? throw new InvalidDataException($"{manifestPath}: \"vocabulary.identifier_token_count\" must be an integer.");
-                var baseSize = node.BaseVocabularySize ?? throw new InvalidDataException($"{manifestPath}: \"vocabulary.base_vocabulary_size\" must be an integer.");
+                if (!File.Exists(path)) throw new FileNotFoundException(
+                    $"{manifestPath}: the vocabulary is SentencePiece but {SentencePieceFileName} is missing.", path);
+                var count = node.IdentifierTokenCount
+                    ?? throw new InvalidDataException($"{manifestPath}: \"vocabulary.identifier_token_count\" must be an integer.");
+                var baseSize = node.BaseVocabularySize
+                    ?? throw new InvalidDataException($"{manifestPath}: \"vocabulary.base_vocabulary_size\" must be an integer.");
                 return PretrainedTokenizerVocabulary.LoadSentencePiece(path, count, baseSize);
             default:
                 throw new InvalidDataException($"{manifestPath}: \"vocabulary.kind\" must be \"compact-gpt2\" or \"sentencepiece\".");

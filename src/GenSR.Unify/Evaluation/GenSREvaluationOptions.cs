@@ -14,7 +14,8 @@ public sealed record GenSREvaluationOptions
     /// <summary>Evaluate generative retrieval over the full catalogue. Default true.</summary>
     public bool FullRanking { get; init; } = true;
 
-    /// <summary>Evaluate under the sampled protocol (1 positive + sampled negatives): generative scoring and, if <see cref="Pointwise"/>, P(Yes). Default true.</summary>
+    /// <summary>Evaluate under the sampled protocol (1 positive + sampled negatives): generative scoring and, if <see cref="Pointwise"/>,
+    /// P(Yes). Default true.</summary>
     public bool Sampled { get; init; } = true;
 
     /// <summary>Evaluate pointwise mode (sampled protocol only). Default true.</summary>
@@ -33,5 +34,9 @@ public sealed record GenSREvaluationOptions
     public int? PointwiseMaxCases { get; init => field = OptionGuard.AtLeast(value, 1, nameof(PointwiseMaxCases), nameof(GenSREvaluationOptions)); }
 
     /// <summary>Tasks each case is evaluated in. Default both.</summary>
-    public IReadOnlyList<TaskKind> Tasks { get; init => field = value is { Count: > 0 } ? value : throw new ArgumentException("GenSREvaluationOptions.Tasks needs at least one task.", nameof(Tasks)); } = [TaskKind.Recommendation, TaskKind.Search];
+    public IReadOnlyList<TaskKind> Tasks
+    {
+        get;
+        init => field = value is { Count: > 0 } ? value : throw new ArgumentException("GenSREvaluationOptions.Tasks needs at least one task.", nameof(Tasks));
+    } = [TaskKind.Recommendation, TaskKind.Search];
 }

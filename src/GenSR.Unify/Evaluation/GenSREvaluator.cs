@@ -124,7 +124,8 @@ public static class GenSREvaluator
                 Dataset = dataset,
                 Protocol = EvaluationProtocol.FullRanking,
                 SystemName = GenerativeName,
-                ProtocolDetails = $"trie-constrained beam search, {options.Beams} beams, over all {inference.Builder.Config.ItemCount} items; history items are not excluded; a target outside the generated top {options.Beams} is a miss",
+                ProtocolDetails = $"trie-constrained beam search, {options.Beams} beams, over all {inference.Builder.Config.ItemCount} items; history items " +
+                    $"are not excluded; a target outside the generated top {options.Beams} is a miss",
                 Tasks = acc.ComputeAll(),
                 Notes = notes,
             });
@@ -137,7 +138,9 @@ public static class GenSREvaluator
             {
                 var acc = new MetricsAccumulator();
                 var modeCases = pointwise && options.PointwiseMaxCases is int pmax && pmax < selected.Count ? selected.Take(pmax).ToArray() : selected;
-                var modeNotes = ReferenceEquals(modeCases, selected) ? notes : [.. notes, $"Pointwise mode evaluated on the first {modeCases.Count} of these cases (one encoder pass per candidate)."];
+                var modeNotes = ReferenceEquals(modeCases, selected)
+                    ? notes
+                    : [.. notes, $"Pointwise mode evaluated on the first {modeCases.Count} of these cases (one encoder pass per candidate)."];
                 foreach (var task in options.Tasks)
                     acc.Add(task, RankSampled(inference, modeCases, task, pointwise, sampler, options.BatchSize, progress, cancellationToken));
                 reports.Add(new EvaluationReport
@@ -145,7 +148,9 @@ public static class GenSREvaluator
                     Dataset = dataset,
                     Protocol = EvaluationProtocol.Sampled,
                     SystemName = pointwise ? PointwiseName : GenerativeName,
-                    ProtocolDetails = (pointwise ? "score = P(Yes | prompt with the candidate); " : "score = log-probability of the candidate's identifier; ") + sampler.Describe(),
+                    ProtocolDetails = (pointwise
+                        ? "score = P(Yes | prompt with the candidate); "
+                        : "score = log-probability of the candidate's identifier; ") + sampler.Describe(),
                     Tasks = acc.ComputeAll(),
                     Notes = modeNotes,
                 });

@@ -19,7 +19,8 @@ public sealed record CatalogScores(int Rows, int Items, float[]? Generative, flo
     /// <exception cref="InvalidOperationException">A part the weight needs was not computed.</exception>
     public float[] Fused(double weight)
     {
-        if (double.IsNaN(weight) || weight < 0) throw new ArgumentOutOfRangeException(nameof(weight), weight, "The dense weight must be non-negative (+∞ ranks by the dense score alone).");
+        if (double.IsNaN(weight) || weight < 0) throw new ArgumentOutOfRangeException(nameof(weight), weight,
+            "The dense weight must be non-negative (+∞ ranks by the dense score alone).");
         if (double.IsPositiveInfinity(weight))
             return Dense is not null ? (float[])Dense.Clone() : throw new InvalidOperationException("No dense scores were computed.");
         if (Generative is null)

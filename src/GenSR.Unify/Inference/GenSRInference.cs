@@ -36,8 +36,10 @@ public sealed class GenSRInference : IDisposable
     /// <summary>The identifier trie (identifier tokens followed by eos).</summary>
     public PrefixTrie Trie { get; }
 
-    /// <summary>Generates up to <paramref name="k"/> distinct items per request with trie-constrained beam search (<paramref name="beams"/> ≥ k), best first.</summary>
-    public IReadOnlyList<IReadOnlyList<DecodedSequence>> Generate(IReadOnlyList<GenSRRequest> requests, int k, int beams, CancellationToken cancellationToken = default) =>
+    /// <summary>Generates up to <paramref name="k"/> distinct items per request with trie-constrained beam search
+    /// (<paramref name="beams"/> ≥ k), best first.</summary>
+    public IReadOnlyList<IReadOnlyList<DecodedSequence>> Generate(IReadOnlyList<GenSRRequest> requests, int k, int beams,
+        CancellationToken cancellationToken = default) =>
         Generate(requests, k, beams, [], cancellationToken);
 
     /// <summary>
@@ -45,7 +47,8 @@ public sealed class GenSRInference : IDisposable
     /// <paramref name="rules"/> together (<see cref="DecodingConstraintList"/>): the beams only follow identifiers of
     /// items the rules allow, so excluded items cost no beam. Per-query rules have one entry per request.
     /// </summary>
-    public IReadOnlyList<IReadOnlyList<DecodedSequence>> Generate(IReadOnlyList<GenSRRequest> requests, int k, int beams, IReadOnlyList<IItemRule> rules, CancellationToken cancellationToken = default)
+    public IReadOnlyList<IReadOnlyList<DecodedSequence>> Generate(IReadOnlyList<GenSRRequest> requests, int k, int beams, IReadOnlyList<IItemRule> rules,
+        CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(requests);
         ArgumentNullException.ThrowIfNull(rules);
@@ -68,7 +71,8 @@ public sealed class GenSRInference : IDisposable
     {
         ArgumentNullException.ThrowIfNull(requests);
         ArgumentNullException.ThrowIfNull(candidates);
-        if (candidates.Count != requests.Count) throw new ArgumentException($"{candidates.Count} candidate lists for {requests.Count} requests.", nameof(candidates));
+        if (candidates.Count != requests.Count) throw new ArgumentException($"{candidates.Count} candidate lists for {requests.Count} requests.",
+            nameof(candidates));
         return WithEncoding(requests, encoding =>
         {
             var counts = candidates.Select(c => c.Count).ToArray();
@@ -112,7 +116,8 @@ public sealed class GenSRInference : IDisposable
                                           CatalogNormalization normalization = CatalogNormalization.Trie, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(requests);
-        if (requests.Any(r => r is null || r.IsPointwise)) throw new ArgumentException("Catalogue scoring takes generative requests (no candidate).", nameof(requests));
+        if (requests.Any(r => r is null || r.IsPointwise)) throw new ArgumentException(
+            "Catalogue scoring takes generative requests (no candidate).", nameof(requests));
         if (dense && !Model.Config.HasDenseHead) throw new InvalidOperationException("The model has no dense head (GenSRModelConfig.DenseDimension is 0).");
         var items = Model.Config.ItemCount;
         var generativeScores = generative ? new float[checked(requests.Count * items)] : null;
@@ -120,7 +125,9 @@ public sealed class GenSRInference : IDisposable
         var scorer = generative ? Scorer(normalization) : null;
         // With trie normalisation the T5 decoder projects onto each node's children only (MaxChildren output rows of d_model).
         var vocabulary = Model.Config.Backbone.VocabSize;
-        var perRow = normalization == CatalogNormalization.Trie && scorer is not null ? Math.Min(vocabulary, scorer.MaxChildren * Model.Config.Backbone.DModel) : vocabulary;
+        var perRow = normalization == CatalogNormalization.Trie && scorer is not null
+            ? Math.Min(vocabulary, scorer.MaxChildren * Model.Config.Backbone.DModel)
+            : vocabulary;
         var perCall = scorer?.QueriesPerCall(perRow) ?? 256;
         perCall = Math.Min(perCall, 256);
         for (var start = 0; start < requests.Count; start += perCall)
@@ -172,7 +179,8 @@ public sealed class GenSRInference : IDisposable
         });
     }
 
-    /// <summary>Encodes <paramref name="requests"/> under the lock, in eval mode without gradients, and runs <paramref name="use"/> on the encoding; every temporary is freed afterwards.</summary>
+    /// <summary>Encodes <paramref name="requests"/> under the lock, in eval mode without gradients, and runs <paramref name="use"/> on the encoding; every
+    /// temporary is freed afterwards.</summary>
     private T WithEncoding<T>(IReadOnlyList<GenSRRequest> requests, Func<GenSREncoding, T> use)
     {
         lock (_gate)

@@ -31,7 +31,13 @@ public sealed record GenSRRankingOptions
     public GenSRRankingMode Mode { get; init; } = GenSRRankingMode.BeamSearch;
 
     /// <summary>Weight w of the dense score in <see cref="GenSRRankingMode.Fused"/> (score = generative + w · dense). Default 1; finite, ≥ 0.</summary>
-    public double DenseWeight { get; init => field = double.IsFinite(value) && value >= 0 ? value : throw new ArgumentOutOfRangeException(nameof(DenseWeight), value, "GenSRRankingOptions.DenseWeight must be finite and non-negative."); } = 1;
+    public double DenseWeight
+    {
+        get;
+        init => field = double.IsFinite(value) && value >= 0
+            ? value
+            : throw new ArgumentOutOfRangeException(nameof(DenseWeight), value, "GenSRRankingOptions.DenseWeight must be finite and non-negative.");
+    } = 1;
 
     /// <summary>How exact generative scores normalise each step. Default <see cref="CatalogNormalization.Trie"/>.</summary>
     public CatalogNormalization Normalization { get; init; } = CatalogNormalization.Trie;

@@ -48,13 +48,14 @@ public sealed class GenSRRecommender : IGenSRRecommender, IDisposable
     {
     }
 
-    private GenSRRecommender(GenSRModel model, GenSRInputBuilder builder, IReadOnlyList<string> itemKeys, int maxBatch, GenSRCheckpoint? owned, NewItemIndex? newItems,
-                             ILogger? logger)
+    private GenSRRecommender(GenSRModel model, GenSRInputBuilder builder, IReadOnlyList<string> itemKeys, int maxBatch, GenSRCheckpoint? owned,
+                             NewItemIndex? newItems, ILogger? logger)
     {
         ArgumentNullException.ThrowIfNull(model);
         ArgumentNullException.ThrowIfNull(builder);
         ArgumentNullException.ThrowIfNull(itemKeys);
-        if (itemKeys.Count != model.Config.ItemCount) throw new ArgumentException($"{itemKeys.Count} item keys given for {model.Config.ItemCount} items.", nameof(itemKeys));
+        if (itemKeys.Count != model.Config.ItemCount) throw new ArgumentException(
+            $"{itemKeys.Count} item keys given for {model.Config.ItemCount} items.", nameof(itemKeys));
         if (newItems is not null && newItems.ItemCount != model.Config.ItemCount)
             throw new ArgumentException($"The new-item index covers {newItems.ItemCount} items but the model has {model.Config.ItemCount}.", nameof(newItems));
         ArgumentOutOfRangeException.ThrowIfLessThan(maxBatch, 1);
@@ -88,11 +89,13 @@ public sealed class GenSRRecommender : IGenSRRecommender, IDisposable
         var checkpoint = GenSRCheckpoint.Load(folder, TorchRuntime.Resolve(device), queryEncoder, itemEncoder);
         try
         {
-            var recommender = new GenSRRecommender(checkpoint.Model, checkpoint.Builder, checkpoint.ItemKeys, maxBatch, checkpoint, checkpoint.TakeNewItems(), logger)
+            var recommender =
+                new GenSRRecommender(checkpoint.Model, checkpoint.Builder, checkpoint.ItemKeys, maxBatch, checkpoint, checkpoint.TakeNewItems(), logger)
             {
                 CheckpointVersion = version,
             };
-            recommender._logger.LogInformation("Loaded the GenSR checkpoint {Folder}: {Items} items, on {Device}.", folder, recommender.ItemCount, checkpoint.Model.Device);
+            recommender._logger.LogInformation("Loaded the GenSR checkpoint {Folder}: {Items} items, on {Device}.", folder, recommender.ItemCount,
+                checkpoint.Model.Device);
             return recommender;
         }
         catch
@@ -150,8 +153,10 @@ public sealed class GenSRRecommender : IGenSRRecommender, IDisposable
         set
         {
             ArgumentNullException.ThrowIfNull(value);
-            if (!value.ScoresCatalog) throw new ArgumentException("ServingRanking must score the whole catalogue (Exact, Dense or Fused), so that filters apply inside the ranking.", nameof(value));
-            if (value.Restricts) throw new ArgumentException("ServingRanking takes no exclusions or allow-lists; give them per call as an ItemFilter.", nameof(value));
+            if (!value.ScoresCatalog) throw new ArgumentException(
+                "ServingRanking must score the whole catalogue (Exact, Dense or Fused), so that filters apply inside the ranking.", nameof(value));
+            if (value.Restricts) throw new ArgumentException(
+                "ServingRanking takes no exclusions or allow-lists; give them per call as an ItemFilter.", nameof(value));
             if (value.Mode != GenSRRankingMode.Exact && !Read(() => _inference.Model.Config.HasDenseHead))
                 throw new ArgumentException($"The {value.Mode} mode needs a model with a dense head (GenSRModelConfig.DenseDimension is 0).", nameof(value));
             _servingRanking = value;
@@ -316,15 +321,18 @@ public sealed class GenSRRecommender : IGenSRRecommender, IDisposable
         SearchBatch([(history, query)], k, ranking)[0];
 
     /// <summary>Recommendations for many users at once.</summary>
-    public IReadOnlyList<IReadOnlyList<ScoredItem>> RecommendBatch(IReadOnlyList<IReadOnlyList<SrEvent>> histories, int k = 10, GenSRRankingOptions? ranking = null)
+    public IReadOnlyList<IReadOnlyList<ScoredItem>> RecommendBatch(IReadOnlyList<IReadOnlyList<SrEvent>> histories, int k = 10,
+        GenSRRankingOptions? ranking = null)
     {
         ArgumentNullException.ThrowIfNull(histories);
-        var requests = histories.Select((h, i) => new GenSRRequest(h ?? throw new ArgumentException($"History {i} is null.", nameof(histories)), TaskKind.Recommendation)).ToArray();
+        var requests = histories.Select((h, i) =>
+            new GenSRRequest(h ?? throw new ArgumentException($"History {i} is null.", nameof(histories)), TaskKind.Recommendation)).ToArray();
         return Read(() => Rank(requests, k, ranking));
     }
 
     /// <summary>Search results for many (history, query) pairs at once.</summary>
-    public IReadOnlyList<IReadOnlyList<ScoredItem>> SearchBatch(IReadOnlyList<(IReadOnlyList<SrEvent> History, string Query)> requests, int k = 10, GenSRRankingOptions? ranking = null)
+    public IReadOnlyList<IReadOnlyList<ScoredItem>> SearchBatch(IReadOnlyList<(IReadOnlyList<SrEvent> History, string Query)> requests, int k = 10,
+        GenSRRankingOptions? ranking = null)
     {
         ArgumentNullException.ThrowIfNull(requests);
         var built = requests.Select((r, i) => new GenSRRequest(
@@ -357,7 +365,8 @@ public sealed class GenSRRecommender : IGenSRRecommender, IDisposable
         ArgumentNullException.ThrowIfNull(candidates);
         if (task == TaskKind.Search && string.IsNullOrWhiteSpace(query)) throw new ArgumentException("A search needs a non-empty query.", nameof(query));
         for (var i = 0; i < candidates.Count; i++)
-            if ((uint)candidates[i] >= (uint)ItemCount) throw new ArgumentException($"Candidate {i} has item id {candidates[i]}, outside the catalogue [0, {ItemCount}).", nameof(candidates));
+            if ((uint)candidates[i] >= (uint)ItemCount) throw new ArgumentException(
+                $"Candidate {i} has item id {candidates[i]}, outside the catalogue [0, {ItemCount}).", nameof(candidates));
         if (candidates.Count == 0) return [];
         var scores = new float[candidates.Count];
         if (scoring == CandidateScoring.Pointwise)
@@ -371,7 +380,8 @@ public sealed class GenSRRecommender : IGenSRRecommender, IDisposable
         else if (scoring == CandidateScoring.Ranking)
         {
             ranking ??= new GenSRRankingOptions { Mode = GenSRRankingMode.Exact };
-            if (!ranking.ScoresCatalog) throw new ArgumentException("CandidateScoring.Ranking reads catalogue scores: choose the Exact, Dense or Fused mode.", nameof(ranking));
+            if (!ranking.ScoresCatalog) throw new ArgumentException(
+                "CandidateScoring.Ranking reads catalogue scores: choose the Exact, Dense or Fused mode.", nameof(ranking));
             var all = CatalogScores([new GenSRRequest(history, task, query)], ranking);
             for (var i = 0; i < candidates.Count; i++) scores[i] = all[candidates[i]];
         }
@@ -411,7 +421,8 @@ public sealed class GenSRRecommender : IGenSRRecommender, IDisposable
             // Only AddItems replaces these, and it holds _adding: the snapshot stays current until the swap below.
             var (inference, keys, index, known) = Read(() => (_inference, ItemKeys, _newItems, _byKey));
             if (index is null)
-                throw new InvalidOperationException("This recommender cannot add items: it has no new-item index (give the pipeline's GenSRPrepared.NewItems to the constructor, or load a checkpoint saved with it).");
+                throw new InvalidOperationException("This recommender cannot add items: it has no new-item index (give the pipeline's GenSRPrepared.NewItems " +
+                    "to the constructor, or load a checkpoint saved with it).");
             var fresh = new HashSet<string>(StringComparer.Ordinal);
             for (var i = 0; i < items.Count; i++)
             {
@@ -436,11 +447,13 @@ public sealed class GenSRRecommender : IGenSRRecommender, IDisposable
                 using var titleRows = GenSRPipeline.ItemTokens(added, builder.Vocabulary, model.Config, index.ItemTokensIncludeCategories);
                 using var textRows = !model.Config.HasItemTextVectors ? null
                     : index.TextVectorsAreSemantic ? placement.Semantic.ToTensor()
-                    : (builder.QueryEncoder ?? throw new InvalidOperationException("The model's item text vectors come from its query encoder; load the recommender with it to add items."))
+                    : (builder.QueryEncoder ?? throw new InvalidOperationException(
+                        "The model's item text vectors come from its query encoder; load the recommender with it to add items."))
                       .EncodeItems(added, index.Fields).to(ScalarType.Float32).cpu();
                 grown = model.WithItems(cfRows, titleRows, textRows, placement.Neighbours);
-                var table = new IdentifierTable([.. Enumerable.Range(0, builder.Identifiers.ItemCount).Select(builder.Identifiers.GetCodes), .. placement.Codes],
-                                                builder.Identifiers.LevelSizes);
+                var table = new IdentifierTable(
+                    [.. Enumerable.Range(0, builder.Identifiers.ItemCount).Select(builder.Identifiers.GetCodes), .. placement.Codes],
+                    builder.Identifiers.LevelSizes);
                 var grownBuilder = new GenSRInputBuilder(grown.Config, builder.Vocabulary, table, [.. builder.Titles, .. added.Select(i => i.Title ?? "")],
                                                          builder.PromptHistoryItems, builder.QueryEncoder);
                 next = new GenSRInference(grown, grownBuilder);
@@ -588,7 +601,9 @@ public sealed class GenSRRecommender : IGenSRRecommender, IDisposable
     }
 
     private int CheckId(int item, string list) =>
-        (uint)item < (uint)ItemCount ? item : throw new ArgumentException($"GenSRRankingOptions.{list} has item id {item}, outside the catalogue [0, {ItemCount}).");
+        (uint)item < (uint)ItemCount
+            ? item
+            : throw new ArgumentException($"GenSRRankingOptions.{list} has item id {item}, outside the catalogue [0, {ItemCount}).");
 
     private IReadOnlyList<IReadOnlyList<ScoredItem>> Generate(GenSRRequest[] requests, int k, GenSRRankingOptions ranking)
     {

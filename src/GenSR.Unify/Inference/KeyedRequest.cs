@@ -19,7 +19,8 @@ internal sealed record KeyedRequest(TaskKind Task, IReadOnlyList<HistoryEvent> H
         for (var i = 0; i < candidateKeys.Count; i++)
             if (candidateKeys[i] is null) throw new ArgumentException($"Candidate key {i} is null.", nameof(candidateKeys));
         var search = !string.IsNullOrWhiteSpace(query);
-        return new(search ? TaskKind.Search : TaskKind.Recommendation, Checked(history), search ? query : null, candidateKeys.Count, ItemFilter.None, candidateKeys);
+        return new(search ? TaskKind.Search : TaskKind.Recommendation, Checked(history), search ? query : null, candidateKeys.Count,
+            ItemFilter.None, candidateKeys);
     }
 
     private static IReadOnlyList<HistoryEvent> Checked(IReadOnlyList<HistoryEvent> history)

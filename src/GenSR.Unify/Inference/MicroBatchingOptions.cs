@@ -12,7 +12,9 @@ public sealed record MicroBatchingOptions
     public TimeSpan MaxDelay
     {
         get;
-        init => field = value >= TimeSpan.Zero && value <= TimeSpan.FromSeconds(1) ? value : throw new ArgumentOutOfRangeException(nameof(MaxDelay), value, "MicroBatchingOptions.MaxDelay must be in [0, 1 s].");
+        init => field = value >= TimeSpan.Zero && value <= TimeSpan.FromSeconds(1)
+            ? value
+            : throw new ArgumentOutOfRangeException(nameof(MaxDelay), value, "MicroBatchingOptions.MaxDelay must be in [0, 1 s].");
     } = TimeSpan.FromMilliseconds(2);
 
     /// <summary>The most calls waiting; a caller beyond it waits for room (back-pressure). Default 10,000; at least 1.</summary>

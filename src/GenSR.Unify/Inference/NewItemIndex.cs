@@ -47,7 +47,8 @@ public sealed class NewItemIndex : IDisposable
     /// <param name="fields">The item fields the encoder reads.</param>
     /// <param name="ownsEncoder">Whether disposing the index disposes the encoder.</param>
     /// <param name="itemTokensIncludeCategories">Whether the model's item tokens start with the category words.</param>
-    /// <param name="textVectorsAreSemantic">Whether the model's item text-vector table holds these semantic vectors (else the query encoder's item vectors).</param>
+    /// <param name="textVectorsAreSemantic">Whether the model's item text-vector table holds these semantic vectors (else the query
+    /// encoder's item vectors).</param>
     /// <exception cref="ArgumentException">The source cannot take new items, or the shapes disagree.</exception>
     public NewItemIndex(IdentifierSource source, ResidualCodebooks codebooks, EmbeddingMatrix semanticVectors, ISemanticEncoder? encoder, string encoderLabel,
                         ItemTextFields fields, bool ownsEncoder, bool itemTokensIncludeCategories, bool textVectorsAreSemantic)
@@ -58,7 +59,8 @@ public sealed class NewItemIndex : IDisposable
         if (source is not (IdentifierSource.Semantic or IdentifierSource.Collaborative or IdentifierSource.Fused))
             throw new ArgumentException($"{source} identifiers cannot take new items; Semantic, Collaborative and Fused identifiers can.", nameof(source));
         if (encoder is not null && encoder.Dimension != semanticVectors.Dimension)
-            throw new ArgumentException($"The encoder gives {encoder.Dimension}-d vectors but the semantic vectors are {semanticVectors.Dimension}-d.", nameof(encoder));
+            throw new ArgumentException(
+                $"The encoder gives {encoder.Dimension}-d vectors but the semantic vectors are {semanticVectors.Dimension}-d.", nameof(encoder));
         Source = source;
         Codebooks = codebooks;
         SemanticVectors = semanticVectors;
@@ -102,19 +104,23 @@ public sealed class NewItemIndex : IDisposable
     public NewItemIndex WithEncoder(ISemanticEncoder encoder)
     {
         ArgumentNullException.ThrowIfNull(encoder);
-        return new NewItemIndex(Source, Codebooks, SemanticVectors, encoder, EncoderLabel, Fields, ownsEncoder: false, ItemTokensIncludeCategories, TextVectorsAreSemantic);
+        return new NewItemIndex(Source, Codebooks, SemanticVectors, encoder, EncoderLabel, Fields, ownsEncoder: false, ItemTokensIncludeCategories,
+            TextVectorsAreSemantic);
     }
 
     /// <summary>Where new items go: their semantic and collaborative vectors, text neighbours and identifiers.</summary>
     internal sealed record Placement(EmbeddingMatrix Semantic, EmbeddingMatrix Collaborative, int[][] Neighbours, int[][] Codes);
 
-    /// <summary>Places <paramref name="items"/> beside a catalogue whose collaborative vectors are <paramref name="collaborative"/> and identifiers <paramref name="identifiers"/>.</summary>
+    /// <summary>Places <paramref name="items"/> beside a catalogue whose collaborative vectors are <paramref name="collaborative"/> and identifiers
+    /// <paramref name="identifiers"/>.</summary>
     internal Placement Place(IReadOnlyList<Item> items, EmbeddingMatrix collaborative, IdentifierTable identifiers)
     {
         var encoder = Encoder ?? throw new InvalidOperationException(
-            $"Adding items needs the encoder of the identifiers' semantic vectors ({EncoderLabel}); attach it with NewItemIndex.WithEncoder or give it when loading the checkpoint.");
+            $"Adding items needs the encoder of the identifiers' semantic vectors ({EncoderLabel}); attach it with NewItemIndex.WithEncoder or give it " +
+            "when loading the checkpoint.");
         if (collaborative.Rows != ItemCount || identifiers.ItemCount != ItemCount)
-            throw new InvalidOperationException($"The index covers {ItemCount} items but the model has {collaborative.Rows} collaborative vectors and {identifiers.ItemCount} identifiers.");
+            throw new InvalidOperationException(
+                $"The index covers {ItemCount} items but the model has {collaborative.Rows} collaborative vectors and {identifiers.ItemCount} identifiers.");
         EmbeddingMatrix semantic;
         using (var encoded = encoder.EncodeItems(items, Fields))
             semantic = EmbeddingMatrix.FromTensor(encoded.to(ScalarType.Float32).cpu());
@@ -141,7 +147,8 @@ public sealed class NewItemIndex : IDisposable
         {
             IdentifierSource.Semantic => semantic,
             IdentifierSource.Collaborative => cfNew,
-            _ => ItemEmbeddings.Fuse(new ItemEmbeddings(cfNew, IdentifierSource.Collaborative, "neighbours"), new ItemEmbeddings(semantic, IdentifierSource.Semantic, EncoderLabel)).Vectors,
+            _ => ItemEmbeddings.Fuse(new ItemEmbeddings(cfNew, IdentifierSource.Collaborative, "neighbours"),
+                new ItemEmbeddings(semantic, IdentifierSource.Semantic, EncoderLabel)).Vectors,
         };
         if (quantised.Dimension != Codebooks.Dimension)
             throw new InvalidOperationException($"The new items' {Source} vectors are {quantised.Dimension}-d but the codebooks are {Codebooks.Dimension}-d.");
@@ -221,8 +228,9 @@ public sealed class NewItemIndex : IDisposable
         SemanticVectors.Values.CopyTo(values);
         placement.Semantic.Values.CopyTo(values.AsSpan(SemanticVectors.Values.Length));
         // The encoder passes to the new index: disposing this one afterwards leaves it alone.
-        var extended = new NewItemIndex(Source, Codebooks, new EmbeddingMatrix(values, SemanticVectors.Rows + placement.Semantic.Rows, SemanticVectors.Dimension),
-                                        Encoder, EncoderLabel, Fields, _ownsEncoder, ItemTokensIncludeCategories, TextVectorsAreSemantic);
+        var extended = new NewItemIndex(Source, Codebooks,
+            new EmbeddingMatrix(values, SemanticVectors.Rows + placement.Semantic.Rows, SemanticVectors.Dimension),
+            Encoder, EncoderLabel, Fields, _ownsEncoder, ItemTokensIncludeCategories, TextVectorsAreSemantic);
         _ownsEncoder = false;
         return extended;
     }
@@ -297,12 +305,17 @@ public sealed class NewItemIndex : IDisposable
         if (version != FormatVersion) throw new InvalidDataException($"{manifestPath}: format version {version}; this library reads version {FormatVersion}.");
         var manifest = TypedJson.Deserialize(utf8, NewItemJsonContext.Default.NewItemManifestDto, manifestPath);
         var sourceText = manifest.Source ?? throw new InvalidDataException($"{manifestPath}: \"source\" must be a string.");
-        if (!Enum.TryParse<IdentifierSource>(sourceText, out var source) || source is not (IdentifierSource.Semantic or IdentifierSource.Collaborative or IdentifierSource.Fused))
+        if (!Enum.TryParse<IdentifierSource>(sourceText, out var source)
+            || source is not (IdentifierSource.Semantic or IdentifierSource.Collaborative or IdentifierSource.Fused))
             throw new InvalidDataException($"{manifestPath}: \"source\" is \"{sourceText}\"; expected Semantic, Collaborative or Fused.");
-        var fields = manifest.Fields is > 0 and var f ? (ItemTextFields)f : throw new InvalidDataException($"{manifestPath}: \"fields\" must be a positive integer.");
+        var fields = manifest.Fields is > 0 and var f
+            ? (ItemTextFields)f
+            : throw new InvalidDataException($"{manifestPath}: \"fields\" must be a positive integer.");
         var label = manifest.Encoder ?? throw new InvalidDataException($"{manifestPath}: \"encoder\" must be a string.");
-        var includeCategories = manifest.ItemTokensIncludeCategories ?? throw new InvalidDataException($"{manifestPath}: \"item_tokens_include_categories\" must be true or false.");
-        var vectorsAreSemantic = manifest.TextVectorsAreSemantic ?? throw new InvalidDataException($"{manifestPath}: \"text_vectors_are_semantic\" must be true or false.");
+        var includeCategories = manifest.ItemTokensIncludeCategories
+            ?? throw new InvalidDataException($"{manifestPath}: \"item_tokens_include_categories\" must be true or false.");
+        var vectorsAreSemantic = manifest.TextVectorsAreSemantic
+            ?? throw new InvalidDataException($"{manifestPath}: \"text_vectors_are_semantic\" must be true or false.");
 
         var (entries, _) = SafeTensorsFile.ReadHeader(tensorsPath);
         var byName = entries.ToDictionary(e => e.Name, StringComparer.Ordinal);
@@ -311,18 +324,21 @@ public sealed class NewItemIndex : IDisposable
         var levels = 0;
         while (byName.ContainsKey($"codebook.{levels}")) levels++;
         if (levels == 0 || levels + 1 != entries.Count)
-            throw new InvalidDataException($"{tensorsPath}: expected semantic_vectors and codebook.0 … codebook.L-1, found {string.Join(", ", byName.Keys)}.");
+            throw new InvalidDataException(
+                $"{tensorsPath}: expected semantic_vectors and codebook.0 … codebook.L-1, found {string.Join(", ", byName.Keys)}.");
         var tensors = SafeTensorsFile.Load(tensorsPath);
         try
         {
-            var codebooks = new ResidualCodebooks(Enumerable.Range(0, levels).Select(l => EmbeddingMatrix.FromTensor(tensors[$"codebook.{l}"].to(ScalarType.Float32))).ToArray());
+            var codebooks = new ResidualCodebooks(
+                Enumerable.Range(0, levels).Select(l => EmbeddingMatrix.FromTensor(tensors[$"codebook.{l}"].to(ScalarType.Float32))).ToArray());
             var vectors = EmbeddingMatrix.FromTensor(tensors["semantic_vectors"].to(ScalarType.Float32));
             ISemanticEncoder? attached = encoder;
             var owns = false;
             if (attached is null && label == "lsa")
             {
                 var lsaPath = Path.Combine(folder, LsaFileName);
-                if (!File.Exists(lsaPath)) throw new InvalidDataException($"{lsaPath}: missing; the index's vectors are LSA's and its encoder was saved beside them.");
+                if (!File.Exists(lsaPath)) throw new InvalidDataException(
+                    $"{lsaPath}: missing; the index's vectors are LSA's and its encoder was saved beside them.");
                 attached = LsaTextEncoder.Load(lsaPath, TorchSharp.torch.CPU);
                 owns = true;
             }
@@ -346,5 +362,6 @@ public sealed class NewItemIndex : IDisposable
     }
 
     /// <inheritdoc />
-    public override string ToString() => string.Create(CultureInfo.InvariantCulture, $"{Source} identifiers, {ItemCount} items, {Codebooks.Levels.Count} levels, {EncoderLabel} vectors");
+    public override string ToString() =>
+        string.Create(CultureInfo.InvariantCulture, $"{Source} identifiers, {ItemCount} items, {Codebooks.Levels.Count} levels, {EncoderLabel} vectors");
 }

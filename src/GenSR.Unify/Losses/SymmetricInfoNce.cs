@@ -22,7 +22,8 @@ public static class SymmetricInfoNce
         if (!(temperature > 0) || double.IsInfinity(temperature))
             throw new ArgumentOutOfRangeException(nameof(temperature), temperature, "The InfoNCE temperature must be a positive finite number.");
         if (a.dim() != 2 || !a.shape.SequenceEqual(b.shape))
-            throw new ArgumentException($"Both views must be [batch, d] of equal shape; got [{string.Join(", ", a.shape)}] and [{string.Join(", ", b.shape)}].");
+            throw new ArgumentException(
+                $"Both views must be [batch, d] of equal shape; got [{string.Join(", ", a.shape)}] and [{string.Join(", ", b.shape)}].");
         using var scope = NewDisposeScope();
         var na = nn.functional.normalize(a.to(ScalarType.Float32), p: 2, dim: 1);
         var nb = nn.functional.normalize(b.to(ScalarType.Float32), p: 2, dim: 1);

@@ -10,7 +10,8 @@ namespace GenSR.Unify;
 public sealed class GenSRBatch : TensorBundle
 {
     internal GenSRBatch(PromptBatch prompt, Tensor historyItems, Tensor historyMask, Tensor historyTasks, Tensor tasks,
-                        Tensor queryIds, Tensor queryMask, Tensor candidates, bool pointwise, Tensor? labels, Tensor? targetItems = null, Tensor? queryVectors = null)
+                        Tensor queryIds, Tensor queryMask, Tensor candidates, bool pointwise, Tensor? labels, Tensor? targetItems = null,
+                        Tensor? queryVectors = null)
     {
         QueryVectors = Own(queryVectors);
         TargetItems = Own(targetItems);

@@ -26,27 +26,32 @@ public sealed class GenSRInputBuilder
     /// <param name="promptHistoryItems">How many of the most recent history items are written into the prompt as identifier tokens (0 … MaxHistory).</param>
     /// <param name="queryEncoder">The sentence encoder of the queries, required exactly when the config reads query vectors
     /// (<see cref="GenSRModelConfig.HasQueryVectors"/>) and of its width; the caller owns it.</param>
-    public GenSRInputBuilder(GenSRModelConfig config, ModelVocabulary vocabulary, IdentifierTable identifiers, IReadOnlyList<string> itemTitles, int promptHistoryItems,
-                             Representation.ISemanticEncoder? queryEncoder = null)
+    public GenSRInputBuilder(GenSRModelConfig config, ModelVocabulary vocabulary, IdentifierTable identifiers, IReadOnlyList<string> itemTitles,
+                             int promptHistoryItems, Representation.ISemanticEncoder? queryEncoder = null)
     {
         ArgumentNullException.ThrowIfNull(config);
         ArgumentNullException.ThrowIfNull(vocabulary);
         ArgumentNullException.ThrowIfNull(identifiers);
         ArgumentNullException.ThrowIfNull(itemTitles);
         if (identifiers.ItemCount != config.ItemCount)
-            throw new ArgumentException($"The identifier table has {identifiers.ItemCount} items but the model config has {config.ItemCount}.", nameof(identifiers));
+            throw new ArgumentException($"The identifier table has {identifiers.ItemCount} items but the model config has {config.ItemCount}.",
+                nameof(identifiers));
         if (itemTitles.Count != config.ItemCount)
             throw new ArgumentException($"{itemTitles.Count} item titles given for {config.ItemCount} items.", nameof(itemTitles));
         if (vocabulary.IdentifierTokenCount != identifiers.TokenCount)
-            throw new ArgumentException($"The vocabulary has {vocabulary.IdentifierTokenCount} identifier tokens but the identifier table needs {identifiers.TokenCount}.", nameof(vocabulary));
+            throw new ArgumentException($"The vocabulary has {vocabulary.IdentifierTokenCount} identifier tokens but the identifier table needs " +
+                $"{identifiers.TokenCount}.", nameof(vocabulary));
         if (vocabulary.Size != config.Backbone.VocabSize)
-            throw new ArgumentException($"The vocabulary has {vocabulary.Size} tokens but the backbone's vocab_size is {config.Backbone.VocabSize}.", nameof(vocabulary));
+            throw new ArgumentException($"The vocabulary has {vocabulary.Size} tokens but the backbone's vocab_size is {config.Backbone.VocabSize}.",
+                nameof(vocabulary));
         if (promptHistoryItems < 0 || promptHistoryItems > config.MaxHistory)
-            throw new ArgumentOutOfRangeException(nameof(promptHistoryItems), promptHistoryItems, $"promptHistoryItems must be in [0, {config.MaxHistory}] (MaxHistory).");
+            throw new ArgumentOutOfRangeException(nameof(promptHistoryItems), promptHistoryItems,
+                $"promptHistoryItems must be in [0, {config.MaxHistory}] (MaxHistory).");
         if (queryEncoder is not null && !config.HasQueryVectors)
             throw new ArgumentException("A query encoder was given but the model reads no query vectors (QueryVectorDimension is 0).", nameof(queryEncoder));
         if (queryEncoder is not null && queryEncoder.Dimension != config.QueryVectorDimension)
-            throw new ArgumentException($"The query encoder gives {queryEncoder.Dimension}-d vectors but the model reads {config.QueryVectorDimension}-d query vectors.", nameof(queryEncoder));
+            throw new ArgumentException($"The query encoder gives {queryEncoder.Dimension}-d vectors but the model reads {config.QueryVectorDimension}-d " +
+                "query vectors.", nameof(queryEncoder));
         QueryEncoder = queryEncoder;
         Config = config;
         Vocabulary = vocabulary;
@@ -54,7 +59,8 @@ public sealed class GenSRInputBuilder
         PromptHistoryItems = promptHistoryItems;
         // A very long query loses its last words rather than failing the batch (the query tokens the history encoders
         // read are the first QueryTokens anyway); the candidate's text is shortened first.
-        Renderer = new PromptRenderer(vocabulary, new PromptRendererOptions { TruncatableTextSlots = [GenSRPromptTemplates.CandidateSlot, GenSRPromptTemplates.QuerySlot] });
+        Renderer = new PromptRenderer(vocabulary,
+            new PromptRendererOptions { TruncatableTextSlots = [GenSRPromptTemplates.CandidateSlot, GenSRPromptTemplates.QuerySlot] });
         _titles = itemTitles.ToArray();
         _identifierTokens = new int[identifiers.ItemCount][];
         for (var i = 0; i < identifiers.ItemCount; i++) _identifierTokens[i] = identifiers.ToTokenIds(i, vocabulary.IdentifierOffset);
@@ -102,7 +108,8 @@ public sealed class GenSRInputBuilder
         ArgumentNullException.ThrowIfNull(requests);
         if (requests.Count == 0) throw new ArgumentException("At least one request is required.", nameof(requests));
         if (Config.HasQueryVectors && QueryEncoder is null)
-            throw new InvalidOperationException($"The model reads {Config.QueryVectorDimension}-d query vectors; give the input builder its query encoder (GenSRInputBuilder.WithQueryEncoder, or the pipeline's QueryEncoder option).");
+            throw new InvalidOperationException($"The model reads {Config.QueryVectorDimension}-d query vectors; give the input builder its query encoder " +
+                "(GenSRInputBuilder.WithQueryEncoder, or the pipeline's QueryEncoder option).");
         var pointwise = requests[0].IsPointwise;
         var batch = requests.Count;
         var rows = new Row[batch];
@@ -136,7 +143,8 @@ public sealed class GenSRInputBuilder
     {
         if (r is null) throw new ArgumentException($"Request {b} is null.", "requests");
         if (r.IsPointwise != pointwise)
-            throw new ArgumentException($"Request {b} is {(r.IsPointwise ? "pointwise" : "generative")} but request 0 is not; a batch needs one mode.", "requests");
+            throw new ArgumentException(
+                $"Request {b} is {(r.IsPointwise ? "pointwise" : "generative")} but request 0 is not; a batch needs one mode.", "requests");
         if (r.Task is not (TaskKind.Recommendation or TaskKind.Search))
             throw new ArgumentException($"Request {b} has task {r.Task}; expected Recommendation or Search.", "requests");
         if (r.History is null) throw new ArgumentException($"Request {b} has a null history.", "requests");
@@ -150,7 +158,8 @@ public sealed class GenSRInputBuilder
             history[i] = r.History[start + i];
             CheckItem(history[i].ItemId, $"request {b} history event {start + i} item");
             if (history[i].Task is not (TaskKind.Recommendation or TaskKind.Search))
-                throw new ArgumentException($"Request {b} history event {start + i} has task value {(int)history[i].Task}; expected Recommendation or Search.", "requests");
+                throw new ArgumentException(
+                    $"Request {b} history event {start + i} has task value {(int)history[i].Task}; expected Recommendation or Search.", "requests");
         }
         var queryTokens = query is null ? [] : Vocabulary.EncodeText(query);
         if (queryTokens.Length > Config.QueryTokens) queryTokens = queryTokens[..Config.QueryTokens];
@@ -168,7 +177,8 @@ public sealed class GenSRInputBuilder
         var promptItems = history.Length <= PromptHistoryItems ? history : history[(history.Length - PromptHistoryItems)..];
         var historyTokens = new IReadOnlyList<int>[promptItems.Length];
         for (var i = 0; i < promptItems.Length; i++) historyTokens[i] = _identifierTokens[promptItems[i].ItemId];
-        var prompt = Renderer.Render(GenSRPromptTemplates.For(r.Task, pointwise, Config.HasQueryVectors), PromptValues.Create(historyTokens, query, candidateText));
+        var prompt =
+            Renderer.Render(GenSRPromptTemplates.For(r.Task, pointwise, Config.HasQueryVectors), PromptValues.Create(historyTokens, query, candidateText));
 
         int[]? label = null;
         long targetItem = 0;
@@ -252,7 +262,8 @@ public sealed class GenSRInputBuilder
             using var encoded = QueryEncoder!.Encode(missing);
             using var cpu = encoded.to(ScalarType.Float32).cpu().contiguous();
             if (cpu.dim() != 2 || cpu.shape[0] != missing.Count || cpu.shape[1] != d)
-                throw new InvalidOperationException($"The query encoder returned [{string.Join(", ", cpu.shape)}] for {missing.Count} queries; expected [{missing.Count}, {d}].");
+                throw new InvalidOperationException(
+                    $"The query encoder returned [{string.Join(", ", cpu.shape)}] for {missing.Count} queries; expected [{missing.Count}, {d}].");
             var flat = cpu.data<float>().ToArray();
             fresh = new Dictionary<string, float[]>(StringComparer.Ordinal);
             for (var m = 0; m < missing.Count; m++)

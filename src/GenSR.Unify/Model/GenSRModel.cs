@@ -71,17 +71,23 @@ public sealed class GenSRModel : nn.Module
         ArgumentNullException.ThrowIfNull(itemTitleIds);
         config.Validate();
         if (itemCollaborative.dim() != 2 || itemCollaborative.shape[0] != config.ItemCount || itemCollaborative.shape[1] != config.CollaborativeDimension)
-            throw new ArgumentException($"itemCollaborative must be [{config.ItemCount}, {config.CollaborativeDimension}]; got [{string.Join(", ", itemCollaborative.shape)}].", nameof(itemCollaborative));
-        if (itemTitleIds.dim() != 2 || itemTitleIds.shape[0] != config.ItemCount || itemTitleIds.shape[1] != config.ItemTokenColumns || itemTitleIds.dtype != ScalarType.Int64)
-            throw new ArgumentException($"itemTitleIds must be int64 [{config.ItemCount}, {config.ItemTokenColumns}]; got {itemTitleIds.dtype} [{string.Join(", ", itemTitleIds.shape)}].", nameof(itemTitleIds));
+            throw new ArgumentException($"itemCollaborative must be [{config.ItemCount}, {config.CollaborativeDimension}]; got " +
+                $"[{string.Join(", ", itemCollaborative.shape)}].", nameof(itemCollaborative));
+        if (itemTitleIds.dim() != 2 || itemTitleIds.shape[0] != config.ItemCount || itemTitleIds.shape[1] != config.ItemTokenColumns
+            || itemTitleIds.dtype != ScalarType.Int64)
+            throw new ArgumentException($"itemTitleIds must be int64 [{config.ItemCount}, {config.ItemTokenColumns}]; got {itemTitleIds.dtype} " +
+                $"[{string.Join(", ", itemTitleIds.shape)}].", nameof(itemTitleIds));
         if (config.HasItemTextVectors != itemTextVectors is not null)
             throw new ArgumentException(config.HasItemTextVectors
                 ? config.HasQueryVectors
                     ? $"The config reads {config.QueryVectorDimension}-d query vectors, so the model needs the items' text vectors from the same encoder."
                     : $"The config has a {config.ItemTextVectorDimension}-d item text-vector table, so the model needs the items' text vectors."
-                : "itemTextVectors are only for a config with query vectors or an item text-vector table (QueryVectorDimension or ItemTextVectorDimension > 0).", nameof(itemTextVectors));
-        if (itemTextVectors is not null && (itemTextVectors.dim() != 2 || itemTextVectors.shape[0] != config.ItemCount || itemTextVectors.shape[1] != config.ItemTextVectorDimension))
-            throw new ArgumentException($"itemTextVectors must be [{config.ItemCount}, {config.ItemTextVectorDimension}]; got [{string.Join(", ", itemTextVectors.shape)}].", nameof(itemTextVectors));
+                : "itemTextVectors are only for a config with query vectors or an item text-vector table " +
+                    "(QueryVectorDimension or ItemTextVectorDimension > 0).", nameof(itemTextVectors));
+        if (itemTextVectors is not null
+            && (itemTextVectors.dim() != 2 || itemTextVectors.shape[0] != config.ItemCount || itemTextVectors.shape[1] != config.ItemTextVectorDimension))
+            throw new ArgumentException($"itemTextVectors must be [{config.ItemCount}, {config.ItemTextVectorDimension}]; got " +
+                $"[{string.Join(", ", itemTextVectors.shape)}].", nameof(itemTextVectors));
         Config = config;
         _padId = padId;
         var d = config.Backbone.DModel;
@@ -236,7 +242,8 @@ public sealed class GenSRModel : nn.Module
     /// <summary>The frozen item text vectors <c>[items, item_text_vector_dimension]</c>, or null without a text-vector table.</summary>
     public Tensor? ItemTextVectors => _itemTextVectors;
 
-    /// <summary>The text vectors of item ids <c>[…]</c> → <c>[…, item_text_vector_dimension]</c> (the semantic view's "token embedding" with <see cref="SemanticViewInput.ItemVectors"/>).</summary>
+    /// <summary>The text vectors of item ids <c>[…]</c> → <c>[…, item_text_vector_dimension]</c> (the semantic view's "token embedding" with
+    /// <see cref="SemanticViewInput.ItemVectors"/>).</summary>
     private Tensor ItemTextVectorsOf(Tensor ids)
     {
         var table = _itemTextVectors ?? throw new InvalidOperationException("The model has no item text-vector table.");
@@ -261,7 +268,9 @@ public sealed class GenSRModel : nn.Module
 
     /// <summary>Parameters of the encoder's last block, a default place to probe gradient conflict.</summary>
     public IEnumerable<Parameter> SharedEncoderParameters() =>
-        backbone.named_parameters().Where(p => p.name.StartsWith($"encoder.block.{Config.Backbone.NumLayers - 1}.", StringComparison.Ordinal)).Select(p => p.parameter);
+        backbone.named_parameters()
+            .Where(p => p.name.StartsWith($"encoder.block.{Config.Backbone.NumLayers - 1}.", StringComparison.Ordinal))
+            .Select(p => p.parameter);
 
     /// <summary>Runs the prompt encoder with the soft tokens in place.</summary>
     public GenSREncoding Encode(GenSRBatch batch)
@@ -276,7 +285,8 @@ public sealed class GenSRModel : nn.Module
         Tensor? queryVector = null;
         if (query_proj is not null)
         {
-            var raw = batch.QueryVectors ?? throw new ArgumentException("The model reads query vectors but the batch has none; build it with a query encoder.", nameof(batch));
+            var raw = batch.QueryVectors
+                ?? throw new ArgumentException("The model reads query vectors but the batch has none; build it with a query encoder.", nameof(batch));
             // Every row gets the projection (a learned "no query" vector where the input is zero); only search rows add it to the target.
             queryVector = query_proj.forward(raw.to(ScalarType.Float32));
             var isSearch = batch.Tasks.EqScalar((long)TaskKind.Search).to(queryVector.dtype).unsqueeze(-1);
@@ -309,7 +319,8 @@ public sealed class GenSRModel : nn.Module
 
         if (sem_encoder is not null && Config.SemanticViewInput == SemanticViewInput.ItemVectors)
         {
-            semUser = sem_user_proj!.forward(sem_encoder.forward(batch.HistoryItems.unsqueeze(-1), batch.HistoryMask.unsqueeze(-1), batch.HistoryTasks, target));
+            semUser =
+                sem_user_proj!.forward(sem_encoder.forward(batch.HistoryItems.unsqueeze(-1), batch.HistoryMask.unsqueeze(-1), batch.HistoryTasks, target));
         }
         else if (sem_encoder is not null)
         {
@@ -419,7 +430,8 @@ public sealed class GenSRModel : nn.Module
         return DenseUser(encoding, table);
     }
 
-    /// <summary>The dense user vectors, reading the history's rows from <paramref name="table"/> (the item table, needed with <see cref="GenSRModelConfig.DenseHistory"/>).</summary>
+    /// <summary>The dense user vectors, reading the history's rows from <paramref name="table"/> (the item table, needed with
+    /// <see cref="GenSRModelConfig.DenseHistory"/>).</summary>
     private Tensor DenseUser(GenSREncoding encoding, Tensor? table)
     {
         using var scope = NewDisposeScope();
@@ -429,13 +441,16 @@ public sealed class GenSRModel : nn.Module
         if (dense_query_proj is not null && encoding.QueryVector is { } query) user = user.Plus(dense_query_proj.forward(query));
         if (dense_lexical_proj is not null)
         {
-            var words = encoding.QueryEmbedding ?? throw new ArgumentException("The model matches query words with category words, so the encoding needs the query embedding; make it with this model's Encode.", nameof(encoding));
+            var words = encoding.QueryEmbedding ?? throw new ArgumentException(
+                "The model matches query words with category words, so the encoding needs the query embedding; make it with this model's Encode.",
+                nameof(encoding));
             user = user.Plus(dense_lexical_proj.forward(words.to(ScalarType.Float32)));
         }
 
         if (dense_history_proj is not null)
         {
-            var items = encoding.HistoryItems ?? throw new ArgumentException("The model's dense head reads the history's rows, so the encoding needs the history; make it with this model's Encode.", nameof(encoding));
+            var items = encoding.HistoryItems ?? throw new ArgumentException(
+                "The model's dense head reads the history's rows, so the encoding needs the history; make it with this model's Encode.", nameof(encoding));
             user = user.Plus(dense_history_proj.forward(HistoryRows(items, encoding.HistoryMask!, table!)));
         }
 
@@ -488,7 +503,8 @@ public sealed class GenSRModel : nn.Module
         if (!Config.HasDenseHead) throw new InvalidOperationException("The model has no dense head (GenSRModelConfig.DenseDimension is 0).");
     }
 
-    /// <summary>Mean of the shared token embeddings over the real tokens: ids <c>[batch, n]</c>, mask <c>[batch, n]</c> → <c>[batch, d_model]</c> (zeros where no token is real).</summary>
+    /// <summary>Mean of the shared token embeddings over the real tokens: ids <c>[batch, n]</c>, mask <c>[batch, n]</c> → <c>[batch, d_model]</c> (zeros
+    /// where no token is real).</summary>
     public Tensor MeanEmbedding(Tensor ids, Tensor mask)
     {
         using var scope = NewDisposeScope();
@@ -515,9 +531,11 @@ public sealed class GenSRModel : nn.Module
         ArgumentNullException.ThrowIfNull(neighbours);
         var n = (int)collaborative.shape[0];
         if (titleIds.dim() != 2 || titleIds.shape[1] != Config.ItemTokenColumns)
-            throw new ArgumentException($"The new items' tokens must be [n, {Config.ItemTokenColumns}]; got [{string.Join(", ", titleIds.shape)}].", nameof(titleIds));
+            throw new ArgumentException(
+                $"The new items' tokens must be [n, {Config.ItemTokenColumns}]; got [{string.Join(", ", titleIds.shape)}].", nameof(titleIds));
         if (n < 1 || neighbours.Count != n || titleIds.shape[0] != n || (textVectors is not null && textVectors.shape[0] != n))
-            throw new ArgumentException($"Give the same number (≥ 1) of new items' collaborative vectors ({n}), title tokens ({titleIds.shape[0]}), text vectors and neighbour lists ({neighbours.Count}).", nameof(neighbours));
+            throw new ArgumentException($"Give the same number (≥ 1) of new items' collaborative vectors ({n}), title tokens ({titleIds.shape[0]}), text " +
+                $"vectors and neighbour lists ({neighbours.Count}).", nameof(neighbours));
         if (neighbours.Any(list => list.Count == 0 || list.Any(j => (uint)j >= (uint)Config.ItemCount)))
             throw new ArgumentException($"Every new item needs at least one neighbour among the {Config.ItemCount} existing items.", nameof(neighbours));
         var config = Config with { ItemCount = Config.ItemCount + n };
@@ -536,12 +554,14 @@ public sealed class GenSRModel : nn.Module
             };
             if (config.HasItemTextVectors)
                 replaced[ItemTextVectorsName] = Append(ItemTextVectorsName,
-                    textVectors ?? throw new ArgumentException("The model has an item text-vector table, so the new items need text vectors.", nameof(textVectors)));
+                    textVectors
+                        ?? throw new ArgumentException("The model has an item text-vector table, so the new items need text vectors.", nameof(textVectors)));
             else if (textVectors is not null)
                 throw new ArgumentException("The model has no item text-vector table; give no text vectors.", nameof(textVectors));
             if (Config.HasDenseHead)
             {
-                Tensor Means(Tensor table) => stack(neighbours.Select(list => table.index_select(0, tensor(list.Select(j => (long)j).ToArray())).mean([0])).ToArray(), 0);
+                Tensor Means(Tensor table) =>
+                    stack(neighbours.Select(list => table.index_select(0, tensor(list.Select(j => (long)j).ToArray())).mean([0])).ToArray(), 0);
                 replaced["dense_item_embeddings.weight"] = cat([state["dense_item_embeddings.weight"], Means(state["dense_item_embeddings.weight"])], 0);
                 replaced["dense_item_bias"] = cat([state["dense_item_bias"], Means(state["dense_item_bias"].unsqueeze(1)).squeeze(1)], 0);
             }

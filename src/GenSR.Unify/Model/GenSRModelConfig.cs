@@ -17,10 +17,18 @@ public sealed record GenSRModelConfig
     public required int ItemCount { get; init => field = OptionGuard.InRange(value, 1, 100_000_000, nameof(ItemCount), nameof(GenSRModelConfig)); }
 
     /// <summary>Width d_cf of the frozen collaborative item embeddings (LightGCN's 64 by default). 1 … 65,536.</summary>
-    public int CollaborativeDimension { get; init => field = OptionGuard.InRange(value, 1, 65_536, nameof(CollaborativeDimension), nameof(GenSRModelConfig)); } = 64;
+    public int CollaborativeDimension
+    {
+        get;
+        init => field = OptionGuard.InRange(value, 1, 65_536, nameof(CollaborativeDimension), nameof(GenSRModelConfig));
+    } = 64;
 
     /// <summary>Width of the collaborative history encoder's Transformer. Default 64; a multiple of 2 (two heads).</summary>
-    public int CollaborativeEncoderDimension { get; init => field = OptionGuard.InRange(value, 2, 65_536, nameof(CollaborativeEncoderDimension), nameof(GenSRModelConfig)); } = 64;
+    public int CollaborativeEncoderDimension
+    {
+        get;
+        init => field = OptionGuard.InRange(value, 2, 65_536, nameof(CollaborativeEncoderDimension), nameof(GenSRModelConfig));
+    } = 64;
 
     /// <summary>Longest history the history encoders see (the paper caps unified histories at 20). 1 … 4096.</summary>
     public int MaxHistory { get; init => field = OptionGuard.InRange(value, 1, 4096, nameof(MaxHistory), nameof(GenSRModelConfig)); } = 20;
@@ -38,7 +46,11 @@ public sealed record GenSRModelConfig
     public bool UseSemanticView { get; init; } = true;
 
     /// <summary>Dropout of the history encoders. Default 0.1; in [0, 1).</summary>
-    public double HistoryDropout { get; init => field = OptionGuard.InRange(value, 0, 1, nameof(HistoryDropout), nameof(GenSRModelConfig), maxExclusive: true); } = 0.1;
+    public double HistoryDropout
+    {
+        get;
+        init => field = OptionGuard.InRange(value, 0, 1, nameof(HistoryDropout), nameof(GenSRModelConfig), maxExclusive: true);
+    } = 0.1;
 
     /// <summary>
     /// Width of the dense retrieval head, or 0 for none (the default, and what checkpoints without the field load as). The
@@ -126,7 +138,8 @@ public sealed record GenSRModelConfig
         if (!Enum.IsDefined(SemanticViewInput))
             throw new ArgumentOutOfRangeException(nameof(SemanticViewInput), SemanticViewInput, "GenSRModelConfig.SemanticViewInput is not a known input.");
         if (HasQueryVectors && ItemTextVectorDimension != QueryVectorDimension)
-            throw new ArgumentException($"GenSRModelConfig.ItemTextVectorDimension ({ItemTextVectorDimension}) must equal QueryVectorDimension ({QueryVectorDimension}): items and queries share one encoder's space.");
+            throw new ArgumentException($"GenSRModelConfig.ItemTextVectorDimension ({ItemTextVectorDimension}) must equal QueryVectorDimension " +
+                $"({QueryVectorDimension}): items and queries share one encoder's space.");
         if (DenseHistory && !HasDenseHead)
             throw new ArgumentException("GenSRModelConfig.DenseHistory needs a dense head (DenseDimension > 0).");
         if (HasDenseCategories && !HasDenseHead)
@@ -159,7 +172,8 @@ public sealed record GenSRModelConfig
                 MaxHistory = Required(dto.MaxHistory, "max_history", source),
                 TitleTokens = Required(dto.TitleTokens, "title_tokens", source),
                 QueryTokens = Required(dto.QueryTokens, "query_tokens", source),
-                UseCollaborativeView = dto.UseCollaborativeView ?? throw new InvalidDataException($"{source}: \"use_collaborative_view\" must be true or false."),
+                UseCollaborativeView = dto.UseCollaborativeView
+                    ?? throw new InvalidDataException($"{source}: \"use_collaborative_view\" must be true or false."),
                 UseSemanticView = dto.UseSemanticView ?? throw new InvalidDataException($"{source}: \"use_semantic_view\" must be true or false."),
                 // Fields added after the first checkpoints: absent, they read as the behaviour before them.
                 HistoryDropout = dto.HistoryDropout ?? 0.1,
@@ -173,7 +187,8 @@ public sealed record GenSRModelConfig
                 {
                     null or "title_tokens" => SemanticViewInput.TitleTokens,
                     "item_vectors" => SemanticViewInput.ItemVectors,
-                    var text => throw new InvalidDataException($"{source}: \"semantic_view_input\" is \"{text}\"; expected \"title_tokens\" or \"item_vectors\"."),
+                    var text =>
+                        throw new InvalidDataException($"{source}: \"semantic_view_input\" is \"{text}\"; expected \"title_tokens\" or \"item_vectors\"."),
                 },
             }.Validate();
         }

@@ -45,7 +45,8 @@ public static class GenSRPipeline
         // 4. Vocabulary and backbone, then the model and its input builder.
         var (vocabulary, backboneConfig, pretrained) = VocabularyAndBackbone(split, options, quantization.Identifiers, cancellationToken);
         progress?.Report(new GenSRPipelineProgress("vocabulary", $"{vocabulary.Size} tokens ({quantization.Identifiers.TokenCount} identifier tokens)"));
-        var (model, builder) = BuildModel(split, options, device, backboneConfig, pretrained, vocabulary, quantization, collaborative, semantic, cancellationToken);
+        var (model, builder) =
+            BuildModel(split, options, device, backboneConfig, pretrained, vocabulary, quantization, collaborative, semantic, cancellationToken);
         elapsed["model"] = clock.Elapsed;
         progress?.Report(new GenSRPipelineProgress("model", $"{model.parameters().Sum(p => p.numel()):N0} parameters on {device}"));
 
@@ -54,8 +55,8 @@ public static class GenSRPipeline
         var newItems = options.IdentifierSource == IdentifierSource.TextFirst || options.RqVae is not null
             ? null
             : new NewItemIndex(options.IdentifierSource, quantization.Codebooks, semantic.Vectors, (ISemanticEncoder?)fittedLsa ?? options.ItemEncoder,
-                               fittedLsa is null ? semantic.Label : "lsa", fittedLsa is null ? options.ItemEncoderFields : ItemTextFields.Default, ownsEncoder: fittedLsa is not null,
-                               options.ItemTokensIncludeCategories, TextVectorsAreSemantic(options));
+                               fittedLsa is null ? semantic.Label : "lsa", fittedLsa is null ? options.ItemEncoderFields : ItemTextFields.Default,
+                               ownsEncoder: fittedLsa is not null, options.ItemTokensIncludeCategories, TextVectorsAreSemantic(options));
         if (newItems is null) fittedLsa?.Dispose();
         return new GenSRPrepared(model, builder, catalog.Select(i => i.Key).ToArray(), collaborative, semantic, quantization, elapsed) { NewItems = newItems };
     }
@@ -71,20 +72,25 @@ public static class GenSRPipeline
         foreach (var c in split.Validation) targets[c.UserId] = c.TargetItemId;
         CollaborativeTrainingResult collaborative;
         using (var lightGcn = new LightGcn(graph, options.LightGcn with { Device = representationDevice, Seed = options.Seed }))
-        using (var trainer = new CollaborativeTrainer(lightGcn, graph, new ValidationTargets(targets, catalog.Count), options.CollaborativeTraining with { Seed = options.Seed }))
+        using (var trainer = new CollaborativeTrainer(lightGcn, graph, new ValidationTargets(targets, catalog.Count),
+            options.CollaborativeTraining with { Seed = options.Seed }))
         {
             collaborative = trainer.Train(
-                progress is null ? null : new SynchronousProgress<CollaborativeTrainingProgress>(p => progress.Report(new GenSRPipelineProgress("collaborative", p.ToString() ?? ""))),
+                progress is null
+                    ? null
+                    : new SynchronousProgress<CollaborativeTrainingProgress>(p =>
+                        progress.Report(new GenSRPipelineProgress("collaborative", p.ToString() ?? ""))),
                 cancellationToken);
         }
 
-        progress?.Report(new GenSRPipelineProgress("collaborative", $"LightGCN: {collaborative.EpochsRun} epochs, best validation Recall@20 {collaborative.BestValidationRecall:F4} at epoch {collaborative.BestEpoch}"));
+        progress?.Report(new GenSRPipelineProgress("collaborative", $"LightGCN: {collaborative.EpochsRun} epochs, best validation Recall@20 " +
+            $"{collaborative.BestValidationRecall:F4} at epoch {collaborative.BestEpoch}"));
         return collaborative;
     }
 
     /// <summary>The semantic item vectors, and the LSA encoder fitted for them when no pretrained encoder is given.</summary>
     private static (ItemEmbeddings Semantic, LsaTextEncoder? FittedLsa) EncodeSemantic(ItemCatalog catalog, GenSRPipelineOptions options,
-                                                                                      IProgress<GenSRPipelineProgress>? progress, CancellationToken cancellationToken)
+        IProgress<GenSRPipelineProgress>? progress, CancellationToken cancellationToken)
     {
         ItemEmbeddings semantic;
         LsaTextEncoder? fittedLsa = null;
@@ -92,7 +98,10 @@ public static class GenSRPipeline
         {
             var name = encoder.GetType().Name;
             using var encoded = encoder.EncodeItems(catalog, options.ItemEncoderFields,
-                progress is null ? null : new SynchronousProgress<SemanticEncodingProgress>(p => progress.Report(new GenSRPipelineProgress("semantic", $"{name}: {p.Encoded}/{p.Total} items"))),
+                progress is null
+                    ? null
+                    : new SynchronousProgress<SemanticEncodingProgress>(p =>
+                        progress.Report(new GenSRPipelineProgress("semantic", $"{name}: {p.Encoded}/{p.Total} items"))),
                 cancellationToken);
             semantic = new ItemEmbeddings(EmbeddingMatrix.FromTensor(encoded), IdentifierSource.Semantic, name);
         }
@@ -122,25 +131,29 @@ public static class GenSRPipeline
             IdentifierSource.Collaborative => chosen.Quantize(collaborative, cancellationToken: cancellationToken),
             IdentifierSource.Fused => chosen.Quantize(ItemEmbeddings.Fuse(collaborative, semantic), cancellationToken: cancellationToken),
             IdentifierSource.TextFirst when options.RqVae is not null =>
-                throw new ArgumentException("Text-first identifiers are made by residual k-means; leave GenSRPipelineOptions.RqVae null for them.", nameof(options)),
+                throw new ArgumentException("Text-first identifiers are made by residual k-means; leave GenSRPipelineOptions.RqVae null for them.",
+                    nameof(options)),
             IdentifierSource.TextFirst => quantizer.QuantizeTextFirst(semantic, collaborative, cancellationToken: cancellationToken),
             _ => throw new ArgumentOutOfRangeException(nameof(options), options.IdentifierSource, "Unknown identifier source."),
         };
         var identifiers = quantization.Identifiers;
         progress?.Report(new GenSRPipelineProgress("identifiers",
-            $"{options.IdentifierSource} identifiers ({(options.RqVae is null ? "residual k-means" : "RQ-VAE")}): levels [{string.Join(" × ", identifiers.LevelSizes)}], raw collision rate {quantization.RawCollisions}"));
+            $"{options.IdentifierSource} identifiers ({(options.RqVae is null ? "residual k-means" : "RQ-VAE")}): levels " +
+            $"[{string.Join(" × ", identifiers.LevelSizes)}], raw collision rate {quantization.RawCollisions}"));
         return quantization;
     }
 
-    /// <summary>The vocabulary and backbone config: a pretrained backbone's (loaded, its embeddings resized), else a compact vocabulary over training text and a small T5.</summary>
-    private static (ModelVocabulary Vocabulary, T5Config Backbone, T5Checkpoint? Pretrained) VocabularyAndBackbone(DatasetSplit split, GenSRPipelineOptions options,
-                                                                                                                   IdentifierTable identifiers, CancellationToken cancellationToken)
+    /// <summary>The vocabulary and backbone config: a pretrained backbone's (loaded, its embeddings resized), else a compact vocabulary over training
+    /// text and a small T5.</summary>
+    private static (ModelVocabulary Vocabulary, T5Config Backbone, T5Checkpoint? Pretrained) VocabularyAndBackbone(DatasetSplit split,
+        GenSRPipelineOptions options, IdentifierTable identifiers, CancellationToken cancellationToken)
     {
         if (options.PretrainedBackbone is { } folder)
         {
             var pretrained = T5Checkpoint.Load(folder);
             var spiece = Path.Combine(folder, T5Checkpoint.TokenizerFileName);
-            if (!File.Exists(spiece)) throw new FileNotFoundException($"The pretrained backbone folder \"{folder}\" has no {T5Checkpoint.TokenizerFileName}.", spiece);
+            if (!File.Exists(spiece)) throw new FileNotFoundException(
+                $"The pretrained backbone folder \"{folder}\" has no {T5Checkpoint.TokenizerFileName}.", spiece);
             var pretrainedVocabulary = PretrainedTokenizerVocabulary.LoadSentencePiece(spiece, identifiers.TokenCount, pretrained.Config.VocabSize);
             pretrained.Model.ResizeTokenEmbeddings(pretrainedVocabulary.Size);
             return (pretrainedVocabulary, pretrained.Model.Config, pretrained);
@@ -172,9 +185,9 @@ public static class GenSRPipeline
     }
 
     /// <summary>The unified model (on <paramref name="device"/>, a pretrained backbone's weights loaded) and its input builder.</summary>
-    private static (GenSRModel Model, GenSRInputBuilder Builder) BuildModel(DatasetSplit split, GenSRPipelineOptions options, Device device, T5Config backboneConfig,
-                                                                            T5Checkpoint? pretrained, ModelVocabulary vocabulary, ItemQuantization quantization,
-                                                                            CollaborativeTrainingResult collaborative, ItemEmbeddings semantic, CancellationToken cancellationToken)
+    private static (GenSRModel Model, GenSRInputBuilder Builder) BuildModel(DatasetSplit split, GenSRPipelineOptions options, Device device,
+        T5Config backboneConfig, T5Checkpoint? pretrained, ModelVocabulary vocabulary, ItemQuantization quantization,
+        CollaborativeTrainingResult collaborative, ItemEmbeddings semantic, CancellationToken cancellationToken)
     {
         var catalog = split.Dataset.Catalog;
         var config = new GenSRModelConfig

@@ -16,8 +16,11 @@ public sealed record GenSRPipelineOptions
 
     /// <summary>How LightGCN is trained (BPR, early stopping on validation Recall@20). Default: learning rate 0.01, at most
     /// 200 epochs, validation every 5 epochs, patience 4 validations.</summary>
-    public CollaborativeTrainingOptions CollaborativeTraining { get; init => field = value ?? throw new ArgumentNullException(nameof(CollaborativeTraining)); } =
-        new() { LearningRate = 1e-2, MaxEpochs = 200, EvaluateEvery = 5, Patience = 4 };
+    public CollaborativeTrainingOptions CollaborativeTraining
+    {
+        get;
+        init => field = value ?? throw new ArgumentNullException(nameof(CollaborativeTraining));
+    } = new() { LearningRate = 1e-2, MaxEpochs = 200, EvaluateEvery = 5, Patience = 4 };
 
     /// <summary>The LSA text encoder's options (semantic item vectors for identifiers).</summary>
     public LsaTextEncoderOptions TextEncoder { get; init => field = value ?? throw new ArgumentNullException(nameof(TextEncoder)); } = new() { Dimension = 64 };
@@ -48,7 +51,11 @@ public sealed record GenSRPipelineOptions
 
     /// <summary>Residual k-means options. Default 3 levels × at most 256 codes, with at least 32 items per code (so a
     /// 500-item catalogue gets 15 codes per level): small codebooks keep the identifier tree learnable.</summary>
-    public ResidualKMeansOptions Quantizer { get; init => field = value ?? throw new ArgumentNullException(nameof(Quantizer)); } = new() { MinItemsPerCode = 32 };
+    public ResidualKMeansOptions Quantizer
+    {
+        get;
+        init => field = value ?? throw new ArgumentNullException(nameof(Quantizer));
+    } = new() { MinItemsPerCode = 32 };
 
     /// <summary>
     /// RQ-VAE options (TIGER's quantiser: an MLP encoder, residual codebooks trained with straight-through gradients, an
@@ -59,7 +66,14 @@ public sealed record GenSRPipelineOptions
     public RqVaeOptions? RqVae { get; init; }
 
     /// <summary>Width of the backbone (d_model; heads of 32). Default 128; a multiple of 32.</summary>
-    public int ModelDimension { get; init => field = value is >= 32 and <= 4096 && value % 32 == 0 ? value : throw new ArgumentOutOfRangeException(nameof(ModelDimension), value, "GenSRPipelineOptions.ModelDimension must be a multiple of 32 in [32, 4096]."); } = 128;
+    public int ModelDimension
+    {
+        get;
+        init => field = value is >= 32 and <= 4096 && value % 32 == 0
+            ? value
+            : throw new ArgumentOutOfRangeException(nameof(ModelDimension), value,
+                "GenSRPipelineOptions.ModelDimension must be a multiple of 32 in [32, 4096].");
+    } = 128;
 
     /// <summary>Encoder and decoder layers of the backbone. Default 2; 1 … 48.</summary>
     public int Layers { get; init => field = OptionGuard.InRange(value, 1, 48, nameof(Layers), nameof(GenSRPipelineOptions)); } = 2;
@@ -71,7 +85,11 @@ public sealed record GenSRPipelineOptions
     public int HeadDimension { get; init => field = OptionGuard.InRange(value, 8, 512, nameof(HeadDimension), nameof(GenSRPipelineOptions)); } = 32;
 
     /// <summary>Width of the backbone's feed-forward layers (d_ff). Null (default): 4 × d_model; otherwise 16 … 65,536.</summary>
-    public int? FeedForwardDimension { get; init => field = OptionGuard.InRange(value, 16, 65_536, nameof(FeedForwardDimension), nameof(GenSRPipelineOptions)); }
+    public int? FeedForwardDimension
+    {
+        get;
+        init => field = OptionGuard.InRange(value, 16, 65_536, nameof(FeedForwardDimension), nameof(GenSRPipelineOptions));
+    }
 
     /// <summary>
     /// The backbone of TIGER (Rajput et al., NeurIPS 2023, §4.1): 4 encoder and 4 decoder layers, d_model 128, d_ff 1024,

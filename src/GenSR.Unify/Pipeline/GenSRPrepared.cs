@@ -40,8 +40,10 @@ public sealed record GenSRPrepared(
         var firstLevel = q.RawCodes.Where(c => c.Count > 0).GroupBy(c => c[0]).Select(g => g.Count()).ToArray();
         var cf = Collaborative.BestValidationRecall is double r ? string.Create(CultureInfo.InvariantCulture, $"{r:F4}") : "n/a";
         return string.Create(CultureInfo.InvariantCulture,
-            $"identifiers ({q.Source}, {q.Quantizer}): raw collision rate {q.RawCollisions.CollisionRate:P1} ({q.RawCollisions.CollidingItems} of {q.RawCollisions.ItemCount} items), {levels}; " +
-            $"items per first-level code: mean {(firstLevel.Length == 0 ? 0 : firstLevel.Average()):F1}, largest {(firstLevel.Length == 0 ? 0 : firstLevel.Max())}; " +
+            $"identifiers ({q.Source}, {q.Quantizer}): raw collision rate {q.RawCollisions.CollisionRate:P1} ({q.RawCollisions.CollidingItems} of " +
+            $"{q.RawCollisions.ItemCount} items), {levels}; " +
+            $"items per first-level code: mean {(firstLevel.Length == 0 ? 0 : firstLevel.Average()):F1}, largest " +
+            $"{(firstLevel.Length == 0 ? 0 : firstLevel.Max())}; " +
             $"LightGCN validation Recall@20 {cf} at epoch {Collaborative.BestEpoch}; semantic view: {SemanticViewWords}");
     }
 

@@ -59,7 +59,8 @@ internal sealed class T5Attention : nn.Module<Tensor, Tensor, Tensor, Tensor>
     /// <summary>The relative position bias table [num_buckets, num_heads], or null in layers after the first.</summary>
     public Embedding? RelativeAttentionBias => relative_attention_bias;
 
-    /// <summary>Attends from <paramref name="hidden"/> [B, q, d_model] over <paramref name="keyValueStates"/> [B, k, d_model] with an additive float32 <paramref name="bias"/> broadcastable to [B, heads, q, k]; returns [B, q, d_model].</summary>
+    /// <summary>Attends from <paramref name="hidden"/> [B, q, d_model] over <paramref name="keyValueStates"/> [B, k, d_model] with an additive float32
+    /// <paramref name="bias"/> broadcastable to [B, heads, q, k]; returns [B, q, d_model].</summary>
     public override Tensor forward(Tensor hidden, Tensor keyValueStates, Tensor bias)
     {
         using var scope = NewDisposeScope();
@@ -97,7 +98,8 @@ internal sealed class T5Attention : nn.Module<Tensor, Tensor, Tensor, Tensor>
         if (relative_attention_bias is null)
             throw new InvalidOperationException("Only the first layer of a T5 stack owns relative_attention_bias.");
         using var scope = NewDisposeScope();
-        var buckets = T5RelativePosition.Buckets(queryLength, keyLength, queryOffset, bidirectional, numBuckets, maxDistance, relative_attention_bias.weight!.device);
+        var buckets =
+            T5RelativePosition.Buckets(queryLength, keyLength, queryOffset, bidirectional, numBuckets, maxDistance, relative_attention_bias.weight!.device);
         var values = relative_attention_bias.forward(buckets); // [q, k, heads]
         return values.permute(2, 0, 1).unsqueeze(0).to(ScalarType.Float32).MoveToOuterDisposeScope();
     }

@@ -53,7 +53,8 @@ public sealed record T5Config
     /// </summary>
     public string FeedForwardProj { get; init; } = "relu";
 
-    /// <summary>Whether the output projection reuses the shared embedding (<c>tie_word_embeddings</c>); when false the model owns <c>lm_head.weight</c>.</summary>
+    /// <summary>Whether the output projection reuses the shared embedding (<c>tie_word_embeddings</c>); when false the model owns
+    /// <c>lm_head.weight</c>.</summary>
     public bool TieWordEmbeddings { get; init; } = true;
 
     /// <summary>
@@ -128,9 +129,11 @@ public sealed record T5Config
         Positive("num_decoder_layers", NumDecoderLayers);
         Positive("num_heads", NumHeads);
         if (RelativeAttentionNumBuckets < 4)
-            problems.Add($"relative_attention_num_buckets = {RelativeAttentionNumBuckets}: expected at least 4 (half of them exact, half logarithmic, in each direction)");
+            problems.Add($"relative_attention_num_buckets = {RelativeAttentionNumBuckets}: expected at least 4 (half of them exact, half " +
+                "logarithmic, in each direction)");
         if (RelativeAttentionMaxDistance <= RelativeAttentionNumBuckets / 2)
-            problems.Add($"relative_attention_max_distance = {RelativeAttentionMaxDistance}: expected more than relative_attention_num_buckets / 2 = {RelativeAttentionNumBuckets / 2}");
+            problems.Add($"relative_attention_max_distance = {RelativeAttentionMaxDistance}: expected more than relative_attention_num_buckets / 2 = " +
+                $"{RelativeAttentionNumBuckets / 2}");
         if (!(DropoutRate >= 0 && DropoutRate < 1))
             problems.Add($"dropout_rate = {DropoutRate}: expected a probability in [0, 1)");
         if (!(LayerNormEpsilon > 0 && LayerNormEpsilon < 1))
@@ -151,7 +154,8 @@ public sealed record T5Config
     /// <summary>Parses a HF <c>config.json</c> text; keys this model does not use are ignored; the result is validated.</summary>
     /// <param name="json">The JSON object text.</param>
     /// <param name="source">Where the text came from, for error messages (e.g. the file path).</param>
-    /// <exception cref="InvalidDataException">The text is not a JSON object, a key has the wrong JSON type, or the values are invalid; the message names the source and the key.</exception>
+    /// <exception cref="InvalidDataException">The text is not a JSON object, a key has the wrong JSON type, or the values are invalid; the message names the
+    /// source and the key.</exception>
     public static T5Config FromJson(string json, string source = "config.json")
     {
         JsonObject root;
@@ -207,7 +211,8 @@ public sealed record T5Config
         return FromJson(File.ReadAllText(path), path);
     }
 
-    /// <summary>Writes the configuration as HF <c>config.json</c> text (with <c>model_type</c>, <c>architectures</c> and the derived <c>dense_act_fn</c>/<c>is_gated_act</c> so HF reads it as written).</summary>
+    /// <summary>Writes the configuration as HF <c>config.json</c> text (with <c>model_type</c>, <c>architectures</c> and the derived
+    /// <c>dense_act_fn</c>/<c>is_gated_act</c> so HF reads it as written).</summary>
     public string ToJson()
     {
         var act = FeedForwardProj == "gated-gelu" ? "gelu_new" : FeedForwardProj.Split('-')[^1];

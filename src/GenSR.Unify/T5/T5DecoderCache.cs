@@ -35,7 +35,8 @@ internal sealed class T5DecoderCache : IDisposable
     /// <summary>Positions decoded so far.</summary>
     public int PastLength { get; set; }
 
-    /// <summary>Appends one step's <paramref name="key"/> and <paramref name="value"/> [N, heads, 1, d_kv] to layer <paramref name="layer"/> and returns the cached keys and values including them.</summary>
+    /// <summary>Appends one step's <paramref name="key"/> and <paramref name="value"/> [N, heads, 1, d_kv] to layer <paramref name="layer"/> and returns the
+    /// cached keys and values including them.</summary>
     public (Tensor Keys, Tensor Values) AppendSelf(int layer, Tensor key, Tensor value)
     {
         selfKeys[layer] = Append(selfKeys[layer], key);

@@ -62,7 +62,8 @@ internal sealed class T5DecoderStack : nn.Module<Tensor, Tensor, Tensor, Tensor>
         return new T5DecoderCache(keys, values, mask);
     }
 
-    /// <summary>Decodes one position for every hypothesis: <paramref name="inputEmbeddings"/> [N, 1, d_model]; updates <paramref name="cache"/>; returns [N, 1, d_model].</summary>
+    /// <summary>Decodes one position for every hypothesis: <paramref name="inputEmbeddings"/> [N, 1, d_model]; updates <paramref name="cache"/>;
+    /// returns [N, 1, d_model].</summary>
     public Tensor Step(Tensor inputEmbeddings, T5DecoderCache cache)
     {
         using var scope = NewDisposeScope();

@@ -3,7 +3,8 @@ using static TorchSharp.torch;
 
 namespace GenSR.Unify;
 
-/// <summary>The plain feed-forward network <c>wo(dropout(act(wi(x))))</c> of original T5 (<c>feed_forward_proj</c> <c>relu</c>, <c>gelu</c>, <c>silu</c>).</summary>
+/// <summary>The plain feed-forward network <c>wo(dropout(act(wi(x))))</c> of original T5 (<c>feed_forward_proj</c> <c>relu</c>,
+/// <c>gelu</c>, <c>silu</c>).</summary>
 internal sealed class T5DenseActDense : nn.Module<Tensor, Tensor>
 {
     private readonly T5Linear wi;

@@ -3,7 +3,8 @@ using static TorchSharp.torch;
 
 namespace GenSR.Unify;
 
-/// <summary>The gated feed-forward network <c>wo(dropout(act(wi_0(x)) · wi_1(x)))</c> of T5 v1.1 and flan-t5 (<c>feed_forward_proj</c> <c>gated-*</c>).</summary>
+/// <summary>The gated feed-forward network <c>wo(dropout(act(wi_0(x)) · wi_1(x)))</c> of T5 v1.1 and flan-t5
+/// (<c>feed_forward_proj</c> <c>gated-*</c>).</summary>
 internal sealed class T5DenseGatedActDense : nn.Module<Tensor, Tensor>
 {
     private readonly T5Linear wi_0;

@@ -28,7 +28,8 @@ internal sealed class T5EncoderStack : nn.Module<Tensor, Tensor, Tensor>
     /// <summary>The blocks.</summary>
     public ModuleList<T5EncoderBlock> Blocks => block;
 
-    /// <summary>Encodes <paramref name="inputEmbeddings"/> [B, L, d_model] under <paramref name="attentionMask"/> [B, L] (1 = token, 0 = padding); returns [B, L, d_model].</summary>
+    /// <summary>Encodes <paramref name="inputEmbeddings"/> [B, L, d_model] under <paramref name="attentionMask"/> [B, L] (1 = token, 0 = padding);
+    /// returns [B, L, d_model].</summary>
     public override Tensor forward(Tensor inputEmbeddings, Tensor attentionMask)
     {
         using var scope = NewDisposeScope();

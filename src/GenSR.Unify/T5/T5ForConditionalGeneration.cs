@@ -20,7 +20,8 @@ namespace GenSR.Unify;
 /// </remarks>
 public sealed class T5ForConditionalGeneration : nn.Module<Tensor, Tensor, Tensor, Tensor>
 {
-    /// <summary>The label value that <see cref="ComputeLoss"/> ignores and <see cref="ShiftRight"/> turns into padding (PyTorch's <c>ignore_index</c> default).</summary>
+    /// <summary>The label value that <see cref="ComputeLoss"/> ignores and <see cref="ShiftRight"/> turns into padding (PyTorch's
+    /// <c>ignore_index</c> default).</summary>
     public const long IgnoreLabel = -100;
 
     // Field names are the HF parameter names.
@@ -152,14 +153,16 @@ public sealed class T5ForConditionalGeneration : nn.Module<Tensor, Tensor, Tenso
         CheckRank(decoderInputIds, 2, nameof(decoderInputIds), "[batch, target length]");
         CheckRank(encoderHidden, 3, nameof(encoderHidden), "[batch, length, d_model]");
         if (decoderInputIds.shape[0] != encoderHidden.shape[0])
-            throw new ArgumentException($"decoderInputIds has {decoderInputIds.shape[0]} rows but encoderHidden has {encoderHidden.shape[0]}.", nameof(decoderInputIds));
+            throw new ArgumentException($"decoderInputIds has {decoderInputIds.shape[0]} rows but encoderHidden has {encoderHidden.shape[0]}.",
+                nameof(decoderInputIds));
         CheckMask(encoderAttentionMask, encoderHidden.shape[0], encoderHidden.shape[1], nameof(encoderAttentionMask));
         using var scope = NewDisposeScope();
         var hidden = decoder.forward(EmbedTokens(decoderInputIds), encoderHidden, encoderAttentionMask);
         return ProjectToVocabulary(hidden).MoveToOuterDisposeScope();
     }
 
-    /// <summary>Encodes <paramref name="inputIds"/> [B, L] under <paramref name="attentionMask"/> and decodes <paramref name="decoderInputIds"/> [B, T]; returns float32 logits [B, T, vocab].</summary>
+    /// <summary>Encodes <paramref name="inputIds"/> [B, L] under <paramref name="attentionMask"/> and decodes <paramref name="decoderInputIds"/> [B, T];
+    /// returns float32 logits [B, T, vocab].</summary>
     public override Tensor forward(Tensor inputIds, Tensor attentionMask, Tensor decoderInputIds)
     {
         using var scope = NewDisposeScope();
@@ -182,12 +185,14 @@ public sealed class T5ForConditionalGeneration : nn.Module<Tensor, Tensor, Tenso
         return shifted.MaskedFill(shifted.EqScalar(IgnoreLabel), Config.PadTokenId).MoveToOuterDisposeScope();
     }
 
-    /// <summary>Mean token cross-entropy (float32) of <paramref name="logits"/> [B, T, vocab] against <paramref name="labels"/> [B, T], skipping <see cref="IgnoreLabel"/> positions.</summary>
+    /// <summary>Mean token cross-entropy (float32) of <paramref name="logits"/> [B, T, vocab] against <paramref name="labels"/> [B, T], skipping
+    /// <see cref="IgnoreLabel"/> positions.</summary>
     /// <remarks>When every label is ignored the mean is undefined and the result is NaN, as in PyTorch.</remarks>
     public static Tensor ComputeLoss(Tensor logits, Tensor labels)
     {
         if (logits.dim() != 3 || labels.dim() != 2 || logits.shape[0] != labels.shape[0] || logits.shape[1] != labels.shape[1])
-            throw new ArgumentException($"Expected logits [B, T, vocab] and labels [B, T]; got logits [{string.Join(", ", logits.shape)}] and labels [{string.Join(", ", labels.shape)}].", nameof(labels));
+            throw new ArgumentException($"Expected logits [B, T, vocab] and labels [B, T]; got logits [{string.Join(", ", logits.shape)}] and labels " +
+                $"[{string.Join(", ", labels.shape)}].", nameof(labels));
         using var scope = NewDisposeScope();
         var flat = logits.reshape(-1, logits.shape[2]).to(ScalarType.Float32);
         var loss = nn.functional.cross_entropy(flat, labels.reshape(-1).to(ScalarType.Int64), ignore_index: IgnoreLabel);
@@ -229,12 +234,14 @@ public sealed class T5ForConditionalGeneration : nn.Module<Tensor, Tensor, Tenso
     /// itself when that covariance is not positive definite); otherwise N(0, f²) like a fresh embedding.
     /// Create optimizers after resizing: the parameters are replaced.
     /// </summary>
-    /// <exception cref="ArgumentOutOfRangeException"><paramref name="newVocabSize"/> is not positive or would drop the pad, eos or decoder start token.</exception>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="newVocabSize"/> is not positive or would drop the pad, eos or
+    /// decoder start token.</exception>
     public void ResizeTokenEmbeddings(int newVocabSize, bool meanResizing = true, Generator? generator = null)
     {
         var highestSpecial = new[] { Config.PadTokenId, Config.EosTokenId, Config.DecoderStartTokenId }.Max();
         if (newVocabSize <= highestSpecial)
-            throw new ArgumentOutOfRangeException(nameof(newVocabSize), newVocabSize, $"The vocabulary must keep the special tokens: expected more than {highestSpecial} rows.");
+            throw new ArgumentOutOfRangeException(nameof(newVocabSize), newVocabSize,
+                $"The vocabulary must keep the special tokens: expected more than {highestSpecial} rows.");
         if (newVocabSize == Config.VocabSize) return;
         using (no_grad())
         {
@@ -352,7 +359,8 @@ public sealed class T5ForConditionalGeneration : nn.Module<Tensor, Tensor, Tenso
     /// </summary>
     /// <param name="tensors">Tensors by HF parameter name.</param>
     /// <param name="origin">What the tensors came from (a file path), for the error message.</param>
-    /// <exception cref="WeightsMismatchException">Any tensor is missing, unexpected, of the wrong shape or not floating point; all are listed at once and nothing is loaded.</exception>
+    /// <exception cref="WeightsMismatchException">Any tensor is missing, unexpected, of the wrong shape or not floating point; all are listed at once and
+    /// nothing is loaded.</exception>
     public void LoadWeights(IReadOnlyDictionary<string, Tensor> tensors, string origin = "weights")
     {
         ArgumentNullException.ThrowIfNull(tensors);

@@ -4,7 +4,8 @@ using static TorchSharp.torch;
 
 namespace GenSR.Unify;
 
-/// <summary>Pre-norm feed-forward sublayer with a residual connection: <c>h + dropout(DenseReluDense(layer_norm(h)))</c> (the last layer of every block).</summary>
+/// <summary>Pre-norm feed-forward sublayer with a residual connection: <c>h + dropout(DenseReluDense(layer_norm(h)))</c> (the last
+/// layer of every block).</summary>
 internal sealed class T5LayerFF : nn.Module<Tensor, Tensor>
 {
     private readonly nn.Module<Tensor, Tensor> DenseReluDense;

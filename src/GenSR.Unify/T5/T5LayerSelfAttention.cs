@@ -14,7 +14,8 @@ internal sealed class T5LayerSelfAttention : nn.Module<Tensor, Tensor, Tensor>
     private readonly T5LayerNorm layer_norm;
     private readonly Dropout dropout;
 
-    /// <summary>Creates the sublayer; <paramref name="hasRelativeBias"/> for the first block of a stack, <paramref name="bidirectional"/> in the encoder.</summary>
+    /// <summary>Creates the sublayer; <paramref name="hasRelativeBias"/> for the first block of a stack,
+    /// <paramref name="bidirectional"/> in the encoder.</summary>
     public T5LayerSelfAttention(T5Config config, bool hasRelativeBias, bool bidirectional, T5ComputeContext context) : base(nameof(T5LayerSelfAttention))
     {
         SelfAttention = new T5Attention(config, hasRelativeBias, bidirectional, context);
@@ -29,7 +30,8 @@ internal sealed class T5LayerSelfAttention : nn.Module<Tensor, Tensor, Tensor>
     /// <summary>The pre-attention norm.</summary>
     public T5LayerNorm LayerNorm => layer_norm;
 
-    /// <summary>Updates the residual stream <paramref name="hidden"/> [B, t, d_model] given the additive <paramref name="bias"/> (positions and masks) broadcastable to [B, heads, t, t].</summary>
+    /// <summary>Updates the residual stream <paramref name="hidden"/> [B, t, d_model] given the additive <paramref name="bias"/> (positions and masks)
+    /// broadcastable to [B, heads, t, t].</summary>
     public override Tensor forward(Tensor hidden, Tensor bias)
     {
         using var scope = NewDisposeScope();

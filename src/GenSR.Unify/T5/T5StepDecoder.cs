@@ -82,7 +82,8 @@ public sealed class T5StepDecoder : ICandidateStepDecoder
         CheckHypotheses(lastTokens, nameof(lastTokens));
         ArgumentNullException.ThrowIfNull(candidateTokens);
         if (candidateTokens.dim() != 2 || candidateTokens.shape[0] != lastTokens.shape[0])
-            throw new ArgumentException($"candidateTokens has shape [{string.Join(", ", candidateTokens.shape)}], expected [{lastTokens.shape[0]}, C].", nameof(candidateTokens));
+            throw new ArgumentException($"candidateTokens has shape [{string.Join(", ", candidateTokens.shape)}], expected [{lastTokens.shape[0]}, C].",
+                nameof(candidateTokens));
         using var noGrad = no_grad();
         using var scope = NewDisposeScope();
         var tokens = lastTokens.to(ScalarType.Int64).to(Device).view(-1, 1);
@@ -99,7 +100,8 @@ public sealed class T5StepDecoder : ICandidateStepDecoder
         ArgumentNullException.ThrowIfNull(parentHypotheses);
         if (beams == 0) throw new InvalidOperationException("Call Start(beams) before Step or Reorder.");
         if (parentHypotheses.dim() != 1 || parentHypotheses.shape[0] == 0 || parentHypotheses.shape[0] % BatchSize != 0)
-            throw new ArgumentException($"parentHypotheses has shape [{string.Join(", ", parentHypotheses.shape)}], expected [{BatchSize} × beams'] (query-major).", nameof(parentHypotheses));
+            throw new ArgumentException($"parentHypotheses has shape [{string.Join(", ", parentHypotheses.shape)}], expected [{BatchSize} × beams'] " +
+                "(query-major).", nameof(parentHypotheses));
         using var noGrad = no_grad();
         using var scope = NewDisposeScope();
         cache.Reorder(parentHypotheses.to(ScalarType.Int64).to(Device));
@@ -112,7 +114,8 @@ public sealed class T5StepDecoder : ICandidateStepDecoder
         ArgumentNullException.ThrowIfNull(t, name);
         if (beams == 0) throw new InvalidOperationException("Call Start(beams) before Step or Reorder.");
         if (t.dim() != 1 || t.shape[0] != (long)BatchSize * beams)
-            throw new ArgumentException($"{name} has shape [{string.Join(", ", t.shape)}], expected [{(long)BatchSize * beams}] (batch {BatchSize} × beams {beams}, query-major).", name);
+            throw new ArgumentException($"{name} has shape [{string.Join(", ", t.shape)}], expected [{(long)BatchSize * beams}] (batch {BatchSize} × beams " +
+                $"{beams}, query-major).", name);
     }
 
     /// <summary>Releases the cache.</summary>

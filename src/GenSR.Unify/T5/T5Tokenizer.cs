@@ -18,7 +18,8 @@ public sealed class T5Tokenizer
     {
         this.modelBytes = modelBytes;
         var ids = SentencePieceModelBytes.ReadSpecialIds(modelBytes, source);
-        if (ids.EndOfSentence < 0) throw new InvalidDataException($"{source}: the SentencePiece model has no end-of-sentence piece (eos_id = -1); T5 needs one.");
+        if (ids.EndOfSentence < 0) throw new InvalidDataException(
+            $"{source}: the SentencePiece model has no end-of-sentence piece (eos_id = -1); T5 needs one.");
         if (ids.Padding < 0) throw new InvalidDataException($"{source}: the SentencePiece model has no padding piece (pad_id = -1); T5 needs one.");
         // T5 models declare bos_id = -1, which Microsoft.ML.Tokenizers 2.0 cannot load; alias it to the pad piece.
         var loadable = SentencePieceModelBytes.WithBosPiece(modelBytes, source);
@@ -27,7 +28,8 @@ public sealed class T5Tokenizer
             using var stream = new MemoryStream(loadable, writable: false);
             SentencePiece = SentencePieceTokenizer.Create(stream, addBeginningOfSentence: false, addEndOfSentence: false);
         }
-        catch (Exception e) when (e is ArgumentException or InvalidOperationException or IndexOutOfRangeException or Google.Protobuf.InvalidProtocolBufferException)
+        catch (Exception e) when (e is ArgumentException or InvalidOperationException or IndexOutOfRangeException
+            or Google.Protobuf.InvalidProtocolBufferException)
         {
             throw new InvalidDataException($"{source}: could not be read as a SentencePiece model ({e.Message}).", e);
         }
@@ -97,7 +99,8 @@ public sealed class T5Tokenizer
             ? piece
             : throw new ArgumentOutOfRangeException(nameof(id), id, $"Not a piece id of {Source} (0 .. {pieces.Length - 1}).");
 
-    /// <summary>Decodes ids to text; padding, end-of-sequence and ids beyond the pieces (e.g. added tokens) are skipped when <paramref name="skipSpecialTokens"/>.</summary>
+    /// <summary>Decodes ids to text; padding, end-of-sequence and ids beyond the pieces (e.g. added tokens) are skipped when
+    /// <paramref name="skipSpecialTokens"/>.</summary>
     public string Decode(IEnumerable<int> ids, bool skipSpecialTokens = true)
     {
         ArgumentNullException.ThrowIfNull(ids);

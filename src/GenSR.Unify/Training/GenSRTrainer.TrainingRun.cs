@@ -61,7 +61,8 @@ public sealed partial class GenSRTrainer
                     (_step, _startEpoch, _skipBatches, bestScore, _bestStep, badValidations) = trainer.Resume(resume, _optimizer);
                 // The best validated weights, kept in host memory; a resumed run continues the saved run's patience count.
                 _best = new BestWeights(options.Patience, bestScore, badValidations);
-                trainer._logger.LogInformation("GenSR training: {Examples} training examples, {Validation} validation cases, {Steps} steps planned ({StepsPerEpoch} per epoch), learning rate {LearningRate}, on {Device}.",
+                trainer._logger.LogInformation("GenSR training: {Examples} training examples, {Validation} validation cases, {Steps} steps planned " +
+                    "({StepsPerEpoch} per epoch), learning rate {LearningRate}, on {Device}.",
                     split.TrainingExamples.Count, _validation.Count, _plannedSteps, _stepsPerEpoch, options.LearningRate, trainer.Model.Device);
                 if (trainer.Model.Device.type == DeviceType.CPU && TorchRuntime.ThreadAdvice() is { } advice) trainer._logger.LogWarning("{Advice}", advice);
                 _inference = new GenSRInference(trainer.Model, trainer.Builder);
@@ -111,8 +112,10 @@ public sealed partial class GenSRTrainer
             }
 
             var reason = _stop ?? TrainingStopReason.EpochLimit;
-            _trainer._logger.LogInformation("GenSR training ended after {Steps} steps ({Reason}) in {Elapsed}; kept the weights of step {BestStep}.", _step, reason, _clock.Elapsed, _bestStep);
-            return new GenSRTrainingResult(_step, Math.Min(epoch, Options.Epochs), BestScore, _bestStep, reason == TrainingStopReason.EarlyStopping, _history, _clock.Elapsed)
+            _trainer._logger.LogInformation("GenSR training ended after {Steps} steps ({Reason}) in {Elapsed}; kept the weights of step {BestStep}.", _step,
+                reason, _clock.Elapsed, _bestStep);
+            return new GenSRTrainingResult(_step, Math.Min(epoch, Options.Epochs), BestScore, _bestStep, reason == TrainingStopReason.EarlyStopping,
+                _history, _clock.Elapsed)
             {
                 StopReason = reason,
                 BestEpoch = _bestEpoch,
@@ -131,7 +134,8 @@ public sealed partial class GenSRTrainer
             var (lmLoss, clLoss) = _trainer.OptimizationStep(batches[b], _optimizer, _trainable);
             _step++;
             rows += batches[b].Length;
-            return new TrainingProgress(epoch, _step, _plannedSteps, lmLoss, clLoss, lr, rows / Math.Max(1e-9, epochClock.Elapsed.TotalSeconds), GradientConflict: conflict)
+            return new TrainingProgress(epoch, _step, _plannedSteps, lmLoss, clLoss, lr, rows / Math.Max(1e-9, epochClock.Elapsed.TotalSeconds),
+                GradientConflict: conflict)
             {
                 PointwiseStep = batches[b][0].IsPointwise,
             };
@@ -155,7 +159,8 @@ public sealed partial class GenSRTrainer
 
             var byTask = _trainer.RunValidation(_inference, _validation, _split, _cancellationToken);
             var score = byTask.Values.Average();
-            _trainer._logger.LogInformation("GenSR validation at step {Step} (epoch {Epoch}): NDCG@10 {Score:F4} ({ByTask}); best before {Best:F4}; loss {Loss:F4}.",
+            _trainer._logger.LogInformation(
+                "GenSR validation at step {Step} (epoch {Epoch}): NDCG@10 {Score:F4} ({ByTask}); best before {Best:F4}; loss {Loss:F4}.",
                 _step, epoch, score, string.Join(", ", byTask.Select(kv => $"{kv.Key} {kv.Value:F4}")), BestScore, report.LanguageModelLoss);
             switch (_best.Observe(score, () => BestWeights.Of(_trainer.Model)))
             {

@@ -190,7 +190,8 @@ public sealed partial class GenSRTrainer
     {
         ArgumentNullException.ThrowIfNull(split);
         if (split.Dataset.Catalog.Count != Model.Config.ItemCount)
-            throw new ArgumentException($"The split's catalogue has {split.Dataset.Catalog.Count} items but the model was built for {Model.Config.ItemCount}.", nameof(split));
+            throw new ArgumentException(
+                $"The split's catalogue has {split.Dataset.Catalog.Count} items but the model was built for {Model.Config.ItemCount}.", nameof(split));
         using var run = new TrainingRun(this, split, progress, cancellationToken);
         return run.Execute();
     }
@@ -243,7 +244,8 @@ public sealed partial class GenSRTrainer
                 [OptimizerFileName] = path => optimizer.save_state_dict(path),
             });
 
-    private IReadOnlyDictionary<string, double> RunValidation(GenSRInference inference, IReadOnlyList<EvaluationCase> validation, DatasetSplit split, CancellationToken cancellationToken)
+    private IReadOnlyDictionary<string, double> RunValidation(GenSRInference inference, IReadOnlyList<EvaluationCase> validation, DatasetSplit split,
+        CancellationToken cancellationToken)
     {
         Model.eval();
         if (Validator is null) return Validate(inference, validation, split, cancellationToken);
@@ -258,7 +260,8 @@ public sealed partial class GenSRTrainer
     /// <see cref="GenSRTrainingOptions.ValidationBeams"/> beams, the items the user saw before the target excluded, and a
     /// target outside the generated list a miss.
     /// </summary>
-    public IReadOnlyDictionary<string, double> Validate(GenSRInference inference, IReadOnlyList<EvaluationCase> cases, DatasetSplit? split = null, CancellationToken cancellationToken = default)
+    public IReadOnlyDictionary<string, double> Validate(GenSRInference inference, IReadOnlyList<EvaluationCase> cases, DatasetSplit? split = null,
+        CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(inference);
         ArgumentNullException.ThrowIfNull(cases);
@@ -269,7 +272,8 @@ public sealed partial class GenSRTrainer
             // Search leaves out cases without a query (a target item without any words).
             var taskCases = task == TaskKind.Search ? cases.Where(c => c.HasQuery).ToArray() : cases;
             if (taskCases.Count == 0) continue;
-            acc.Add(task, GenSREvaluator.RankFull(inference, taskCases, task, Options.ValidationBeams, 64, excludeSeen: true, split: split, cancellationToken: cancellationToken));
+            acc.Add(task, GenSREvaluator.RankFull(inference, taskCases, task, Options.ValidationBeams, 64, excludeSeen: true, split: split,
+                cancellationToken: cancellationToken));
             result[task.ToString()] = acc.Compute(task).Get(RankingMetric.Ndcg, 10);
         }
 
@@ -281,7 +285,9 @@ public sealed partial class GenSRTrainer
         var rows = batches[index];
         var search = rows.Where(r => r.Task == TaskKind.Search && !r.IsPointwise).ToArray();
         var rec = rows.Where(r => r.Task == TaskKind.Recommendation && !r.IsPointwise).ToArray();
-        return search.Length == 0 || rec.Length == 0 ? null : GradientConflictProbe.Measure(Model, Builder, search, rec, denseMix: Options.GradientConflictDenseMix);
+        return search.Length == 0 || rec.Length == 0
+            ? null
+            : GradientConflictProbe.Measure(Model, Builder, search, rec, denseMix: Options.GradientConflictDenseMix);
     }
 
     /// <summary>The learning rate of 0-based step <paramref name="step"/> (warm-up, then <see cref="GenSRTrainingOptions.Schedule"/>).</summary>
@@ -316,9 +322,11 @@ public sealed partial class GenSRTrainer
     private (int Step, int Epoch, int Skip, double Best, int BestStep, int Bad) Resume(string folder, AdamW optimizer)
     {
         using var checkpoint = GenSRCheckpoint.Load(folder);
-        var state = checkpoint.Extra ?? throw new InvalidDataException($"\"{folder}\" holds no training state; resume from a \"last\" checkpoint written by the trainer.");
+        var state = checkpoint.Extra
+            ?? throw new InvalidDataException($"\"{folder}\" holds no training state; resume from a \"last\" checkpoint written by the trainer.");
         var optimizerPath = Path.Combine(GenSRCheckpoint.ResolveFolder(folder), OptimizerFileName);
-        if (!File.Exists(optimizerPath)) throw new FileNotFoundException($"\"{folder}\" has no {OptimizerFileName}; resume from a \"last\" checkpoint written by the trainer.", optimizerPath);
+        if (!File.Exists(optimizerPath)) throw new FileNotFoundException(
+            $"\"{folder}\" has no {OptimizerFileName}; resume from a \"last\" checkpoint written by the trainer.", optimizerPath);
         var weights = checkpoint.Model.state_dict().ToDictionary(kv => kv.Key, kv => kv.Value);
         GenSRCheckpoint.LoadState(Model, weights, folder);
         try
@@ -327,9 +335,12 @@ public sealed partial class GenSRTrainer
         }
         catch (Exception e) when (e is not OperationCanceledException and not OutOfMemoryException)
         {
-            throw new InvalidDataException($"{optimizerPath}: the optimizer state cannot be read ({e.Message}); resume from an intact \"last\" checkpoint or train from the start.", e);
+            throw new InvalidDataException(
+                $"{optimizerPath}: the optimizer state cannot be read ({e.Message}); resume from an intact \"last\" checkpoint or train from the start.", e);
         }
-        int Int(string name) => state[name] is JsonValue v && v.TryGetValue<int>(out var i) ? i : throw new InvalidDataException($"\"{folder}\": training state \"{name}\" is missing.");
+        int Int(string name) => state[name] is JsonValue v && v.TryGetValue<int>(out var i)
+            ? i
+            : throw new InvalidDataException($"\"{folder}\": training state \"{name}\" is missing.");
         var best = state["best_validation_ndcg10"] is JsonValue bv && bv.TryGetValue<double>(out var d) && d >= 0 ? d : double.NegativeInfinity;
         return (Int("step"), Int("epoch"), Int("batches_done_in_epoch"), best, Int("best_step"), Int("validations_without_improvement"));
     }

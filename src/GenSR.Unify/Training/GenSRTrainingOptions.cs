@@ -48,7 +48,13 @@ public sealed record GenSRTrainingOptions
     /// Stop once this much wall time has passed (checked between steps; a validation is run first, so the last stretch
     /// counts, and the best validated weights are kept). Null (default): no time budget.
     /// </summary>
-    public TimeSpan? MaxDuration { get; init => field = value is null || value > TimeSpan.Zero ? value : throw new ArgumentOutOfRangeException(nameof(MaxDuration), value, "GenSRTrainingOptions.MaxDuration must be positive or null."); }
+    public TimeSpan? MaxDuration
+    {
+        get;
+        init => field = value is null || value > TimeSpan.Zero
+            ? value
+            : throw new ArgumentOutOfRangeException(nameof(MaxDuration), value, "GenSRTrainingOptions.MaxDuration must be positive or null.");
+    }
 
     /// <summary>Rows per optimisation step. Default 64; 2 … 65,536 (InfoNCE needs in-batch negatives).</summary>
     public int BatchSize { get; init => field = OptionGuard.InRange(value, 2, 65_536, nameof(BatchSize), nameof(GenSRTrainingOptions)); } = 64;
@@ -58,7 +64,11 @@ public sealed record GenSRTrainingOptions
     /// data (about 750 steps) 5e-3 halved validation NDCG@10 and kept the pointwise Yes/No answer at chance, while runs
     /// of only a few hundred steps learned faster at 3e-3 (docs/evaluation.md, "Learning rate and pointwise mode").
     /// </summary>
-    public double LearningRate { get; init => field = OptionGuard.InRange(value, 0, 1, nameof(LearningRate), nameof(GenSRTrainingOptions), minExclusive: true); } = 1e-3;
+    public double LearningRate
+    {
+        get;
+        init => field = OptionGuard.InRange(value, 0, 1, nameof(LearningRate), nameof(GenSRTrainingOptions), minExclusive: true);
+    } = 1e-3;
 
     /// <summary>AdamW weight decay, applied only to weights with two or more dimensions. Default 0.01; [0, 1].</summary>
     public double WeightDecay { get; init => field = OptionGuard.InRange(value, 0, 1, nameof(WeightDecay), nameof(GenSRTrainingOptions)); } = 0.01;
@@ -82,13 +92,27 @@ public sealed record GenSRTrainingOptions
     public bool BucketByLength { get; init; }
 
     /// <summary>Global gradient-norm clip. Default 1.0; &gt; 0.</summary>
-    public double MaxGradNorm { get; init => field = value > 0 ? value : throw new ArgumentOutOfRangeException(nameof(MaxGradNorm), value, "GenSRTrainingOptions.MaxGradNorm must be positive."); } = 1.0;
+    public double MaxGradNorm
+    {
+        get;
+        init => field = value > 0
+            ? value
+            : throw new ArgumentOutOfRangeException(nameof(MaxGradNorm), value, "GenSRTrainingOptions.MaxGradNorm must be positive.");
+    } = 1.0;
 
     /// <summary>λ, the weight of the contrastive loss between the CF and semantic user vectors. Default 0.01; [0, 100].</summary>
-    public double ContrastiveWeight { get; init => field = OptionGuard.InRange(value, 0, 100, nameof(ContrastiveWeight), nameof(GenSRTrainingOptions)); } = 0.01;
+    public double ContrastiveWeight
+    {
+        get;
+        init => field = OptionGuard.InRange(value, 0, 100, nameof(ContrastiveWeight), nameof(GenSRTrainingOptions));
+    } = 0.01;
 
     /// <summary>τ, the InfoNCE temperature. Default 0.07; (0, 100].</summary>
-    public double Temperature { get; init => field = OptionGuard.InRange(value, 0, 100, nameof(Temperature), nameof(GenSRTrainingOptions), minExclusive: true); } = 0.07;
+    public double Temperature
+    {
+        get;
+        init => field = OptionGuard.InRange(value, 0, 100, nameof(Temperature), nameof(GenSRTrainingOptions), minExclusive: true);
+    } = 0.07;
 
     /// <summary>
     /// Weight of the dense head's full-softmax cross-entropy (next item over the whole catalogue) beside the language-model
@@ -114,7 +138,13 @@ public sealed record GenSRTrainingOptions
     public double IndexingFraction { get; init => field = OptionGuard.InRange(value, 0, 10, nameof(IndexingFraction), nameof(GenSRTrainingOptions)); } = 1;
 
     /// <summary>The tasks trained (and validated). Default both; one task gives the single-task ablation.</summary>
-    public IReadOnlyList<TaskKind> Tasks { get; init => field = value is { Count: > 0 } ? value.Distinct().ToArray() : throw new ArgumentException("GenSRTrainingOptions.Tasks needs at least one task.", nameof(Tasks)); } = [TaskKind.Recommendation, TaskKind.Search];
+    public IReadOnlyList<TaskKind> Tasks
+    {
+        get;
+        init => field = value is { Count: > 0 }
+            ? value.Distinct().ToArray()
+            : throw new ArgumentException("GenSRTrainingOptions.Tasks needs at least one task.", nameof(Tasks));
+    } = [TaskKind.Recommendation, TaskKind.Search];
 
     /// <summary>Validate every this many steps; null (default) validates at the end of every epoch.</summary>
     public int? ValidateEvery { get; init => field = OptionGuard.AtLeast(value, 1, nameof(ValidateEvery), nameof(GenSRTrainingOptions)); }
@@ -132,13 +162,21 @@ public sealed record GenSRTrainingOptions
     public int ValidationBeams { get; init => field = OptionGuard.InRange(value, 20, 4096, nameof(ValidationBeams), nameof(GenSRTrainingOptions)); } = 40;
 
     /// <summary>Measure the gradient conflict between the two tasks every this many steps (0 = never). Default 0.</summary>
-    public int GradientConflictEvery { get; init => field = OptionGuard.InRange(value, 0, int.MaxValue, nameof(GradientConflictEvery), nameof(GenSRTrainingOptions)); }
+    public int GradientConflictEvery
+    {
+        get;
+        init => field = OptionGuard.InRange(value, 0, int.MaxValue, nameof(GradientConflictEvery), nameof(GenSRTrainingOptions));
+    }
 
     /// <summary>
     /// λ of the gradient-conflict probe: each task's probed loss is (1 − λ) · language-model loss + λ · the dense head's
     /// cross-entropy (<see cref="GradientConflictProbe.Measure"/>). Default 0, the paper's probe; in [0, 1].
     /// </summary>
-    public double GradientConflictDenseMix { get; init => field = OptionGuard.InRange(value, 0, 1, nameof(GradientConflictDenseMix), nameof(GenSRTrainingOptions)); }
+    public double GradientConflictDenseMix
+    {
+        get;
+        init => field = OptionGuard.InRange(value, 0, 1, nameof(GradientConflictDenseMix), nameof(GenSRTrainingOptions));
+    }
 
     /// <summary>Numeric precision of the backbone while training. Default float32; bf16 autocast is meant for CUDA.</summary>
     public T5Precision Precision { get; init; } = T5Precision.Float32;

@@ -3,7 +3,8 @@ namespace GenSR.Unify;
 /// <summary>The outcome of <see cref="GenSRTrainer.Train"/>. The model holds the best validated weights afterwards.</summary>
 /// <param name="Steps">Optimisation steps run (including resumed ones).</param>
 /// <param name="Epochs">Epochs started.</param>
-/// <param name="BestValidationNdcg10">Best mean validation NDCG@10 (full ranking, generative); negative infinity when the split had no validation cases (the final weights are kept).</param>
+/// <param name="BestValidationNdcg10">Best mean validation NDCG@10 (full ranking, generative); negative infinity when the split had no validation cases (the
+/// final weights are kept).</param>
 /// <param name="BestStep">Step of the best validation.</param>
 /// <param name="StoppedEarly">Whether patience ran out (<see cref="StopReason"/> is <see cref="TrainingStopReason.EarlyStopping"/>).</param>
 /// <param name="History">Every step's report, in order (losses and validations: the training curves).</param>

@@ -26,7 +26,8 @@ public sealed class AmazonDatasetLoader : IDatasetLoader
     /// <summary>The file-name suffix of the item metadata file.</summary>
     public const string ItemsSuffix = ".item.json";
 
-    private const string InteractionsExpected = "one JSON object mapping each user key to the chronological list of its item keys, e.g. {\"u1\": [\"i3\", \"i7\"]}";
+    private const string InteractionsExpected =
+        "one JSON object mapping each user key to the chronological list of its item keys, e.g. {\"u1\": [\"i3\", \"i7\"]}";
     private const string ItemsExpected = "one JSON object mapping each item key to {\"title\", \"description\", \"brand\", \"categories\"}";
 
     /// <summary>Creates the loader.</summary>
@@ -75,16 +76,19 @@ public sealed class AmazonDatasetLoader : IDatasetLoader
         return names.Count switch
         {
             1 => names[0],
-            0 => throw new DatasetFormatException(folder, null, "no <Name>.inter.json file in this folder; the Amazon format needs <Name>.inter.json and <Name>.item.json."),
+            0 => throw new DatasetFormatException(folder, null,
+                "no <Name>.inter.json file in this folder; the Amazon format needs <Name>.inter.json and <Name>.item.json."),
             _ => throw new DatasetFormatException(folder, null,
-                $"several datasets in this folder ({string.Join(", ", names)}); choose one with {nameof(AmazonDatasetLoaderOptions)}.{nameof(AmazonDatasetLoaderOptions.DatasetName)}."),
+                $"several datasets in this folder ({string.Join(", ", names)}); choose one with " +
+                $"{nameof(AmazonDatasetLoaderOptions)}.{nameof(AmazonDatasetLoaderOptions.DatasetName)}."),
         };
     }
 
     private static void RequireFile(string path)
     {
         if (!File.Exists(path))
-            throw new DatasetFormatException(path, null, "the file does not exist; the Amazon format needs <Name>.inter.json and <Name>.item.json side by side.");
+            throw new DatasetFormatException(path, null,
+                "the file does not exist; the Amazon format needs <Name>.inter.json and <Name>.item.json side by side.");
     }
 
     private List<Item> ReadItems(string path, CancellationToken cancellationToken)
@@ -102,7 +106,8 @@ public sealed class AmazonDatasetLoader : IDatasetLoader
                 throw new DatasetFormatException(path, location, "the item key appears twice; expected each item once.");
             if (record.ValueKind != JsonValueKind.Object)
                 throw new DatasetFormatException(path, location,
-                    $"the record is {JsonFieldReader.Describe(record.ValueKind)}; expected an object with \"title\", \"description\", \"brand\", \"categories\".");
+                    $"the record is {JsonFieldReader.Describe(record.ValueKind)}; expected an object with \"title\", \"description\", " +
+                    "\"brand\", \"categories\".");
             keys.Add(key);
             texts.Add((
                 SourceText.Clean(JsonFieldReader.ReadOptionalString(record, "title", path, location)),
@@ -153,7 +158,8 @@ public sealed class AmazonDatasetLoader : IDatasetLoader
                     else
                     {
                         throw new DatasetFormatException(path, location,
-                            $"field \"categories\"[{index}] is {JsonFieldReader.Describe(element.ValueKind)}; expected a string (a path segment) or an array of strings (a path).");
+                            $"field \"categories\"[{index}] is {JsonFieldReader.Describe(element.ValueKind)}; expected a string (a path segment) or an " +
+                            "array of strings (a path).");
                     }
                     index++;
                 }
@@ -163,7 +169,8 @@ public sealed class AmazonDatasetLoader : IDatasetLoader
                 return new RawCategories(null, sawStrings ? flat : firstPath ?? []);
             default:
                 throw new DatasetFormatException(path, location,
-                    $"field \"categories\" is {JsonFieldReader.Describe(value.ValueKind)} ({JsonFieldReader.Shorten(value)}); expected a string, an array of strings or an array of arrays of strings.");
+                    $"field \"categories\" is {JsonFieldReader.Describe(value.ValueKind)} ({JsonFieldReader.Shorten(value)}); expected a string, an array of " +
+                    "strings or an array of arrays of strings.");
         }
     }
 

@@ -21,6 +21,7 @@ public sealed record AmazonDatasetLoaderOptions
         get => _datasetName;
         init => _datasetName = value is null || (value.Trim().Length > 0 && value.IndexOfAny(['/', '\\']) < 0)
             ? value
-            : throw new ArgumentException($"{nameof(DatasetName)} must be a non-empty file-name prefix without path separators, got \"{value}\".", nameof(DatasetName));
+            : throw new ArgumentException($"{nameof(DatasetName)} must be a non-empty file-name prefix without path separators, got \"{value}\".",
+                nameof(DatasetName));
     }
 }

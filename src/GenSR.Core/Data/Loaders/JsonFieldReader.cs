@@ -105,7 +105,8 @@ internal static class JsonFieldReader
         {
             if (!char.IsSurrogate(text[i])) continue;
             if (char.IsHighSurrogate(text[i]) && i + 1 < text.Length && char.IsLowSurrogate(text[i + 1])) { i++; continue; }
-            throw new DatasetFormatException(path, location, $"{what} holds a lone surrogate (U+{(int)text[i]:X4}) at character {i}; expected valid Unicode text.");
+            throw new DatasetFormatException(path, location,
+                $"{what} holds a lone surrogate (U+{(int)text[i]:X4}) at character {i}; expected valid Unicode text.");
         }
         return text;
     }

@@ -26,7 +26,8 @@ public sealed class JsonLinesDatasetLoader : IDatasetLoader
     public const string ItemsFileName = "items.jsonl";
 
     private const string EventExpected = "a JSON object {\"user\": key, \"item\": key, \"ts\"?: integer, \"query\"?: string}";
-    private const string ItemExpected = "a JSON object {\"item\": key, \"title\": string, \"description\"?: string, \"brand\"?: string, \"categories\"?: [string, ...] or \"A > B\"}";
+    private const string ItemExpected =
+        "a JSON object {\"item\": key, \"title\": string, \"description\"?: string, \"brand\"?: string, \"categories\"?: [string, ...] or \"A > B\"}";
 
     /// <inheritdoc />
     public DatasetFormat Format => DatasetFormat.JsonLines;
@@ -91,7 +92,8 @@ public sealed class JsonLinesDatasetLoader : IDatasetLoader
             return JsonFieldReader.Text(value, path, location).Split('>', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);
         if (value.ValueKind != JsonValueKind.Array)
             throw new DatasetFormatException(path, location,
-                $"field \"categories\" is {JsonFieldReader.Describe(value.ValueKind)} ({JsonFieldReader.Shorten(value)}); expected an array of strings or a string \"A > B\".");
+                $"field \"categories\" is {JsonFieldReader.Describe(value.ValueKind)} ({JsonFieldReader.Shorten(value)}); expected an array of " +
+                "strings or a string \"A > B\".");
         var segments = new List<string>();
         var index = 0;
         foreach (var element in value.EnumerateArray())
@@ -127,7 +129,8 @@ public sealed class JsonLinesDatasetLoader : IDatasetLoader
             var userKey = JsonFieldReader.ReadKey(userElement, path, location, "field \"user\"");
             var itemKey = JsonFieldReader.ReadKey(itemElement, path, location, "field \"item\"");
             if (!itemIds.TryGetValue(itemKey, out var itemId))
-                throw new DatasetFormatException(path, location, $"item \"{itemKey}\" (user \"{userKey}\") is not in {itemsFileName}; expected every item of an event to be listed there.");
+                throw new DatasetFormatException(path, location,
+                    $"item \"{itemKey}\" (user \"{userKey}\") is not in {itemsFileName}; expected every item of an event to be listed there.");
             var timestamp = JsonFieldReader.ReadOptionalInteger(record, "ts", path, location);
             var query = JsonFieldReader.ReadOptionalString(record, "query", path, location)?.Trim();
             if (!string.IsNullOrEmpty(query) && !queries.Add(query))

@@ -65,9 +65,11 @@ public sealed class MovieLensLoader : IDatasetLoader
         {
             var fields = line.Split('|');
             if (fields.Length != 2 || fields[0].Trim().Length == 0)
-                throw new DatasetFormatException(path, $"line {lineNumber}", $"found {fields.Length} '|'-separated field(s) in \"{JsonFieldReader.Shorten(line)}\"; expected \"name|index\".");
+                throw new DatasetFormatException(path, $"line {lineNumber}",
+                    $"found {fields.Length} '|'-separated field(s) in \"{JsonFieldReader.Shorten(line)}\"; expected \"name|index\".");
             if (!int.TryParse(fields[1].Trim(), NumberStyles.None, CultureInfo.InvariantCulture, out var index))
-                throw new DatasetFormatException(path, $"line {lineNumber}", $"genre index \"{fields[1]}\" is not a non-negative integer; expected \"name|index\".");
+                throw new DatasetFormatException(path, $"line {lineNumber}",
+                    $"genre index \"{fields[1]}\" is not a non-negative integer; expected \"name|index\".");
             if (!byIndex.TryAdd(index, fields[0].Trim()))
                 throw new DatasetFormatException(path, $"line {lineNumber}", $"genre index {index} appears twice; expected each index once.");
         }
@@ -124,11 +126,13 @@ public sealed class MovieLensLoader : IDatasetLoader
             var location = $"line {lineNumber}";
             var fields = line.Split('\t');
             if (fields.Length != 4)
-                throw new DatasetFormatException(path, location, $"found {fields.Length} tab-separated field(s) in \"{JsonFieldReader.Shorten(line)}\"; expected {RatingsExpected}.");
+                throw new DatasetFormatException(path, location,
+                    $"found {fields.Length} tab-separated field(s) in \"{JsonFieldReader.Shorten(line)}\"; expected {RatingsExpected}.");
             var userKey = (int)ParseInteger(fields[0], "user id", int.MaxValue, path, location);
             var movieId = (int)ParseInteger(fields[1], "item id", int.MaxValue, path, location);
             if (!double.TryParse(fields[2].Trim(), NumberStyles.Float, CultureInfo.InvariantCulture, out var rating) || !double.IsFinite(rating))
-                throw new DatasetFormatException(path, location, $"rating \"{JsonFieldReader.Shorten(fields[2])}\" is not a number; expected {RatingsExpected}.");
+                throw new DatasetFormatException(path, location,
+                    $"rating \"{JsonFieldReader.Shorten(fields[2])}\" is not a number; expected {RatingsExpected}.");
             var timestamp = ParseInteger(fields[3], "timestamp", long.MaxValue, path, location);
             if (!itemIds.TryGetValue(movieId, out var itemId))
                 throw new DatasetFormatException(path, location, $"item {movieId} is not in {ItemsFileName}; expected every rated movie to be listed there.");
@@ -141,7 +145,8 @@ public sealed class MovieLensLoader : IDatasetLoader
             {
                 // "007" and "7" are one number; silently merging them would join two users' histories.
                 throw new DatasetFormatException(path, location,
-                    $"user id \"{JsonFieldReader.Shorten(fields[0].Trim())}\" is the number of user \"{entry.Key}\" written differently; expected each user id in one form.");
+                    $"user id \"{JsonFieldReader.Shorten(fields[0].Trim())}\" is the number of user \"{entry.Key}\" written differently; expected " +
+                    "each user id in one form.");
             }
             entry.Events.Add((itemId, timestamp));
         }
@@ -164,7 +169,8 @@ public sealed class MovieLensLoader : IDatasetLoader
         long.TryParse(text.Trim(), NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var value) && value >= -limit && value <= limit
             ? value
             : throw new DatasetFormatException(path, location,
-                $"{what} \"{JsonFieldReader.Shorten(text)}\" is not an integer{(limit == int.MaxValue ? " of 32 bits" : string.Empty)}; expected {RatingsExpected}.");
+                $"{what} \"{JsonFieldReader.Shorten(text)}\" is not an integer{(limit == int.MaxValue ? " of 32 bits" : string.Empty)}; " +
+                $"expected {RatingsExpected}.");
 
     /// <summary>Non-blank lines with 1-based line numbers, streamed; a missing or empty file is an error naming it.</summary>
     private static IEnumerable<(int LineNumber, string Line)> ReadLines(string path, Encoding encoding, string expected) =>

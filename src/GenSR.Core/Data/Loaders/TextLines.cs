@@ -17,7 +17,8 @@ internal static class TextLines
     /// <param name="missing">The message when the file does not exist.</param>
     /// <param name="empty">The message when the file has no non-blank line.</param>
     /// <param name="cancellationToken">Checked every 4,096 lines.</param>
-    public static IEnumerable<(int LineNumber, string Line)> Read(string path, Encoding encoding, string missing, string empty, CancellationToken cancellationToken = default)
+    public static IEnumerable<(int LineNumber, string Line)> Read(string path, Encoding encoding, string missing, string empty,
+        CancellationToken cancellationToken = default)
     {
         if (!File.Exists(path))
             throw new DatasetFormatException(path, null, missing);
@@ -33,7 +34,8 @@ internal static class TextLines
         return Lines(stream, path, encoding, empty, cancellationToken);
     }
 
-    private static IEnumerable<(int LineNumber, string Line)> Lines(FileStream stream, string path, Encoding encoding, string empty, CancellationToken cancellationToken)
+    private static IEnumerable<(int LineNumber, string Line)> Lines(FileStream stream, string path, Encoding encoding, string empty,
+        CancellationToken cancellationToken)
     {
         using (stream)
         {
@@ -96,7 +98,8 @@ internal static class TextLines
         }
         catch (DecoderFallbackException ex)
         {
-            throw new DatasetFormatException(path, $"line {lineNumber}", $"the line is not valid {encoding.WebName.ToUpperInvariant()}; expected {encoding.WebName.ToUpperInvariant()} text.", ex);
+            throw new DatasetFormatException(path, $"line {lineNumber}",
+                $"the line is not valid {encoding.WebName.ToUpperInvariant()}; expected {encoding.WebName.ToUpperInvariant()} text.", ex);
         }
     }
 }

@@ -70,7 +70,8 @@ public sealed class DatasetSplit
         var events = _events[evaluationCase.UserId];
         if (evaluationCase.TargetIndex < 0 || evaluationCase.TargetIndex >= events.Length)
             throw new ArgumentException(
-                $"Target index {evaluationCase.TargetIndex} is outside user {evaluationCase.UserId}'s history of {events.Length} events.", nameof(evaluationCase));
+                $"Target index {evaluationCase.TargetIndex} is outside user {evaluationCase.UserId}'s history of {events.Length} events.",
+                nameof(evaluationCase));
         var seen = new HashSet<int>();
         for (var i = 0; i < evaluationCase.TargetIndex; i++)
             seen.Add(events[i].ItemId);

@@ -54,10 +54,12 @@ public static class LeaveOneOutSplit
         ArgumentNullException.ThrowIfNull(dataset);
         ArgumentNullException.ThrowIfNull(trainingLengths);
         if (trainingLengths.Count != dataset.Users.Count)
-            throw new ArgumentException($"{trainingLengths.Count} training lengths given for {dataset.Users.Count} users; expected one per user.", nameof(trainingLengths));
+            throw new ArgumentException($"{trainingLengths.Count} training lengths given for {dataset.Users.Count} users; expected one per user.",
+                nameof(trainingLengths));
         for (var u = 0; u < trainingLengths.Count; u++)
             if (trainingLengths[u] < 0 || trainingLengths[u] > dataset.Histories[u].Count)
-                throw new ArgumentException($"User {u} (key \"{dataset.Users[u].Key}\") has {dataset.Histories[u].Count} events; training length {trainingLengths[u]} is outside [0, {dataset.Histories[u].Count}].", nameof(trainingLengths));
+                throw new ArgumentException($"User {u} (key \"{dataset.Users[u].Key}\") has {dataset.Histories[u].Count} events; training length " +
+                    $"{trainingLengths[u]} is outside [0, {dataset.Histories[u].Count}].", nameof(trainingLengths));
         var lengths = trainingLengths.ToArray();
         var user = 0;
         return Build(dataset, options ?? new SplitOptions(), _ => lengths[user++]);

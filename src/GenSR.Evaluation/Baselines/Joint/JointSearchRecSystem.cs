@@ -96,7 +96,8 @@ public sealed class JointSearchRecSystem : ICatalogScorer
                 var targetTasks = SequenceTensors.Rows(windows.TargetTasks, length, rows, _device).view(-1);
                 var searchPositions = targetTasks.EqScalar(searchTask).nonzero().squeeze(1);
                 var search = model.SearchVectors(states, items, targetQueries).view(-1, d).index_select(0, searchPositions);
-                var searchLoss = nn.functional.cross_entropy(search.matmul(candidates.t()), targets.index_select(0, searchPositions), reduction: nn.Reduction.Sum);
+                var searchLoss =
+                    nn.functional.cross_entropy(search.matmul(candidates.t()), targets.index_select(0, searchPositions), reduction: nn.Reduction.Sum);
                 loss = loss.Plus(searchLoss.MulScalar(Options.SearchLossWeight));
                 targetCount += searchCount;
             }

@@ -27,7 +27,8 @@ internal sealed class MaskedSelfAttention : nn.Module<Tensor, Tensor, Tensor, Te
 
     public MaskedSelfAttention(int hidden, int heads, double dropout) : base(nameof(MaskedSelfAttention))
     {
-        if (hidden % heads != 0) throw new ArgumentException($"The hidden width ({hidden}) must be a multiple of the number of heads ({heads}).", nameof(heads));
+        if (hidden % heads != 0) throw new ArgumentException(
+            $"The hidden width ({hidden}) must be a multiple of the number of heads ({heads}).", nameof(heads));
         _query = nn.Linear(hidden, hidden);
         _key = nn.Linear(hidden, hidden);
         _value = nn.Linear(hidden, hidden);
@@ -37,7 +38,8 @@ internal sealed class MaskedSelfAttention : nn.Module<Tensor, Tensor, Tensor, Te
         RegisterComponents();
     }
 
-    /// <summary>Queries from <paramref name="queryInput"/> [batch, len, hidden], keys/values from <paramref name="keyValueInput"/>, mask [batch, 1, len, len] (true = attend).</summary>
+    /// <summary>Queries from <paramref name="queryInput"/> [batch, len, hidden], keys/values from <paramref name="keyValueInput"/>, mask [batch, 1, len,
+    /// len] (true = attend).</summary>
     public override Tensor forward(Tensor queryInput, Tensor keyValueInput, Tensor allowed)
     {
         using var scope = NewDisposeScope();

@@ -5,7 +5,8 @@ namespace GenSR.Evaluation;
 /// <summary>Moves row-major managed arrays to device tensors and scores back.</summary>
 internal static class SequenceTensors
 {
-    /// <summary>The rows <paramref name="rows"/> of a row-major [*, width] array as an int64 tensor [rows.Length, width] on <paramref name="device"/>.</summary>
+    /// <summary>The rows <paramref name="rows"/> of a row-major [*, width] array as an int64 tensor [rows.Length, width] on
+    /// <paramref name="device"/>.</summary>
     public static Tensor Rows(long[] source, int width, int[] rows, Device device)
     {
         var data = new long[rows.Length * width];

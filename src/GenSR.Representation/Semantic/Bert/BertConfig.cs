@@ -35,7 +35,8 @@ public sealed record BertConfig
         get;
         init => field = SupportedActivations.Contains(value)
             ? value
-            : throw new ArgumentOutOfRangeException(nameof(HiddenAct), value, $"hidden_act \"{value}\" is not supported; expected one of {string.Join(", ", SupportedActivations)}.");
+            : throw new ArgumentOutOfRangeException(nameof(HiddenAct), value,
+                $"hidden_act \"{value}\" is not supported; expected one of {string.Join(", ", SupportedActivations)}.");
     } = "gelu";
 
     /// <summary><c>max_position_embeddings</c>: the longest token sequence the model can read.</summary>
@@ -76,8 +77,10 @@ public sealed record BertConfig
             var root = document.RootElement;
             if (root.ValueKind != JsonValueKind.Object) throw new InvalidDataException($"{path}: expected a JSON object.");
             if (root.TryGetProperty("model_type", out var type) && type.ValueKind == JsonValueKind.String && type.GetString() != "bert")
-                throw new InvalidDataException($"{path}: model_type is \"{type.GetString()}\"; only \"bert\" checkpoints (BERT, MiniLM, BGE, …) are supported.");
-            if (root.TryGetProperty("position_embedding_type", out var positions) && positions.ValueKind == JsonValueKind.String && positions.GetString() != "absolute")
+                throw new InvalidDataException(
+                    $"{path}: model_type is \"{type.GetString()}\"; only \"bert\" checkpoints (BERT, MiniLM, BGE, …) are supported.");
+            if (root.TryGetProperty("position_embedding_type", out var positions) && positions.ValueKind == JsonValueKind.String
+                && positions.GetString() != "absolute")
                 throw new InvalidDataException($"{path}: position_embedding_type is \"{positions.GetString()}\"; only \"absolute\" is supported.");
 
             int Int(string key) => root.TryGetProperty(key, out var v) && v.ValueKind == JsonValueKind.Number && v.TryGetInt32(out var i)

@@ -22,7 +22,8 @@ internal sealed class BertLayer : nn.Module<Tensor, Tensor, Tensor>
     public BertLayer(int hidden, int heads, int intermediate, string activation, double layerNormEps, double hiddenDropout, double attentionDropout)
         : base(nameof(BertLayer))
     {
-        if (hidden % heads != 0) throw new ArgumentException($"The hidden width ({hidden}) must be a multiple of the number of heads ({heads}).", nameof(heads));
+        if (hidden % heads != 0) throw new ArgumentException(
+            $"The hidden width ({hidden}) must be a multiple of the number of heads ({heads}).", nameof(heads));
         _attention = new BertAttention(hidden, heads, layerNormEps, hiddenDropout, attentionDropout);
         _intermediate = new BertIntermediate(hidden, intermediate, activation);
         _output = new BertResidualOutput(intermediate, hidden, layerNormEps, hiddenDropout);

@@ -90,7 +90,8 @@ public sealed class BertModel : nn.Module<Tensor, Tensor, Tensor>
         var problems = StrictStateDict.Problems(expected, offered, floatOnly: true);
         if (problems.Count > 0)
             throw new WeightsMismatchException(path, $"the BERT configuration (hidden_size {Config.HiddenSize}, {Config.NumHiddenLayers} layers, " +
-                                                     $"{Config.NumAttentionHeads} heads, intermediate_size {Config.IntermediateSize}, vocab_size {Config.VocabSize})", problems);
+                                                     $"{Config.NumAttentionHeads} heads, intermediate_size {Config.IntermediateSize}, vocab_size " +
+                                                     $"{Config.VocabSize})", problems);
         var mapping = offered.ToDictionary(e => e.Name, e => e.Source!, StringComparer.Ordinal);
 
         var loaded = SafeTensorsFile.Load(path);
@@ -115,9 +116,11 @@ public sealed class BertModel : nn.Module<Tensor, Tensor, Tensor>
     {
         if (inputIds.dim() != 2) throw new ArgumentException($"inputIds must be [batch, seq]; got [{string.Join(", ", inputIds.shape)}].", nameof(inputIds));
         if (!attentionMask.shape.SequenceEqual(inputIds.shape))
-            throw new ArgumentException($"attentionMask must have the shape of inputIds [{string.Join(", ", inputIds.shape)}]; got [{string.Join(", ", attentionMask.shape)}].", nameof(attentionMask));
+            throw new ArgumentException($"attentionMask must have the shape of inputIds [{string.Join(", ", inputIds.shape)}]; got " +
+                $"[{string.Join(", ", attentionMask.shape)}].", nameof(attentionMask));
         if (inputIds.shape[1] > Config.MaxPositionEmbeddings)
-            throw new ArgumentException($"The sequence has {inputIds.shape[1]} tokens; the model reads at most max_position_embeddings = {Config.MaxPositionEmbeddings}.", nameof(inputIds));
+            throw new ArgumentException($"The sequence has {inputIds.shape[1]} tokens; the model reads at most max_position_embeddings = " +
+                $"{Config.MaxPositionEmbeddings}.", nameof(inputIds));
         using var scope = NewDisposeScope();
         var embedded = _embeddings.forward(inputIds);
         var bias = BertAttentionMask.Additive(attentionMask, embedded.dtype);

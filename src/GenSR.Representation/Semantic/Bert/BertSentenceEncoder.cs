@@ -24,7 +24,8 @@ public sealed class BertSentenceEncoder : ISemanticEncoder
 {
     private bool _disposed;
 
-    private BertSentenceEncoder(BertModel model, BertTokenizer tokenizer, BertSentenceEncoderOptions options, int maxLength, SentencePooling pooling, Device device)
+    private BertSentenceEncoder(BertModel model, BertTokenizer tokenizer, BertSentenceEncoderOptions options, int maxLength,
+        SentencePooling pooling, Device device)
     {
         Model = model;
         Tokenizer = tokenizer;
@@ -64,7 +65,8 @@ public sealed class BertSentenceEncoder : ISemanticEncoder
     /// <exception cref="FileNotFoundException">A required file is missing.</exception>
     /// <exception cref="InvalidDataException">A file is malformed, the weights do not fit the configuration (every mismatch
     /// is listed), or the vocabulary's special tokens disagree with the configuration.</exception>
-    /// <exception cref="ArgumentOutOfRangeException"><see cref="BertSentenceEncoderOptions.MaxLength"/> exceeds the checkpoint's <c>max_position_embeddings</c>.</exception>
+    /// <exception cref="ArgumentOutOfRangeException"><see cref="BertSentenceEncoderOptions.MaxLength"/> exceeds the checkpoint's
+    /// <c>max_position_embeddings</c>.</exception>
     public static BertSentenceEncoder Load(string modelDirectory, BertSentenceEncoderOptions? options = null)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(modelDirectory);
@@ -85,12 +87,14 @@ public sealed class BertSentenceEncoder : ISemanticEncoder
         {
             var config = model.Config;
             if (tokenizer.PaddingTokenId != config.PadTokenId)
-                throw new InvalidDataException($"{vocabPath}: [PAD] has id {tokenizer.PaddingTokenId} but config.json says pad_token_id = {config.PadTokenId}.");
+                throw new InvalidDataException(
+                    $"{vocabPath}: [PAD] has id {tokenizer.PaddingTokenId} but config.json says pad_token_id = {config.PadTokenId}.");
             if (vocabularySize > config.VocabSize)
                 throw new InvalidDataException($"{vocabPath}: {vocabularySize} tokens, more than config.json's vocab_size = {config.VocabSize}.");
             if (options.MaxLength > config.MaxPositionEmbeddings)
                 throw new ArgumentOutOfRangeException(nameof(options), options.MaxLength,
-                    $"BertSentenceEncoderOptions.MaxLength ({options.MaxLength}) exceeds the checkpoint's max_position_embeddings ({config.MaxPositionEmbeddings}).");
+                    $"BertSentenceEncoderOptions.MaxLength ({options.MaxLength}) exceeds the checkpoint's max_position_embeddings " +
+                    $"({config.MaxPositionEmbeddings}).");
             var maxLength = options.MaxLength
                             ?? (sentenceMaxLength is { } s ? Math.Clamp(s, 2, config.MaxPositionEmbeddings) : (int?)null)
                             ?? Math.Max(2, Math.Min(Math.Min(512, config.MaxPositionEmbeddings), modelMaxLength ?? int.MaxValue));

@@ -36,7 +36,8 @@ internal static class BertWordPiece
         }
         catch (Exception e) when (e is ArgumentException or InvalidOperationException or FormatException)
         {
-            throw new InvalidDataException($"{source}: cannot build a WordPiece tokenizer ({e.Message}); expected one token per line including [PAD], [UNK], [CLS], [SEP], [MASK].", e);
+            throw new InvalidDataException(
+                $"{source}: cannot build a WordPiece tokenizer ({e.Message}); expected one token per line including [PAD], [UNK], [CLS], [SEP], [MASK].", e);
         }
     }
 

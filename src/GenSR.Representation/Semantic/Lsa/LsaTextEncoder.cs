@@ -40,7 +40,8 @@ public sealed class LsaTextEncoder : ISemanticEncoder
     private readonly LsaWordTokenizer _tokenizer;
     private bool _disposed;
 
-    private LsaTextEncoder(LsaTextEncoderOptions options, string[] words, float[] idf, Tensor projection, float[] singularValues, int documentCount, Device device)
+    private LsaTextEncoder(LsaTextEncoderOptions options, string[] words, float[] idf, Tensor projection, float[] singularValues,
+        int documentCount, Device device)
     {
         Options = options;
         _words = words;
@@ -76,10 +77,12 @@ public sealed class LsaTextEncoder : ISemanticEncoder
     /// <summary>Number of documents the encoder was fitted on.</summary>
     public int DocumentCount { get; }
 
-    /// <summary>The fold-in projection <c>V · S⁻¹</c>, <c>[Vocabulary.Count, Dimension]</c> float32 on <see cref="Device"/> (owned by the encoder).</summary>
+    /// <summary>The fold-in projection <c>V · S⁻¹</c>, <c>[Vocabulary.Count, Dimension]</c> float32 on <see cref="Device"/>
+    /// (owned by the encoder).</summary>
     internal Tensor Projection => _projection;
 
-    /// <summary>Fits the encoder on the texts of <paramref name="items"/> (fields chosen by <see cref="LsaTextEncoderOptions.Fields"/>), typically the whole catalogue.</summary>
+    /// <summary>Fits the encoder on the texts of <paramref name="items"/> (fields chosen by <see cref="LsaTextEncoderOptions.Fields"/>), typically
+    /// the whole catalogue.</summary>
     /// <inheritdoc cref="Fit(IReadOnlyList{string}, LsaTextEncoderOptions?, IProgress{LsaFitProgress}?, CancellationToken)"/>
     public static LsaTextEncoder Fit(IReadOnlyList<Item> items, LsaTextEncoderOptions? options = null, IProgress<LsaFitProgress>? progress = null,
                                      CancellationToken cancellationToken = default)
@@ -291,8 +294,8 @@ public sealed class LsaTextEncoder : ISemanticEncoder
         _projection.Dispose();
     }
 
-    private static (string[] Words, int[] DocumentFrequencies) BuildVocabulary(IReadOnlyList<string> corpus, LsaWordTokenizer tokenizer, LsaTextEncoderOptions options,
-                                                                              IProgress<LsaFitProgress>? progress, CancellationToken cancellationToken)
+    private static (string[] Words, int[] DocumentFrequencies) BuildVocabulary(IReadOnlyList<string> corpus, LsaWordTokenizer tokenizer,
+        LsaTextEncoderOptions options, IProgress<LsaFitProgress>? progress, CancellationToken cancellationToken)
     {
         var df = new Dictionary<string, int>(StringComparer.Ordinal);
         var lookup = new StringSpanLookup<int>(df);
@@ -322,9 +325,10 @@ public sealed class LsaTextEncoder : ISemanticEncoder
                      .Take(options.MaxVocabularySize)
                      .ToArray();
         if (kept.Length == 0)
-            throw new ArgumentException($"No word of the corpus ({corpus.Count} documents, {df.Count} distinct words) occurs in at least MinDocumentFrequency = " +
-                                        $"{options.MinDocumentFrequency} documents and at most MaxDocumentFrequencyRatio = {options.MaxDocumentFrequencyRatio} of them; " +
-                                        "lower MinDocumentFrequency or fit on more documents.", nameof(corpus));
+            throw new ArgumentException(
+                $"No word of the corpus ({corpus.Count} documents, {df.Count} distinct words) occurs in at least MinDocumentFrequency = " +
+                $"{options.MinDocumentFrequency} documents and at most MaxDocumentFrequencyRatio = {options.MaxDocumentFrequencyRatio} of them; " +
+                "lower MinDocumentFrequency or fit on more documents.", nameof(corpus));
         return (kept.Select(kv => kv.Key).ToArray(), kept.Select(kv => kv.Value).ToArray());
     }
 

@@ -85,7 +85,8 @@ public sealed record LsaTextEncoderOptions
     public ItemTextFields Fields
     {
         get;
-        init => field = value != ItemTextFields.None && (value & ~(ItemTextFields.Title | ItemTextFields.Brand | ItemTextFields.Categories | ItemTextFields.Description)) == 0
+        init => field = value != ItemTextFields.None
+            && (value & ~(ItemTextFields.Title | ItemTextFields.Brand | ItemTextFields.Categories | ItemTextFields.Description)) == 0
             ? value
             : throw new ArgumentOutOfRangeException(nameof(Fields), value, "Fields must select at least one of Title, Brand, Categories, Description.");
     } = ItemTextFields.Default;
