@@ -47,6 +47,7 @@ public sealed class GenSRModel : nn.Module
     private readonly Linear? dense_history_proj;
     private readonly Parameter? dense_history_recency;
     private readonly Parameter? dense_lexical_scale;
+    private readonly Linear? dense_soft_proj;
     private Tensor? _itemTextVectors;
     private Tensor _itemCollaborative;
     private Tensor _itemTitleIds;
@@ -169,6 +170,13 @@ public sealed class GenSRModel : nn.Module
                     dense_text_proj = nn.Linear(config.QueryVectorDimension, config.DenseDimension);
                 }
             }
+
+            // Created last, so that every other module draws the same initial weights with the option as without it.
+            if (config.DenseSoftTokens)
+            {
+                var views = (config.UseCollaborativeView ? 1 : 0) + (config.UseSemanticView ? 1 : 0);
+                dense_soft_proj = nn.Linear(views * d, config.DenseDimension, hasBias: false);
+            }
         }
 
         register_module(nameof(backbone), backbone);
@@ -191,6 +199,7 @@ public sealed class GenSRModel : nn.Module
         if (dense_history_proj is not null) register_module(nameof(dense_history_proj), dense_history_proj);
         if (dense_history_recency is not null) register_parameter(nameof(dense_history_recency), dense_history_recency);
         if (dense_lexical_scale is not null) register_parameter(nameof(dense_lexical_scale), dense_lexical_scale);
+        if (dense_soft_proj is not null) register_module(nameof(dense_soft_proj), dense_soft_proj);
         _itemCollaborative = itemCollaborative.to(ScalarType.Float32).detach().clone();
         _itemTitleIds = itemTitleIds.detach().clone();
         register_buffer(ItemCollaborativeName, _itemCollaborative);
@@ -418,7 +427,8 @@ public sealed class GenSRModel : nn.Module
     /// The dense head's user vectors <c>[batch, d_dense]</c>: the masked mean of the encoder states, projected, plus the
     /// projected query vector in a model with query vectors, plus the mean query-token embedding through the category
     /// words' projection in a model with <see cref="GenSRModelConfig.DenseCategoryTokens"/>, plus the projected
-    /// recency-weighted mean of the history items' item-table rows in a model with <see cref="GenSRModelConfig.DenseHistory"/>.
+    /// recency-weighted mean of the history items' item-table rows in a model with <see cref="GenSRModelConfig.DenseHistory"/>,
+    /// plus the projected user soft tokens in a model with <see cref="GenSRModelConfig.DenseSoftTokens"/>.
     /// </summary>
     /// <exception cref="InvalidOperationException">The model has no dense head.</exception>
     public Tensor DenseUser(GenSREncoding encoding)
@@ -454,8 +464,23 @@ public sealed class GenSRModel : nn.Module
             user = user.Plus(dense_history_proj.forward(HistoryRows(items, encoding.HistoryMask!, table!)));
         }
 
+        if (dense_soft_proj is not null) user = user.Plus(dense_soft_proj.forward(SoftTokens(encoding)));
+
         return user.MoveToOuterDisposeScope();
     }
+
+    /// <summary>The user soft tokens the dense head reads, <c>[batch, views · d_model]</c> float32: collaborative, then semantic.</summary>
+    private Tensor SoftTokens(GenSREncoding encoding)
+    {
+        var views = new List<Tensor>(2);
+        if (Config.UseCollaborativeView) views.Add(RequireSoftToken(encoding.CollaborativeUser, "collaborative"));
+        if (Config.UseSemanticView) views.Add(RequireSoftToken(encoding.SemanticUser, "semantic"));
+        return views.Count == 1 ? views[0].to(ScalarType.Float32) : cat(views, 1).to(ScalarType.Float32);
+    }
+
+    private static Tensor RequireSoftToken(Tensor? token, string view) => token ?? throw new ArgumentException(
+        $"The model's dense head reads the user soft tokens, so the encoding needs the {view} view's; make it with this model's Encode.",
+        "encoding");
 
     /// <summary>
     /// The recency-weighted mean of the history items' rows of <paramref name="table"/> <c>[batch, d_dense]</c>: softmax over

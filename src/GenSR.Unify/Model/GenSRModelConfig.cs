@@ -93,6 +93,14 @@ public sealed record GenSRModelConfig
     /// </summary>
     public bool DenseCategoryCosine { get; init; }
 
+    /// <summary>
+    /// Whether the dense head's user vector also adds the user soft tokens, projected: the collaborative and semantic
+    /// history views' vectors, which see each event's recency and task and attend to the request's target, reach the
+    /// dense score directly instead of only through the mean of the encoder states. Needs a dense head and at least one
+    /// history view. Default false (and what checkpoints without the field load as).
+    /// </summary>
+    public bool DenseSoftTokens { get; init; }
+
     /// <summary>Columns of the item token table: <see cref="TitleTokens"/> + <see cref="DenseCategoryTokens"/>.</summary>
     public int ItemTokenColumns => TitleTokens + DenseCategoryTokens;
 
@@ -146,6 +154,10 @@ public sealed record GenSRModelConfig
             throw new ArgumentException("GenSRModelConfig.DenseCategoryTokens needs a dense head (DenseDimension > 0).");
         if (DenseCategoryCosine && !HasDenseCategories)
             throw new ArgumentException("GenSRModelConfig.DenseCategoryCosine needs category words in the dense head (DenseCategoryTokens > 0).");
+        if (DenseSoftTokens && !HasDenseHead)
+            throw new ArgumentException("GenSRModelConfig.DenseSoftTokens needs a dense head (DenseDimension > 0).");
+        if (DenseSoftTokens && !UseCollaborativeView && !UseSemanticView)
+            throw new ArgumentException("GenSRModelConfig.DenseSoftTokens needs a history view (UseCollaborativeView or UseSemanticView).");
         if (UseSemanticView && SemanticViewInput == SemanticViewInput.ItemVectors && !HasItemTextVectors)
             throw new ArgumentException("GenSRModelConfig.SemanticViewInput is ItemVectors, so ItemTextVectorDimension (or QueryVectorDimension) must be set.");
         return this;
@@ -181,6 +193,7 @@ public sealed record GenSRModelConfig
                 DenseCategoryTokens = dto.DenseCategoryTokens ?? 0,
                 DenseHistory = dto.DenseHistory ?? false,
                 DenseCategoryCosine = dto.DenseCategoryCosine ?? false,
+                DenseSoftTokens = dto.DenseSoftTokens ?? false,
                 QueryVectorDimension = dto.QueryVectorDimension ?? 0,
                 ItemTextVectorDimension = dto.ItemTextVectorDimension ?? 0,
                 SemanticViewInput = dto.SemanticViewInput switch
@@ -214,6 +227,7 @@ public sealed record GenSRModelConfig
         DenseCategoryTokens = DenseCategoryTokens == 0 ? null : DenseCategoryTokens,
         DenseHistory = DenseHistory ? true : null,
         DenseCategoryCosine = DenseCategoryCosine ? true : null,
+        DenseSoftTokens = DenseSoftTokens ? true : null,
         QueryVectorDimension = QueryVectorDimension,
         ItemTextVectorDimension = ItemTextVectorDimension,
         SemanticViewInput = SemanticViewInput == SemanticViewInput.ItemVectors ? "item_vectors" : "title_tokens",

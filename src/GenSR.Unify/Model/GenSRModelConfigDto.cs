@@ -38,4 +38,6 @@ internal sealed record GenSRModelConfigDto
     public bool? DenseHistory { get; init; }
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public bool? DenseCategoryCosine { get; init; }
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public bool? DenseSoftTokens { get; init; }
 }

@@ -204,6 +204,7 @@ public static class GenSRPipeline
             DenseCategoryTokens = options.DenseCategoryTokens,
             DenseHistory = options.DenseHistory,
             DenseCategoryCosine = options.DenseCategoryCosine,
+            DenseSoftTokens = options.DenseSoftTokens,
             QueryVectorDimension = options.QueryEncoder?.Dimension ?? 0,
             SemanticViewInput = options.SemanticViewInput,
         };

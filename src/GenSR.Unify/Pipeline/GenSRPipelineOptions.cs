@@ -175,6 +175,12 @@ public sealed record GenSRPipelineOptions
     /// </summary>
     public bool DenseCategoryCosine { get; init; }
 
+    /// <summary>
+    /// Whether the dense head's user vector also adds the projected user soft tokens of the history views
+    /// (<see cref="GenSRModelConfig.DenseSoftTokens"/>). Needs <see cref="DenseDimension"/> &gt; 0 and a history view. Default false.
+    /// </summary>
+    public bool DenseSoftTokens { get; init; }
+
     /// <summary>Use the collaborative view (ablation switch). Default true.</summary>
     public bool UseCollaborativeView { get; init; } = true;
 

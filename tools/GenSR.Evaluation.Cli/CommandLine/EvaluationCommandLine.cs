@@ -109,6 +109,9 @@ public sealed class EvaluationCommandLine
         Add("--dense-category-cosine", "yes|no", "with --dense-categories, the dense head also adds a learned-scale cosine of the query's and " +
                                                  "the item's category words, 1 exactly when they embed alike (default no)",
             YesNo, (s, v) => s with { DenseCategoryCosine = v == YesNoValue.Yes });
+        Add("--dense-soft-tokens", "yes|no", "the dense head of GenSR systems with one also adds the history views' user soft tokens, " +
+                                             "projected (default no)",
+            YesNo, (s, v) => s with { DenseSoftTokens = v == YesNoValue.Yes });
         Add("--item-encoder", "lsa|minilm|arctic", "GenSR's semantic item vectors for identifiers: lsa (default), minilm or arctic",
             (o, v) => ParseEncoder(o, v, "lsa"), (s, v) => s with { ItemEncoder = v });
         Add("--query-vectors", "none|minilm|arctic", "GenSR reads pretrained query vectors: none (default), minilm or arctic (with its " +

@@ -98,6 +98,9 @@ public sealed record EvaluationSettings
     /// <summary>Whether GenSR systems with category words in the dense head also add their cosine match (<c>--dense-category-cosine</c>); default false.</summary>
     public bool DenseCategoryCosine { get; init; }
 
+    /// <summary>Whether the dense head of GenSR systems that have one adds the projected user soft tokens (<c>--dense-soft-tokens</c>); default false.</summary>
+    public bool DenseSoftTokens { get; init; }
+
     /// <summary>GenSR's semantic item vectors for identifiers (<c>--item-encoder</c>): <c>lsa</c>, <c>minilm</c> or <c>arctic</c>.</summary>
     public string ItemEncoder { get; init; } = "lsa";
 

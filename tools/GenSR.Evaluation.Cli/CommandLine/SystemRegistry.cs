@@ -140,6 +140,8 @@ public static class SystemRegistry
             options = options with { Pipeline = options.Pipeline with { DenseCategoryTokens = settings.DenseCategories, DenseCategoryCosine = settings.DenseCategoryCosine } };
         if (settings.DenseHistory && options.Pipeline.DenseDimension > 0)
             options = options with { Pipeline = options.Pipeline with { DenseHistory = true } };
+        if (settings.DenseSoftTokens && options.Pipeline.DenseDimension > 0)
+            options = options with { Pipeline = options.Pipeline with { DenseSoftTokens = true } };
         return new(key, description, () => options.Pointwise ? new GenSRPointwiseSystem(options) : new GenSRSystem(options));
     }
 
