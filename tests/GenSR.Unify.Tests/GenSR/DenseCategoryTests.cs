@@ -14,15 +14,9 @@ public sealed class DenseCategoryFixture : IDisposable
 
     public DenseCategoryFixture()
     {
-        TorchRuntime.SetThreads(1);
         Split = LeaveOneOutSplit.Create(DemoDataset.Generate(new DemoDatasetOptions { Users = 120, Items = 100, Seed = 6 }));
-        Prepared = GenSRPipeline.Prepare(Split, new GenSRPipelineOptions
-        {
-            Device = TorchSharp.torch.CPU, ModelDimension = 32, Layers = 1, PromptHistoryItems = 4, TitleTokens = 4, DenseDimension = 16,
-            DenseCategoryTokens = CategoryTokens, DenseHistory = true, DenseCategoryCosine = true,
-            CollaborativeTraining = new() { MaxEpochs = 5, EvaluateEvery = 5, Patience = 1 },
-        });
-        Prepared.Model.eval();
+        Prepared = TinyModel.Prepare(Split, denseDimension: 16,
+            o => o with { DenseCategoryTokens = CategoryTokens, DenseHistory = true, DenseCategoryCosine = true });
     }
 
     public DatasetSplit Split { get; }

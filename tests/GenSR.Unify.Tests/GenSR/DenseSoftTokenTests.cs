@@ -8,15 +8,8 @@ public sealed class DenseSoftTokenFixture : IDisposable
 {
     public DenseSoftTokenFixture()
     {
-        TorchRuntime.SetThreads(1);
         Split = LeaveOneOutSplit.Create(DemoDataset.Generate(new DemoDatasetOptions { Users = 120, Items = 100, Seed = 6 }));
-        Prepared = GenSRPipeline.Prepare(Split, new GenSRPipelineOptions
-        {
-            Device = TorchSharp.torch.CPU, ModelDimension = 32, Layers = 1, PromptHistoryItems = 4, TitleTokens = 4, DenseDimension = 16,
-            DenseSoftTokens = true,
-            CollaborativeTraining = new() { MaxEpochs = 5, EvaluateEvery = 5, Patience = 1 },
-        });
-        Prepared.Model.eval();
+        Prepared = TinyModel.Prepare(Split, denseDimension: 16, o => o with { DenseSoftTokens = true });
     }
 
     public DatasetSplit Split { get; }
