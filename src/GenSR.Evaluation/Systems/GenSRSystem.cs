@@ -174,6 +174,13 @@ public sealed class GenSRSystem : ITopKGenerator, ICandidateScorer, ICatalogScor
                 notes.Add("gradient conflict (cosine of the search and recommendation gradients on the encoder's last block, dense mix λ = " +
                     $"{training.GradientConflictDenseMix:0.##}): " +
                     $"mean {conflicts.Average():F3} over {conflicts.Length} probes, first {conflicts[0]:F3}, last {conflicts[^1]:F3}");
+            var byMix = result.History.Where(h => h.GradientConflictByDenseMix is not null).Select(h => h.GradientConflictByDenseMix!).ToArray();
+            if (byMix.Length > 0)
+                notes.Add("gradient conflict by dense mix λ, the same probes: " + string.Join(", ", byMix[0].Keys.Order().Select(mix =>
+                {
+                    var values = byMix.Select(m => m[mix]).ToArray();
+                    return $"λ = {mix:0.##} mean {values.Average():F3}, first {values[0]:F3}, last {values[^1]:F3}";
+                })));
             selected = Math.Max(selected, result.BestEpoch);
             // The trainer restored the best validated weights; use the fusion weights chosen at that validation.
             if (bestWeights is not null)

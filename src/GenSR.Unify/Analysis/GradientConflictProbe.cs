@@ -23,11 +23,33 @@ public static class GradientConflictProbe
     /// is the paper's probe; λ &gt; 0 asks whether a dense head brings back the conflict that prompts avoid. In [0, 1]; λ &gt; 0
     /// needs a model with a dense head.</param>
     public static double Measure(GenSRModel model, GenSRInputBuilder builder, IReadOnlyList<GenSRRequest> search, IReadOnlyList<GenSRRequest> recommendation,
-                                 IEnumerable<Parameter>? parameters = null, double denseMix = 0)
+                                 IEnumerable<Parameter>? parameters = null, double denseMix = 0) =>
+        MeasureByDenseMix(model, builder, search, recommendation, [denseMix], parameters)[0];
+
+    /// <summary>
+    /// The cosine of <see cref="Measure"/> at several dense mixes λ from one forward pass per task: each task's gradient of
+    /// the language-model loss and of the dense loss is taken once, and the gradient of the mixed loss is their mix (the
+    /// gradient is linear in the loss), so probing several λ costs what probing one does, plus one gradient per task.
+    /// </summary>
+    /// <param name="model">The model (its training/eval mode is kept).</param>
+    /// <param name="builder">Its input builder.</param>
+    /// <param name="search">Generative search rows with targets.</param>
+    /// <param name="recommendation">Generative recommendation rows with targets.</param>
+    /// <param name="denseMixes">The λ values, each in [0, 1]; any λ &gt; 0 needs a model with a dense head.</param>
+    /// <param name="parameters">Parameters to probe; default the encoder's last block (<see cref="GenSRModel.SharedEncoderParameters"/>).</param>
+    /// <returns>The cosine at each λ, in the order of <paramref name="denseMixes"/>.</returns>
+    public static double[] MeasureByDenseMix(GenSRModel model, GenSRInputBuilder builder, IReadOnlyList<GenSRRequest> search,
+                                             IReadOnlyList<GenSRRequest> recommendation, IReadOnlyList<double> denseMixes,
+                                             IEnumerable<Parameter>? parameters = null)
     {
-        if (double.IsNaN(denseMix) || denseMix is < 0 or > 1) throw new ArgumentOutOfRangeException(nameof(denseMix), denseMix, "denseMix must be in [0, 1].");
-        if (denseMix > 0 && model is { Config.HasDenseHead: false })
-            throw new ArgumentException("denseMix > 0 needs a model with a dense head.", nameof(denseMix));
+        ArgumentNullException.ThrowIfNull(denseMixes);
+        if (denseMixes.Count == 0) throw new ArgumentException("At least one dense mix is needed.", nameof(denseMixes));
+        foreach (var mix in denseMixes)
+            if (double.IsNaN(mix) || mix is < 0 or > 1)
+                throw new ArgumentOutOfRangeException(nameof(denseMixes), mix, "Every dense mix must be in [0, 1].");
+        var withDense = denseMixes.Any(m => m > 0);
+        if (withDense && model is { Config.HasDenseHead: false })
+            throw new ArgumentException("A dense mix above 0 needs a model with a dense head.", nameof(denseMixes));
         ArgumentNullException.ThrowIfNull(model);
         ArgumentNullException.ThrowIfNull(builder);
         ArgumentNullException.ThrowIfNull(search);
@@ -36,20 +58,33 @@ public static class GradientConflictProbe
         var probed = (parameters ?? model.SharedEncoderParameters()).Where(p => p.requires_grad).ToArray();
         if (probed.Length == 0) throw new ArgumentException("No trainable parameters to probe.", nameof(parameters));
         using var scope = NewDisposeScope();
-        var a = Gradient(model, builder, search, probed, denseMix);
-        var b = Gradient(model, builder, recommendation, probed, denseMix);
-        var cosine = nn.functional.cosine_similarity(a.unsqueeze(0), b.unsqueeze(0), dim: 1, eps: 1e-12);
-        return cosine.item<float>();
+        var (aLm, aDense) = Gradients(model, builder, search, probed, withDense);
+        var (bLm, bDense) = Gradients(model, builder, recommendation, probed, withDense);
+        var cosines = new double[denseMixes.Count];
+        for (var i = 0; i < cosines.Length; i++)
+        {
+            var mix = denseMixes[i];
+            var a = mix > 0 ? aLm.MulScalar(1 - mix).Plus(aDense!.MulScalar(mix)) : aLm;
+            var b = mix > 0 ? bLm.MulScalar(1 - mix).Plus(bDense!.MulScalar(mix)) : bLm;
+            cosines[i] = nn.functional.cosine_similarity(a.unsqueeze(0), b.unsqueeze(0), dim: 1, eps: 1e-12).item<float>();
+        }
+
+        return cosines;
     }
 
-    private static Tensor Gradient(GenSRModel model, GenSRInputBuilder builder, IReadOnlyList<GenSRRequest> rows, Parameter[] parameters, double denseMix)
+    /// <summary>The flattened gradients of one task's language-model loss and (when asked) its dense loss, from one forward pass.</summary>
+    private static (Tensor Lm, Tensor? Dense) Gradients(GenSRModel model, GenSRInputBuilder builder, IReadOnlyList<GenSRRequest> rows, Parameter[] parameters,
+                                                        bool withDense)
     {
         using var batch = builder.Build(rows, model.Device, withLabels: true);
         using var output = model.Forward(batch);
-        var loss = T5ForConditionalGeneration.ComputeLoss(output.Logits, batch.Labels!);
-        if (denseMix > 0)
-            loss = loss.MulScalar(1 - denseMix).Plus(nn.functional.cross_entropy(output.DenseScores!, batch.TargetItems!).MulScalar(denseMix));
-        var grads = autograd.grad([loss], parameters.Cast<Tensor>().ToList(), null, false, false, true);
-        return cat(grads.Select((g, i) => (g ?? zeros_like(parameters[i])).flatten().to(ScalarType.Float32)).ToList(), 0);
+        var lmLoss = T5ForConditionalGeneration.ComputeLoss(output.Logits, batch.Labels!);
+        var lm = Flatten(autograd.grad([lmLoss], parameters.Cast<Tensor>().ToList(), null, withDense, false, true), parameters);
+        if (!withDense) return (lm, null);
+        var denseLoss = nn.functional.cross_entropy(output.DenseScores!, batch.TargetItems!);
+        return (lm, Flatten(autograd.grad([denseLoss], parameters.Cast<Tensor>().ToList(), null, false, false, true), parameters));
     }
+
+    private static Tensor Flatten(IList<Tensor> grads, Parameter[] parameters) =>
+        cat(grads.Select((g, i) => (g ?? zeros_like(parameters[i])).flatten().to(ScalarType.Float32)).ToList(), 0);
 }

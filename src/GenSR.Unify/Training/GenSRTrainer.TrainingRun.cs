@@ -126,7 +126,7 @@ public sealed partial class GenSRTrainer
         private TrainingProgress Optimize(IReadOnlyList<GenSRRequest[]> batches, int b, int epoch, Stopwatch epochClock, ref long rows)
         {
             _trainer.Model.train();
-            double? conflict = null;
+            (double Conflict, IReadOnlyDictionary<double, double>? ByDenseMix)? conflict = null;
             if (Options.GradientConflictEvery > 0 && (_step + 1) % Options.GradientConflictEvery == 0)
                 conflict = _trainer.MeasureConflict(batches, b);
             var lr = _trainer.LearningRateAt(_step, _totalSteps);
@@ -135,9 +135,10 @@ public sealed partial class GenSRTrainer
             _step++;
             rows += batches[b].Length;
             return new TrainingProgress(epoch, _step, _plannedSteps, lmLoss, clLoss, lr, rows / Math.Max(1e-9, epochClock.Elapsed.TotalSeconds),
-                GradientConflict: conflict)
+                GradientConflict: conflict?.Conflict)
             {
                 PointwiseStep = batches[b][0].IsPointwise,
+                GradientConflictByDenseMix = conflict?.ByDenseMix,
             };
         }
 

@@ -280,14 +280,23 @@ public sealed partial class GenSRTrainer
         return result;
     }
 
-    private double? MeasureConflict(IReadOnlyList<GenSRRequest[]> batches, int index)
+    /// <summary>
+    /// The probe on one batch: the cosine at the configured dense mix, and with a dense head also at λ = 0, 0.5 and 1 (one
+    /// forward pass per task serves every λ, so the extra values cost one gradient per task); null without rows of both tasks.
+    /// </summary>
+    private (double Conflict, IReadOnlyDictionary<double, double>? ByDenseMix)? MeasureConflict(IReadOnlyList<GenSRRequest[]> batches, int index)
     {
         var rows = batches[index];
         var search = rows.Where(r => r.Task == TaskKind.Search && !r.IsPointwise).ToArray();
         var rec = rows.Where(r => r.Task == TaskKind.Recommendation && !r.IsPointwise).ToArray();
-        return search.Length == 0 || rec.Length == 0
-            ? null
-            : GradientConflictProbe.Measure(Model, Builder, search, rec, denseMix: Options.GradientConflictDenseMix);
+        if (search.Length == 0 || rec.Length == 0) return null;
+        var configured = Options.GradientConflictDenseMix;
+        if (!Model.Config.HasDenseHead)
+            return (GradientConflictProbe.MeasureByDenseMix(Model, Builder, search, rec, [configured])[0], null);
+        double[] mixes = [.. new[] { 0, 0.5, 1, configured }.Distinct().Order()];
+        var cosines = GradientConflictProbe.MeasureByDenseMix(Model, Builder, search, rec, mixes);
+        var byMix = mixes.Zip(cosines).ToDictionary(p => p.First, p => p.Second);
+        return (byMix[configured], byMix);
     }
 
     /// <summary>The learning rate of 0-based step <paramref name="step"/> (warm-up, then <see cref="GenSRTrainingOptions.Schedule"/>).</summary>

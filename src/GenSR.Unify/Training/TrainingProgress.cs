@@ -26,4 +26,11 @@ public sealed record TrainingProgress(
     /// <summary>Whether the step's batch held pointwise Yes/No rows (its <see cref="LanguageModelLoss"/> is then the Yes/No
     /// cross-entropy, not the identifier one; batches hold one kind of row).</summary>
     public bool PointwiseStep { get; init; }
+
+    /// <summary>
+    /// When the gradient conflict was measured on a model with a dense head: the cosine at each probed dense mix λ (0, 0.5, 1
+    /// and <see cref="GenSRTrainingOptions.GradientConflictDenseMix"/>), all from the same batch and forward passes
+    /// (<see cref="GradientConflictProbe.MeasureByDenseMix"/>); <see cref="GradientConflict"/> is the configured λ's entry.
+    /// </summary>
+    public IReadOnlyDictionary<double, double>? GradientConflictByDenseMix { get; init; }
 }

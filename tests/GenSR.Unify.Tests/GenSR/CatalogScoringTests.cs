@@ -275,5 +275,80 @@ public sealed class CatalogScoringTests(DenseModelFixture fixture) : IClassFixtu
         Assert.Throws<ArgumentOutOfRangeException>(() => global::GenSR.Unify.GradientConflictProbe.Measure(prepared.Model, prepared.Builder, search, rec, denseMix: 1.5));
     }
 
+    [Fact]
+    public void The_probe_at_several_dense_mixes_equals_one_probe_per_mix()
+    {
+        var prepared = fixture.Prepared;
+        var c = fixture.Split.Validation.Take(6).ToArray();
+        var search = c.Select(x => new GenSRRequest(x.History, TaskKind.Search, x.Query, TargetItem: x.TargetItemId)).ToArray();
+        var rec = c.Select(x => new GenSRRequest(x.History, TaskKind.Recommendation, TargetItem: x.TargetItemId)).ToArray();
+        prepared.Model.eval();
+        double[] mixes = [0, 0.25, 0.5, 1];
+        var together = global::GenSR.Unify.GradientConflictProbe.MeasureByDenseMix(prepared.Model, prepared.Builder, search, rec, mixes);
+        Assert.Equal(mixes.Length, together.Length);
+        for (var i = 0; i < mixes.Length; i++)
+        {
+            // The mixed loss's gradient, taken directly, against the mix of the two gradients.
+            var alone = global::GenSR.Unify.GradientConflictProbe.Measure(prepared.Model, prepared.Builder, search, rec, denseMix: mixes[i]);
+            var direct = DirectCosine(prepared, search, rec, mixes[i]);
+            Assert.True(Math.Abs(together[i] - direct) < 1e-4, $"λ = {mixes[i]}: mixed gradients {together[i]}, gradient of the mixed loss {direct}");
+            Assert.Equal(alone, together[i], 5);
+        }
+
+        Assert.NotEqual(together[0], together[^1], 3);
+        Assert.Throws<ArgumentException>(() => global::GenSR.Unify.GradientConflictProbe.MeasureByDenseMix(prepared.Model, prepared.Builder, search, rec, []));
+        Assert.Throws<ArgumentOutOfRangeException>(() =>
+            global::GenSR.Unify.GradientConflictProbe.MeasureByDenseMix(prepared.Model, prepared.Builder, search, rec, [0.5, -0.1]));
+    }
+
+    [Fact]
+    public void The_trainer_probes_every_dense_mix_from_the_same_batch_and_reports_the_configured_one()
+    {
+        var prepared = GenSRPipeline.Prepare(fixture.Split, new GenSRPipelineOptions
+        {
+            Device = TorchSharp.torch.CPU,
+            ModelDimension = 32,
+            Layers = 1,
+            PromptHistoryItems = 4,
+            TitleTokens = 4,
+            DenseDimension = 16,
+            CollaborativeTraining = new() { MaxEpochs = 2, EvaluateEvery = 2, Patience = 1 },
+        });
+        using var model = prepared.Model;
+        var trainer = new GenSRTrainer(model, prepared.Builder, prepared.ItemKeys, new GenSRTrainingOptions
+        {
+            MaxSteps = 3, BatchSize = 32, GradientConflictEvery = 1, GradientConflictDenseMix = 0.25, ValidationCases = 8,
+        });
+        var probes = trainer.Train(fixture.Split).History.Where(h => h.GradientConflict is not null).ToArray();
+        Assert.NotEmpty(probes);
+        foreach (var probe in probes)
+        {
+            var byMix = probe.GradientConflictByDenseMix!;
+            Assert.Equal(new[] { 0, 0.25, 0.5, 1 }, byMix.Keys.Order());
+            Assert.Equal(probe.GradientConflict!.Value, byMix[0.25]);
+            Assert.All(byMix.Values, v => Assert.InRange(v, -1.0, 1.0));
+        }
+    }
+
+    /// <summary>The probe's cosine computed the plain way: one backward pass of the mixed loss per task.</summary>
+    private static double DirectCosine(GenSRPrepared prepared, GenSRRequest[] search, GenSRRequest[] rec, double mix)
+    {
+        var parameters = prepared.Model.SharedEncoderParameters().Where(p => p.requires_grad).Cast<Tensor>().ToList();
+        using var scope = NewDisposeScope();
+        Tensor Gradient(GenSRRequest[] rows)
+        {
+            using var batch = prepared.Builder.Build(rows, prepared.Model.Device, withLabels: true);
+            using var output = prepared.Model.Forward(batch);
+            var loss = global::GenSR.Unify.T5ForConditionalGeneration.ComputeLoss(output.Logits, batch.Labels!).mul(1 - mix)
+                .add(nn.functional.cross_entropy(output.DenseScores!, batch.TargetItems!).mul(mix));
+            var grads = autograd.grad([loss], parameters, null, false, false, true);
+            return cat(grads.Select((g, i) => (g ?? zeros_like(parameters[i])).flatten()).ToList(), 0);
+        }
+
+        var a = Gradient(search);
+        var b = Gradient(rec);
+        return nn.functional.cosine_similarity(a.unsqueeze(0), b.unsqueeze(0), dim: 1, eps: 1e-12).item<float>();
+    }
+
     private static Tensor TitleIds(GenSRModel model) => model.named_buffers().Single(b => b.name == GenSRModel.ItemTitleIdsName).buffer;
 }
