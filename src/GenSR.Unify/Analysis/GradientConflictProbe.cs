@@ -24,7 +24,9 @@ public static class GradientConflictProbe
     /// needs a model with a dense head.</param>
     public static double Measure(GenSRModel model, GenSRInputBuilder builder, IReadOnlyList<GenSRRequest> search, IReadOnlyList<GenSRRequest> recommendation,
                                  IEnumerable<Parameter>? parameters = null, double denseMix = 0) =>
-        MeasureByDenseMix(model, builder, search, recommendation, [denseMix], parameters)[0];
+        double.IsNaN(denseMix) || denseMix is < 0 or > 1
+            ? throw new ArgumentOutOfRangeException(nameof(denseMix), denseMix, "denseMix must be in [0, 1].")
+            : MeasureByDenseMix(model, builder, search, recommendation, [denseMix], parameters)[0];
 
     /// <summary>
     /// The cosine of <see cref="Measure"/> at several dense mixes λ from one forward pass per task: each task's gradient of
