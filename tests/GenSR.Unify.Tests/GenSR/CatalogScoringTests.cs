@@ -262,9 +262,7 @@ public sealed class CatalogScoringTests(DenseModelFixture fixture) : IClassFixtu
     public void The_gradient_conflict_probe_mixes_in_the_dense_loss_on_request()
     {
         var prepared = fixture.Prepared;
-        var c = fixture.Split.Validation.Take(6).ToArray();
-        var search = c.Select(x => new GenSRRequest(x.History, TaskKind.Search, x.Query, TargetItem: x.TargetItemId)).ToArray();
-        var rec = c.Select(x => new GenSRRequest(x.History, TaskKind.Recommendation, TargetItem: x.TargetItemId)).ToArray();
+        var (search, rec) = ProbeRows();
         prepared.Model.eval();
         var lm = global::GenSR.Unify.GradientConflictProbe.Measure(prepared.Model, prepared.Builder, search, rec);
         var lmAgain = global::GenSR.Unify.GradientConflictProbe.Measure(prepared.Model, prepared.Builder, search, rec, denseMix: 0);
@@ -279,9 +277,7 @@ public sealed class CatalogScoringTests(DenseModelFixture fixture) : IClassFixtu
     public void The_probe_at_several_dense_mixes_equals_one_probe_per_mix()
     {
         var prepared = fixture.Prepared;
-        var c = fixture.Split.Validation.Take(6).ToArray();
-        var search = c.Select(x => new GenSRRequest(x.History, TaskKind.Search, x.Query, TargetItem: x.TargetItemId)).ToArray();
-        var rec = c.Select(x => new GenSRRequest(x.History, TaskKind.Recommendation, TargetItem: x.TargetItemId)).ToArray();
+        var (search, rec) = ProbeRows();
         prepared.Model.eval();
         double[] mixes = [0, 0.25, 0.5, 1];
         var together = global::GenSR.Unify.GradientConflictProbe.MeasureByDenseMix(prepared.Model, prepared.Builder, search, rec, mixes);
@@ -328,6 +324,14 @@ public sealed class CatalogScoringTests(DenseModelFixture fixture) : IClassFixtu
             Assert.Equal(probe.GradientConflict!.Value, byMix[0.25]);
             Assert.All(byMix.Values, v => Assert.InRange(v, -1.0, 1.0));
         }
+    }
+
+    /// <summary>Six validation cases as generative search and recommendation rows with their targets, for the probe.</summary>
+    private (GenSRRequest[] Search, GenSRRequest[] Recommendation) ProbeRows()
+    {
+        var c = fixture.Split.Validation.Take(6).ToArray();
+        return (c.Select(x => new GenSRRequest(x.History, TaskKind.Search, x.Query, TargetItem: x.TargetItemId)).ToArray(),
+                c.Select(x => new GenSRRequest(x.History, TaskKind.Recommendation, TargetItem: x.TargetItemId)).ToArray());
     }
 
     /// <summary>The probe's cosine computed the plain way: one backward pass of the mixed loss per task.</summary>
