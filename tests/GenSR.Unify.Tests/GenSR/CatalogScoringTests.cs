@@ -12,17 +12,20 @@ public sealed class DenseModelFixture : IDisposable
     {
         TorchRuntime.SetThreads(1);
         Split = LeaveOneOutSplit.Create(DemoDataset.Generate(new DemoDatasetOptions { Users = 120, Items = 100, Seed = 5 }));
-        Prepared = GenSRPipeline.Prepare(Split, new GenSRPipelineOptions
-        {
-            Device = TorchSharp.torch.CPU,
-            ModelDimension = 32,
-            Layers = 1,
-            PromptHistoryItems = 4,
-            TitleTokens = 4,
-            DenseDimension = 16,
-            CollaborativeTraining = new() { MaxEpochs = 5, EvaluateEvery = 5, Patience = 1 },
-        });
+        Prepared = GenSRPipeline.Prepare(Split, PipelineOptions);
     }
+
+    /// <summary>The fixture model's pipeline options, for tests that need a fresh model of the same kind.</summary>
+    public static GenSRPipelineOptions PipelineOptions => new()
+    {
+        Device = TorchSharp.torch.CPU,
+        ModelDimension = 32,
+        Layers = 1,
+        PromptHistoryItems = 4,
+        TitleTokens = 4,
+        DenseDimension = 16,
+        CollaborativeTraining = new() { MaxEpochs = 5, EvaluateEvery = 5, Patience = 1 },
+    };
 
     public DatasetSplit Split { get; }
 
@@ -300,16 +303,7 @@ public sealed class CatalogScoringTests(DenseModelFixture fixture) : IClassFixtu
     [Fact]
     public void The_trainer_probes_every_dense_mix_from_the_same_batch_and_reports_the_configured_one()
     {
-        var prepared = GenSRPipeline.Prepare(fixture.Split, new GenSRPipelineOptions
-        {
-            Device = TorchSharp.torch.CPU,
-            ModelDimension = 32,
-            Layers = 1,
-            PromptHistoryItems = 4,
-            TitleTokens = 4,
-            DenseDimension = 16,
-            CollaborativeTraining = new() { MaxEpochs = 2, EvaluateEvery = 2, Patience = 1 },
-        });
+        var prepared = GenSRPipeline.Prepare(fixture.Split, DenseModelFixture.PipelineOptions);
         using var model = prepared.Model;
         var trainer = new GenSRTrainer(model, prepared.Builder, prepared.ItemKeys, new GenSRTrainingOptions
         {
