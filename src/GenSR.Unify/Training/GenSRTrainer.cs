@@ -291,12 +291,10 @@ public sealed partial class GenSRTrainer
         var rec = rows.Where(r => r.Task == TaskKind.Recommendation && !r.IsPointwise).ToArray();
         if (search.Length == 0 || rec.Length == 0) return null;
         var configured = Options.GradientConflictDenseMix;
-        if (!Model.Config.HasDenseHead)
-            return (GradientConflictProbe.MeasureByDenseMix(Model, Builder, search, rec, [configured])[0], null);
-        double[] mixes = [.. new[] { 0, 0.5, 1, configured }.Distinct().Order()];
-        var cosines = GradientConflictProbe.MeasureByDenseMix(Model, Builder, search, rec, mixes);
-        var byMix = mixes.Zip(cosines).ToDictionary(p => p.First, p => p.Second);
-        return (byMix[configured], byMix);
+        var dense = Model.Config.HasDenseHead;
+        double[] mixes = dense ? [.. new[] { 0, 0.5, 1, configured }.Distinct().Order()] : [configured];
+        var byMix = mixes.Zip(GradientConflictProbe.MeasureByDenseMix(Model, Builder, search, rec, mixes)).ToDictionary(p => p.First, p => p.Second);
+        return (byMix[configured], dense ? byMix : null);
     }
 
     /// <summary>The learning rate of 0-based step <paramref name="step"/> (warm-up, then <see cref="GenSRTrainingOptions.Schedule"/>).</summary>
